@@ -1,0 +1,1 @@
+"""The Datelines dashboard: a Streamlit app over the geo library."""

@@ -1,0 +1,1 @@
+"""Datelines: news articles in, dated and geolocated events out."""

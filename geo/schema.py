@@ -1,0 +1,78 @@
+"""The event schema: one place for the property names every output shares.
+
+`datelines ingest` (GeoJSON, CSV, GeoParquet) and the dashboard's downloads write exactly these
+columns in this order, so QGIS, kepler.gl and scripts can rely on them. Names are a stable
+interface: add new ones at the end, never rename.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EVENT_PROPERTIES",
+    "EVENT_TYPES",
+    "DATE_PRECISIONS",
+    "PLACE_PRECISIONS",
+    "REPORT_COLUMNS",
+    "ARTICLE_STATUSES",
+]
+
+#: Event types, after ACLED's top-level event types (acleddata.com codebook), plus "other" for
+#: a sentence that names a place and a date but no recognisable kind of action.
+EVENT_TYPES: tuple[str, ...] = (
+    "battles",
+    "violence against civilians",
+    "explosions/remote violence",
+    "strategic developments",
+    "protests",
+    "riots",
+    "other",
+)
+
+#: How exactly an event's date is known. "undated": a relative expression ("on Wednesday") in an
+#: article with no publication date; its date, date_start and date_end are null.
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year", "undated")
+
+#: How exactly an event's place is known: a populated place, a province (admin1) drawn at its
+#: namesake town, or a whole country drawn at a representative point.
+PLACE_PRECISIONS: tuple[str, ...] = ("city", "admin1", "country")
+
+#: Properties of every event feature, in output order.
+EVENT_PROPERTIES: tuple[str, ...] = (
+    # the issue's required properties
+    "article",  # article id: the file stem
+    "title",
+    "source",
+    "published",  # ISO date of publication, or null
+    "place",  # the gazetteer's name of the place
+    "country",  # ISO 3166-1 alpha-2
+    "geonameid",  # GeoNames id (int)
+    "date",  # best single day, ISO date, or null when undated
+    "date_start",  # first day the event could be on
+    "date_end",  # last day the event could be on
+    "date_precision",  # one of DATE_PRECISIONS
+    "excerpt",  # the sentence that reports the event
+    "event_type",  # one of EVENT_TYPES
+    "fatalities",  # int, or null when the sentence gives no count
+    "event_group",  # reports of the same happening share this id
+    # provenance: where in the article the evidence is
+    "id",  # stable event id: "<article>:<place_char_start>"
+    "url",  # the article's url, or null
+    "place_text",  # the place as written in the article
+    "place_char_start",  # offsets into the article text (Python str indices)
+    "place_char_end",
+    "place_precision",  # one of PLACE_PRECISIONS
+    "admin1",  # GeoNames admin1 code of the place
+    "date_text",  # the date expression as written, "" when dated from context
+    "date_char_start",  # offsets of the date expression, null when none
+    "date_char_end",
+    "date_source",  # "text" | "context" (an earlier sentence) | "published"
+    "excerpt_char_start",  # offset of the excerpt in the article text
+    "place_candidates",  # "geonameid name CC" of the candidates it beat, ";"-separated
+)
+
+#: The columns of an ingest report (one row per input file and per manifest row).
+REPORT_COLUMNS: tuple[str, ...] = ("file", "status", "events", "reason")
+
+#: What became of one input: read and mapped, read with no place, read with no date to anchor
+#: it, not readable, or not an article at all.
+ARTICLE_STATUSES: tuple[str, ...] = ("ok", "no_places", "undated", "unreadable", "skipped")
