@@ -1,0 +1,508 @@
+"""What the dashboard shows, as pure functions: the data set, the filter, the timeline, the link.
+
+Streamlit only appears in the two cached loaders at the bottom; everything else takes plain
+values and returns plain values, so ``tests/test_view.py`` covers it without a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
+
+__all__ = [
+    "Dataset",
+    "Filters",
+    "QUERY_KEYS",
+    "TABLE_COLUMNS",
+    "build_dataset",
+    "combine_datasets",
+    "data_signature",
+    "default_filters",
+    "event_mask",
+    "events_in_view",
+    "filters_from_query",
+    "filters_to_query",
+    "load_dataset",
+    "next_window",
+    "timeline_counts",
+    "timeline_freq",
+    "window_mask",
+]
+
+_EPOCH = dt.date(1970, 1, 1)
+#: Day number used for "no date": far outside any real window.
+_NO_DAY = np.iinfo(np.int64).min // 2
+
+#: The query-string keys that make a view shareable, in the order they appear in a link.
+QUERY_KEYS: tuple[str, ...] = ("start", "end", "place", "type", "source", "q", "undated")
+
+#: The columns of the events table, in the order an analyst reads them.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "date",
+    "date_precision",
+    "place",
+    "country",
+    "event_type",
+    "fatalities",
+    "title",
+    "source",
+    "excerpt",
+    "article",
+    "id",
+)
+
+#: Up to this many days of data the timeline counts per day, past it per week.
+DAILY_TIMELINE_MAX_DAYS = 120
+
+
+# --------------------------------------------------------------------------- data set
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Events plus the arrays the filter needs, computed once per data set.
+
+    Shared between sessions through ``st.cache_resource``: treat every member as read-only
+    (the numpy arrays are flagged non-writeable).
+    """
+
+    events: gpd.GeoDataFrame
+    report: pd.DataFrame
+    summary: Mapping[str, Any]
+    #: First and last day each event could be on (days since 1970-01-01); ``_NO_DAY`` if undated.
+    start_day: np.ndarray
+    end_day: np.ndarray
+    #: True where the event has a date.
+    dated: np.ndarray
+    #: The event's best single day (for the timeline); ``_NO_DAY`` if undated.
+    best_day: np.ndarray
+    #: title, excerpt and place, case-folded, one string per event (for the text filter).
+    search_text: pd.Series
+    #: Sorted distinct values offered by the place / event type / source filters.
+    places: tuple[str, ...] = field(default=())
+    event_types: tuple[str, ...] = field(default=())
+    sources: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @property
+    def first_day(self) -> dt.date | None:
+        """The earliest day any dated event could be on, or None with no dated event."""
+        return _to_date(int(self.start_day[self.dated].min())) if self.dated.any() else None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The latest day any dated event could be on, or None with no dated event."""
+        return _to_date(int(self.end_day[self.dated].max())) if self.dated.any() else None
+
+    def bounds(self, *, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+        """The slider's range: first to last day, widened to two days when they coincide.
+
+        With no dated event at all it is the week up to ``today`` (default: the clock's).
+        """
+        first, last = self.first_day, self.last_day
+        if first is None or last is None:
+            last = today or dt.date.today()
+            first = last - dt.timedelta(days=7)
+        if last <= first:
+            last = first + dt.timedelta(days=1)
+        return first, last
+
+
+def _day_numbers(values: pd.Series) -> np.ndarray:
+    """ISO date strings / dates / timestamps → days since 1970-01-01 (``_NO_DAY`` for null)."""
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=False)
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    days = parsed.dt.floor("D").to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
+    out = days.astype("int64")
+    out[np.isnat(days)] = _NO_DAY
+    return out
+
+
+def _to_date(day: int) -> dt.date:
+    return _EPOCH + dt.timedelta(days=day)
+
+
+def _to_day(day: dt.date) -> int:
+    return (day - _EPOCH).days
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _options(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sorted({str(v) for v in values.dropna().unique() if str(v) != ""}))
+
+
+def build_dataset(
+    events: gpd.GeoDataFrame,
+    *,
+    report: pd.DataFrame | None = None,
+    summary: Mapping[str, Any] | None = None,
+) -> Dataset:
+    """Wrap events (``EVENT_PROPERTIES`` + geometry) with the arrays the filter needs.
+
+    An event's interval is ``date_start``..``date_end``; where one end is missing the other (or
+    ``date``) stands in, so an event with any date is dated. ``events`` must not be changed
+    afterwards: the dataset keeps a reference, not a copy.
+    """
+    missing = [name for name in EVENT_PROPERTIES if name not in events.columns]
+    if missing:
+        raise ValueError(
+            f"events should have every column of geo.schema.EVENT_PROPERTIES, "
+            f"missing {missing!r}: write them with `datelines ingest`"
+        )
+    start = _day_numbers(events["date_start"])
+    end = _day_numbers(events["date_end"])
+    best = _day_numbers(events["date"])
+    # Fill a missing end from the other end, then from the best day.
+    for target, fallbacks in ((start, (end, best)), (end, (start, best)), (best, (start,))):
+        for other in fallbacks:
+            gap = target == _NO_DAY
+            target[gap] = other[gap]
+    swapped = start > end
+    start[swapped], end[swapped] = end[swapped], start[swapped].copy()
+    dated = start != _NO_DAY
+
+    def folded(name: str) -> pd.Series:
+        return events[name].astype("string").fillna("").str.casefold()
+
+    search_text = folded("title") + "\x1f" + folded("excerpt") + "\x1f" + folded("place")
+    if report is None:
+        report = pd.DataFrame({name: pd.Series(dtype="object") for name in REPORT_COLUMNS})
+    return Dataset(
+        events=events,
+        report=report,
+        summary=dict(summary or {"events": len(events)}),
+        start_day=_frozen(start),
+        end_day=_frozen(end),
+        dated=_frozen(dated),
+        best_day=_frozen(best),
+        search_text=search_text.reset_index(drop=True),
+        places=_options(events["place"]),
+        event_types=_options(events["event_type"]),
+        sources=_options(events["source"]),
+    )
+
+
+def combine_datasets(base: Dataset, extra: Dataset) -> Dataset:
+    """One data set holding ``base``'s events then ``extra``'s (for one session's uploads)."""
+    if len(extra) == 0 and len(extra.report) == 0:
+        return base
+    events = pd.concat([base.events, extra.events], ignore_index=True)
+    events = gpd.GeoDataFrame(events, geometry="geometry", crs=base.events.crs or "EPSG:4326")
+    report = pd.concat([base.report, extra.report], ignore_index=True)
+    summary = dict(base.summary)
+    summary["uploaded"] = dict(extra.summary)
+    return build_dataset(events, report=report, summary=summary)
+
+
+# --------------------------------------------------------------------------- filter
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One analyst's view: a date window (inclusive days) and optional narrowing filters."""
+
+    start: dt.date
+    end: dt.date
+    show_undated: bool = False
+    places: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    text: str = ""
+
+
+def default_filters(dataset: Dataset) -> Filters:
+    """The whole time span, nothing else narrowed."""
+    start, end = dataset.bounds()
+    return Filters(start=start, end=end)
+
+
+def window_mask(
+    start_day: np.ndarray,
+    end_day: np.ndarray,
+    dated: np.ndarray,
+    window: tuple[dt.date, dt.date],
+    *,
+    show_undated: bool,
+) -> np.ndarray:
+    """True where an event's interval overlaps the inclusive window; undated ones if asked.
+
+    Two inclusive intervals [s, e] and [lo, hi] overlap exactly when s <= hi and e >= lo.
+    """
+    lo, hi = (_to_day(d) for d in window)
+    if lo > hi:
+        lo, hi = hi, lo
+    overlaps = dated & (start_day <= hi) & (end_day >= lo)
+    if show_undated:
+        overlaps |= ~dated
+    return overlaps
+
+
+def _isin(values: pd.Series, chosen: Sequence[str]) -> np.ndarray:
+    return values.astype("string").isin(list(chosen)).to_numpy(dtype=bool, na_value=False)
+
+
+def event_mask(dataset: Dataset, filters: Filters, *, use_window: bool = True) -> np.ndarray:
+    """Boolean mask over ``dataset.events``: the events this view shows.
+
+    Empty place / type / source selections mean "any". ``text`` matches case-insensitively
+    anywhere in the title, excerpt or place. ``use_window=False`` skips the date window but
+    keeps the undated rule (the timeline counts everything else the analyst narrowed to).
+    """
+    events = dataset.events
+    if use_window:
+        mask = window_mask(
+            dataset.start_day,
+            dataset.end_day,
+            dataset.dated,
+            (filters.start, filters.end),
+            show_undated=filters.show_undated,
+        )
+    else:
+        mask = dataset.dated | filters.show_undated
+        mask = np.array(mask, dtype=bool, copy=True)
+    if filters.places:
+        mask &= _isin(events["place"], filters.places)
+    if filters.event_types:
+        mask &= _isin(events["event_type"], filters.event_types)
+    if filters.sources:
+        mask &= _isin(events["source"], filters.sources)
+    needle = filters.text.strip().casefold()
+    if needle:
+        mask &= dataset.search_text.str.contains(needle, regex=False).to_numpy(
+            dtype=bool, na_value=False
+        )
+    return mask
+
+
+def events_in_view(dataset: Dataset, mask: np.ndarray) -> gpd.GeoDataFrame:
+    """The events the mask selects, in the data set's order, schema columns + geometry only."""
+    selected = dataset.events.loc[np.asarray(mask, dtype=bool)]
+    return selected[[*EVENT_PROPERTIES, "geometry"]].reset_index(drop=True)
+
+
+def next_window(
+    window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]
+) -> tuple[dt.date, dt.date]:
+    """The window one width later (Play), clamped to ``bounds``; unchanged at the end."""
+    start, end = window
+    first, last = bounds
+    if end >= last:
+        return window
+    width = end - start + dt.timedelta(days=1)
+    new_end = min(end + width, last)
+    new_start = max(first, min(start + width, new_end - width + dt.timedelta(days=1)))
+    return new_start, new_end
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def timeline_freq(bounds: tuple[dt.date, dt.date]) -> Literal["day", "week"]:
+    """Per day for a short span (up to ``DAILY_TIMELINE_MAX_DAYS``), per week past it."""
+    span = (bounds[1] - bounds[0]).days + 1
+    return "day" if span <= DAILY_TIMELINE_MAX_DAYS else "week"
+
+
+def timeline_counts(
+    dataset: Dataset,
+    mask: np.ndarray,
+    window: tuple[dt.date, dt.date],
+    *,
+    freq: Literal["day", "week"],
+) -> pd.DataFrame:
+    """Events per day or per (Monday-starting) week, each event counted on its best day.
+
+    Returns one row per bin from the first to the last bin of the data set (empty bins
+    included) with columns ``bin_start`` (date), ``bin_end`` (date), ``events`` (int) and
+    ``in_window`` (bool: the bin overlaps the window). ``mask`` selects the events to count;
+    undated ones are never counted.
+    """
+    columns = {"bin_start": [], "bin_end": [], "events": [], "in_window": []}
+    if freq not in ("day", "week"):
+        raise ValueError(f"'freq' should be one of 'day' or 'week', got {freq!r} instead")
+    first, last = dataset.first_day, dataset.last_day
+    if first is None or last is None:
+        return pd.DataFrame(columns)
+    step = 1 if freq == "day" else 7
+    # 1970-01-01 was a Thursday: day d is weekday (d + 3) % 7, Monday = 0.
+    origin = _to_day(first)
+    if freq == "week":
+        origin -= (origin + 3) % 7
+    n_bins = (_to_day(last) - origin) // step + 1
+    counted = np.asarray(mask, dtype=bool) & dataset.dated
+    bins = (dataset.best_day[counted] - origin) // step
+    bins = np.clip(bins, 0, n_bins - 1)
+    counts = np.bincount(bins, minlength=n_bins)
+    starts = origin + step * np.arange(n_bins)
+    ends = starts + step - 1
+    lo, hi = sorted(_to_day(d) for d in window)
+    return pd.DataFrame(
+        {
+            "bin_start": [_to_date(int(s)) for s in starts],
+            "bin_end": [_to_date(int(e)) for e in ends],
+            "events": counts.astype("int64"),
+            "in_window": (starts <= hi) & (ends >= lo),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- query string
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def filters_from_query(
+    get_all: Callable[[str], list[str]], dataset: Dataset, *, default: Filters | None = None
+) -> Filters:
+    """A view from the query string (``start``, ``end``, ``place``, ``type``, ``source``, ``q``).
+
+    ``get_all(key)`` returns every value of a key (``st.query_params.get_all``). Values that do
+    not fit this data set — unparseable dates, dates outside it, unknown places — are dropped,
+    keeping the default, so an old link still opens.
+    """
+    view = default or default_filters(dataset)
+    first, last = dataset.bounds()
+
+    def day(key: str, fallback: dt.date) -> dt.date:
+        values = get_all(key)
+        parsed = _parse_date(values[-1]) if values else None
+        return fallback if parsed is None else min(max(parsed, first), last)
+
+    start, end = day("start", view.start), day("end", view.end)
+    if start > end:
+        start, end = end, start
+
+    def known(key: str, options: tuple[str, ...], fallback: tuple[str, ...]) -> tuple[str, ...]:
+        values = get_all(key)
+        if not values:
+            return fallback
+        allowed = set(options)
+        return tuple(dict.fromkeys(v for v in values if v in allowed))
+
+    text_values = get_all("q")
+    undated_values = get_all("undated")
+    return replace(
+        view,
+        start=start,
+        end=end,
+        places=known("place", dataset.places, view.places),
+        event_types=known("type", dataset.event_types, view.event_types),
+        sources=known("source", dataset.sources, view.sources),
+        text=text_values[-1][:200] if text_values else view.text,
+        show_undated=(undated_values[-1] in {"1", "true", "yes"})
+        if undated_values
+        else view.show_undated,
+    )
+
+
+def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:
+    """The query string for a view: only keys that carry something (no empty ``q=``)."""
+    query: dict[str, str | list[str]] = {
+        "start": filters.start.isoformat(),
+        "end": filters.end.isoformat(),
+    }
+    if filters.places:
+        query["place"] = list(filters.places)
+    if filters.event_types:
+        query["type"] = list(filters.event_types)
+    if filters.sources:
+        query["source"] = list(filters.sources)
+    if filters.text.strip():
+        query["q"] = filters.text.strip()
+    if filters.show_undated:
+        query["undated"] = "1"
+    return query
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def data_signature(path: str | Path) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """``(resolved path, ((name, mtime_ns, size), ...))``: changes when any input changes.
+
+    For a folder every regular, non-hidden file directly inside it counts, so adding, editing
+    or removing an article makes a new cache key.
+    """
+    resolved = Path(path).expanduser().resolve()
+    if resolved.is_dir():
+        entries = []
+        for entry in sorted(os.scandir(resolved), key=lambda e: e.name):
+            if entry.name.startswith(".") or not entry.is_file():
+                continue
+            stat = entry.stat()
+            entries.append((entry.name, stat.st_mtime_ns, stat.st_size))
+        return str(resolved), tuple(entries)
+    stat = resolved.stat()  # FileNotFoundError says which path
+    return str(resolved), ((resolved.name, stat.st_mtime_ns, stat.st_size),)
+
+
+def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
+    """Ingest a corpus folder, or read an events file written by ``datelines ingest``."""
+    source = Path(path)
+    if source.is_dir():
+        from geo import ingest
+
+        result = ingest(source)
+        return result.events, result.report, dict(result.summary)
+    if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"}:
+        from geo import read_events
+
+        events = read_events(source)
+        summary = {"file": source.name, "events": len(events)}
+        return events, None, summary
+    raise ValueError(
+        f"--data should be a folder of articles or a .geojson/.parquet events file, "
+        f"got {str(source)!r} instead"
+    )
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """The data set at ``path``: ingested (folder) or read (file) once, then shared.
+
+    Two caches: ``st.cache_data`` keeps the ingest result (the expensive part, keyed by path and
+    every file's mtime and size); ``st.cache_resource`` keeps the derived ``Dataset`` so a rerun
+    costs nothing. Callers must not modify what they get back.
+    """
+    resolved, files = data_signature(path)
+    return _dataset_cached(resolved, files)
+
+
+def _streamlit_caches() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    import streamlit as st
+
+    @st.cache_data(show_spinner="Reading the articles…", max_entries=16)
+    def ingest_cached(path: str, files: tuple) -> tuple:
+        del files  # only part of the cache key
+        return _read(path)
+
+    @st.cache_resource(show_spinner=False, max_entries=16)
+    def dataset_cached(path: str, files: tuple) -> Dataset:
+        events, report, summary = ingest_cached(path, files)
+        return build_dataset(events, report=report, summary=summary)
+
+    return ingest_cached, dataset_cached
+
+
+_ingest_cached, _dataset_cached = _streamlit_caches()
