@@ -1,0 +1,231 @@
+"""Finding places: gazetteer phrase matching over the article's words.
+
+No NER model can be installed offline (official spaCy models are not on PyPI), so names are
+found by looking up every capitalised run of up to five words in the gazetteer's folded-name
+index, longest match first (measured on the seeds: precision 0.95 / recall 0.91 at about 1 ms an
+article; shared/notes/places-and-dates.md). What makes that precise is what it refuses:
+
+- words that are towns somewhere but are ordinary words, months or organisations here
+  ("March", "Roman", "Observatory", "Guardian");
+- parts of longer proper names: a name glued to another capitalised word that is not itself a
+  place is a person or an organisation ("Rami Abdulrahman", "Sir Michael Fallon",
+  "Larisa Brown", "Palmyra Coordination network", "Islamic State");
+- names right after a title ("President", "Secretary").
+
+Which of the places that share a name is meant is decided later, in :mod:`geo.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.gazetteer import ARTICLE_PREFIXES, Gazetteer, name_key
+from geo.text import Token, tokenize
+
+__all__ = ["PlaceMention", "find_places"]
+
+_MAX_WORDS = 5
+
+# Articles that, capitalised, start a transliterated name ("Al Bab", "Ash Shaddadah"). "As",
+# "At", "An", "En", "Es", "Et", "Ed", "Er", "L", "D" are English or Romance words too: they
+# start a name only when hyphenated ("As-Sukhnah").
+_LEADING_ARTICLES = frozenset("al el ash ad adh ar az ath ul".split())
+# Lower-case words allowed inside a multi-word name ("Isle of Man", "Jisr al Shughour").
+_CONNECTORS = frozenset("of and de la le du del di da dos das do upon on am an der den".split()) | ARTICLE_PREFIXES
+
+# Capitalised words that may precede or follow a place without making it part of a person's
+# or organisation's name ("In Aleppo", "Aleppo Sunday", "near Mosul").
+_FUNCTION_WORDS = frozenset(
+    """a an and as at after before but by during for from in inside into near of on or outside
+    since the then to toward towards under until when where while with within without across
+    around between beyond meanwhile elsewhere also both even however yet despite amid among
+    against via per than that this these those its their his her our we they he she it i
+    last next early late mid north south east west northern southern eastern western central
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december said says say told according reported
+    key points updated topics""".split()
+)
+
+# Titles: a capitalised word after one of these is a person ("President Assad").
+_TITLES = frozenset(
+    """mr mrs ms miss dr sir dame lord lady president minister secretary general gen colonel
+    col commander captain capt major sergeant lieutenant prince king queen sheikh imam pope
+    senator sen governor gov mayor chancellor ambassador judge justice brother sister father
+    saint st prof professor director chief spokesman spokeswoman correspondent reporter
+    emir bishop cardinal ayatollah""".split()
+)
+
+# Single words that are some town's name in GeoNames but nearly always mean something else in
+# news text. Ours, curated on real articles; extend it when a new false place shows up.
+_NOT_PLACES = frozenset(
+    """march may june august april roman romans most much more many victory independence unity
+    liberty union hope justice reading mobile bath deal split nice orange police army navy
+    government state states islamic islam muslim muslims sunni shia shiite alawite christian
+    christians president minister news agency media observatory coalition forces force network
+    group groups rebel rebels western eastern northern southern central north south east west
+    city town old new key points updated topics first posted guardian mail times post daily
+    star sun mirror express telegraph independent herald tribune reuters press associated
+    sunday monday tuesday wednesday thursday friday saturday today yesterday tomorrow
+    january february september october november december spring summer autumn winter
+    god allah king queen prince pope church mosque temple university college school hospital
+    airport station museum park bridge street road square palace castle tower amphitheatre
+    unesco nato isis isil daesh nusra amaq hamas hezbollah taliban kurds kurdish arab arabs
+    persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city""".split()
+) | frozenset({"old city", "new city", "city centre", "holy city"})
+
+_PROVINCE_WORDS = frozenset("province governorate region district state oblast county prefecture".split())
+_LOCATIVE_WORDS = frozenset(
+    """in at near from to into outside around toward towards across inside within of via
+    entered seized captured recaptured retook retaken reached besieged attacked stormed
+    shelled bombed struck hit held fled""".split()
+)
+_STRONG_PLACE = 100_000
+_SPACE_GAP = re.compile(r"[ \t\u00a0]{1,2}")
+_HYPHEN_GAP = re.compile(r"[ \t\u00a0]?[-‐‑–][ \t\u00a0]?")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A name in the text that the gazetteer knows.
+
+    ``kind`` is "place" (populated places; may also be a country name), "country" or
+    "demonym" (an adjective of nationality: context only, never an event's place).
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    key: str
+    kind: str
+    province: bool  # followed by "province", "governorate", ...: the admin1 area is meant
+    locative: bool  # preceded by a word that introduces places ("in", "near", "captured")
+
+
+def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Every place, country and nationality name in ``text``, in order, non-overlapping."""
+    tokens = tokenize(text)
+    n = len(tokens)
+    folded = [_fold(t.text) for t in tokens]
+    joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
+    out: list[PlaceMention] = []
+    i = 0
+    while i < n:
+        if not _can_start(tokens, folded, joins, i):
+            i += 1
+            continue
+        match = _longest_match(tokens, folded, joins, i, gazetteer)
+        if match is None:
+            i += 1
+            continue
+        j, key, kind = match
+        start, end = tokens[i].start, tokens[j].end
+        if _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer):
+            province = j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]
+            locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
+            out.append(PlaceMention(text[start:end], start, end, key, kind, province, locative))
+            i = j + 1
+        else:
+            i = j + 1 if kind != "place" or j > i else i + 1
+    return out
+
+
+def _fold(word: str) -> str:
+    if word.isascii():
+        return word.replace("'", "").lower()
+    return name_key(word) or word.lower()
+
+
+def _joinable(text: str, left: Token, right: Token) -> bool:
+    gap = text[left.end : right.start]
+    return bool(_SPACE_GAP.fullmatch(gap) or _HYPHEN_GAP.fullmatch(gap))
+
+
+def _hyphen_after(text: str, token: Token) -> bool:
+    return text[token.end : token.end + 1] in {"-", "‐", "‑", "–"}
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _can_start(tokens: list[Token], folded: list[str], joins: list[bool], i: int) -> bool:
+    word = tokens[i].text
+    if not _is_capitalised(word):
+        return False
+    if folded[i] in ARTICLE_PREFIXES:
+        return folded[i] in _LEADING_ARTICLES and i + 1 < len(tokens) and joins[i + 1]
+    return True
+
+
+def _longest_match(
+    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer
+) -> tuple[int, str, str] | None:
+    last = i
+    while last + 1 < len(tokens) and last + 1 < i + _MAX_WORDS and joins[last + 1]:
+        last += 1
+    for j in range(last, i - 1, -1):
+        end_word = tokens[j].text
+        if not _is_capitalised(end_word) or folded[j] in ARTICLE_PREFIXES:
+            continue
+        inner = range(i + 1, j)
+        if any(not _is_capitalised(tokens[k].text) and folded[k] not in _CONNECTORS for k in inner):
+            continue
+        key = " ".join(folded[k] for k in range(i, j + 1) if folded[k] not in ARTICLE_PREFIXES)
+        if not key:
+            continue
+        if gazetteer.country(key) is not None:
+            return j, key, "country"
+        if i == j and gazetteer.demonym(key) is not None:
+            return j, key, "demonym"
+        if gazetteer.has_key(key):
+            return j, key, "place"
+    return None
+
+
+def _is_place(
+    text: str,
+    tokens: list[Token],
+    folded: list[str],
+    joins: list[bool],
+    i: int,
+    j: int,
+    key: str,
+    kind: str,
+    gazetteer: Gazetteer,
+) -> bool:
+    if kind in {"country", "demonym"}:
+        return True
+    if key in _NOT_PLACES or (i == j and (len(key) < 3 or key in _FUNCTION_WORDS or key in _TITLES)):
+        return False
+    if tokens[i].text.isupper() and len(tokens[i].text) <= 3 and i == j:
+        return False  # "IS", "UN", "US" as a place of three letters or fewer is an acronym
+    before = i - 1
+    if before >= 1 and joins[i] and folded[before] in ARTICLE_PREFIXES and joins[before]:
+        before -= 1  # "Jabal al Tar": look past the article
+    if before >= 0 and joins[i] and folded[before] in _TITLES:
+        return False
+    if before >= 0 and joins[i] and not _hyphen_after(text, tokens[before]):
+        if _glued_name(tokens, folded, before, gazetteer):
+            return False
+    after = j + 1
+    if after < len(tokens) and joins[after] and not _hyphen_after(text, tokens[j]):
+        if _glued_name(tokens, folded, after, gazetteer):
+            return False
+    return True
+
+
+def _glued_name(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazetteer) -> bool:
+    """Whether token k, standing right beside a place name, makes it part of a longer proper
+    name: a capitalised word that is not a function word, a place or a nationality."""
+    word = tokens[k].text
+    if not _is_capitalised(word) or folded[k] in _FUNCTION_WORDS or folded[k] in ARTICLE_PREFIXES:
+        return False
+    if word.isupper() and len(word) > 1:
+        return False  # "ISLAMIC State", "SYRIAN troops": a capitalised lead-in, not a name
+    key = folded[k]
+    if gazetteer.demonym(key) is not None or gazetteer.country(key) is not None:
+        return False
+    # A neighbour that is itself a well-known place ("Aleppo Damascus" in stripped text) does
+    # not glue; a small town's name beside ours ("Michael", "Jabha Shamiya") does.
+    return max((p.population for p in gazetteer.places(key)), default=0) < _STRONG_PLACE

@@ -1,0 +1,199 @@
+"""Resolving places: which of the places that share a name the article means.
+
+Population alone is wrong for news: "Palmyra" barely beats Santos Dumont, Brazil (51k vs 42k)
+and a dozen US towns. Each candidate is scored by the article's context instead:
+
+- countries the article names, and nationality adjectives ("Syrian troops", "Iraqi army");
+- the countries of names in the article that are unambiguous (one candidate only);
+- closeness to the other places of the article (geopy's geodesic distance);
+- population, as a tie-breaker on a log scale.
+
+A small place from a country the article never evokes is not accepted at all: that is how
+"Mason" or "Lemont" (alternate names "Palmyra") and towns named after common words stay off the
+map. Every resolution keeps the candidates it beat, for the user to audit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geopy.distance import great_circle
+
+from geo.gazetteer import Country, Gazetteer, Place
+from geo.places import PlaceMention
+
+__all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
+
+_MIN_POPULATION_WITHOUT_CONTEXT = 100_000
+_MAX_CANDIDATES_KEPT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPlace:
+    """A place mention tied to one gazetteer entry (a populated place or a country)."""
+
+    mention: PlaceMention
+    geonameid: int
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    admin1: str
+    precision: str  # "city" | "admin1" | "country"
+    candidates: tuple[str, ...]  # "geonameid name CC" of the runners-up, best first
+    online: str = ""  # what an online geocoder said, when one was asked
+
+
+def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> Counter[str]:
+    """How strongly the article evokes each country (ISO code -> weight)."""
+    weights: Counter[str] = Counter()
+    for m in mentions:
+        if m.kind == "country":
+            country = gazetteer.country(m.key)
+            if country:
+                weights[country.code] += 2
+        elif m.kind == "demonym":
+            code = gazetteer.demonym(m.key)
+            if code:
+                weights[code] += 1
+        else:
+            candidates = gazetteer.places(m.key)
+            if len({c.country for c in candidates}) == 1 and candidates[0].population >= 10_000:
+                weights[candidates[0].country] += 1
+    return weights
+
+
+def resolve_places(
+    mentions: Sequence[PlaceMention],
+    gazetteer: Gazetteer,
+    *,
+    geocoder: object | None = None,
+) -> list[ResolvedPlace]:
+    """Resolve every place and country mention; mentions that fit no context are dropped.
+
+    Parameters
+    ----------
+    mentions
+        The article's mentions, from :func:`geo.places.find_places`.
+    gazetteer
+        The offline gazetteer.
+    geocoder
+        Optional :class:`geo.geocoders.OnlineGeocoder`: asked to confirm ambiguous names; on
+        any failure, or an answer far from every candidate, the offline choice stands.
+    """
+    context = article_countries(mentions, gazetteer)
+    anchors = _unambiguous_points(mentions, gazetteer, context)
+    out: list[ResolvedPlace] = []
+    by_key: dict[tuple[str, bool, bool], ResolvedPlace | None] = {}
+    for m in mentions:
+        if m.kind == "demonym":
+            continue
+        if m.kind == "country":
+            country = gazetteer.country(m.key)
+            if country is not None:
+                out.append(_country_place(m, country))
+            continue
+        memo = (m.key, m.province, m.locative)
+        if memo not in by_key:  # the same name means the same place throughout an article
+            by_key[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder)
+        resolved = by_key[memo]
+        if resolved is not None:
+            out.append(dataclasses.replace(resolved, mention=m))
+    return out
+
+
+def _score(place: Place, context: Counter[str], anchors: list[tuple[float, float]]) -> float:
+    # Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
+    # names in passing, such as "US officials", proportionally less); being within 300 km of
+    # the article's unambiguous places 2.
+    score = 1.5 * math.log10(place.population + 10)
+    top = max(context.values(), default=0)
+    if top:
+        score += 3.0 * context.get(place.country, 0) / top
+    if anchors:
+        nearest = min(great_circle((place.latitude, place.longitude), a).km for a in anchors)
+        score += 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
+    return score
+
+
+def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> bool:
+    if context.get(place.country, 0) > 0:
+        return True
+    if place.population >= _MIN_POPULATION_WITHOUT_CONTEXT:
+        return True
+    return mention.locative and place.population >= 20_000 and len(mention.key) >= 5
+
+
+def _resolve_one(
+    mention: PlaceMention,
+    gazetteer: Gazetteer,
+    context: Counter[str],
+    anchors: list[tuple[float, float]],
+    geocoder: object | None,
+) -> ResolvedPlace | None:
+    candidates = gazetteer.places(mention.key)
+    if not candidates:
+        return None
+    ranked = sorted(
+        candidates, key=lambda p: (-_score(p, context, anchors), p.geonameid)
+    )
+    online = ""
+    if geocoder is not None and len(ranked) > 1:
+        from geo.geocoders import confirm_candidate
+
+        codes = [code for code, _ in context.most_common(3)]
+        index, online = confirm_candidate(
+            mention.text, ranked, geocoder=geocoder, country_codes=codes
+        )
+        if index is not None:
+            ranked.insert(0, ranked.pop(index))
+    best = ranked[0]
+    if not _acceptable(best, mention, context):
+        return None
+    return ResolvedPlace(
+        mention=mention,
+        geonameid=best.geonameid,
+        name=best.name,
+        latitude=best.latitude,
+        longitude=best.longitude,
+        country=best.country,
+        admin1=best.admin1,
+        precision="admin1" if mention.province else "city",
+        candidates=tuple(
+            f"{p.geonameid} {p.name} {p.country}" for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
+        ),
+        online=online,
+    )
+
+
+def _country_place(mention: PlaceMention, country: Country) -> ResolvedPlace:
+    return ResolvedPlace(
+        mention=mention,
+        geonameid=country.geonameid,
+        name=country.name,
+        latitude=country.latitude,
+        longitude=country.longitude,
+        country=country.code,
+        admin1="",
+        precision="country",
+        candidates=(),
+    )
+
+
+def _unambiguous_points(
+    mentions: Sequence[PlaceMention], gazetteer: Gazetteer, context: Counter[str]
+) -> list[tuple[float, float]]:
+    """Coordinates of the article's places that can only be one place in a context country."""
+    points: dict[int, tuple[float, float]] = {}
+    for m in mentions:
+        if m.kind != "place":
+            continue
+        in_context = [p for p in gazetteer.places(m.key) if context.get(p.country, 0) > 0]
+        if len(in_context) == 1:
+            p = in_context[0]
+            points[p.geonameid] = (p.latitude, p.longitude)
+    return [points[k] for k in sorted(points)]

@@ -1,0 +1,97 @@
+"""Sentences and word tokens with character offsets into the article text.
+
+Hand-written rather than spaCy or pysbd: no spaCy model can be installed offline here, and the
+pipeline only needs sentence spans (for excerpts and for pairing places with dates) and word
+tokens with offsets; these regular expressions do both at a few hundred microseconds an article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Token", "Sentence", "split_sentences", "tokenize", "MAX_SENTENCE_CHARS"]
+
+#: A "sentence" longer than this is cut at word boundaries, so text with its punctuation
+#: stripped still yields excerpts a reader can take in.
+MAX_SENTENCE_CHARS = 400
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’ʼ][sS]$")
+# A sentence ends at . ! ? (with closing quotes/brackets) followed by space and a capital,
+# a digit or an opening quote; or at a line break.
+_BOUNDARY = re.compile(r"""(?<=[.!?])['"”’)\]]*\s+(?=["“‘'(\[]?[A-Z0-9])|\n\s*""")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st sr jr gen col lt sgt capt maj rep sen gov prof rev no vs etc jan feb mar"
+    " apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m inc ltd co corp".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word: ``text == article[start:end]`` (a trailing possessive 's is left out)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence span of the article text, stripped of surrounding white space."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word tokens of ``text[start:end]`` with offsets into ``text``."""
+    out: list[Token] = []
+    for m in _WORD.finditer(text, start, len(text) if end is None else end):
+        word, s, e = m.group(), m.start(), m.end()
+        possessive = _POSSESSIVE.search(word)
+        if possessive and len(word) > 2:
+            word, e = word[: possessive.start()], s + possessive.start()
+        out.append(Token(word, s, e))
+    return out
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentence spans in reading order; line breaks always end a sentence."""
+    spans: list[Sentence] = []
+    paragraph = 0
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        if "\n" in m.group():
+            _add(text, pos, m.start(), paragraph, spans)
+            paragraph += 1
+            pos = m.end()
+            continue
+        before = text[max(pos, m.start() - 6) : m.start()]
+        last_word = before.rsplit(None, 1)[-1].rstrip(".").lower() if before.split() else ""
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue  # "Mr. Assad", "U.S. forces", "George W. Bush"
+        _add(text, pos, m.start(), paragraph, spans)
+        pos = m.end()
+    _add(text, pos, len(text), paragraph, spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, paragraph: int, spans: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        spans.append(Sentence(start, cut, paragraph))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        spans.append(Sentence(start, end, paragraph))
