@@ -467,7 +467,13 @@ def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
         result = ingest(source)
         return result.events, result.report, dict(result.summary)
     if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"}:
-        from geo import read_events
+        try:
+            from geo import read_events
+        except ImportError:  # TEMPORARY until geo.read_events lands
+            def read_events(p: Path) -> gpd.GeoDataFrame:
+                if p.suffix.lower() in {".parquet", ".geoparquet"}:
+                    return gpd.read_parquet(p)
+                return gpd.read_file(p)
 
         events = read_events(source)
         summary = {"file": source.name, "events": len(events)}

@@ -1,0 +1,347 @@
+"""Datelines dashboard: dated, geolocated events on a map, with a date window and filters.
+
+    streamlit run dashboard/app.py -- --data PATH
+
+PATH is a folder of articles (ingested once, then cached) or a .geojson/.parquet file written by
+``datelines ingest``; without ``--data`` the repository's seeds/ folder is shown. The logic lives
+in ``dashboard.view`` (filter, timeline, link) and ``dashboard.uploads``; this file wires widgets
+to it. Article text is data: it reaches the page only through st.dataframe and the map's
+escaped popups, never through HTML or Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts dashboard/ on the path
+    sys.path.insert(0, str(_ROOT))
+
+import altair as alt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from dashboard import uploads, view  # noqa: E402
+
+try:  # TEMPORARY until dashboard.mapview lands
+    from dashboard.mapview import show_map  # noqa: E402
+except ImportError:  # pragma: no cover
+
+    def show_map(events, visible, *, key="map", basemap="natural-earth", height=560):
+        st.info(f"Map not available yet: {int(np.asarray(visible).sum())} events in view")
+
+try:  # TEMPORARY until geo.export lands
+    from geo.export import to_csv_bytes, to_geojson_bytes  # noqa: E402
+except ImportError:  # pragma: no cover
+    sys.path.insert(0, str(_ROOT / "benchmarks"))
+    from synthetic_events import _geojson_bytes as to_geojson_bytes  # noqa: E402
+
+    def to_csv_bytes(gdf):
+        return pd.DataFrame(gdf.drop(columns="geometry")).to_csv(index=False).encode()
+
+PLAY_STEP_SECONDS = 2.0
+TABLE_MAX_ROWS = 1000
+BASEMAPS = {
+    "natural-earth": "Natural Earth (offline)",
+    "osm": "OpenStreetMap tiles (needs internet)",
+}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Arguments after ``--`` on the streamlit command line (``--data PATH``)."""
+    if "--" in argv:
+        argv = argv[argv.index("--") + 1 :]
+    parser = argparse.ArgumentParser(prog="dashboard/app.py", allow_abbrev=False, add_help=False)
+    parser.add_argument("--data", default=str(_ROOT / "seeds"))
+    args, _unknown = parser.parse_known_args(argv)
+    return args
+
+
+def _queue_window(window: tuple[dt.date, dt.date]) -> None:
+    """Ask for a new slider window; it is applied before the slider exists on the next run."""
+    st.session_state["_pending_window"] = window
+
+
+def _initialise_state(dataset: view.Dataset) -> None:
+    """First run of a session: widget state from the link's query string, else the defaults."""
+    state = st.session_state
+    if state.get("_initialised"):
+        return
+    filters = view.filters_from_query(st.query_params.get_all, dataset)
+    state["window"] = (filters.start, filters.end)
+    state["places"] = list(filters.places)
+    state["event_types"] = list(filters.event_types)
+    state["sources"] = list(filters.sources)
+    state["text"] = filters.text
+    state["show_undated"] = filters.show_undated
+    state["basemap"] = "natural-earth"
+    state["playing"] = False
+    state["_initialised"] = True
+
+
+def _fit_state_to(dataset: view.Dataset, bounds: tuple[dt.date, dt.date]) -> None:
+    """Keep widget state valid when the data changes (uploads): clamp dates, drop lost options."""
+    state = st.session_state
+    pending = state.pop("_pending_window", None)
+    current = tuple(state.get("window", bounds))
+    start, end = (min(max(day, bounds[0]), bounds[1]) for day in (pending or current))
+    window = (min(start, end), max(start, end))
+    if window != current:
+        state["window"] = window
+    for key, options in (
+        ("places", dataset.places),
+        ("event_types", dataset.event_types),
+        ("sources", dataset.sources),
+    ):
+        allowed = set(options)
+        kept = [value for value in state.get(key, []) if value in allowed]
+        if kept != list(state.get(key, [])):
+            state[key] = kept
+
+
+def _toggle_play() -> None:
+    st.session_state["playing"] = not st.session_state.get("playing", False)
+
+
+def _stop_play() -> None:
+    st.session_state["playing"] = False
+
+
+def _write_query(filters: view.Filters) -> None:
+    """Mirror the view to the URL, touching only keys whose value changed."""
+    wanted = view.filters_to_query(filters)
+    for key in view.QUERY_KEYS:
+        value = wanted.get(key)
+        values = [] if value is None else ([value] if isinstance(value, str) else list(value))
+        if st.query_params.get_all(key) == values:
+            continue
+        if values:
+            st.query_params[key] = values if len(values) > 1 else values[0]
+        else:
+            del st.query_params[key]
+
+
+def _upload_sidebar(base: view.Dataset) -> view.Dataset:
+    """Sidebar uploader; returns ``base`` joined with this session's uploaded articles."""
+    state = st.session_state
+    with st.sidebar.expander("Add articles", expanded=False):
+        files = st.file_uploader(
+            "Article files",
+            type=[suffix.lstrip(".") for suffix in uploads.ALLOWED_SUFFIXES],
+            accept_multiple_files=True,
+            key="uploads",
+            help=(
+                "Plain text, Markdown or HTML articles, or an articles.csv / articles.jsonl "
+                f"manifest; up to {uploads.MAX_FILE_BYTES // 2**20} MB a file and "
+                f"{uploads.MAX_TOTAL_BYTES // 2**20} MB in all. They are added to your view only."
+            ),
+        )
+        if not files:
+            state.pop("_upload_signature", None)
+            return base
+        signature = tuple((f.file_id, f.name, f.size) for f in files)
+        if state.get("_upload_signature") != signature:
+            if "_upload_folder" not in state:
+                state["_upload_folder"] = str(uploads.new_session_folder())
+            batch = uploads.save_uploads(
+                ((f.name, f.getvalue()) for f in files), Path(state["_upload_folder"])
+            )
+            state["_upload_batch"] = batch
+            state["_upload_signature"] = signature
+        batch: uploads.UploadBatch = state["_upload_batch"]
+        if batch.rejected:
+            st.warning(f"{len(batch.rejected)} file(s) refused")
+            st.dataframe(
+                pd.DataFrame([(r.name, r.reason) for r in batch.rejected], columns=["file", "reason"]),
+                hide_index=True,
+            )
+        if not batch.written:
+            return base
+        try:
+            extra = view.load_dataset(batch.folder)
+        except (ValueError, OSError) as err:
+            st.error("The uploaded articles could not be read.")
+            st.text(str(err))
+            return base
+        st.caption(f"{len(batch.written)} file(s) added: {len(extra):,} events")
+    return view.combine_datasets(base, extra)
+
+
+def _timeline_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
+    label = "Events per day" if freq == "day" else "Events per week"
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("bin_start:T", title=None),
+            x2="bin_end:T",
+            y=alt.Y("events:Q", title=label),
+            color=alt.condition(
+                alt.datum.in_window, alt.value("#b3261e"), alt.value("#c9c4ba")
+            ),
+            tooltip=[
+                alt.Tooltip("bin_start:T", title="from"),
+                alt.Tooltip("bin_end:T", title="to"),
+                alt.Tooltip("events:Q", title="events"),
+            ],
+        )
+        .properties(height=140)
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="Datelines", page_icon=":world_map:", layout="wide")
+    args = parse_args(sys.argv[1:])
+    try:
+        base = view.load_dataset(args.data)
+    except (OSError, ValueError) as err:
+        st.error("Datelines could not read --data.")
+        st.text(f"{args.data}: {err}")
+        st.stop()
+
+    dataset = _upload_sidebar(base)
+    bounds = dataset.bounds()
+    _initialise_state(dataset)
+    _fit_state_to(dataset, bounds)  # also applies a window queued by Play
+
+    st.title("Datelines")
+    window = st.slider(
+        "Date window",
+        min_value=bounds[0],
+        max_value=bounds[1],
+        step=dt.timedelta(days=1),
+        format="YYYY-MM-DD",
+        key="window",
+        on_change=_stop_play,
+        help="Events whose possible dates overlap this window are on the map.",
+    )
+
+    controls = st.columns([1, 5])
+    playing = st.session_state.get("playing", False)
+    controls[0].button(
+        "⏸ Pause" if playing else "▶ Play",
+        key="play",
+        on_click=_toggle_play,
+        help="Step the window forward by its own width every few seconds.",
+    )
+
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect("Place", dataset.places, key="places")
+        st.multiselect("Event type", dataset.event_types, key="event_types")
+        st.multiselect("Source", dataset.sources, key="sources")
+        st.text_input("Text contains", key="text", max_chars=200)
+        st.toggle("Show undated events", key="show_undated")
+        st.radio(
+            "Basemap",
+            list(BASEMAPS),
+            format_func=BASEMAPS.__getitem__,
+            key="basemap",
+            help="OpenStreetMap tiles are fetched from the internet; Natural Earth is built in.",
+        )
+
+    state = st.session_state
+    filters = view.Filters(
+        start=window[0],
+        end=window[1],
+        show_undated=bool(state["show_undated"]),
+        places=tuple(state["places"]),
+        event_types=tuple(state["event_types"]),
+        sources=tuple(state["sources"]),
+        text=str(state["text"]),
+    )
+    mask = view.event_mask(dataset, filters)
+    in_view = int(mask.sum())
+    _write_query(filters)
+
+    controls[1].caption(
+        f"{in_view:,} of {len(dataset):,} events in view · "
+        f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+    )
+
+    if playing:
+        _play_ticker(bounds)
+
+    show_map(dataset.events, mask, key="map", basemap=state["basemap"], height=560)
+
+    freq = view.timeline_freq(bounds)
+    counts = view.timeline_counts(
+        dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
+    )
+    st.altair_chart(_timeline_chart(counts, freq), width="stretch")
+
+    st.subheader("Events in view")
+    selected = view.events_in_view(dataset, mask)
+    table = pd.DataFrame(selected[list(view.TABLE_COLUMNS)].head(TABLE_MAX_ROWS))
+    if in_view > TABLE_MAX_ROWS:
+        st.caption(f"The first {TABLE_MAX_ROWS:,} of {in_view:,}; the downloads hold them all.")
+    st.dataframe(table, hide_index=True, width="stretch", key="events_table")
+
+    stamp = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+    downloads = st.columns(2)
+    downloads[0].download_button(
+        "Download GeoJSON",
+        data=lambda: to_geojson_bytes(selected),
+        file_name=f"datelines-{stamp}.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        key="download_geojson",
+    )
+    downloads[1].download_button(
+        "Download CSV",
+        data=lambda: to_csv_bytes(selected),
+        file_name=f"datelines-{stamp}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_csv",
+    )
+
+    with st.expander("Ingest summary"):
+        _show_summary(dataset)
+
+
+def _show_summary(dataset: view.Dataset) -> None:
+    summary = dict(dataset.summary)
+    report = dataset.report
+    articles = summary.get("articles", len(report) if len(report) else None)
+    metrics = st.columns(3)
+    metrics[0].metric("Articles read", "—" if articles is None else f"{articles:,}")
+    metrics[1].metric("Events", f"{len(dataset):,}")
+    if len(report):
+        no_events = report[report["events"].fillna(0).astype(int) == 0]
+        metrics[2].metric("Articles with no event", f"{len(no_events):,}")
+        st.caption("One row per input file: what became of it and why.")
+        st.dataframe(report[["file", "status", "events", "reason"]], hide_index=True)
+    else:
+        metrics[2].metric("Articles with no event", "—")
+        st.caption("Events read from a file written by `datelines ingest`; no per-article report.")
+    st.json({k: v for k, v in summary.items()}, expanded=False)
+
+
+def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
+    """While playing, every PLAY_STEP_SECONDS move the window forward by its width."""
+    st.session_state["_full_run"] = True
+
+    @st.fragment(run_every=PLAY_STEP_SECONDS)
+    def tick() -> None:
+        state = st.session_state
+        if state.pop("_full_run", False):
+            return  # the inline run inside a full rerun: wait for the timer
+        if not state.get("playing"):
+            return
+        current = tuple(state["window"])
+        following = view.next_window(current, bounds)
+        if following == current:
+            state["playing"] = False
+        else:
+            _queue_window(following)
+        st.rerun(scope="app")
+
+    tick()
+
+
+main()
