@@ -242,7 +242,7 @@ def _geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
     for row, geom in zip(events.drop(columns="geometry").to_dict("records"), events.geometry):
         props = {k: (None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v)
                  for k, v in row.items()}
-        props = {k: (int(v) if isinstance(v, np.integer) else v) for k, v in props.items()}
+        props = {k: _plain(v) for k, v in props.items()}
         features.append(
             {
                 "type": "Feature",
@@ -255,6 +255,17 @@ def _geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
     return json.dumps(
         {"type": "FeatureCollection", "features": features}, ensure_ascii=False
     ).encode("utf-8")
+
+
+def _plain(value: object) -> object:
+    """A JSON value: numpy ints as int, timestamps and dates as ISO 8601 days."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

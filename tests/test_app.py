@@ -1,0 +1,274 @@
+"""The dashboard's widgets, headless (streamlit.testing.v1.AppTest), on seeds and synthetic data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.synthetic_events import HOSTILE_STRINGS, synthetic_events, write_events  # noqa: E402
+from geo.schema import EVENT_PROPERTIES  # noqa: E402
+
+APP = str(ROOT / "dashboard" / "app.py")
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def synthetic_path(tmp_path_factory) -> Path:
+    events = synthetic_events(600, seed=11, hostile_every=13)
+    return write_events(events, tmp_path_factory.mktemp("data") / "events.geojson")
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, object]:
+    """Deferred download callables the app registers, by file name extension."""
+    captured: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        captured[Path(file_name or "").suffix] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return captured
+
+
+def app(monkeypatch, data: Path, query: dict | None = None) -> AppTest:
+    monkeypatch.setattr(sys, "argv", ["dashboard/app.py", "--data", str(data)])
+    at = AppTest.from_file(APP, default_timeout=120)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def events_table(at: AppTest):
+    for frame in at.main.dataframe:
+        if frame.proto.id and "events_table" in frame.proto.id:
+            return frame.value
+    return at.main.dataframe[0].value
+
+
+def in_view_caption(at: AppTest) -> str:
+    return next(c.value for c in at.main.caption if "events in view" in c.value)
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+def test_the_first_slider_is_the_date_window(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    first = at.slider[0]
+    assert first.label == "Date window"
+    start, end = first.value
+    assert isinstance(start, dt.date) and isinstance(end, dt.date) and start < end
+    assert len(at.sidebar.slider) == 0  # the sidebar comes first in the page
+    assert at.title[0].value == "Datelines"
+
+
+def test_basemap_defaults_to_natural_earth_and_osm_says_internet(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    radio = at.sidebar.radio(key="basemap")
+    assert radio.value == "natural-earth"
+    assert "internet" in radio.proto.options[1].lower() or "osm" in radio.options
+    labels = [str(o) for o in radio.proto.options]
+    assert any("needs internet" in label for label in labels)
+
+
+# ----------------------------------------------------------------------------- the window
+
+
+def test_moving_the_slider_changes_the_table(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    before = events_table(at)
+    start, end = at.slider[0].value
+    window = (start + dt.timedelta(days=200), start + dt.timedelta(days=260))
+    at.slider[0].set_value(window).run()
+    after = events_table(at)
+    assert 0 < len(after) < len(before)
+    best = pd.to_datetime(after["date"]).dt.date
+    # Every row's interval overlaps the window (its best day may sit up to a year outside).
+    assert (best >= window[0] - dt.timedelta(days=366)).all()
+    assert (best <= window[1] + dt.timedelta(days=366)).all()
+    assert "events in view" in in_view_caption(at)
+    assert at.query_params["start"] == [window[0].isoformat()] or at.query_params["start"] == (
+        window[0].isoformat()
+    )
+
+
+def test_play_queues_the_next_window_before_the_slider(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    start, _ = at.slider[0].value
+    at.slider[0].set_value((start, start + dt.timedelta(days=6))).run()
+    at.button(key="play").click().run()
+    assert at.button(key="play").label.endswith("Pause")
+    # What the Play timer does between runs: queue the next window, rerun.
+    at.session_state["_pending_window"] = (
+        start + dt.timedelta(days=7),
+        start + dt.timedelta(days=13),
+    )
+    at.run()
+    assert not at.exception
+    assert at.slider[0].value == (start + dt.timedelta(days=7), start + dt.timedelta(days=13))
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def test_place_filter(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    at.sidebar.multiselect(key="places").set_value(["Palmyra", "Mosul"]).run()
+    rows = events_table(at)
+    assert len(rows) > 0
+    assert set(rows["place"]) == {"Palmyra", "Mosul"}
+
+
+def test_type_and_source_filters(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    at.sidebar.multiselect(key="event_types").set_value(["battles"])
+    at.sidebar.multiselect(key="sources").set_value(["Reuters"]).run()
+    rows = events_table(at)
+    assert len(rows) > 0
+    assert set(rows["event_type"]) == {"battles"} and set(rows["source"]) == {"Reuters"}
+
+
+def test_text_filter_is_case_insensitive(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    at.sidebar.text_input(key="text").input("AIR strike").run()
+    rows = events_table(at)
+    assert len(rows) > 0
+    assert rows["excerpt"].str.lower().str.contains("air strike").all()
+
+
+def test_undated_toggle(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    assert events_table(at)["date"].notna().all()
+    at.sidebar.toggle(key="show_undated").set_value(True).run()
+    assert events_table(at)["date"].isna().any()
+
+
+# ----------------------------------------------------------------------------- link
+
+
+def test_query_params_set_the_view_and_round_trip(monkeypatch, synthetic_path):
+    query = {
+        "start": "2015-03-01",
+        "end": "2015-09-30",
+        "place": ["Aleppo", "Raqqa"],
+        "type": "battles",
+        "q": "clashed",
+    }
+    at = app(monkeypatch, synthetic_path, query)
+    assert at.slider[0].value == (dt.date(2015, 3, 1), dt.date(2015, 9, 30))
+    assert at.sidebar.multiselect(key="places").value == ["Aleppo", "Raqqa"]
+    assert at.sidebar.multiselect(key="event_types").value == ["battles"]
+    assert at.sidebar.text_input(key="text").value == "clashed"
+    rows = events_table(at)
+    assert len(rows) > 0 and set(rows["place"]) <= {"Aleppo", "Raqqa"}
+
+    # The URL the app wrote opens the same view in a new session.
+    shared = dict(at.query_params)
+    again = app(monkeypatch, synthetic_path, shared)
+    assert again.slider[0].value == at.slider[0].value
+    assert events_table(again)["id"].tolist() == rows["id"].tolist()
+
+
+def test_query_params_follow_the_widgets(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    at.sidebar.multiselect(key="sources").set_value(["AFP", "BBC"])
+    at.sidebar.text_input(key="text").input("Mosul").run()
+    params = at.query_params
+
+    def values(key):
+        value = params.get(key)
+        return [value] if isinstance(value, str) else list(value or [])
+
+    assert values("source") == ["AFP", "BBC"]
+    assert values("q") == ["Mosul"]
+    assert {"start", "end"} <= set(params)
+
+
+# ----------------------------------------------------------------------------- downloads
+
+
+def test_download_geojson_is_exactly_the_events_in_view(monkeypatch, synthetic_path, downloads):
+    at = app(monkeypatch, synthetic_path)
+    at.sidebar.multiselect(key="places").set_value(["Aleppo"])
+    start, _ = at.slider[0].value
+    at.slider[0].set_value((start, start + dt.timedelta(days=300))).run()
+    rows = events_table(at)
+    caption = in_view_caption(at)
+    data = downloads[".geojson"]()
+    collection = json.loads(data)
+    assert collection["type"] == "FeatureCollection"
+    assert "crs" not in collection
+    features = collection["features"]
+    assert [f["properties"]["id"] for f in features] == rows["id"].tolist()
+    assert caption.startswith(f"{len(features):,} of")
+    for feature in features:
+        assert list(feature["properties"]) == list(EVENT_PROPERTIES)
+        lon, lat = feature["geometry"]["coordinates"]
+        assert feature["properties"]["place"] == "Aleppo"
+        assert 36 < lon < 38 and 35 < lat < 37  # Aleppo: lon 37.1, lat 36.2 (lon first)
+    csv = downloads[".csv"]()
+    csv_text = csv.decode("utf-8") if isinstance(csv, bytes) else csv
+    assert csv_text.count("Aleppo") >= len(features)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download GeoJSON", "Download CSV"]
+
+
+# ----------------------------------------------------------------------------- summary, escaping
+
+
+def test_summary_is_one_click_away(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    expander = next(e for e in at.expander if e.label == "Ingest summary")
+    labels = [m.label for m in expander.metric]
+    assert "Events" in labels and "Articles read" in labels
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None) or {}
+    for child in children.values():
+        yield from _walk(child)
+
+
+def test_hostile_titles_are_not_rendered_as_html(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path, {"q": "<"})
+    rows = events_table(at)
+    assert rows["title"].str.contains("<script>|<img", regex=True).any()
+    assert len(at.get("html")) == 0
+    for node in _walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is not None and getattr(proto, "allow_html", False):
+            pytest.fail(f"unsafe_allow_html element: {proto}")
+        body = getattr(proto, "body", "") if proto is not None else ""
+        for hostile in HOSTILE_STRINGS:
+            assert hostile not in body, f"article text reached Markdown: {body!r}"
+
+
+# ----------------------------------------------------------------------------- seeds
+
+
+def test_seed_corpus(monkeypatch):
+    at = app(monkeypatch, SEEDS)
+    rows = events_table(at)
+    places = set(rows["place"])
+    for expected in ("Palmyra", "Aleppo", "Mosul", "Raqqa", "Ramadi"):
+        assert expected in places, places
+    expander = next(e for e in at.expander if e.label == "Ingest summary")
+    metrics = {m.label: m.value for m in expander.metric}
+    assert metrics["Articles read"] == "5"
+    assert len(expander.dataframe) == 1  # the per-file report
