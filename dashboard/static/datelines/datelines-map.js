@@ -1,0 +1,673 @@
+/*
+ * Datelines event layer for Leaflet: the events of one data set, clustered, coloured by type.
+ *
+ * The page loads the events once (dataUrl: JSON written by dashboard/mapview.py, format
+ * "datelines-events/1"); each Streamlit rerun then only calls L.datelines.setMask(base64, n)
+ * with numpy.packbits of the visible events. The layer re-clusters the visible events with
+ * supercluster and draws the viewport's clusters and events on one shared canvas.
+ *
+ * Article text is data: every popup and tooltip is built with document.createElement and
+ * textContent, never innerHTML, and links are made only for http(s) urls.
+ *
+ * Test hooks: window.datelines (visibleCount(), renderedCount(), openEvent(i), spiderfied(),
+ * maskVersion, loaded) and data-visible-count / data-mask-version on the map container.
+ * Plain ES2017, no build step. Needs Leaflet, Supercluster and (for the basemap) topojson.
+ */
+(function () {
+  "use strict";
+
+  var FORMAT = "datelines-events/1";
+  var NO_DAY = -2147483648;
+  var DAY_MS = 86400000;
+
+  // A fixed palette (Okabe-Ito based, colour-blind safe), in geo.schema.EVENT_TYPES order.
+  var TYPE_COLOURS = {
+    "battles": "#D55E00",
+    "violence against civilians": "#CC79A7",
+    "explosions/remote violence": "#E69F00",
+    "strategic developments": "#0072B2",
+    "protests": "#009E73",
+    "riots": "#56B4E9",
+    "other": "#7A6A3A"
+  };
+  var FALLBACK_COLOUR = "#555555";
+  var UNDATED_COLOUR = "#9A9A9A";
+  var SPIDER_MAX = 40;      // more reports than this at one point: a list instead of a spiral
+  var LIST_PAGE = 200;      // list entries added per "show more"
+  var CLUSTER_RADIUS = 48;  // px
+
+  var layers = [];          // live EventLayers (normally one per page)
+  var pendingMask = null;   // a mask that arrived before any layer existed
+
+  // ------------------------------------------------------------------ small helpers
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function isoDay(day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  function webUrl(url) {
+    // The payload keeps only http(s) urls; check again, the page must never follow javascript:.
+    if (typeof url !== "string" || !/^https?:\/\//i.test(url)) return null;
+    try {
+      var parsed = new URL(url);
+      return (parsed.protocol === "http:" || parsed.protocol === "https:") ? parsed.href : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function decodeMask(b64, count) {
+    var bytes = atob(b64);
+    var mask = new Uint8Array(count);
+    for (var i = 0; i < count; i++) {
+      mask[i] = (bytes.charCodeAt(i >> 3) >> (7 - (i & 7))) & 1;  // numpy.packbits: big-endian
+    }
+    return mask;
+  }
+
+  function plural(n, one, many) {
+    return n.toLocaleString("en") + " " + (n === 1 ? one : many);
+  }
+
+  // ------------------------------------------------------------------ the events
+
+  function Events(json) {
+    if (!json || json.format !== FORMAT) {
+      throw new Error("Datelines: events file has format " + (json && json.format) + ", expected " + FORMAT);
+    }
+    var n = json.count;
+    this.count = n;
+    this.json = json;
+    this.eventTypes = json.event_types;
+    this.datePrecisions = json.date_precisions;
+    this.placePrecisions = json.place_precisions;
+    this.lat = new Float64Array(n);
+    this.lon = new Float64Array(n);
+    this.hasPoint = new Uint8Array(n);
+    this.dateStart = new Int32Array(n);
+    this.dateEnd = new Int32Array(n);
+    this.type = Uint8Array.from(json.event_type);
+    this.datePrecision = Uint8Array.from(json.date_precision);
+    this.placePrecision = Uint8Array.from(json.place_precision);
+    this.group = Int32Array.from(json.event_group);
+    this.features = new Array(n);
+    this.groups = new Map();
+    var dayIndex = this.datePrecisions.indexOf("day");
+    var cityIndex = this.placePrecisions.indexOf("city");
+    this.preciseDate = dayIndex;
+    this.precisePlace = cityIndex;
+    for (var i = 0; i < n; i++) {
+      var la = json.lat[i], lo = json.lon[i];
+      this.hasPoint[i] = (la !== null && lo !== null) ? 1 : 0;
+      this.lat[i] = la === null ? NaN : la;
+      this.lon[i] = lo === null ? NaN : lo;
+      this.dateStart[i] = json.date_start[i] === null ? NO_DAY : json.date_start[i];
+      this.dateEnd[i] = json.date_end[i] === null ? NO_DAY : json.date_end[i];
+      // GeoJSON positions are [lon, lat]: supercluster reads them that way.
+      this.features[i] = this.hasPoint[i]
+        ? {type: "Feature", properties: {i: i}, geometry: {type: "Point", coordinates: [lo, la]}}
+        : null;
+      var g = this.group[i];
+      var members = this.groups.get(g);
+      if (members) members.push(i); else this.groups.set(g, [i]);
+    }
+  }
+
+  Events.prototype.typeName = function (i) { return this.eventTypes[this.type[i]] || "other"; };
+  Events.prototype.undated = function (i) {
+    return this.dateStart[i] === NO_DAY || this.datePrecisions[this.datePrecision[i]] === "undated";
+  };
+  Events.prototype.colour = function (i) {
+    if (this.undated(i)) return UNDATED_COLOUR;
+    return TYPE_COLOURS[this.typeName(i)] || FALLBACK_COLOUR;
+  };
+  Events.prototype.article = function (i) {
+    var a = this.json.article[i], arts = this.json.articles;
+    return {title: arts.title[a], source: arts.source[a], published: arts.published[a], url: arts.url[a]};
+  };
+  Events.prototype.dateLabel = function (i) {
+    if (this.undated(i)) return "undated";
+    var precision = this.datePrecisions[this.datePrecision[i]];
+    var start = isoDay(this.dateStart[i]);
+    if (precision === "day") return "day of " + (this.json.date[i] || start);
+    if (precision === "week") return "week of " + start;
+    if (precision === "month") return "month of " + start.slice(0, 7);
+    if (precision === "year") return "year of " + start.slice(0, 4);
+    return precision + " of " + start;
+  };
+  Events.prototype.placeLabel = function (i) {
+    var place = this.json.place[i] || "unknown place";
+    var country = this.json.country[i];
+    return country ? place + " (" + country + ")" : place;
+  };
+  Events.prototype.fatalitiesLabel = function (i) {
+    var f = this.json.fatalities[i];
+    if (f === null || f === undefined) return "fatalities not given";
+    return plural(f, "fatality", "fatalities");
+  };
+  Events.prototype.style = function (i) {
+    var colour = this.colour(i);
+    var f = this.json.fatalities[i];
+    var radius = 5 + Math.min(13, 1.6 * Math.sqrt(f > 0 ? f : 0));  // sqrt scale, capped at 18 px
+    var preciseDate = this.datePrecision[i] === this.preciseDate;
+    var precisePlace = this.placePrecision[i] === this.precisePlace;
+    return {
+      radius: radius,
+      color: preciseDate ? "#ffffff" : colour,
+      weight: preciseDate ? 1.2 : 2.4,
+      opacity: 1,
+      fillColor: colour,
+      fillOpacity: preciseDate ? 0.88 : 0.12,      // imprecise date (week/month/year): hollow
+      dashArray: precisePlace ? null : "3 3"       // imprecise place (admin1/country): dashed
+    };
+  };
+
+  // ------------------------------------------------------------------ the Leaflet layer
+
+  var EventLayer = L.Layer.extend({
+    options: {
+      dataUrl: null,
+      basemapUrl: null,
+      iconImagePath: null,
+      maxZoom: 14
+    },
+
+    initialize: function (options) {
+      L.setOptions(this, options);
+      this.events = null;
+      this.mask = null;
+      this.maskVersion = 0;
+      this.visible = 0;
+      this.index = null;
+      this.rendered = 0;
+      this.spider = [];
+      this.lastApplyMs = null;
+    },
+
+    getAttribution: function () {
+      return this.options.basemapUrl ? "Natural Earth" : null;
+    },
+
+    onAdd: function (map) {
+      this._map = map;
+      var container = map.getContainer();
+      L.DomUtil.addClass(container, "dl-map");
+      if (this.options.basemapUrl) L.DomUtil.addClass(container, "dl-map-offline");
+      container.setAttribute("data-loaded", "false");
+      container.setAttribute("data-mask-version", "0");
+      if (this.options.iconImagePath && L.Icon && L.Icon.Default) {
+        // We draw no default markers, but anything that does must not 404.
+        L.Icon.Default.imagePath = this.options.iconImagePath;
+      }
+      if (!map.getPane("dl-basemap")) {
+        map.createPane("dl-basemap").style.zIndex = 150;
+      }
+      this.renderer = L.canvas({padding: 0.3, tolerance: 3});
+      this.markers = L.layerGroup().addTo(map);
+      this.spiderLayer = L.layerGroup().addTo(map);
+      this.popup = L.popup({maxWidth: 360, minWidth: 260, maxHeight: 380, autoPanPadding: [24, 24],
+                            className: "dl-leaflet-popup"});
+      this.tooltip = L.tooltip({direction: "top", offset: [0, -6], className: "dl-tooltip"});
+      this.legend = legendControl(this).addTo(map);
+      map.on("moveend", this._render, this);
+      map.on("zoomstart", this._unspiderfy, this);
+      map.on("click", this._unspiderfy, this);
+      layers.push(this);
+      if (this.options.basemapUrl) this._loadBasemap();
+      this._loadEvents();
+    },
+
+    onRemove: function (map) {
+      map.off("moveend", this._render, this);
+      map.off("zoomstart", this._unspiderfy, this);
+      map.off("click", this._unspiderfy, this);
+      map.removeLayer(this.markers);
+      map.removeLayer(this.spiderLayer);
+      map.removeControl(this.legend);
+      if (this.basemap) map.removeLayer(this.basemap);
+      layers.splice(layers.indexOf(this), 1);
+    },
+
+    _loadBasemap: function () {
+      var self = this;
+      fetch(this.options.basemapUrl).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (topo) {
+        var countries = topojson.feature(topo, topo.objects.countries);
+        self.basemap = L.geoJSON(countries, {
+          pane: "dl-basemap",
+          renderer: L.canvas({pane: "dl-basemap", padding: 0.3}),
+          interactive: false,
+          style: {color: "#a39c8c", weight: 0.8, fillColor: "#f4f1e8", fillOpacity: 1}
+        }).addTo(self._map);
+      }).catch(function (err) {
+        console.error("Datelines: could not load the basemap " + self.options.basemapUrl + ": " + err.message);
+      });
+    },
+
+    _loadEvents: function () {
+      var self = this;
+      this.legend.setStatus("Loading events…");
+      fetch(this.options.dataUrl).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (json) {
+        self.events = new Events(json);
+        self._map.getContainer().setAttribute("data-loaded", "true");
+        self.loaded = true;
+        var mask = self.mask || pendingMask;
+        pendingMask = null;
+        if (mask && mask.count === self.events.count) {
+          self._applyMask(mask.b64, mask.count);
+        } else {
+          if (mask) maskMismatch(mask.count, self.events.count);
+          self._applyMask(null, self.events.count);   // everything, until a mask arrives
+        }
+      }).catch(function (err) {
+        self.legend.setStatus("Could not load the events (" + err.message + "): reload the page");
+        console.error("Datelines: could not load events from " + self.options.dataUrl + ": " + err.message);
+      });
+    },
+
+    /** Show only the events whose bit is set (base64 of numpy.packbits); null: all of them. */
+    setMask: function (b64, count) {
+      if (!this.events) {
+        this.mask = {b64: b64, count: count};
+        return;
+      }
+      if (count !== this.events.count) {
+        maskMismatch(count, this.events.count);
+        return;
+      }
+      this._applyMask(b64, count);
+    },
+
+    _applyMask: function (b64, count) {
+      var t0 = performance.now();
+      var ev = this.events;
+      this.mask = b64 === null ? null : {b64: b64, count: count};
+      var bits = b64 === null ? null : decodeMask(b64, count);
+      var points = [];
+      for (var i = 0; i < ev.count; i++) {
+        if ((bits === null || bits[i]) && ev.hasPoint[i]) points.push(ev.features[i]);
+      }
+      this.visible = points.length;
+      this.index = new Supercluster({radius: CLUSTER_RADIUS, maxZoom: this.options.maxZoom, minPoints: 2});
+      this.index.load(points);
+      this._unspiderfy();
+      this._render();
+      this.maskVersion += 1;
+      this.lastApplyMs = performance.now() - t0;
+      var container = this._map.getContainer();
+      container.setAttribute("data-visible-count", String(this.visible));
+      container.setAttribute("data-mask-version", String(this.maskVersion));
+      this.legend.setStatus(this.visible === 0
+        ? "No events in this selection"
+        : plural(this.visible, "event", "events") + " shown");
+    },
+
+    _render: function () {
+      if (!this.index || !this._map) return;
+      var map = this._map;
+      var b = map.getBounds().pad(0.25);
+      var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+      var south = Math.max(-85, b.getSouth()), north = Math.min(85, b.getNorth());
+      var items = (east - west >= 360 || west > east) ? []
+        : this.index.getClusters([west, south, east, north], Math.round(map.getZoom()));
+      this.markers.clearLayers();
+      this.clusters = 0;
+      for (var k = 0; k < items.length; k++) {
+        var item = items[k];
+        // GeoJSON positions are [lon, lat]; Leaflet wants [lat, lon].
+        var latlng = [item.geometry.coordinates[1], item.geometry.coordinates[0]];
+        if (item.properties.cluster) {
+          this.markers.addLayer(this._clusterMarker(item, latlng));
+          this.clusters += 1;
+        } else {
+          this.markers.addLayer(this._eventMarker(item.properties.i, latlng));
+        }
+      }
+      this.rendered = items.length;
+      map.getContainer().setAttribute("data-rendered-count", String(items.length));
+    },
+
+    _eventMarker: function (i, latlng) {
+      var style = this.events.style(i);
+      style.renderer = this.renderer;
+      style.bubblingMouseEvents = false;
+      var marker = L.circleMarker(latlng, style);
+      marker.eventIndex = i;
+      marker.on("click", this._onEventClick, this);
+      marker.on("mouseover", this._onEventOver, this);
+      marker.on("mouseout", this._onEventOut, this);
+      return marker;
+    },
+
+    _clusterMarker: function (cluster, latlng) {
+      var count = cluster.properties.point_count;
+      var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 50;
+      var inner = el("div", "dl-cluster-inner");
+      inner.appendChild(el("span", "dl-cluster-count", count < 10000 ? String(count) : Math.round(count / 1000) + "k"));
+      var marker = L.marker(latlng, {
+        icon: L.divIcon({html: inner, className: "dl-cluster", iconSize: [size, size]}),
+        keyboard: true,
+        title: plural(count, "event", "events") + ": click to zoom in or list them",
+        alt: plural(count, "event", "events"),
+        bubblingMouseEvents: false
+      });
+      marker.clusterId = cluster.properties.cluster_id;
+      marker.clusterCount = count;
+      marker.on("add", function () {
+        var node = marker.getElement();
+        node.setAttribute("data-testid", "event-cluster");
+        node.setAttribute("data-count", String(count));
+      });
+      marker.on("click", this._onClusterClick, this);
+      return marker;
+    },
+
+    _onEventClick: function (e) {
+      L.DomEvent.stopPropagation(e);
+      this.openEvent(e.target.eventIndex, e.target.getLatLng());
+    },
+
+    _onEventOver: function (e) {
+      var i = e.target.eventIndex, ev = this.events;
+      var tip = el("div", "dl-tooltip-body");
+      tip.appendChild(el("strong", null, ev.placeLabel(i)));
+      tip.appendChild(el("span", null, " · " + ev.dateLabel(i) + " · " + ev.typeName(i)));
+      this.tooltip.setLatLng(e.target.getLatLng()).setContent(tip);
+      this._map.openTooltip(this.tooltip);
+    },
+
+    _onEventOut: function () {
+      this._map.closeTooltip(this.tooltip);
+    },
+
+    _onClusterClick: function (e) {
+      L.DomEvent.stopPropagation(e);
+      var marker = e.target, map = this._map;
+      var zoom = this.index.getClusterExpansionZoom(marker.clusterId);
+      if (zoom <= map.getMaxZoom() && zoom > map.getZoom()) {
+        map.setView(marker.getLatLng(), zoom);
+        return;
+      }
+      // These events cannot be told apart by zooming: spread them, or list them.
+      var leaves = this.index.getLeaves(marker.clusterId, Infinity).map(function (f) { return f.properties.i; });
+      var ev = this.events;
+      leaves.sort(function (a, b) { return ev.dateStart[a] - ev.dateStart[b] || a - b; });
+      if (leaves.length <= SPIDER_MAX) this._spiderfy(marker.getLatLng(), leaves);
+      else this._openList(marker.getLatLng(), leaves);
+    },
+
+    _spiderfy: function (centre, indices) {
+      this._unspiderfy();
+      var map = this._map, n = indices.length;
+      var origin = map.latLngToLayerPoint(centre);
+      var positions = [];
+      if (n <= 9) {
+        var r = Math.max(30, (n * 24) / (2 * Math.PI));
+        for (var k = 0; k < n; k++) {
+          var a = (2 * Math.PI * k) / n - Math.PI / 2;
+          positions.push(origin.add([r * Math.cos(a), r * Math.sin(a)]));
+        }
+      } else {
+        // Archimedean spiral, as in OverlappingMarkerSpiderfier: evenly spaced legs.
+        var legLength = 26, angle = 0;
+        for (var j = 0; j < n; j++) {
+          angle += 22 / legLength + j * 0.0005;
+          positions.push(origin.add([legLength * Math.cos(angle), legLength * Math.sin(angle)]));
+          legLength += (2 * Math.PI * 6) / angle;
+        }
+      }
+      for (var m = 0; m < n; m++) {
+        var latlng = map.layerPointToLatLng(positions[m]);
+        this.spiderLayer.addLayer(L.polyline([centre, latlng], {
+          renderer: this.renderer, color: "#444", weight: 1, opacity: 0.6, interactive: false
+        }));
+        var marker = this._eventMarker(indices[m], latlng);
+        this.spiderLayer.addLayer(marker);
+        this.spider.push(marker);
+      }
+    },
+
+    _unspiderfy: function () {
+      if (this.spiderLayer) this.spiderLayer.clearLayers();
+      this.spider = [];
+    },
+
+    _openList: function (centre, indices) {
+      var self = this, ev = this.events;
+      var box = el("div", "dl-list");
+      box.setAttribute("data-testid", "event-list");
+      box.appendChild(el("div", "dl-list-title", plural(indices.length, "event", "events") + " at this point"));
+      var list = el("ul", "dl-list-items");
+      box.appendChild(list);
+      var more = el("button", "dl-link dl-more");
+      more.type = "button";
+      var shown = 0;
+      function page() {
+        var stop = Math.min(indices.length, shown + LIST_PAGE);
+        for (; shown < stop; shown++) {
+          list.appendChild(reportItem(self, indices[shown], true));
+        }
+        more.textContent = "show " + Math.min(LIST_PAGE, indices.length - shown) + " more of " +
+          (indices.length - shown).toLocaleString("en");
+        more.style.display = shown < indices.length ? "" : "none";
+      }
+      L.DomEvent.on(more, "click", function (e) { L.DomEvent.stop(e); page(); });
+      box.appendChild(more);
+      page();
+      this.popup.setLatLng(centre).setContent(box).openOn(this._map);
+    },
+
+    /** Open event i's popup (at latlng, default its own point). */
+    openEvent: function (i, latlng) {
+      var ev = this.events;
+      if (!ev || i < 0 || i >= ev.count) throw new Error("Datelines: no event " + i);
+      var at = latlng || (ev.hasPoint[i] ? L.latLng(ev.lat[i], ev.lon[i]) : this._map.getCenter());
+      this.popup.setLatLng(at).setContent(eventPopup(this, i)).openOn(this._map);
+      return this.popup.getElement();
+    }
+  });
+
+  // ------------------------------------------------------------------ popup content (DOM only)
+
+  function highlighted(text, spans) {
+    // spans: [[start, end, className], ...] in UTF-16 units; drop invalid and overlapping ones.
+    var frag = el("blockquote", "dl-excerpt");
+    var ok = spans.filter(function (s) {
+      return s[0] !== null && Number.isInteger(s[0]) && Number.isInteger(s[1]) &&
+        s[0] >= 0 && s[0] < s[1] && s[1] <= text.length;
+    }).sort(function (a, b) { return a[0] - b[0]; });
+    var at = 0;
+    for (var k = 0; k < ok.length; k++) {
+      var s = ok[k];
+      if (s[0] < at) continue;
+      if (s[0] > at) frag.appendChild(document.createTextNode(text.slice(at, s[0])));
+      frag.appendChild(el("mark", s[2], text.slice(s[0], s[1])));
+      at = s[1];
+    }
+    if (at < text.length) frag.appendChild(document.createTextNode(text.slice(at)));
+    return frag;
+  }
+
+  function reportItem(layer, j, withPlace) {
+    var ev = layer.events, art = ev.article(j);
+    var item = el("li", "dl-report");
+    var button = el("button", "dl-link");
+    button.type = "button";
+    button.setAttribute("data-event-index", String(j));
+    var label = (withPlace ? ev.placeLabel(j) + ", " + ev.dateLabel(j) + ", " + ev.typeName(j) + ": " : "") +
+      (art.source || "unknown source") + (art.published ? " " + art.published : "") + ": " +
+      (art.title || "untitled");
+    button.textContent = label;
+    L.DomEvent.on(button, "click", function (e) {
+      L.DomEvent.stop(e);
+      layer.openEvent(j);
+    });
+    item.appendChild(button);
+    return item;
+  }
+
+  function eventPopup(layer, i) {
+    var ev = layer.events, json = ev.json, art = ev.article(i);
+    var box = el("div", "dl-popup");
+    box.setAttribute("data-testid", "event-popup");
+    box.setAttribute("data-event-index", String(i));
+
+    box.appendChild(el("div", "dl-place", ev.placeLabel(i)));
+    var precision = ev.placePrecisions[ev.placePrecision[i]];
+    if (precision === "admin1") box.appendChild(el("div", "dl-note", "province-level place, drawn at its namesake town"));
+    if (precision === "country") box.appendChild(el("div", "dl-note", "country-level place, drawn at a representative point"));
+    box.appendChild(el("div", "dl-when", ev.dateLabel(i)));
+
+    var what = el("div", "dl-what");
+    var swatch = el("span", "dl-swatch");
+    swatch.style.background = ev.colour(i);
+    what.appendChild(swatch);
+    what.appendChild(el("span", "dl-type", ev.typeName(i)));
+    what.appendChild(el("span", "dl-fatalities", " · " + ev.fatalitiesLabel(i)));
+    box.appendChild(what);
+
+    var excerpt = json.excerpt[i];
+    if (excerpt) {
+      var ps = json.place_span[i] || [null, null], ds = json.date_span[i] || [null, null];
+      box.appendChild(highlighted(excerpt, [[ps[0], ps[1], "dl-mark-place"], [ds[0], ds[1], "dl-mark-date"]]));
+    }
+
+    var source = el("div", "dl-source");
+    var url = webUrl(art.url);
+    var title = art.title || "untitled article";
+    if (url) {
+      var link = el("a", "dl-title", title);
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      source.appendChild(link);
+    } else {
+      source.appendChild(el("span", "dl-title", title));
+    }
+    source.appendChild(el("div", "dl-byline",
+      (art.source || "unknown source") + " · " + (art.published ? "published " + art.published : "publication date unknown")));
+    box.appendChild(source);
+
+    var members = ev.groups.get(ev.group[i]) || [i];
+    var group = el("div", "dl-group");
+    group.appendChild(el("div", "dl-group-title", "1 event, " + plural(members.length, "report", "reports")));
+    if (members.length > 1) {
+      var list = el("ul", "dl-list-items");
+      for (var k = 0; k < members.length; k++) {
+        if (members[k] !== i) list.appendChild(reportItem(layer, members[k], false));
+      }
+      group.appendChild(list);
+    }
+    box.appendChild(group);
+    return box;
+  }
+
+  // ------------------------------------------------------------------ legend and status
+
+  function swatchRow(label, style) {
+    var row = el("div", "dl-legend-row");
+    var dot = el("span", "dl-legend-dot");
+    for (var k in style) dot.style[k] = style[k];
+    row.appendChild(dot);
+    row.appendChild(el("span", null, label));
+    return row;
+  }
+
+  function legendControl(layer) {
+    var control = L.control({position: "bottomright"});
+    control.onAdd = function () {
+      var box = el("div", "dl-legend leaflet-bar");
+      box.setAttribute("data-testid", "map-legend");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      this.status = el("div", "dl-status", "");
+      this.status.setAttribute("data-testid", "map-status");
+      box.appendChild(this.status);
+      var details = el("details", "dl-legend-details");
+      details.open = true;
+      details.appendChild(el("summary", null, "Legend"));
+      Object.keys(TYPE_COLOURS).forEach(function (name) {
+        details.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
+      });
+      details.appendChild(el("div", "dl-legend-sep"));
+      details.appendChild(swatchRow("exact day", {background: "#666", borderColor: "#fff"}));
+      details.appendChild(swatchRow("week / month / year (hollow)", {background: "rgba(102,102,102,0.12)", borderColor: "#666", borderWidth: "2px"}));
+      details.appendChild(swatchRow("province / country place (dashed)", {background: "#666", borderColor: "#222", borderStyle: "dashed"}));
+      details.appendChild(swatchRow("undated", {background: UNDATED_COLOUR, borderColor: "#fff"}));
+      details.appendChild(el("div", "dl-legend-note", "larger: more fatalities · numbered: a cluster, click to open"));
+      box.appendChild(details);
+      return box;
+    };
+    control.setStatus = function (text) {
+      if (this.status) this.status.textContent = text;
+    };
+    return control;
+  }
+
+  function maskMismatch(got, expected) {
+    console.error("Datelines: a mask for " + got + " events does not fit the " + expected +
+      " events loaded; ignored (the page and the server disagree on the data set)");
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  L.datelines = {
+    EventLayer: EventLayer,
+    eventLayer: function (options) { return new EventLayer(options); },
+    /** Called by the rerun's feature group (dashboard/mapview.py visibility_layer). */
+    setMask: function (b64, count) {
+      if (layers.length === 0) { pendingMask = {b64: b64, count: count}; return; }
+      for (var k = 0; k < layers.length; k++) layers[k].setMask(b64, count);
+    },
+    colours: TYPE_COLOURS
+  };
+
+  function current() {
+    if (layers.length === 0) throw new Error("Datelines: no event layer on this page");
+    return layers[layers.length - 1];
+  }
+
+  // Hooks for tests and benchmarks (read-only views of the live layer).
+  window.datelines = {
+    get loaded() { return layers.length > 0 && !!current().events; },
+    get maskVersion() { return layers.length ? current().maskVersion : 0; },
+    get lastApplyMs() { return layers.length ? current().lastApplyMs : null; },
+    map: function () { return current()._map; },
+    visibleCount: function () { return current().visible; },
+    renderedCount: function () { return current().rendered; },
+    clusterCount: function () { return current().clusters; },
+    setMask: function (b64, count) { L.datelines.setMask(b64, count); },
+    openEvent: function (i) { return current().openEvent(i); },
+    /** The spread-out markers: [{index, x, y}] in container pixels, for clicking them. */
+    spiderfied: function () {
+      var layer = current();
+      return layer.spider.map(function (m) {
+        var p = layer._map.latLngToContainerPoint(m.getLatLng());
+        return {index: m.eventIndex, x: p.x, y: p.y};
+      });
+    },
+    /** Container pixel of every drawn single-event marker: [{index, x, y}]. */
+    eventPoints: function () {
+      var layer = current(), out = [];
+      layer.markers.eachLayer(function (m) {
+        if (m.eventIndex !== undefined) {
+          var p = layer._map.latLngToContainerPoint(m.getLatLng());
+          out.push({index: m.eventIndex, x: p.x, y: p.y});
+        }
+      });
+      return out;
+    }
+  };
+})();
