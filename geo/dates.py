@@ -1,0 +1,837 @@
+"""Reading dates: the temporal expressions of a news article, resolved to days on a calendar.
+
+An event map needs a day (or an honest interval) for each happening, and news gives it as
+"on Wednesday", "last March", "days after ...", counted from the publication date. This module
+finds those expressions with hand-written regular expressions and resolves them by rule.
+
+Why hand-written and not dateparser (measured on the seeds, see shared/notes/places-and-dates.md):
+``search_dates`` takes 35-180 ms an article and is noisy ("we" becomes Wednesday, "10 months",
+"one a minute" and "a five-year" become dates); ``parse`` alone takes 8-10 ms an expression and
+gets the publication weekday itself wrong ("on Sunday" in a Sunday article goes back a week),
+misses "in May last year", future tense, "mid-2015" and ranges. Here a whole article takes about
+a millisecond. dateparser is used only as a last resort for odd absolute datelines.
+
+Conventions (what ``DateMention`` fields mean)
+----------------------------------------------
+- ``date_start``/``date_end`` bound the days the event could be on, inclusive; ``date`` is the
+  best single day inside them. A calendar day is ``[d, d]``; a named month is the whole month
+  with ``date`` on the 15th; a named year is the whole year with ``date`` on 1 July; "early",
+  "mid", "late" keep the first, middle or last third (days 1-10 / 11-20 / 21-end of a month,
+  Jan-Apr / May-Aug / Sep-Dec of a year) with ``date`` at its middle, and keep the precision of
+  the unit named. Offsets ("nine months ago", "three months after") put ``date`` on the exact
+  offset day, inside the calendar month or year the precision names.
+- "last week" is the rolling seven days before publication, ``[pub-7, pub-1]``, ``date`` pub-4;
+  "this week" is the Monday-to-Sunday week of publication, "next week" the one after.
+- Weekdays, bare months ("in March") and day-months without a year ("Feb 27") are the latest
+  such day/month on or before publication (the publication weekday itself is the publication
+  day); "last March" is strictly before the publication month. If the sentence speaks of the
+  future ("will", "is to", "prepares to", "scheduled", "next", "tomorrow" ...) they are the next
+  one on or after publication instead.
+- role "since" ("since April"): the interval runs from the start of the named day/month/year to
+  publication, and ``date`` is the starting point's best day. role "range" ("from May 2015 to
+  March 2016"): the interval spans both ends, ``date`` is the first end's best day, precision is
+  the coarser end's. role "anchored" ("days after X", "three months after X"): the mention dates
+  X, counted back (after) or forward (before) from the nearest preceding dated point in the same
+  sentence, else from publication. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
+  (month), "months" 2-12 months (year), "years" 2-10 years (year).
+- With no publication date, expressions that need one are still returned, with ``date``,
+  ``date_start`` and ``date_end`` None and precision "undated"; absolute ones resolve normally.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import functools
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Final
+from collections.abc import Iterator
+
+from dateutil.relativedelta import relativedelta
+
+__all__ = ["DateMention", "find_dates", "parse_publication_date"]
+
+_date = datetime.date
+_ONE_DAY: Final = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One temporal expression in an article and the days it can stand for.
+
+    ``text == article_text[start_char:end_char]``; when dated,
+    ``date_start <= date <= date_end``. See the module docstring for how each kind resolves.
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    date: datetime.date | None
+    date_start: datetime.date | None
+    date_end: datetime.date | None
+    precision: str  # "day" | "week" | "month" | "year" | "undated"
+    role: str  # "point" | "since" | "range" | "anchored"
+    relative: bool  # needed an anchor: the publication date or an earlier date
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+# --------------------------------------------------------------------------------------------
+
+_MONTH_NUMBERS: Final[dict[str, int]] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+_WEEKDAY_NUMBERS: Final[dict[str, int]] = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
+    "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+_COUNT_WORDS: Final[dict[str, int]] = {
+    "a": 1, "an": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "a couple of": 2, "couple of": 2,
+}  # fmt: skip
+_VAGUE_COUNTS: Final = frozenset({"few", "a few", "several", "some"})
+# "Good Friday", "Bloody Sunday", "the Sunday Times" name a feast, a massacre or a paper.
+_NOT_WEEKDAY_BEFORE: Final = frozenset(
+    {"good", "black", "bloody", "palm", "easter", "holy", "cyber", "super", "ash", "whit",
+     "shrove", "maundy", "giving", "low", "trinity", "pentecost"}
+)  # fmt: skip
+_NOT_WEEKDAY_AFTER: Final = re.compile(
+    r"\s+(?:Times|Telegraph|Express|Mirror|Mail|Herald|Post|Independent|Star|People|School)\b"
+)
+_DURATION_WORDS: Final = frozenset({"for", "during", "within", "over", "lasted", "spent"})
+
+# --------------------------------------------------------------------------------------------
+# Patterns. "March", "May" and "August" are also words, so they count as months only
+# capitalised (or in ALL CAPS) and only in a date context (a year, a day, a preposition or a
+# modifier before them); other month and weekday names are matched in any case.
+# --------------------------------------------------------------------------------------------
+
+_MON_FULL = (
+    r"(?:(?i:january|february|april|june|july|september|october|november|december)"
+    r"|March|MARCH|May|MAY|August|AUGUST)\b"
+)
+_MON_ABBR = (
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+    r"|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT|SEP|OCT|NOV|DEC)\b\.?"
+)
+_MON = rf"(?:{_MON_FULL}|{_MON_ABBR})"
+_WD_FULL = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+_WD_ANY = (
+    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
+)
+_DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?!\w|[.,:/]\d|-\w)"
+_YEAR = (
+    r"(?<![\d.,/:$£€#])(?:1[89]\d\d|20\d\d)"
+    r"(?!\w|[.,:/]\d|-(?:year|yr|old)|\s*(?i:gmt|utc|hours|hrs|local\s+time|[ap]\.?m\b))"
+)
+_MOD = (
+    r"(?i:early|mid|late|(?:at\s+)?(?:the\s+)?(?:end|beginning|start|middle)\s+of)\b"
+)
+_LNT = r"(?i:last|this|next|past|coming)"
+_COUNT = (
+    r"(?:(?<![\d,.])\d{1,3}(?!\d)|(?i:a\s+few|a\s+couple\s+of|couple\s+of|few|several|some"
+    r"|an?|the|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty)\b)"
+)
+_UNIT = r"(?i:minutes?|hours?|days?|weeks?|months?|years?)\b"
+
+# One named pattern per kind of point; the same names are read whether they matched in the
+# scanner or as one end of a range.
+_P_ISO = (
+    rf"(?P<iso>(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>0[1-9]|[12]\d|3[01])"
+    r"(?!\d))"
+)
+_P_NUM = (
+    r"(?P<num>(?<![\d.,/])(?P<num_a>\d{1,2})[./-](?P<num_b>\d{1,2})[./-]"
+    r"(?P<num_y>(?:1[89]|20)\d\d)(?![\d]|[.,/]\d))"
+)
+_P_DMY = (
+    rf"(?P<dmy>(?:{_WD_ANY},?\s+(?:the\s+)?)?(?P<dmy_d>{_DAY})(?:\s+of)?\s+(?P<dmy_m>{_MON})"
+    rf"(?:,?\s+(?P<dmy_y>{_YEAR}))?)"
+)
+_P_MDY = (
+    rf"(?P<mdy>(?:{_WD_ANY},?\s+)?(?P<mdy_m>{_MON})\s+(?P<mdy_d>{_DAY})"
+    rf"(?:,?\s+(?P<mdy_y>{_YEAR}))?)"
+)
+_P_MY = rf"(?P<my>(?:(?P<my_mod>{_MOD})[\s-]*)?(?P<my_m>{_MON}),?\s+(?:of\s+)?(?P<my_y>{_YEAR}))"
+_P_MONTH = (
+    rf"(?P<mo>(?:(?P<mo_mod>{_MOD})[\s-]*|(?P<mo_lnt>{_LNT})\s+)?(?P<mo_m>{_MON_FULL})"
+    rf"(?:\s+(?:of\s+)?(?P<mo_yr>(?i:last|this|next))\s+(?i:year)\b)?)"
+)
+_P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
+_P_WEEKDAY = (
+    rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL})"
+    r"(?P<wd_tod>\s+(?i:morning|afternoon|evening|night)\b)?)"
+)
+_P_RELDAY = (
+    r"(?P<rd>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
+    r"|last\s+night|this\s+(?:morning|afternoon|evening))\b)"
+)
+_P_PERIOD = (
+    r"(?P<pe>(?P<pe_lnt>(?i:last|this|next|past|earlier\s+this|later\s+this))\s+"
+    r"(?P<pe_u>(?i:week|month|year|weekend))\b)"
+)
+_P_AGO = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
+_P_ANCHORED = (
+    rf"(?P<an>\b(?:(?P<an_n>{_COUNT})[\s-]+)?(?P<an_u>{_UNIT})\s+(?P<an_dir>(?i:after|before))\b)"
+)
+_PREFIX = (
+    r"(?:(?P<prep>(?i:since|in|on|during|until|till|by|from|through|throughout))\s+"
+    r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
+)
+
+_ENDPOINT_KINDS = "|".join((_P_ISO, _P_NUM, _P_DMY, _P_MDY, _P_MY, _P_MONTH, _P_YEAR, _P_WEEKDAY))
+_POINT_KINDS = "|".join((_ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
+
+
+def _unnamed(pattern: str) -> str:
+    """The pattern with its named groups made anonymous, to embed a second copy of it."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+_ENDPOINT_ANON = _unnamed(_ENDPOINT_KINDS)
+_P_RANGE = (
+    rf"(?P<rg>(?i:from|between)\s+(?P<rg_l>{_ENDPOINT_ANON})\s*"
+    rf"(?:(?i:to|until|till|through|thru|and)\s+|[-–—]\s*)(?P<rg_r>{_ENDPOINT_ANON}))"
+)
+
+# The scanner: at each word start, a range first, then a point (with its preposition), then an
+# anchored offset. finditer gives leftmost, non-overlapping matches in text order.
+_SCAN: Final = re.compile(rf"\b(?:{_P_RANGE}|{_PREFIX}(?:{_POINT_KINDS})|{_P_ANCHORED})")
+_ENDPOINT: Final = re.compile(_ENDPOINT_KINDS)
+
+# Trying the scanner at every word start costs about 4 ms an article. Every expression holds a
+# "core" word (a digit, month, weekday, day/week/month/year word), at most a few words after its
+# start, so the scanner is tried only at the word starts just before each core word.
+_CORE: Final = re.compile(
+    r"(?i)\b(?=[\dadefhjmnostwy])(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue"
+    r"|wed|thu|fri|sat|sun|yesterday|to(?:day|night|morrow)|week|month|year|minute|hour|day"
+    r"|night|morning|afternoon|evening)"
+)
+_WORD_START: Final = re.compile(r"\b\w")
+_REACH_BACK: Final = 45  # characters from a match's start to its first core word, at most
+
+
+def _scan(text: str) -> Iterator[re.Match[str]]:
+    """Leftmost, non-overlapping scanner matches in text order, like ``_SCAN.finditer``."""
+    done = 0
+    for core in _CORE.finditer(text):
+        c = core.start()
+        if c < done:
+            continue
+        for word in _WORD_START.finditer(text, max(done, c - _REACH_BACK), c + 1):
+            m = _SCAN.match(text, word.start())
+            if m is not None and m.end() > c:
+                yield m
+                done = m.end()
+                break
+
+_SENTENCE_BREAK: Final = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
+_FUTURE: Final = re.compile(
+    r"\b(?:will|won't|shall|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|expected\s+|going\s+"
+    r"|about\s+)?to|prepar(?:es?|ing)\s+to|plans?\s+to|planning\s+to|intends?\s+to|scheduled"
+    r"|upcoming|next(?!\s+to\b)|tomorrow)\b|'ll\b",
+    re.IGNORECASE,
+)
+_FUTURE_LOOKBACK: Final = 80  # characters before the expression, within its sentence
+_FUTURE_LOOKAHEAD: Final = 30  # and after it: "on Thursday, ministers will meet"
+
+# --------------------------------------------------------------------------------------------
+# Spans: an interval with a best day and a precision
+# --------------------------------------------------------------------------------------------
+
+_PRECISION_RANK: Final[dict[str, int]] = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: datetime.date
+    end: datetime.date
+    best: datetime.date
+    precision: str
+
+
+def _coarser(a: str, b: str) -> str:
+    return a if _PRECISION_RANK[a] >= _PRECISION_RANK[b] else b
+
+
+def _month_end(d: datetime.date) -> datetime.date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _window(start: datetime.date, end: datetime.date, precision: str) -> _Span:
+    """An interval whose best day is its middle."""
+    return _Span(start, end, start + (end - start) // 2, precision)
+
+
+def _day_span(d: datetime.date) -> _Span:
+    return _Span(d, d, d, "day")
+
+
+def _month_span(year: int, month: int) -> _Span:
+    first = _date(year, month, 1)
+    return _Span(first, _month_end(first), _date(year, month, 15), "month")
+
+
+def _year_span(year: int) -> _Span:
+    return _Span(_date(year, 1, 1), _date(year, 12, 31), _date(year, 7, 1), "year")
+
+
+def _modified(span: _Span, modifier: str | None) -> _Span:
+    """The first, middle or last third of a month or a year ("early May", "mid-2015")."""
+    if modifier is None:
+        return span
+    third = ("early", "mid", "late").index(modifier)
+    if span.precision == "month":
+        y, m = span.start.year, span.start.month
+        first, last = ((1, 10), (11, 20), (21, span.end.day))[third]
+        return _window(_date(y, m, first), _date(y, m, last), "month")
+    y = span.start.year
+    first_month, last_month = ((1, 4), (5, 8), (9, 12))[third]
+    return _window(_date(y, first_month, 1), _month_end(_date(y, last_month, 1)), "year")
+
+
+def _offset(anchor: _Span, count: int | None, unit: str, sign: int) -> _Span:
+    """The span ``count`` units before (sign -1) or after (sign +1) ``anchor``.
+
+    ``count`` None is a vague count ("days after", "a few weeks ago"). See the module docstring.
+    """
+    a = anchor
+    if unit == "hour":  # "hours after X": the same day or the one before
+        if sign < 0:
+            return _Span(a.start - _ONE_DAY, a.end, a.best, _coarser("day", a.precision))
+        return _Span(a.start, a.end + _ONE_DAY, a.best, _coarser("day", a.precision))
+    if count is None:
+        if unit == "day":
+            lo, mid, hi = (relativedelta(days=n) for n in (1, 4, 7))
+            precision = "week"
+        elif unit == "week":
+            lo, mid, hi = (relativedelta(weeks=n) for n in (1, 3, 8))
+            precision = "month"
+        elif unit == "month":
+            lo, mid, hi = (relativedelta(months=n) for n in (2, 6, 12))
+            precision = "year"
+        else:
+            lo, mid, hi = (relativedelta(years=n) for n in (2, 5, 10))
+            precision = "year"
+        if sign < 0:
+            start, best, end = a.start - hi, a.best - mid, a.end - lo
+        else:
+            start, best, end = a.start + lo, a.best + mid, a.end + hi
+    else:
+        step = {
+            "day": relativedelta(days=count),
+            "week": relativedelta(weeks=count),
+            "month": relativedelta(months=count),
+            "year": relativedelta(years=count),
+        }[unit]
+        step = step if sign > 0 else -step
+        start, best, end = a.start + step, a.best + step, a.end + step
+        precision = unit
+        if unit == "week":  # a week either way of the exact day
+            start, end = start - relativedelta(days=3), end + relativedelta(days=3)
+    if precision == "month" or (precision == "year" and unit == "month"):
+        start, end = start.replace(day=1), _month_end(end)
+    if unit == "year" or precision == "year":
+        start, end = start.replace(month=1, day=1), end.replace(month=12, day=31)
+    return _Span(start, end, best, _coarser(precision, a.precision))
+
+
+# --------------------------------------------------------------------------------------------
+# Points: what a matched expression says, before it is resolved against an anchor
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    kind: str  # "date" | "month" | "year" | "weekday" | "relday" | "period" | "ago"
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    modifier: str | None = None  # "early" | "mid" | "late"
+    which: str | None = None  # "last" | "this" | "next" | "past" | "coming" | "earlier" | "later"
+    year_shift: int | None = None  # "in May last year": -1
+    shift: int = 0  # days from the anchor for "yesterday" etc.
+    unit: str | None = None
+    count: int | None = None
+    explicit: bool = False  # said which one: a preposition, modifier or last/this/next
+
+    @property
+    def relative(self) -> bool:
+        if self.kind in ("date", "month", "year"):
+            return self.year is None
+        return True
+
+    @property
+    def tense_sensitive(self) -> bool:
+        """Past or future depends on the sentence: a bare weekday, month or day-month."""
+        if self.kind == "weekday":
+            return self.which in (None, "this")
+        if self.kind in ("date", "month"):
+            return self.year is None and self.year_shift is None and self.which in (None, "this")
+        return False
+
+
+def _modifier(word: str | None) -> str | None:
+    if not word:
+        return None
+    word = word.lower()
+    if "early" in word or "beginning" in word or "start" in word:
+        return "early"
+    if "late" in word or "end" in word:
+        return "late"
+    return "mid"
+
+
+def _which(word: str | None) -> str | None:
+    return word.split()[0].lower() if word else None
+
+
+def _count(word: str | None) -> int | None:
+    """The number in "three months", 1 for "a month", None for a vague "months", "a few days"."""
+    if word is None:
+        return None
+    word = " ".join(word.lower().split())
+    if word.isdigit():
+        return int(word)
+    if word in _VAGUE_COUNTS:
+        return None
+    return _COUNT_WORDS.get(word)
+
+
+def _unit(word: str) -> str:
+    word = word.lower().rstrip("s")
+    return "hour" if word == "minute" else word
+
+
+def _valid_day(year: int | None, month: int, day: int) -> bool:
+    try:
+        _date(year if year is not None else 2000, month, day)  # 2000 is a leap year
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_point(m: re.Match[str]) -> _Point | None:
+    """The point a match of one of the point kinds describes, or None if it is not a date."""
+    g = m.group
+    if g("iso"):
+        y, mo, d = int(g("iso_y")), int(g("iso_m")), int(g("iso_d"))
+        return _Point("date", y, mo, d, explicit=True) if _valid_day(y, mo, d) else None
+    if g("num"):
+        a, b, y = int(g("num_a")), int(g("num_b")), int(g("num_y"))
+        d, mo = (b, a) if b > 12 >= a else (a, b)  # day first unless that cannot be
+        return _Point("date", y, mo, d, explicit=True) if _valid_day(y, mo, d) else None
+    for kind in ("dmy", "mdy"):
+        if g(kind):
+            mo = _MONTH_NUMBERS[g(f"{kind}_m").rstrip(".").lower()]
+            d = int(re.match(r"\d+", g(f"{kind}_d")).group())  # type: ignore[union-attr]
+            y = int(g(f"{kind}_y")) if g(f"{kind}_y") else None
+            return _Point("date", y, mo, d, explicit=True) if _valid_day(y, mo, d) else None
+    if g("my"):
+        mo = _MONTH_NUMBERS[g("my_m").rstrip(".").lower()]
+        return _Point("month", int(g("my_y")), mo, modifier=_modifier(g("my_mod")), explicit=True)
+    if g("mo"):
+        shift = {"last": -1, "this": 0, "next": 1}.get((g("mo_yr") or "").lower())
+        return _Point(
+            "month",
+            month=_MONTH_NUMBERS[g("mo_m").lower()],
+            modifier=_modifier(g("mo_mod")),
+            which=_which(g("mo_lnt")),
+            year_shift=shift,
+            explicit=bool(g("mo_mod") or g("mo_lnt") or g("mo_yr")),
+        )
+    if g("yr"):
+        return _Point(
+            "year", int(g("yr_y")), modifier=_modifier(g("yr_mod")), explicit=bool(g("yr_mod"))
+        )
+    if g("wd"):
+        return _Point(
+            "weekday",
+            weekday=_WEEKDAY_NUMBERS[g("wd_name").lower()],
+            which=_which(g("wd_lnt")),
+            explicit=bool(g("wd_lnt") or g("wd_tod")),
+        )
+    return None
+
+
+def _parse_relative(m: re.Match[str]) -> _Point | None:
+    """Points that only the scanner finds: "yesterday", "last week", "nine months ago"."""
+    g = m.group
+    if g("rd"):
+        word = " ".join(g("rd").lower().split())
+        shift = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
+        if word.startswith("the day before"):
+            shift = -2
+        return _Point("relday", shift=shift, explicit=True)
+    if g("pe"):
+        return _Point(
+            "period", which=_which(g("pe_lnt")), unit=g("pe_u").lower(), explicit=True
+        )
+    if g("ago"):
+        return _Point(
+            "ago", unit=_unit(g("ago_u")), count=_count(g("ago_n")), explicit=True
+        )
+    return _parse_point(m)
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution
+# --------------------------------------------------------------------------------------------
+
+
+def _weekday_on_or_before(base: datetime.date, weekday: int, strict: bool) -> datetime.date:
+    back = (base.weekday() - weekday) % 7
+    return base - datetime.timedelta(days=back or (7 if strict else 0))
+
+
+def _weekday_on_or_after(base: datetime.date, weekday: int, strict: bool) -> datetime.date:
+    ahead = (weekday - base.weekday()) % 7
+    return base + datetime.timedelta(days=ahead or (7 if strict else 0))
+
+
+def _day_month_near(base: datetime.date, month: int, day: int, future: bool) -> datetime.date:
+    """The latest day-month on or before base, or the earliest on or after it."""
+    step = 1 if future else -1
+    for k in range(9):  # 29 February recurs within eight years
+        try:
+            d = _date(base.year + step * k, month, day)
+        except ValueError:
+            continue
+        if (d >= base) if future else (d <= base):
+            return d
+    raise ValueError(f"no {month}-{day} near {base}")
+
+
+def _month_year(base: datetime.date, month: int, which: str | None, future: bool) -> int:
+    if which in ("last", "past"):
+        return base.year if month < base.month else base.year - 1
+    if which in ("next", "coming"):
+        return base.year if month > base.month else base.year + 1
+    if which == "this" and not future:
+        return base.year
+    if future:
+        return base.year if month >= base.month else base.year + 1
+    return base.year if month <= base.month else base.year - 1
+
+
+def _period(base: datetime.date, which: str, unit: str) -> _Span:
+    """"last week", "this month", "earlier this year", "the past week", "next weekend"."""
+    if unit == "weekend":  # Saturday and Sunday: the latest one, unless last/next says so
+        saturday = _weekday_on_or_before(base, 5, strict=False)
+        if which == "next":
+            saturday = _weekday_on_or_after(base, 5, strict=True)
+        elif which == "last" and base.weekday() in (5, 6):
+            saturday -= datetime.timedelta(days=7)
+        return _window(saturday, saturday + _ONE_DAY, "week")
+    if unit == "week":
+        monday = base - datetime.timedelta(days=base.weekday())
+        sunday = monday + datetime.timedelta(days=6)
+        if which == "last":
+            return _Span(base - relativedelta(days=7), base - _ONE_DAY, base - relativedelta(days=4), "week")
+        if which == "past":
+            return _Span(base - relativedelta(days=7), base, base - relativedelta(days=4), "week")
+        if which == "next":
+            return _window(monday + relativedelta(days=7), sunday + relativedelta(days=7), "week")
+        if which == "earlier":
+            return _window(monday, base, "week")
+        if which == "later":
+            return _window(base, sunday, "week")
+        return _Span(monday, sunday, base, "week")
+    if unit == "month":
+        if which == "past":
+            return _window(base - relativedelta(months=1), base, "month")
+        if which == "earlier":
+            return _window(base.replace(day=1), base, "month")
+        if which == "later":
+            return _window(base, _month_end(base), "month")
+        shifted = base + relativedelta(months={"last": -1, "next": 1}.get(which, 0))
+        return _month_span(shifted.year, shifted.month)
+    if which == "past":
+        return _window(base - relativedelta(years=1), base, "year")
+    if which == "earlier":
+        return _window(base.replace(month=1, day=1), base, "year")
+    if which == "later":
+        return _window(base, base.replace(month=12, day=31), "year")
+    return _year_span(base.year + {"last": -1, "next": 1}.get(which, 0))
+
+
+def _resolve(point: _Point, base: datetime.date | None, future: bool) -> _Span | None:
+    """The span a point stands for, counted from ``base``; None if it needs a base and has none."""
+    if point.kind == "year":
+        return _modified(_year_span(point.year), point.modifier)  # type: ignore[arg-type]
+    if point.kind == "date":
+        if point.year is not None:
+            return _day_span(_date(point.year, point.month, point.day))  # type: ignore[arg-type]
+        if base is None:
+            return None
+        return _day_span(_day_month_near(base, point.month, point.day, future))  # type: ignore[arg-type]
+    if point.kind == "month":
+        month: int = point.month  # type: ignore[assignment]
+        if point.year is not None:
+            year = point.year
+        elif base is None:
+            return None
+        elif point.year_shift is not None:
+            year = base.year + point.year_shift
+        else:
+            year = _month_year(base, month, point.which, future)
+        return _modified(_month_span(year, month), point.modifier)
+    if base is None:
+        return None
+    if point.kind == "weekday":
+        wd: int = point.weekday  # type: ignore[assignment]
+        if point.which in ("last", "past"):
+            return _day_span(_weekday_on_or_before(base, wd, strict=True))
+        if point.which in ("next", "coming"):
+            return _day_span(_weekday_on_or_after(base, wd, strict=True))
+        if future:
+            return _day_span(_weekday_on_or_after(base, wd, strict=False))
+        return _day_span(_weekday_on_or_before(base, wd, strict=False))
+    if point.kind == "relday":
+        return _day_span(base + datetime.timedelta(days=point.shift))
+    if point.kind == "period":
+        return _period(base, point.which or "this", point.unit or "week")
+    if point.kind == "ago":
+        return _offset(_day_span(base), point.count, point.unit or "day", -1)
+    return None
+
+
+class _Context:
+    """Per-article state: sentence boundaries and the publication date."""
+
+    __slots__ = ("text", "published", "_starts", "_ends")
+
+    def __init__(self, text: str, published: datetime.date | None) -> None:
+        self.text = text
+        self.published = published
+        self._starts: list[int] = [0]
+        self._ends: list[int] = []
+        for b in _SENTENCE_BREAK.finditer(text):
+            self._ends.append(b.start())
+            self._starts.append(b.end())
+        self._ends.append(len(text))
+
+    def sentence_start(self, pos: int) -> int:
+        return self._starts[bisect_right(self._starts, pos) - 1]
+
+    def sentence_end(self, pos: int) -> int:
+        i = bisect_right(self._ends, pos - 1)
+        return self._ends[i] if i < len(self._ends) else len(self.text)
+
+    def is_future(self, start: int, end: int) -> bool:
+        """Whether the words around [start, end) in its sentence speak of the future."""
+        before = max(self.sentence_start(start), start - _FUTURE_LOOKBACK)
+        after = min(self.sentence_end(end), end + _FUTURE_LOOKAHEAD)
+        return bool(
+            _FUTURE.search(self.text, before, start) or _FUTURE.search(self.text, end, after)
+        )
+
+    def word_before(self, pos: int) -> str:
+        m = re.search(r"(\w+)\W*$", self.text[max(0, pos - 30) : pos])
+        return m.group(1).lower() if m else ""
+
+
+def _anchor(earlier: list[DateMention], sentence_start: int) -> _Span | None:
+    """The nearest preceding dated point in the same sentence."""
+    for mention in reversed(earlier):
+        if mention.start_char < sentence_start:
+            return None
+        if mention.role == "point" and mention.date is not None:
+            return _Span(mention.date_start, mention.date_end, mention.date, mention.precision)  # type: ignore[arg-type]
+    return None
+
+
+def _mention(
+    m: re.Match[str], ctx: _Context, earlier: list[DateMention]
+) -> DateMention | None:
+    """The mention one scanner match makes, or None when the match is not a date after all."""
+    start, end = m.span()
+    pub = ctx.published
+    pub_span = _day_span(pub) if pub is not None else None
+
+    if m.group("an"):
+        if ctx.word_before(start) in _DURATION_WORDS:  # "for 10 months after ..." is a duration
+            return None
+        unit = _unit(m.group("an_u"))
+        count = _count(m.group("an_n"))
+        if m.group("an_n") and m.group("an_n").lower() == "the" and m.group("an_u")[-1:] in "sS":
+            count = None  # "the days after": vague
+        anchor = _anchor(earlier, ctx.sentence_start(start)) or pub_span
+        sign = -1 if m.group("an_dir").lower() == "after" else 1
+        span = _offset(anchor, count, unit, sign) if anchor is not None else None
+        return _build(m, span, "anchored", relative=True)
+
+    if m.group("rg"):
+        left = _ENDPOINT.fullmatch(m.group("rg_l"))
+        right = _ENDPOINT.fullmatch(m.group("rg_r"))
+        lp = _parse_point(left) if left else None
+        rp = _parse_point(right) if right else None
+        if lp is None or rp is None:
+            return None
+        future = rp.tense_sensitive and ctx.is_future(start, end)
+        rs = _resolve(rp, pub, future)
+        if rs is None:
+            return _build(m, None, "range", relative=True)
+        ls = _resolve(lp, rs.end if lp.relative else pub, future=False)
+        if ls is None:
+            return _build(m, None, "range", relative=True)
+        lo, hi = min(ls.start, rs.start), max(ls.end, rs.end)
+        span = _Span(lo, hi, min(max(ls.best, lo), hi), _coarser(ls.precision, rs.precision))
+        return _build(m, span, "range", relative=rp.relative)
+
+    point = _parse_relative(m)
+    if point is None:
+        return None
+    prep = (m.group("prep") or "").lower()
+    if not point.explicit and not prep:
+        if point.kind in ("month", "year"):
+            return None  # a bare "May" or "1900" is not a date without context
+        if point.kind == "weekday" and (
+            ctx.word_before(start) in _NOT_WEEKDAY_BEFORE
+            or _NOT_WEEKDAY_AFTER.match(ctx.text, end)
+        ):
+            return None
+    if point.kind == "year" and prep == "on":
+        return None
+    future = point.tense_sensitive and ctx.is_future(start, end)
+    span = _resolve(point, pub, future)
+    role = "since" if prep == "since" else "point"
+    if span is not None and role == "since" and pub is not None and pub > span.end:
+        span = _Span(span.start, pub, span.best, span.precision)
+    return _build(m, span, role, relative=point.relative)
+
+
+def _build(m: re.Match[str], span: _Span | None, role: str, *, relative: bool) -> DateMention:
+    start, end = m.span()
+    if span is None:
+        return DateMention(m.group(), start, end, None, None, None, "undated", role, relative)
+    return DateMention(
+        m.group(), start, end, span.best, span.start, span.end, span.precision, role, relative
+    )
+
+
+def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
+    """All temporal expressions in text, in order, resolved against the publication date.
+
+    Parameters
+    ----------
+    text
+        The article text; offsets in the result index into it.
+    published
+        The publication date that relative expressions ("on Wednesday", "last year") count
+        from. None leaves them undated (precision "undated") but still reported.
+
+    Returns
+    -------
+    list of DateMention
+        Sorted by ``start_char`` and non-overlapping. Durations ("for 10 months", "24 hours",
+        "a five-year war") and words that only look like dates ("may", "a march") are left out.
+    """
+    if not text:
+        return []
+    ctx = _Context(text, published)
+    mentions: list[DateMention] = []
+    for m in _scan(text):
+        try:
+            mention = _mention(m, ctx, mentions)
+        except (ValueError, OverflowError):
+            # Arithmetic past year 1 or 9999 (only with absurd publication dates): the
+            # expression is still reported, undated, rather than dropped or raised.
+            mention = _build(m, None, "point", relative=True)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+# --------------------------------------------------------------------------------------------
+# Datelines
+# --------------------------------------------------------------------------------------------
+
+_LABEL = (
+    r"(?i:(?:date\s+of\s+publication|publication\s+date|date\s+published"
+    r"|(?:first\s+|last\s+)?(?:published|updated|posted|modified)(?:\s+(?:on|at))?|dated?|on)"
+    r"\s*[:\-–—]?\s*)"
+)
+_TIME = (
+    r"(?:(?i:(?:at\s+)?\d{1,2}(?:[:.]\d{2}){1,2}(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
+    r"|(?:at\s+)?\d{1,2}\s*[ap]\.?m\.?)"
+    r"(?:\s*(?:Z|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}|\(?[A-Z]{2,5}\)?))?)"
+)
+_DATELINE: Final = re.compile(
+    rf"\s*{_LABEL}?(?:{_TIME}\s*(?:[,|–-]|on)?\s*)?"
+    rf"(?:{_P_ISO}|{_P_NUM}|{_P_DMY}|{_P_MDY})"
+    rf"(?:(?:\s*[,|–-]\s*|\s+|T)(?:(?i:at)\s+)?{_TIME})?\s*[.,|]?\s*"
+)
+_DATELINE_MAX_CHARS: Final = 80
+_DATELINE_WORDS: Final = frozenset(_MONTH_NUMBERS) | frozenset(_WEEKDAY_NUMBERS) | {
+    "am", "pm", "a", "m", "p", "at", "of", "the", "st", "nd", "rd", "th", "t", "z", "gmt", "utc",
+}  # fmt: skip
+_LABEL_PREFIX: Final = re.compile(_LABEL)
+_FOUR_DIGIT_YEAR: Final = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def parse_publication_date(line: str) -> datetime.date | None:
+    """The date of a dateline near the top of an article, or None if the line is not one.
+
+    Accepts a short line that is mostly a date, optionally with a label ("Published",
+    "Date of publication"), a weekday and a time: "Mar 28, 2016", "Sat Mar 12 2016",
+    "19.07.2016", "28 March 2016 10:31 GMT". A line of prose that contains a date is not a
+    dateline, and neither is a date without a year.
+    """
+    if not line or len(line.strip()) > _DATELINE_MAX_CHARS:
+        return None
+    m = _DATELINE.fullmatch(line)
+    if m is not None:
+        point = _parse_point(m)
+        if point is not None and point.kind == "date" and point.year is not None:
+            return _date(point.year, point.month, point.day)  # type: ignore[arg-type]
+        return None
+    rest = line.strip()
+    label = _LABEL_PREFIX.match(rest)
+    if label:
+        rest = rest[label.end() :]
+    words = re.findall(r"[^\W\d_]+", rest)
+    if (
+        len(rest) > 40
+        or not _FOUR_DIGIT_YEAR.search(rest)
+        or any(w.lower() not in _DATELINE_WORDS and not (w.isupper() and len(w) <= 5) for w in words)
+    ):
+        return None
+    return _parse_with_dateparser(rest)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_with_dateparser(text: str) -> datetime.date | None:
+    """Odd absolute formats ("28-Mar-2016", "2016/03/28 10:31") via dateparser, cached.
+
+    Only absolute parsers and a required day, month and year, so the answer never depends on
+    today's date.
+    """
+    import dateparser  # slow to import; only odd datelines need it
+
+    try:
+        parsed = dateparser.parse(
+            text,
+            languages=["en"],
+            settings={
+                "PARSERS": ["custom-formats", "absolute-time"],
+                "REQUIRE_PARTS": ["day", "month", "year"],
+                "DATE_ORDER": "DMY",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+            },
+        )
+    except (ValueError, OverflowError, TypeError):  # dateparser's own errors on odd input
+        return None
+    return parsed.date() if parsed is not None else None
