@@ -25,7 +25,15 @@ from geo.places import find_places
 from geo.resolve import resolve_places
 from geo.schema import ARTICLE_STATUSES, REPORT_COLUMNS
 
-__all__ = ["IngestResult", "ArticleResult", "ingest", "process_article", "process_outcomes"]
+__all__ = [
+    "IngestResult",
+    "ArticleResult",
+    "ingest",
+    "process_article",
+    "process_outcomes",
+    "process_in_parallel",
+    "assemble",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,7 @@ def ingest(
     gazetteer: Gazetteer | None = None,
     geocoder: object | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
+    workers: int = 1,
     on_progress: Callable[[ArticleResult], None] | None = None,
 ) -> IngestResult:
     """Turn a corpus into events.
@@ -111,6 +120,10 @@ def ingest(
         Optional online geocoder (:func:`geo.geocoders.make_geocoder`); off by default.
     max_bytes
         Articles larger than this are refused with a reason.
+    workers
+        Processes to use. The output is the same whatever the number: articles are processed
+        in batches and results kept in input order; events are grouped once, at the end.
+        An online geocoder keeps the run to one process (it holds a connection and a cache).
     on_progress
         Called after each input, e.g. to advance a progress bar.
 
@@ -120,12 +133,52 @@ def ingest(
         When the corpus does not exist.
     """
     gazetteer = gazetteer or load_gazetteer()
+    outcomes = read_corpus(corpus, max_bytes=max_bytes)
+    if workers > 1 and geocoder is None:
+        stream = process_in_parallel(outcomes, gazetteer, workers=workers)
+    else:
+        stream = process_outcomes(outcomes, gazetteer, geocoder=geocoder)
     results: list[ArticleResult] = []
-    for result in process_outcomes(read_corpus(corpus, max_bytes=max_bytes), gazetteer, geocoder=geocoder):
+    for result in stream:
         results.append(result)
         if on_progress is not None:
             on_progress(result)
     return assemble(results)
+
+
+_worker_gazetteer: Gazetteer | None = None
+
+
+def _init_worker(gazetteer: Gazetteer | None) -> None:
+    global _worker_gazetteer
+    _worker_gazetteer = gazetteer or load_gazetteer()
+
+
+def _process_in_worker(outcome: ReadOutcome) -> ArticleResult:
+    assert _worker_gazetteer is not None
+    return next(process_outcomes([outcome], _worker_gazetteer))
+
+
+def process_in_parallel(
+    outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer, *, workers: int, batch: int = 64
+) -> Iterator[ArticleResult]:
+    """Process outcomes on ``workers`` processes, in input order, a bounded batch at a time
+    (memory stays flat however large the corpus)."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the loaded gazetteer copy-on-write; elsewhere each worker loads the cache.
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    shared = gazetteer if context.get_start_method() == "fork" else None
+    with context.Pool(workers, initializer=_init_worker, initargs=(shared,)) as pool:
+        pending: list[ReadOutcome] = []
+        for outcome in outcomes:
+            pending.append(outcome)
+            if len(pending) >= batch * workers:
+                yield from pool.map(_process_in_worker, pending, chunksize=batch // 4 or 1)
+                pending = []
+        if pending:
+            yield from pool.map(_process_in_worker, pending, chunksize=max(1, len(pending) // (workers * 4)))
 
 
 def assemble(results: list[ArticleResult]) -> IngestResult:

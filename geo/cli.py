@@ -1,0 +1,157 @@
+"""The ``datelines`` command: a thin shell over :mod:`geo`.
+
+    datelines ingest CORPUS -o events.geojson [--report report.csv]
+    datelines dashboard [PATH]
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn news articles into a map of dated, geolocated events — offline.",
+)
+_err = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    geojson = "geojson"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class GeocoderChoice(str, Enum):
+    off = "off"
+    nominatim = "nominatim"
+
+
+@app.callback()
+def _main() -> None:
+    """Datelines: news articles in, dated and geolocated events out."""
+
+
+@app.command()
+def ingest(
+    corpus: Annotated[Path, typer.Argument(help="A folder of articles (.txt .md .html, optional articles.csv), a .jsonl file or one article.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the events (.geojson, .csv or .parquet).")],
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write one row per input: file, status, events, reason.")] = None,
+    fmt: Annotated[Optional[OutputFormat], typer.Option("--format", help="Output format; default from the output's extension.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes to use (same output whatever the number).")] = 1,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on Dask: 'local' or an existing cluster's address (tcp://HOST:8786).")] = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse articles larger than this many bytes.")] = 10 * 1024 * 1024,
+    geocoder: Annotated[GeocoderChoice, typer.Option("--geocoder", help="Online geocoding to confirm ambiguous places (off by default; needs internet).")] = GeocoderChoice.off,
+    user_agent: Annotated[Optional[str], typer.Option("--user-agent", help="Your application and contact, required by Nominatim's usage policy.")] = None,
+    geocoder_url: Annotated[Optional[str], typer.Option("--geocoder-url", help="Another Nominatim server, e.g. http://127.0.0.1:8080.")] = None,
+    geocoder_cache: Annotated[Optional[Path], typer.Option("--geocoder-cache", help="SQLite cache of online answers (kept across runs).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Read CORPUS and write its events as GeoJSON (RFC 7946), CSV or GeoParquet."""
+    from geo.errors import DatelinesError
+    from geo.export import write_events, write_report
+    from geo.ingest import require_some_articles
+
+    online = None
+    try:
+        if geocoder is not GeocoderChoice.off:
+            online = _make_online(geocoder.value, user_agent, geocoder_url, geocoder_cache)
+        result = _run(corpus, workers=workers, scheduler=scheduler, max_bytes=max_bytes,
+                      geocoder=online, quiet=quiet)
+        require_some_articles(result)
+        fmt_name = fmt.value if fmt else None
+        write_events(result.events, output, fmt=fmt_name)
+        if report is not None:
+            write_report(result.report, report)
+    except DatelinesError as err:
+        _err.print(f"[bold red]datelines:[/] {err}", highlight=False, markup=True)
+        raise typer.Exit(code=1) from err
+    finally:
+        if online is not None:
+            online.close()
+    if not quiet:
+        _print_summary(result, output, report)
+
+
+def _make_online(provider: str, user_agent: str | None, url: str | None, cache: Path | None):
+    from urllib.parse import urlsplit
+
+    from geo.geocoders import make_geocoder
+
+    domain, scheme = None, "https"
+    if url:
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+        domain, scheme = parts.netloc, parts.scheme or "https"
+    cache = cache or Path(os.environ.get("DATELINES_CACHE", Path.home() / ".cache" / "datelines")) / "geocoder.sqlite"
+    return make_geocoder(provider, user_agent=user_agent, domain=domain, scheme=scheme, cache_path=cache)
+
+
+def _run(corpus: Path, *, workers: int, scheduler: str | None, max_bytes: int, geocoder, quiet: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from geo.ingest import ingest as run_ingest
+
+    if scheduler:
+        from geo.distributed import ingest_dask
+
+        return ingest_dask(corpus, scheduler=scheduler, max_bytes=max_bytes)
+    show = not quiet and _err.is_terminal
+    if not show:
+        return run_ingest(corpus, workers=workers, max_bytes=max_bytes, geocoder=geocoder)
+    with Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=_err, transient=True,
+    ) as progress:
+        task = progress.add_task("ingest", total=None)
+        return run_ingest(
+            corpus, workers=workers, max_bytes=max_bytes, geocoder=geocoder,
+            on_progress=lambda _result: progress.advance(task),
+        )
+
+
+def _print_summary(result, output: Path, report: Path | None) -> None:
+    summary = result.summary
+    by_status = summary["by_status"]
+    _err.print(
+        f"[bold]{summary['articles']}[/] articles read, [bold]{summary['events']}[/] events "
+        f"→ {output}" + (f" (report: {report})" if report else ""),
+        highlight=False,
+    )
+    without = result.report[result.report["status"] != "ok"]
+    if len(without):
+        table = Table("file", "status", "reason", title="Inputs that gave no events or were not read", title_justify="left")
+        for row in without.head(20).itertuples(index=False):
+            table.add_row(str(row.file), str(row.status), str(row.reason))
+        _err.print(table)
+        if len(without) > 20:
+            _err.print(f"… and {len(without) - 20} more: see --report", highlight=False)
+    counts = ", ".join(f"{k}: {v}" for k, v in by_status.items() if v)
+    _err.print(f"by status — {counts}", highlight=False)
+
+
+@app.command()
+def dashboard(
+    path: Annotated[Optional[Path], typer.Argument(help="A corpus folder or a GeoJSON/GeoParquet file; default: the seed corpus.")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port to serve on.")] = None,
+) -> None:
+    """Open the map dashboard (Streamlit) on PATH."""
+    app_file = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app_file)]
+    if port:
+        command += ["--server.port", str(port)]
+    if path is not None:
+        command += ["--", "--data", str(path.resolve())]
+    raise typer.Exit(subprocess.call(command, cwd=app_file.parent.parent))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
