@@ -213,12 +213,19 @@ _ENDPOINT: Final = re.compile(_ENDPOINT_KINDS)
 # Trying the scanner at every word start costs about 4 ms an article. Every expression holds a
 # "core" word (a digit, month, weekday, day/week/month/year word), at most a few words after its
 # start, so the scanner is tried only at the word starts just before each core word.
-_CORE: Final = re.compile(
-    r"(?i)\b(?=[\dadefhjmnostwy])(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue"
-    r"|wed|thu|fri|sat|sun|yesterday|to(?:day|night|morrow)|week|month|year|minute|hour|day"
-    r"|night|morning|afternoon|evening)"
+_CORE_WORDS = (
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday"
+    r"|to(?:day|night|morrow)|week|month|year|minute|hour|day|night|morning|afternoon|evening"
 )
-_WORD_START: Final = re.compile(r"\b\w")
+_CORE: Final = re.compile(rf"(?i)\b(?=[\dadefhjmnostwy])(?:{_CORE_WORDS})")
+# Where a match can start: a core word or a word that can come before one.
+_MATCH_START: Final = re.compile(
+    r"(?i)\b(?=[\dabcdefhijlmnopstuwy])(?:(?:since|in|on|during|until|till|by|from|through|throughout"
+    r"|between|early|mid|late|at|the|end|beginning|start|middle|last|this|next|past|coming"
+    r"|earlier|later|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+    rf"|sixty|few|several|some|couple)\b|(?=(?:{_CORE_WORDS})))"
+)
 _REACH_BACK: Final = 45  # characters from a match's start to its first core word, at most
 
 
@@ -229,7 +236,9 @@ def _scan(text: str) -> Iterator[re.Match[str]]:
         c = core.start()
         if c < done:
             continue
-        for word in _WORD_START.finditer(text, max(done, c - _REACH_BACK), c + 1):
+        for word in _MATCH_START.finditer(text, max(done, c - _REACH_BACK)):
+            if word.start() > c:
+                break
             m = _SCAN.match(text, word.start())
             if m is not None and m.end() > c:
                 yield m
