@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import sqlite3
 import threading
 import time
@@ -143,13 +142,13 @@ def _translate(
         return GeocoderError(f"{where} sent an answer that cannot be read: {err}")
     if status in (408, 504) or (status is None and isinstance(err, geopy.exc.GeocoderTimedOut)):
         return GeocoderTimedOut(f"{where} did not answer within {timeout:g} s: {err}")
-    if (status is not None and status >= 500) or (
-        status is None
-        # geopy raises the bare base class for transport failures it cannot name (a reset
-        # mid-answer, an unreadable body).
-        and (isinstance(err, geopy.exc.GeocoderUnavailable)
-             or type(err) is geopy.exc.GeocoderServiceError)
-    ):
+    # geopy raises its bare base class for transport failures it cannot name (a reset
+    # mid-answer, an unreadable body): those are transient too.
+    transport_failure = status is None and (
+        isinstance(err, geopy.exc.GeocoderUnavailable)
+        or type(err) is geopy.exc.GeocoderServiceError
+    )
+    if transport_failure or (status is not None and status >= 500):
         return GeocoderUnavailable(f"{where} is unavailable: {err}")
     if status in (401, 403, 407):
         return GeocoderError(
@@ -317,7 +316,9 @@ class _AnswerCache:
             datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            self._db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row
+            )
             self._db.commit()
 
     def close(self) -> None:
@@ -453,22 +454,11 @@ class OnlineGeocoder:
             raise GeocoderError(f"{where} sent an answer of an unexpected shape: {err!r}") from err
 
     def _result(self, query: str, location: Location) -> GeocodeResult:
-        """The edge: validate the service's coordinates once, here."""
-        latitude, longitude = location.latitude, location.longitude
-        if not (
-            math.isfinite(latitude)
-            and math.isfinite(longitude)
-            and -90 <= latitude <= 90
-            and -180 <= longitude <= 180
-        ):
-            raise GeocoderError(
-                f"{self.provider} placed {query!r} at an impossible (lat, lon): "
-                f"({latitude!r}, {longitude!r})"
-            )
+        # geopy's Point has already refused NaN and out-of-range coordinates.
         return GeocodeResult(
             query=query,
-            latitude=latitude,
-            longitude=longitude,
+            latitude=location.latitude,
+            longitude=location.longitude,
             address=location.address or "",
             provider=self.provider,
             raw=MappingProxyType(dict(location.raw)),
@@ -479,10 +469,30 @@ class OnlineGeocoder:
 # One adapter per service
 
 
+class _Nominatim(geopy.geocoders.Nominatim):
+    """Nominatim that refuses a place without usable coordinates.
+
+    geopy would make a place without ``lat``/``lon`` a Location at (0, 0): an invented place.
+    """
+
+    def _parse_code(self, place: Mapping[str, Any]) -> Location:
+        latitude, longitude = place.get("lat"), place.get("lon")
+        try:
+            usable = -90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180
+        except (TypeError, ValueError):
+            usable = False
+        if not usable:  # also NaN, which compares false
+            raise geopy.exc.GeocoderParseError(
+                f"expected a place with (lat, lon), got ({latitude!r}, {longitude!r}) "
+                f"for {place.get('display_name')!r}"
+            )
+        return super()._parse_code(place)
+
+
 def _nominatim(
     *, user_agent: str, domain: str | None, scheme: str, timeout: float, **options: Any
 ) -> Geocoder:
-    return geopy.geocoders.Nominatim(
+    return _Nominatim(
         user_agent=user_agent,
         domain=domain or _PUBLIC_NOMINATIM,
         scheme=scheme,
@@ -556,8 +566,9 @@ def make_geocoder(
         and wrapper_options.get("min_delay_seconds", 1.0) < 1.0
     ):
         raise GeocoderError(
-            f"the public Nominatim server allows at most one request a second ({_NOMINATIM_POLICY}),"
-            f" got min_delay_seconds={wrapper_options['min_delay_seconds']!r}; use 1.0 or more"
+            f"the public Nominatim server allows at most one request a second "
+            f"({_NOMINATIM_POLICY}), got "
+            f"min_delay_seconds={wrapper_options['min_delay_seconds']!r}; use 1.0 or more"
         )
     options.setdefault("adapter_factory", _JsonOnlyAdapter)
     try:

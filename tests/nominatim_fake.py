@@ -4,7 +4,7 @@ It answers ``/search?format=json&q=...`` the way Nominatim does (a JSON list of 
 ``lat``/``lon`` as strings, ``display_name``, ``place_id``), records every request it gets, and
 can be told to misbehave on the next requests: stall past the client's time-out, answer 429 with
 Retry-After, answer 500, send broken JSON, send the right JSON as text/html, reset the
-connection, or find nothing.
+connection, find nothing, or find a place without coordinates.
 
     with NominatimFake() as fake:
         fake.add_place("Tadmur", 34.5608, 38.2805, country_code="sy")
@@ -40,6 +40,7 @@ class Fault(enum.Enum):
     WRONG_CONTENT_TYPE = "200 text/html (with the right JSON in it)"
     RESET = "connection reset before any answer"
     EMPTY = "200 with an empty list"
+    NO_COORDINATES = "200 with a place that has no lat/lon"
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is Fault.RESET:
             # SO_LINGER with a zero time-out makes close() send RST instead of FIN.
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            linger = struct.pack("ii", 1, 0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
             self.connection.close()
             self.close_connection = True
             return
@@ -240,6 +242,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, "text/html", b"<html><body>Internal Server Error</body></html>")
             return
         places = [] if fault is Fault.EMPTY else self.fake._search(params)
+        if fault is Fault.NO_COORDINATES:
+            places = [{"place_id": 1, "display_name": "Somewhere without coordinates"}]
         body = json.dumps(places).encode()
         if fault is Fault.MALFORMED_JSON:
             self._send(200, "application/json; charset=utf-8", body[: max(1, len(body) // 2)])

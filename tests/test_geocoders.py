@@ -166,14 +166,16 @@ for name in names:
 
 
 def run_child(fake: NominatimFake, cache: Path, names: list[str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", CHILD, fake.domain, str(cache), *names],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        stderr=log.open("w"),
-        text=True,
-    )
+    """A separate Python process geocoding ``names`` in turn; its stderr goes to ``log``."""
+    with log.open("a") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-c", CHILD, fake.domain, str(cache), *names],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
 
 
 def test_cache_survives_a_process_killed_mid_run(nominatim, tmp_path):
@@ -188,6 +190,7 @@ def test_cache_survives_a_process_killed_mid_run(nominatim, tmp_path):
     finally:
         child.kill()
         child.wait(timeout=10)
+        child.stdout.close()
     assert child.returncode == -signal.SIGKILL
 
     again = run_child(nominatim, cache, ["Tadmur", "Homs"], log)
@@ -318,6 +321,21 @@ def test_unreadable_answer_fails_that_call_only(nominatim, fake_clock, fault):
         assert "text/html" in str(caught.value)
 
 
+def test_place_without_coordinates_is_a_failed_call(nominatim, fake_clock):
+    nominatim.plan(Fault.NO_COORDINATES)
+    with online(nominatim, fake_clock) as geocoder:
+        with pytest.raises(GeocoderError, match=r"\(None, None\)"):
+            geocoder.geocode("Tadmur")
+    assert len(nominatim.requests) == 1
+
+
+def test_impossible_coordinates_are_refused_at_the_edge(nominatim, fake_clock):
+    nominatim.add_place("Nowhere", 123.0, 45.0)
+    with online(nominatim, fake_clock) as geocoder:
+        with pytest.raises(GeocoderError, match=r"\('123\.0000000', '45\.0000000'\)"):
+            geocoder.geocode("Nowhere")
+
+
 def test_empty_list_is_no_such_place(nominatim, fake_clock):
     nominatim.plan(Fault.EMPTY)
     with online(nominatim, fake_clock) as geocoder:
@@ -428,7 +446,9 @@ def shared_nominatim() -> Iterator[NominatimFake]:
 latitudes = st.floats(min_value=-89.9, max_value=89.9, allow_nan=False)
 longitudes = st.floats(min_value=-179.9, max_value=179.9, allow_nan=False)
 place_numbers = itertools.count()
-places = st.builds(Gazetteer, st.integers(1, 10**7), st.just("X"), latitudes, longitudes, st.just("XX"))
+places = st.builds(
+    Gazetteer, st.integers(1, 10**7), st.just("X"), latitudes, longitudes, st.just("XX")
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
