@@ -220,12 +220,9 @@ def write_events(events: gpd.GeoDataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix in {".geojson", ".json"}:
-        try:
-            from geo.export import to_geojson_bytes
-        except ImportError:  # the geo library has not landed yet: same RFC 7946 shape by hand
-            path.write_bytes(_geojson_bytes(events))
-        else:
-            path.write_bytes(to_geojson_bytes(events))
+        from geo.export import to_geojson_bytes
+
+        path.write_bytes(to_geojson_bytes(events))
     elif suffix in {".parquet", ".geoparquet"}:
         events.to_parquet(path, index=False)
     else:
@@ -233,39 +230,6 @@ def write_events(events: gpd.GeoDataFrame, path: str | Path) -> Path:
             f"'path' should end in .geojson or .parquet, got {str(path)!r} instead"
         )
     return path
-
-
-def _geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
-    import json
-
-    features = []
-    for row, geom in zip(events.drop(columns="geometry").to_dict("records"), events.geometry):
-        props = {k: (None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v)
-                 for k, v in row.items()}
-        props = {k: _plain(v) for k, v in props.items()}
-        features.append(
-            {
-                "type": "Feature",
-                "id": props["id"],
-                "properties": props,
-                # GeoJSON positions are (lon, lat): shapely's (x, y).
-                "geometry": {"type": "Point", "coordinates": [round(geom.x, 6), round(geom.y, 6)]},
-            }
-        )
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False
-    ).encode("utf-8")
-
-
-def _plain(value: object) -> object:
-    """A JSON value: numpy ints as int, timestamps and dates as ISO 8601 days."""
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def main(argv: list[str] | None = None) -> int:

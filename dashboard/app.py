@@ -27,21 +27,9 @@ import streamlit as st  # noqa: E402
 
 from dashboard import uploads, view  # noqa: E402
 
-try:  # TEMPORARY until dashboard.mapview lands
-    from dashboard.mapview import show_map  # noqa: E402
-except ImportError:  # pragma: no cover
-
-    def show_map(events, visible, *, key="map", basemap="natural-earth", height=560):
-        st.info(f"Map not available yet: {int(np.asarray(visible).sum())} events in view")
-
-try:  # TEMPORARY until geo.export lands
-    from geo.export import to_csv_bytes, to_geojson_bytes  # noqa: E402
-except ImportError:  # pragma: no cover
-    sys.path.insert(0, str(_ROOT / "benchmarks"))
-    from synthetic_events import _geojson_bytes as to_geojson_bytes  # noqa: E402
-
-    def to_csv_bytes(gdf):
-        return pd.DataFrame(gdf.drop(columns="geometry")).to_csv(index=False).encode()
+from dashboard.mapview import show_map  # noqa: E402
+from geo.export import to_csv_bytes, to_geojson_bytes  # noqa: E402
+from geo.schema import REPORT_COLUMNS  # noqa: E402
 
 PLAY_STEP_SECONDS = 2.0
 TABLE_MAX_ROWS = 1000
@@ -168,20 +156,37 @@ def _upload_sidebar(base: view.Dataset) -> view.Dataset:
             st.text(str(err))
             return base
         st.caption(f"{len(batch.written)} file(s) added: {len(extra):,} events")
-    return view.combine_datasets(base, extra)
+    # One combined frame per base and upload set, so the map publishes it once (by identity).
+    combined_key = (id(base), id(extra))
+    cached = state.get("_combined")
+    if cached is None or cached[0] != combined_key:
+        cached = (combined_key, view.combine_datasets(base, extra))
+        state["_combined"] = cached
+    return cached[1]
 
 
 def _timeline_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
+    """Bars of events per bin; the bins the window overlaps in the theme's red."""
     label = "Events per day" if freq == "day" else "Events per week"
+    bars = counts.assign(
+        bin_stop=pd.to_datetime(counts["bin_end"]) + pd.Timedelta(days=1),
+        bin_start=pd.to_datetime(counts["bin_start"]),
+        window=np.where(counts["in_window"], "in the window", "outside"),
+    )
     return (
-        alt.Chart(counts)
-        .mark_bar()
+        alt.Chart(bars)
+        .mark_rect()
         .encode(
             x=alt.X("bin_start:T", title=None),
-            x2="bin_end:T",
+            x2="bin_stop:T",
             y=alt.Y("events:Q", title=label),
-            color=alt.condition(
-                alt.datum.in_window, alt.value("#b3261e"), alt.value("#c9c4ba")
+            y2=alt.datum(0),
+            color=alt.Color(
+                "window:N",
+                scale=alt.Scale(
+                    domain=["in the window", "outside"], range=["#b3261e", "#c9c4ba"]
+                ),
+                legend=None,
             ),
             tooltip=[
                 alt.Tooltip("bin_start:T", title="from"),
@@ -273,6 +278,7 @@ def main() -> None:
         dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
     )
     st.altair_chart(_timeline_chart(counts, freq), width="stretch")
+    st.caption(f"Events per {freq} by their best date; red: the {freq}s the window overlaps.")
 
     st.subheader("Events in view")
     selected = view.events_in_view(dataset, mask)
@@ -305,21 +311,23 @@ def main() -> None:
 
 
 def _show_summary(dataset: view.Dataset) -> None:
+    """Articles read, events, and the per-file report: which inputs gave no event and why."""
     summary = dict(dataset.summary)
     report = dataset.report
-    articles = summary.get("articles", len(report) if len(report) else None)
     metrics = st.columns(3)
-    metrics[0].metric("Articles read", "—" if articles is None else f"{articles:,}")
+    articles = summary.get("articles")
+    metrics[0].metric("Articles read", "—" if articles is None else f"{int(articles):,}")
     metrics[1].metric("Events", f"{len(dataset):,}")
     if len(report):
-        no_events = report[report["events"].fillna(0).astype(int) == 0]
-        metrics[2].metric("Articles with no event", f"{len(no_events):,}")
+        events = pd.to_numeric(report["events"], errors="coerce").fillna(0)
+        no_events = report[(events == 0)]
+        metrics[2].metric("Inputs with no event", f"{len(no_events):,}")
         st.caption("One row per input file: what became of it and why.")
-        st.dataframe(report[["file", "status", "events", "reason"]], hide_index=True)
+        st.dataframe(report[list(REPORT_COLUMNS)], hide_index=True, key="ingest_report")
     else:
-        metrics[2].metric("Articles with no event", "—")
-        st.caption("Events read from a file written by `datelines ingest`; no per-article report.")
-    st.json({k: v for k, v in summary.items()}, expanded=False)
+        metrics[2].metric("Inputs with no event", "—")
+        st.caption("Events read from a file written by `datelines ingest`: no per-article report.")
+    st.json(summary, expanded=False)
 
 
 def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:

@@ -51,6 +51,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "date",
     "date_precision",
     "place",
+    "place_text",
     "country",
     "event_type",
     "fatalities",
@@ -86,7 +87,7 @@ class Dataset:
     dated: np.ndarray
     #: The event's best single day (for the timeline); ``_NO_DAY`` if undated.
     best_day: np.ndarray
-    #: title, excerpt and place, case-folded, one string per event (for the text filter).
+    #: title, excerpt, place and the place as written, case-folded, one string per event (for the text filter).
     search_text: pd.Series
     #: Sorted distinct values offered by the place / event type / source filters.
     places: tuple[str, ...] = field(default=())
@@ -181,7 +182,15 @@ def build_dataset(
     def folded(name: str) -> pd.Series:
         return events[name].astype("string").fillna("").str.casefold()
 
-    search_text = folded("title") + "\x1f" + folded("excerpt") + "\x1f" + folded("place")
+    search_text = (
+        folded("title")
+        + "\x1f"
+        + folded("excerpt")
+        + "\x1f"
+        + folded("place")
+        + "\x1f"
+        + folded("place_text")
+    )
     if report is None:
         report = pd.DataFrame({name: pd.Series(dtype="object") for name in REPORT_COLUMNS})
     return Dataset(
@@ -262,7 +271,7 @@ def event_mask(dataset: Dataset, filters: Filters, *, use_window: bool = True) -
     """Boolean mask over ``dataset.events``: the events this view shows.
 
     Empty place / type / source selections mean "any". ``text`` matches case-insensitively
-    anywhere in the title, excerpt or place. ``use_window=False`` skips the date window but
+    anywhere in the title, excerpt or place (the gazetteer's name or the article's). ``use_window=False`` skips the date window but
     keeps the undated rule (the timeline counts everything else the analyst narrowed to).
     """
     events = dataset.events
@@ -467,13 +476,7 @@ def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
         result = ingest(source)
         return result.events, result.report, dict(result.summary)
     if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"}:
-        try:
-            from geo import read_events
-        except ImportError:  # TEMPORARY until geo.read_events lands
-            def read_events(p: Path) -> gpd.GeoDataFrame:
-                if p.suffix.lower() in {".parquet", ".geoparquet"}:
-                    return gpd.read_parquet(p)
-                return gpd.read_file(p)
+        from geo import read_events
 
         events = read_events(source)
         summary = {"file": source.name, "events": len(events)}

@@ -265,10 +265,35 @@ def test_hostile_titles_are_not_rendered_as_html(monkeypatch, synthetic_path):
 def test_seed_corpus(monkeypatch):
     at = app(monkeypatch, SEEDS)
     rows = events_table(at)
-    places = set(rows["place"])
-    for expected in ("Palmyra", "Aleppo", "Mosul", "Raqqa", "Ramadi"):
-        assert expected in places, places
+    written = set(rows["place_text"])  # the gazetteer says Tadmur where the article says Palmyra
+    for expected in ("Palmyra", "Aleppo", "Mosul", "Raqqa", "Ramadi", "Jisr al-Shughour"):
+        assert expected in written, written
     expander = next(e for e in at.expander if e.label == "Ingest summary")
     metrics = {m.label: m.value for m in expander.metric}
     assert metrics["Articles read"] == "5"
-    assert len(expander.dataframe) == 1  # the per-file report
+    assert metrics["Events"] == f"{len(rows)}"
+    report = expander.dataframe[0].value
+    assert list(report.columns) == ["file", "status", "events", "reason"]
+    assert "README.md" in set(report["file"])  # skipped inputs are listed with their reason
+
+
+def test_uploaded_article_joins_this_session_only(monkeypatch, tmp_path):
+    at = app(monkeypatch, SEEDS)
+    before = len(events_table(at))
+    article = (
+        "Clashes in Mosul\n\nIraqi forces fought Islamic State fighters in Mosul on "
+        "3 March 2016, officials said. An air strike hit Fallujah on 4 March 2016.\n"
+    ).encode()
+    uploader = at.sidebar.file_uploader(key="uploads")
+    uploader.set_value(
+        [("../../upload_mosul.txt", article, "text/plain"), ("evil.txt", b"\x89PNG\r\n\x1a\n", "text/plain")]
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = events_table(at)
+    assert len(rows) > before
+    assert "upload_mosul" in set(rows["article"])
+    refused = [f for f in at.sidebar.dataframe if "reason" in f.value.columns]
+    assert refused and refused[0].value["file"].tolist() == ["evil.txt"]
+    # A second session on the same server sees the seeds only.
+    other = app(monkeypatch, SEEDS)
+    assert len(events_table(other)) == before
