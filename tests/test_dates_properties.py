@@ -1,0 +1,69 @@
+"""Properties of reading dates that must hold for any text and any publication date."""
+
+from __future__ import annotations
+
+import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo import dates
+from geo.dates import find_dates
+
+# Date words and the noise around them, so that generated text often holds real expressions.
+VOCABULARY = [
+    "on", "in", "since", "from", "to", "between", "and", "last", "next", "this", "early",
+    "mid-", "late", "the end of", "days", "weeks", "three months", "a few", "after", "before",
+    "ago", "yesterday", "today", "tomorrow", "week", "month", "year", "Wednesday", "SUNDAY",
+    "May", "may", "March", "march", "Feb", "Sat", "Sept.", "20", "27th", "2015", "2016",
+    "1999", "2,000", "120,000", "-year-old", "05/20/2015", "20.05.2015", "2015-05-20",
+    "will", "is to", "said", "we", "the", ",", ".", "\n", "’", "—", "Ω", "İ", " ",
+]  # fmt: skip
+date_text = st.lists(st.sampled_from(VOCABULARY), max_size=40).map(" ".join)
+any_text = st.one_of(st.text(max_size=300), date_text)
+publication = st.one_of(st.none(), st.dates())
+fast = settings(max_examples=200, deadline=None)
+
+
+@fast
+@given(any_text, publication)
+def test_never_raises_and_offsets_slice_back(text: str, published: datetime.date | None) -> None:
+    for m in find_dates(text, published):
+        assert text[m.start_char : m.end_char] == m.text
+        assert m.text
+
+
+@fast
+@given(any_text, publication)
+def test_dated_mentions_are_ordered_intervals(text: str, published: datetime.date | None) -> None:
+    for m in find_dates(text, published):
+        if m.precision == "undated":
+            assert m.date is None and m.date_start is None and m.date_end is None
+        else:
+            assert m.date_start is not None and m.date is not None and m.date_end is not None
+            assert m.date_start <= m.date <= m.date_end
+        assert m.precision in ("day", "week", "month", "year", "undated")
+        assert m.role in ("point", "since", "range", "anchored")
+        if published is None and m.date is not None and m.role != "anchored":
+            assert not m.relative or m.role == "range"
+
+
+@fast
+@given(any_text, publication)
+def test_same_answer_twice(text: str, published: datetime.date | None) -> None:
+    assert find_dates(text, published) == find_dates(text, published)
+
+
+@fast
+@given(any_text, publication)
+def test_mentions_sorted_and_not_overlapping(text: str, published: datetime.date | None) -> None:
+    ms = find_dates(text, published)
+    for a, b in zip(ms, ms[1:]):
+        assert a.end_char <= b.start_char
+
+
+@fast
+@given(date_text)
+def test_fast_scan_finds_what_scanning_every_position_finds(text: str) -> None:
+    # find_dates tries the scanner only near core words; that must not lose or move a match.
+    assert [m.span() for m in dates._scan(text)] == [m.span() for m in dates._SCAN.finditer(text)]
