@@ -160,7 +160,6 @@ def build_events(
             paragraph, context = sentence.paragraph, None
         sentence_dates = by_sentence_dates.get(index, [])
         sentence_text = text[sentence.start : sentence.end]
-        triggers = _triggers(sentence_text, sentence.start)
         sentence_places = by_sentence_places.get(index, [])
         within = {p.geonameid: p for i, p in recent_towns if index - i <= _ANAPHORA_REACH}
         if len(within) == 1:  # only when one town can be meant
@@ -169,6 +168,7 @@ def build_events(
                 sentence_text, sentence.start, next(iter(within.values())), before=first_named
             ) + sentence_places
         recent_towns.extend((index, p) for p in sentence_places if p.mention.key == _named(p))
+        triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
         for place in sentence_places:
             near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
             if not near:

@@ -178,13 +178,28 @@ class Gazetteer:
         """Whether any place or country is known under this folded key."""
         return key in self._keys or key in self._country_keys
 
-    def places(self, key: str) -> list[Place]:
-        """All populated places whose name or alternate name folds to ``key``."""
+    def places(self, key: str) -> tuple[Place, ...]:
+        """All populated places whose name or alternate name folds to ``key``, most populous
+        first."""
         hit = self._keys.get(key)
         if hit is None:
-            return []
-        indices = (hit,) if isinstance(hit, int) else hit
-        return [self.place(i) for i in indices]
+            return ()
+        cache = self.__dict__.setdefault("_place_cache", {})
+        found = cache.get(key)
+        if found is None:
+            if len(cache) > 100_000:  # bounded: a long run meets many rare names once
+                cache.clear()
+            indices = (hit,) if isinstance(hit, int) else hit
+            found = cache[key] = tuple(self.place(i) for i in indices)
+        return found
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_place_cache", None)  # never pickle the per-process cache
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def place(self, index: int) -> Place:
         """The place at a row of the index."""

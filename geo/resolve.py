@@ -21,7 +21,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geopy.distance import great_circle
+import numpy as np
+from geopy.distance import EARTH_RADIUS
 
 from geo.gazetteer import Country, Gazetteer, Place
 from geo.places import PlaceMention
@@ -115,9 +116,21 @@ def _score(place: Place, context: Counter[str], anchors: list[tuple[float, float
     if top:
         score += 3.0 * context.get(place.country, 0) / top
     if anchors:
-        nearest = min(great_circle((place.latitude, place.longitude), a).km for a in anchors)
+        nearest = _nearest_km(place.latitude, place.longitude, anchors)
         score += 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
     return score
+
+
+def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
+    """Great-circle distance to the nearest anchor, vectorised with numpy: geopy's
+    ``great_circle`` builds Point objects at ~25 µs a call, and a name with fifteen candidates
+    and ten anchors asks for 150 distances. Same formula and Earth radius as geopy's."""
+    points = np.radians(np.asarray(anchors, dtype=float))
+    lat1, lon1 = math.radians(lat), math.radians(lon)
+    dlat = points[:, 0] - lat1
+    dlon = points[:, 1] - lon1
+    a = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(points[:, 0]) * np.sin(dlon / 2) ** 2
+    return float(2 * EARTH_RADIUS * np.arcsin(np.sqrt(a.min())))
 
 
 def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> bool:
