@@ -25,7 +25,7 @@ from geo.dates import DateMention
 from geo.resolve import ResolvedPlace
 from geo.text import Sentence, split_sentences
 
-__all__ = ["Event", "build_events", "group_events", "fatalities_in", "event_type_of"]
+__all__ = ["Event", "build_events", "group_events", "event_groups", "fatalities_in", "event_type_of"]
 
 #: How far (in characters) a word for an action may stand from a place to make it an event.
 TRIGGER_WINDOW = 100
@@ -321,24 +321,34 @@ def group_events(events: Sequence[Event]) -> list[Event]:
     overlap, directly or through a chain of reports. The group id names the place, the type
     and the first day, so it reads as what it is: ``163808/battles/2016-12-05``.
     """
+    keys = [(e.place.geonameid, e.event_type, e.date_start, e.date_end, e.id) for e in events]
+    return [replace(e, event_group=g) for e, g in zip(events, event_groups(keys))]
+
+
+def event_groups(
+    keys: Sequence[tuple[int, str, dt.date | None, dt.date | None, str]],
+) -> list[str]:
+    """The ``event_group`` of each event from its (geonameid, event_type, date_start,
+    date_end, id) alone, so a caller holding only those columns (the Dask path) groups a
+    corpus without keeping its articles. An undated event is its own group: its id."""
     buckets: dict[tuple[int, str], list[int]] = {}
-    for i, e in enumerate(events):
-        if e.date_start is not None:
-            buckets.setdefault((e.place.geonameid, e.event_type), []).append(i)
+    for i, (geonameid, kind, start, _end, _id) in enumerate(keys):
+        if start is not None:
+            buckets.setdefault((geonameid, kind), []).append(i)
     groups: dict[int, str] = {}
     for (geonameid, kind), members in buckets.items():
-        members.sort(key=lambda i: (events[i].date_start, events[i].date_end, events[i].id))
+        members.sort(key=lambda i: (keys[i][2], keys[i][3], keys[i][4]))
         run: list[int] = []
         run_end: dt.date | None = None
         for i in members + [-1]:
-            e = events[i] if i >= 0 else None
-            if e is None or (run_end is not None and e.date_start > run_end):
-                first = events[run[0]].date_start
+            key = keys[i] if i >= 0 else None
+            if key is None or (run_end is not None and key[2] > run_end):
+                first = keys[run[0]][2]
                 slug = kind.replace(" ", "-").replace("/", "-")
                 for j in run:
                     groups[j] = f"{geonameid}/{slug}/{first.isoformat()}"
                 run, run_end = [], None
-            if e is not None:
+            if key is not None:
                 run.append(i)
-                run_end = e.date_end if run_end is None else max(run_end, e.date_end)
-    return [replace(e, event_group=groups.get(i, e.id)) for i, e in enumerate(events)]
+                run_end = key[3] if run_end is None else max(run_end, key[3])
+    return [groups.get(i, key[4]) for i, key in enumerate(keys)]
