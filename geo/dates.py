@@ -214,7 +214,8 @@ _ENDPOINT: Final = re.compile(_ENDPOINT_KINDS)
 # "core" word (a digit, month, weekday, day/week/month/year word), at most a few words after its
 # start, so the scanner is tried only at the word starts just before each core word.
 _CORE_WORDS = (
-    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday"
+    r"(?:\d{1,2}|(?:1[89]|20)\d\d)(?!\d|,\d)"  # a day, a month number or a year; not 400
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday"
     r"|to(?:day|night|morrow)|week|month|year|minute|hour|day|night|morning|afternoon|evening"
 )
 _CORE: Final = re.compile(rf"(?i)\b(?=[\dadefhjmnostwy])(?:{_CORE_WORDS})")
@@ -716,10 +717,18 @@ def _mention(
         return None
     future = point.tense_sensitive and ctx.is_future(start, end)
     span = _resolve(point, pub, future)
-    role = "since" if prep == "since" else "point"
+    role = _role(m)
     if span is not None and role == "since" and pub is not None and pub > span.end:
         span = _Span(span.start, pub, span.best, span.precision)
     return _build(m, span, role, relative=point.relative)
+
+
+def _role(m: re.Match[str]) -> str:
+    if m.group("an"):
+        return "anchored"
+    if m.group("rg"):
+        return "range"
+    return "since" if (m.group("prep") or "").lower() == "since" else "point"
 
 
 def _build(m: re.Match[str], span: _Span | None, role: str, *, relative: bool) -> DateMention:
@@ -758,7 +767,7 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
         except (ValueError, OverflowError):
             # Arithmetic past year 1 or 9999 (only with absurd publication dates): the
             # expression is still reported, undated, rather than dropped or raised.
-            mention = _build(m, None, "point", relative=True)
+            mention = _build(m, None, _role(m), relative=True)
         if mention is not None:
             mentions.append(mention)
     return mentions
