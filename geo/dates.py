@@ -250,7 +250,7 @@ _SENTENCE_BREAK: Final = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
 _FUTURE: Final = re.compile(
     r"\b(?:will|won't|shall|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|expected\s+|going\s+"
     r"|about\s+)?to|prepar(?:es?|ing)\s+to|plans?\s+to|planning\s+to|intends?\s+to|scheduled"
-    r"|upcoming|next(?!\s+to\b)|tomorrow)\b|'ll\b",
+    r"|upcoming|next(?!\s+(?:to|day|morning|afternoon|evening|night)\b)|tomorrow)\b|'ll\b",
     re.IGNORECASE,
 )
 _FUTURE_LOOKBACK: Final = 80  # characters before the expression, within its sentence

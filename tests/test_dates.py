@@ -171,6 +171,7 @@ MON_2016_03_28 = D(2016, 3, 28)
         ("Ministers meet next Monday.", D(2016, 4, 4)),
         ("On Friday, ministers are to meet in Geneva.", D(2016, 4, 1)),
         ("On Friday, he announced that troops would be sent.", D(2016, 3, 25)),
+        ("The next day, Saturday, was calm.", D(2016, 3, 26)),  # narrative "next day" is past
         ("It rained yesterday.", D(2016, 3, 27)),
         ("It rained today.", D(2016, 3, 28)),
         ("It will rain tomorrow.", D(2016, 3, 29)),
