@@ -144,7 +144,7 @@ def build_events(
     starts = [s.start for s in sentences]
     by_sentence_places: dict[int, list[ResolvedPlace]] = {}
     for p in places:
-        if p.precision in {"city", "admin1"}:
+        if p.precision in {"city", "admin1"} and not p.mention.dateline:
             by_sentence_places.setdefault(_sentence_of(starts, p.mention.start_char), []).append(p)
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in dates:

@@ -81,7 +81,7 @@ _LOCATIVE_WORDS = frozenset(
     shelled bombed struck hit held fled""".split()
 )
 _STRONG_PLACE = 100_000
-_SPACE_GAP = re.compile(r"[ \t\u00a0]{1,2}")
+_SPACE_GAP = re.compile(r"[ \t\u00a0]{0,2}")
 _HYPHEN_GAP = re.compile(r"[ \t\u00a0]?[-‐‑–][ \t\u00a0]?")
 
 
@@ -100,11 +100,12 @@ class PlaceMention:
     kind: str
     province: bool  # followed by "province", "governorate", ...: the admin1 area is meant
     locative: bool  # preceded by a word that introduces places ("in", "near", "captured")
+    dateline: bool = False  # "KYIV, Feb 17 (Reuters) -": where it was filed, not what happened
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     """Every place, country and nationality name in ``text``, in order, non-overlapping."""
-    tokens = tokenize(text)
+    tokens = _split_glued_articles(tokenize(text))
     n = len(tokens)
     folded = [_fold(t.text) for t in tokens]
     joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
@@ -123,11 +124,40 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         if _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer):
             province = j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]
             locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
-            out.append(PlaceMention(text[start:end], start, end, key, kind, province, locative))
+            dateline = _is_dateline(text, start, end)
+            out.append(PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline))
             i = j + 1
         else:
             i = j + 1 if kind != "place" or j > i else i + 1
     return out
+
+
+_GLUED_ARTICLE = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
+_DATELINE_TAIL = re.compile(r"[A-Z ,.'’]*\s*(?:,|\(|—|–|-)")
+
+
+def _split_glued_articles(tokens: list[Token]) -> list[Token]:
+    """"alShughour", "AlSukhnah": a hyphen lost to stripped punctuation leaves the article
+    glued to the name; split it back so the name still matches."""
+    out: list[Token] = []
+    for t in tokens:
+        m = _GLUED_ARTICLE.match(t.text)
+        if m and len(t.text) - m.end() >= 3:
+            cut = t.start + m.end()
+            out.append(Token(t.text[: m.end()], t.start, cut))
+            out.append(Token(t.text[m.end() :], cut, t.end))
+        else:
+            out.append(t)
+    return out
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """A place in capitals that opens a line and is followed by a comma, bracket or dash:
+    the dateline of a wire story ("KYIV, Feb 17 (Reuters) -", "BEIRUT —")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip() or not text[start:end].isupper():
+        return False
+    return bool(_DATELINE_TAIL.match(text, end, min(len(text), end + 40)))
 
 
 def _fold(word: str) -> str:

@@ -1,0 +1,82 @@
+"""Articles Datelines was not tuned on: other conflicts, outlets, datelines and formats."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo import ingest
+
+HERE = Path(__file__).resolve().parent
+UNSEEN = HERE / "corpora" / "unseen"
+SEEDS = HERE.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def unseen():
+    return ingest(UNSEEN)
+
+
+def _rows(result, article, place):
+    e = result.events
+    return e[(e["article"] == article) & (e["place"] == place)]
+
+
+def test_wire_dateline_place_is_not_an_event(unseen):
+    assert _rows(unseen, "a1", "Kyiv").empty
+    assert not _rows(unseen, "a1", "Avdiyivka").empty  # "Avdiivka" in the text
+
+
+def test_article_without_publication_date_is_reported_undated(unseen):
+    report = unseen.report.set_index("file")
+    assert report.loc["a1.txt", "status"] == "undated"
+    a1 = unseen.events[unseen.events["article"] == "a1"]
+    assert set(a1["date_precision"]) == {"undated"}
+    assert a1["date"].isna().all()
+
+
+def test_missile_strike_on_kharkiv_counts_its_dead(unseen):
+    rows = _rows(unseen, "a1", "Kharkiv")
+    assert rows.iloc[0]["event_type"] == "explosions/remote violence"
+    assert rows.iloc[0]["fatalities"] == 3
+
+
+def test_village_attack_in_nigeria_is_dated_tuesday_from_the_date_line(unseen):
+    rows = _rows(unseen, "a2", "Chibok")
+    row = rows.iloc[0]
+    assert row["published"] == "2021-03-03"
+    assert row["date"] == "2021-03-02"
+    assert row["event_type"] == "violence against civilians"
+    assert row["fatalities"] == 12
+
+
+def test_last_month_gives_a_month(unseen):
+    row = _rows(unseen, "a2", "Marte").iloc[0]
+    assert (row["date_start"], row["date_end"], row["date_precision"]) == ("2021-02-01", "2021-02-28", "month")
+
+
+def test_text_without_punctuation_still_gives_protest_events(unseen):
+    khartoum = _rows(unseen, "a3", "Khartoum")
+    assert ((khartoum["date"] == "2019-03-30") & (khartoum["event_type"] == "protests")).any()
+    assert (_rows(unseen, "a3", "Omdurman")["date"] == "2019-04-03").any()
+
+
+def test_html_article_is_read_with_its_metadata(unseen):
+    sirte = _rows(unseen, "a4", "Sirte")
+    assert set(sirte["title"]) == {"Airstrikes hit Sirte as GNA forces advance"}
+    assert (sirte["date"] == "2016-08-01").any()
+    assert not any("Copyright" in x or "Home | World" in x for x in unseen.events["excerpt"])
+    assert (_rows(unseen, "a4", "Benghazi")["date"] == "2016-07-31").any()
+
+
+def test_seeds_with_punctuation_stripped_keep_their_places(tmp_path):
+    for p in SEEDS.glob("*.txt"):
+        (tmp_path / p.name).write_text(re.sub(r"[^\w\s]", "", p.read_text("utf-8")), "utf-8")
+    shutil.copy(SEEDS / "articles.csv", tmp_path / "articles.csv")
+    places = set(ingest(tmp_path).events["place"])
+    for required in ("Tadmur", "Ramadi", "Aleppo", "Jisr ash Shughūr", "Mosul", "Ar Raqqah", "As Sukhnah"):
+        assert required in places
+    assert not {"Mason", "Lemont", "Santos Dumont"} & places
