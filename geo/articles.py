@@ -18,7 +18,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -105,6 +107,8 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
     CorpusError
         When ``path`` does not exist or is neither a folder nor a readable file type.
     """
+    if max_bytes < 1:
+        raise ValueError(f"'max_bytes' should be a positive number of bytes, got {max_bytes!r} instead")
     root = Path(path)
     if not root.exists():
         raise CorpusError(f"Corpus {str(root)!r} does not exist: pass a folder of articles.")
@@ -124,8 +128,9 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
             )
     manifest, manifest_outcomes = _read_manifest(root)
     yield from manifest_outcomes
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
+    files, hidden = _walk(root)
     listed = {p.relative_to(root).as_posix(): p for p in files}
+    ids = _article_ids(listed)
     for name, row in manifest.items():
         if name not in listed:
             yield ReadOutcome(
@@ -134,10 +139,16 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
                 status="skipped",
                 reason=f"{MANIFEST_NAME} row {row.row} lists {name!r}, which is not in the corpus folder",
             )
-    for p in files:
-        rel = p.relative_to(root).as_posix()
+    entries = sorted([(rel, p) for rel, p in listed.items()] + [(rel, None) for rel in hidden])
+    for rel, p in entries:
+        if p is None:
+            yield ReadOutcome(
+                rel, None, "skipped",
+                "hidden (its name starts with '.' or '_'): not read; rename it to include it",
+            )
+            continue
         suffix = p.suffix.lower()
-        if p.name.lower() == MANIFEST_NAME:
+        if rel == MANIFEST_NAME:
             continue
         if suffix == ".jsonl":
             yield from _read_jsonl(p, rel)
@@ -152,7 +163,7 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
                 f"to .txt, .md or .html",
             )
         else:
-            yield _read_one(p, rel, manifest.get(rel), max_bytes)
+            yield _read_one(p, rel, manifest.get(rel), max_bytes, article_id=ids[rel])
 
 
 def read_article_file(
@@ -167,9 +178,11 @@ def read_article_file(
 
 
 # -- one file ---------------------------------------------------------------------------------
-def _read_one(path: Path, rel: str, meta: _ManifestRow | None, max_bytes: int) -> ReadOutcome:
+def _read_one(
+    path: Path, rel: str, meta: _ManifestRow | None, max_bytes: int, *, article_id: str | None = None
+) -> ReadOutcome:
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size  # stat first: a huge file is refused without being read
         if size == 0:
             return ReadOutcome(rel, None, "unreadable", "the file is empty")
         if size > max_bytes:
@@ -177,7 +190,7 @@ def _read_one(path: Path, rel: str, meta: _ManifestRow | None, max_bytes: int) -
                 rel,
                 None,
                 "skipped",
-                f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one article: "
+                f"{_size(size)} is over the {_size(max_bytes)} limit for one article: "
                 "split it, or raise the limit with --max-bytes",
             )
         data = path.read_bytes()
@@ -198,7 +211,7 @@ def _read_one(path: Path, rel: str, meta: _ManifestRow | None, max_bytes: int) -
     text = _normalise(text)
     if not text.strip():
         return ReadOutcome(rel, None, "unreadable", "the file holds only white space")
-    article_id = rel.rsplit(".", 1)[0]
+    article_id = article_id or _stem(rel)
     article = _build_article(article_id, text, rel, meta, html_title, html_date, notes)
     return ReadOutcome(rel, article, "ok", "; ".join(article.notes))
 
@@ -211,12 +224,20 @@ def decode_text(data: bytes) -> tuple[str, str]:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ArticleError(f"binary content: this is {what}, not text")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf_16"
+        except UnicodeDecodeError as err:
+            raise ArticleError(f"starts like UTF-16 text but is not: {err}") from err
+    if b"\x00" in data[:4096]:
         raise ArticleError("binary content: NUL bytes, not text")
     try:
         return data.decode("utf-8-sig"), "utf_8"
     except UnicodeDecodeError:
         pass
+    western = _western_text(data)
+    if western is not None:
+        return western, "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 1 << 20]).best()
@@ -226,6 +247,70 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode(best.encoding), best.encoding
     except (UnicodeDecodeError, LookupError):
         return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+# Letters of Western European languages in Latin-1's upper half, and the punctuation
+# Windows-1252 puts in 0x80-0x9F (curly quotes, dashes, ellipsis, euro).
+_WESTERN_LETTERS = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžŸ")
+_WESTERN_SYMBOLS = frozenset("‘’‚“”„•–—…€™‹›†‡ˆ˜‰\u00a0¡¢£¥§¨©ª«¬\u00ad®°±²³´µ¶·¸¹º»¼½¾¿×÷")
+
+
+def _western_text(data: bytes) -> str | None:
+    """``data`` as Windows-1252 (a superset of Latin-1's printable characters) when it reads as
+    Western European text: every byte above 0x7F is an accented letter or common punctuation,
+    and accented letters are a minority of the letters.
+
+    Short texts defeat statistical detectors ("café" comes back as cp1250 or mac_latin2), and
+    Windows-1252 is by far the most common legacy encoding of English and Western news.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are not Windows-1252
+        return None
+    accented = ascii_letters = 0
+    for ch in text:
+        if ch.isascii():
+            ascii_letters += ch.isalpha()
+        elif ch in _WESTERN_LETTERS:
+            accented += 1
+        elif ch not in _WESTERN_SYMBOLS:
+            return None
+    return text if accented <= ascii_letters // 3 else None
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB ({n:,} bytes)" if n >= 1_000_000 else f"{n:,} bytes"
+
+
+def _stem(rel: str) -> str:
+    return rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
+
+
+def _article_ids(listed: dict[str, Path]) -> dict[str, str]:
+    """Article ids: the file's path without its extension, or with it when two files of the
+    corpus would share one ("a.txt" and "a.md")."""
+    stems = Counter(_stem(rel) for rel in listed)
+    return {rel: _stem(rel) if stems[_stem(rel)] == 1 else rel for rel in listed}
+
+
+def _walk(root: Path) -> tuple[list[Path], list[str]]:
+    """The corpus's files, and its hidden files and folders (not entered), both sorted."""
+    files: list[Path] = []
+    hidden: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        base = Path(folder)
+        for name in sorted(dirs):
+            if name.startswith((".", "_")):
+                hidden.append((base / name).relative_to(root).as_posix())
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in names:
+            path = base / name
+            if name.startswith((".", "_")):
+                hidden.append(path.relative_to(root).as_posix())
+            elif path.is_file():
+                files.append(path)
+    files.sort(key=lambda p: p.relative_to(root).as_posix())
+    return files, sorted(hidden)
 
 
 def _normalise(text: str) -> str:
@@ -318,10 +403,6 @@ def _iso_date(value: str) -> dt.date | None:
         return None
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
-
-
 # -- manifest and JSON Lines ------------------------------------------------------------------
 def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcome]]:
     path = root / MANIFEST_NAME
@@ -353,7 +434,7 @@ def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcom
         if not name:
             outcomes.append(ReadOutcome(where, None, "skipped", f"{where} has no file name"))
             continue
-        name = Path(name).as_posix().lstrip("./")
+        name = Path(name).as_posix()  # drops a leading "./", keeps "../" and ".name"
         if name in rows:
             outcomes.append(
                 ReadOutcome(
