@@ -13,6 +13,7 @@ __all__ = [
     "ArticleError",
     "ManifestError",
     "GazetteerError",
+    "ClusterUnavailable",
     "GeocoderError",
     "GeocoderUnavailable",
     "GeocoderTimedOut",
@@ -38,6 +39,10 @@ class ManifestError(DatelinesError, ValueError):
 
 class GazetteerError(DatelinesError, RuntimeError):
     """The offline gazetteer cannot be built or loaded."""
+
+
+class ClusterUnavailable(DatelinesError, ConnectionError):
+    """The Dask scheduler a run was pointed at cannot be reached."""
 
 
 class GeocoderError(DatelinesError, RuntimeError):
