@@ -144,7 +144,7 @@ def build_events(
     starts = [s.start for s in sentences]
     by_sentence_places: dict[int, list[ResolvedPlace]] = {}
     for p in places:
-        if p.precision in {"city", "admin1"} and not p.mention.dateline:
+        if p.precision in {"city", "admin1"} and not p.mention.dateline and not _speaks_for_a_state(text, p):
             by_sentence_places.setdefault(_sentence_of(starts, p.mention.start_char), []).append(p)
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in dates:
@@ -182,7 +182,8 @@ def build_events(
             if mention is None and context is not None:
                 mention, source = context, "context"
             events.append(
-                _event(article, place, sentence, mention, source, _classify(sentence_text, near), fatalities_in(sentence_text))
+                _event(article, place, sentence, mention, source, _classify(sentence_text, near),
+                       _fatalities_for(place, sentence_text, sentence.start, sentence_places))
             )
         points = [d for d in sentence_dates if d.role in {"point", "range"}]
         if points:
@@ -213,6 +214,20 @@ def _event(
             "week", "published", event_type, fatalities,
         )
     return Event(article, place, sentence, None, None, None, None, "undated", "published", event_type, fatalities)
+
+
+_SPEECH = re.compile(
+    r"\s*(?:has |had |have |would |will |is |was )?(?:said|says|say|warned|warns|denied|denies"
+    r"|accused|accuses|claimed|claims|insisted|insists|urged|urges|responded|rejected|rejects"
+    r"|condemned|condemns|welcomed|welcomes|announced|announces|blamed|blames|demanded|demands"
+    r"|wants|hopes|fears|believes|argued|argues|vowed|vows|called on|agreed|signalled)\b"
+)
+
+
+def _speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
+    """"Moscow said", "Washington warned": a capital standing for its government is an
+    actor, not where something happened."""
+    return place.capital and bool(_SPEECH.match(text, place.mention.end_char))
 
 
 def _named(place: ResolvedPlace) -> str:
@@ -270,8 +285,14 @@ def event_type_of(sentence: str) -> str:
     return _classify(sentence, triggers) if triggers else "other"
 
 
+_PROTESTERS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rioters?|marchers)\b", re.I)
+_UNRULY = re.compile(r"\b(?:clash\w*|riot\w*|stones?|rocks|burn\w*|set fire|torched|looted|looting|vandali\w*|smash\w*)\b", re.I)
+
+
 def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
     kind = _pick_type(triggers)
+    if _PROTESTERS.search(sentence) and kind in {"battles", "strategic developments", "protests", "riots"}:
+        return "riots" if _UNRULY.search(sentence) else "protests"
     if kind == "battles" and _CIVILIAN_KILLING.search(sentence):
         return "violence against civilians"
     return kind
@@ -297,12 +318,29 @@ def _date_for(place: ResolvedPlace, dates: Sequence[DateMention]) -> DateMention
 
 def fatalities_in(sentence: str) -> int | None:
     """The largest death toll a sentence states, or None when it states none."""
-    best: int | None = None
+    return max((value for value, _, _ in _tolls(sentence)), default=None)
+
+
+def _tolls(sentence: str) -> list[tuple[int, int, int]]:
+    """Every death toll in a sentence: (count, start, end)."""
+    found = []
     for pattern in _FATALITY_PATTERNS:
         for m in pattern.finditer(sentence):
             value = _number(m.group(1))
-            if value is not None and (best is None or value > best):
-                best = value
+            if value is not None:
+                found.append((value, m.start(), m.end()))
+    return found
+
+
+def _fatalities_for(place: ResolvedPlace, sentence: str, offset: int, places: Sequence[ResolvedPlace]) -> int | None:
+    """The toll nearest this place: "strikes hit Gaza City, killing 26, as rockets struck
+    Ashkelon" gives Gaza City 26 and Ashkelon none."""
+    best = None
+    for value, start, end in _tolls(sentence):
+        start, end = start + offset, end + offset
+        nearest = min(places, key=lambda p: (_gap(start, end, p.mention.start_char, p.mention.end_char), p.mention.start_char))
+        if nearest.geonameid == place.geonameid and (best is None or value > best):
+            best = value
     return best
 
 

@@ -48,7 +48,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 3
+_INDEX_VERSION = 4
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -63,7 +63,7 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "Northern Ireland": "GB", "Syrian Arab Republic": "SY", "Russian Federation": "RU",
     "Holland": "NL", "Burma": "MM", "Ivory Coast": "CI", "Côte d'Ivoire": "CI",
     "DRC": "CD", "DR Congo": "CD", "UAE": "AE", "Emirates": "AE", "Palestine": "PS",
-    "Gaza": "PS", "West Bank": "PS", "Czech Republic": "CZ", "Turkiye": "TR", "Türkiye": "TR",
+    "Palestinian Territories": "PS", "Czech Republic": "CZ", "Turkiye": "TR", "Türkiye": "TR",
     "Persia": "IR", "Vatican": "VA", "South Sudan": "SS", "Macedonia": "MK",
 }
 
@@ -134,6 +134,7 @@ class Country:
     latitude: float
     longitude: float
     population: int
+    capital: str = ""
 
 
 class Gazetteer:
@@ -169,6 +170,9 @@ class Gazetteer:
         self.countries = countries
         self._country_keys = country_keys
         self._demonym_keys = {name_key(d): c for d, c in _DEMONYMS.items()}
+        self._capital_keys = {
+            code: name_key(c.capital) for code, c in countries.items() if c.capital
+        }
 
     # -- lookups ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -218,6 +222,10 @@ class Gazetteer:
         """The country a folded name ("syria", "us", "britain") stands for, if any."""
         code = self._country_keys.get(key)
         return self.countries.get(code) if code else None
+
+    def is_capital(self, key: str, country: str) -> bool:
+        """Whether ``key`` names the capital of ``country`` ("moscow", "RU")."""
+        return bool(key) and self._capital_keys.get(country) == key
 
     def demonym(self, key: str) -> str | None:
         """The ISO code of a nationality adjective's country ("syrian" -> "SY")."""
@@ -308,6 +316,7 @@ def _countries(cities: list[dict], countries: list[dict]) -> dict[str, Country]:
             latitude=float(anchor["latitude"]),
             longitude=float(anchor["longitude"]),
             population=int(record.get("population") or 0),
+            capital=str(record.get("capital") or ""),
         )
     return out
 

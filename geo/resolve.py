@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from geopy.distance import EARTH_RADIUS
 
-from geo.gazetteer import Country, Gazetteer, Place
+from geo.gazetteer import Country, Gazetteer, Place, name_key
 from geo.places import PlaceMention
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
@@ -47,6 +47,7 @@ class ResolvedPlace:
     precision: str  # "city" | "admin1" | "country"
     candidates: tuple[str, ...]  # "geonameid name CC" of the runners-up, best first
     online: str = ""  # what an online geocoder said, when one was asked
+    capital: bool = False  # the capital of its country ("Moscow said" speaks for a state)
 
 
 def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> Counter[str]:
@@ -180,6 +181,7 @@ def _resolve_one(
             f"{p.geonameid} {p.name} {p.country}" for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
         ),
         online=online,
+        capital=gazetteer.is_capital(name_key(best.name), best.country),
     )
 
 

@@ -80,3 +80,20 @@ def test_seeds_with_punctuation_stripped_keep_their_places(tmp_path):
     for required in ("Tadmur", "Ramadi", "Aleppo", "Jisr ash Shughūr", "Mosul", "Ar Raqqah", "As Sukhnah"):
         assert required in places
     assert not {"Mason", "Lemont", "Santos Dumont"} & places
+
+
+def test_capitals_speaking_for_their_states_are_not_event_places(unseen):
+    a5 = unseen.events[unseen.events["article"] == "a5"]
+    assert not {"Moscow", "Washington"} & set(a5["place"])
+    assert {"Gaza", "Ashkelon", "Lod"} <= set(a5["place"])
+
+
+def test_a_death_toll_belongs_to_the_place_nearest_it(unseen):
+    assert (_rows(unseen, "a5", "Gaza")["fatalities"] == 26).any()
+    assert _rows(unseen, "a5", "Ashkelon")["fatalities"].isna().all()
+    assert (_rows(unseen, "a3", "Omdurman")["fatalities"] == 2).any()
+
+
+def test_protesters_clashing_with_police_are_a_riot(unseen):
+    assert set(_rows(unseen, "a5", "Lod")["event_type"]) == {"riots"}
+    assert "protests" in set(_rows(unseen, "a3", "Khartoum")["event_type"])
