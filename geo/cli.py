@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(
@@ -49,7 +50,7 @@ def ingest(
     fmt: Annotated[Optional[OutputFormat], typer.Option("--format", help="Output format; default from the output's extension.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes to use (same output whatever the number).")] = 1,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on Dask: 'local' or an existing cluster's address (tcp://HOST:8786).")] = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse articles larger than this many bytes.")] = 10 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse articles larger than this many bytes.")] = 10 * 1024 * 1024,
     geocoder: Annotated[GeocoderChoice, typer.Option("--geocoder", help="Online geocoding to confirm ambiguous places (off by default; needs internet).")] = GeocoderChoice.off,
     user_agent: Annotated[Optional[str], typer.Option("--user-agent", help="Your application and contact, required by Nominatim's usage policy.")] = None,
     geocoder_url: Annotated[Optional[str], typer.Option("--geocoder-url", help="Another Nominatim server, e.g. http://127.0.0.1:8080.")] = None,
@@ -67,13 +68,14 @@ def ingest(
             online = _make_online(geocoder.value, user_agent, geocoder_url, geocoder_cache)
         result = _run(corpus, workers=workers, scheduler=scheduler, max_bytes=max_bytes,
                       geocoder=online, quiet=quiet)
+        if report is not None:  # written even when nothing was read: it says why
+            write_report(result.report, report)
         require_some_articles(result)
         fmt_name = fmt.value if fmt else None
         write_events(result.events, output, fmt=fmt_name)
-        if report is not None:
-            write_report(result.report, report)
     except DatelinesError as err:
-        _err.print(f"[bold red]datelines:[/] {err}", highlight=False, markup=True)
+        # soft_wrap: a path in the message stays on one line, so it can be copied
+        _err.print(f"[bold red]datelines:[/] {escape(str(err))}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(code=1) from err
     finally:
         if online is not None:
@@ -123,14 +125,15 @@ def _print_summary(result, output: Path, report: Path | None) -> None:
     by_status = summary["by_status"]
     _err.print(
         f"[bold]{summary['articles']}[/] articles read, [bold]{summary['events']}[/] events "
-        f"→ {output}" + (f" (report: {report})" if report else ""),
+        f"→ {escape(str(output))}" + (f" (report: {escape(str(report))})" if report else ""),
         highlight=False,
     )
     without = result.report[result.report["status"] != "ok"]
     if len(without):
         table = Table("file", "status", "reason", title="Inputs that gave no events or were not read", title_justify="left")
         for row in without.head(20).itertuples(index=False):
-            table.add_row(str(row.file), str(row.status), str(row.reason))
+            # file names and reasons are data: "[draft].txt" is not Rich markup
+            table.add_row(escape(str(row.file)), str(row.status), escape(str(row.reason)))
         _err.print(table)
         if len(without) > 20:
             _err.print(f"… and {len(without) - 20} more: see --report", highlight=False)
