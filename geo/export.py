@@ -70,15 +70,35 @@ def write_events(events: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None 
 
 
 def read_events(path: str | Path) -> gpd.GeoDataFrame:
-    """Events written by ``datelines ingest``: GeoJSON, GeoParquet, or a folder of partitions."""
+    """Events written by ``datelines ingest``: GeoJSON, CSV, GeoParquet, or a folder of partitions."""
     source = Path(path)
     if not source.exists():
         raise FileNotFoundError(f"No events at {str(source)!r}: run `datelines ingest CORPUS -o FILE` first.")
     if source.is_dir() or source.suffix.lower() in {".parquet", ".geoparquet"}:
         frame = gpd.read_parquet(source)
+    elif source.suffix.lower() == ".csv":
+        frame = _read_csv(source)
     else:
         frame = gpd.read_file(source, engine="pyogrio")
     return _restore_types(frame)
+
+
+#: Text columns that are null, not "", when unknown; CSV writes both as an empty field.
+_NULLABLE_TEXT = ("url", "published", "date", "date_start", "date_end")
+
+
+def _read_csv(source: Path) -> gpd.GeoDataFrame:
+    """A CSV written by :func:`to_csv_bytes`: every field as the text written ("NaN" and "null"
+    are words, not missing values), points rebuilt from ``longitude`` and ``latitude``."""
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
+    for column in _NULLABLE_TEXT:
+        if column in frame.columns:
+            frame[column] = frame[column].mask(frame[column] == "", None)
+    # points_from_xy takes (x=lon, y=lat)
+    points = gpd.points_from_xy(
+        pd.to_numeric(frame.pop("longitude")), pd.to_numeric(frame.pop("latitude")), crs="EPSG:4326"
+    )
+    return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
 def _restore_types(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
