@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from geopy.distance import geodesic
 from hypothesis import strategies as st
 
 from geo.errors import GeocoderError, GeocoderRateLimited, GeocoderTimedOut, GeocoderUnavailable
@@ -212,7 +213,7 @@ def test_min_delay_is_kept_between_requests_without_real_waiting(nominatim, fake
         geocoder.geocode("Tadmur")  # cached: no request, no wait
     assert fake_clock.sleeps == [1.0, 1.0]
     assert len(nominatim.requests) == 3
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 2.0  # really sleeping would take 2 s
 
 
 def test_min_delay_counts_the_time_already_passed(nominatim):
@@ -438,9 +439,12 @@ def test_confirm_without_candidates_asks_nothing(nominatim, fake_clock):
 
 
 @pytest.fixture(scope="module")
-def shared_nominatim() -> Iterator[NominatimFake]:
-    with NominatimFake() as fake:
-        yield fake
+def shared_geocoder() -> Iterator[tuple[NominatimFake, OnlineGeocoder]]:
+    # One server and one geocoder for every example: each example asks for a new name.
+    with NominatimFake() as fake, online(
+        fake, FakeClock(), min_delay_seconds=0, error_wait_seconds=0
+    ) as geocoder:
+        yield fake, geocoder
 
 
 latitudes = st.floats(min_value=-89.9, max_value=89.9, allow_nan=False)
@@ -451,19 +455,18 @@ places = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     answer=st.tuples(latitudes, longitudes),
     candidates=st.lists(places, max_size=6),
     max_km=st.floats(min_value=0.001, max_value=20_000),
 )
-def test_confirm_never_invents_a_place(shared_nominatim, answer, candidates, max_km):
-    from geopy.distance import geodesic
-
+def test_confirm_never_invents_a_place(shared_geocoder, answer, candidates, max_km):
+    fake, geocoder = shared_geocoder
     name = f"place {next(place_numbers)}"
-    shared_nominatim.add_place(name, *answer)
-    with online(shared_nominatim, FakeClock(), min_delay_seconds=0, error_wait_seconds=0) as g:
-        index, reason = confirm_candidate(name, candidates, geocoder=g, max_km=max_km)
+    fake.add_place(name, *answer)
+
+    index, reason = confirm_candidate(name, candidates, geocoder=geocoder, max_km=max_km)
 
     assert isinstance(reason, str) and reason
     if index is None:
@@ -471,4 +474,4 @@ def test_confirm_never_invents_a_place(shared_nominatim, answer, candidates, max
     assert 0 <= index < len(candidates)
     distances = [geodesic(answer, (c.latitude, c.longitude)).km for c in candidates]
     assert distances[index] <= max_km
-    assert distances[index] == min(distances) or math.isclose(distances[index], min(distances))
+    assert math.isclose(distances[index], min(distances))
