@@ -114,7 +114,7 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
         raise CorpusError(f"Corpus {str(root)!r} does not exist: pass a folder of articles.")
     if root.is_file():
         if root.suffix.lower() == ".jsonl":
-            yield from _read_jsonl(root, root.name)
+            yield from _read_jsonl(root, root.name, max_bytes)
             return
         if root.name.lower() == MANIFEST_NAME:
             root = root.parent
@@ -151,7 +151,7 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
         if rel == MANIFEST_NAME:
             continue
         if suffix == ".jsonl":
-            yield from _read_jsonl(p, rel)
+            yield from _read_jsonl(p, rel, max_bytes)
         elif p.stem.lower() in _NOT_ARTICLES:
             yield ReadOutcome(rel, None, "skipped", "documentation, not an article")
         elif suffix not in ARTICLE_SUFFIXES:
@@ -464,20 +464,47 @@ def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcom
     return rows, outcomes
 
 
-def _read_jsonl(path: Path, rel: str) -> Iterator[ReadOutcome]:
+def _jsonl_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, line, its size) for each line; a line over ``max_bytes`` comes back empty
+    with its size, and is never held in memory whole."""
+    number = 0
+    while raw := handle.readline(max_bytes + 1):
+        number += 1
+        size = len(raw.rstrip(b"\r\n"))
+        if size <= max_bytes:
+            yield number, raw, size
+            continue
+        while not raw.endswith(b"\n") and (raw := handle.readline(1 << 20)):
+            size += len(raw.rstrip(b"\r\n"))
+        yield number, b"", size
+
+
+def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[ReadOutcome]:
     try:
         handle = path.open("rb")
     except OSError as err:
         yield ReadOutcome(rel, None, "unreadable", f"cannot read the file: {err.strerror or err}")
         return
+    seen_ids: dict[str, int] = {}
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw, size in _jsonl_lines(handle, max_bytes):
             where = f"{rel} line {number}"
+            if size > max_bytes:
+                yield ReadOutcome(
+                    where, None, "skipped",
+                    f"{_size(size)} is over the {_size(max_bytes)} limit for one article: "
+                    "split it, or raise the limit with --max-bytes",
+                )
+                continue
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, ValueError) as err:
+                try:
+                    line = raw.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    line = decode_text(raw)[0]  # a line in a legacy encoding (cp1252, ...)
+                record = json.loads(line)
+            except (ArticleError, ValueError) as err:
                 yield ReadOutcome(where, None, "unreadable", f"not valid JSON: {err}")
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
@@ -489,6 +516,10 @@ def _read_jsonl(path: Path, rel: str) -> Iterator[ReadOutcome]:
                 continue
             article_id = str(record.get("id") or Path(str(record.get("file") or "")).stem or f"{path.stem}-{number}")
             notes: list[str] = []
+            if article_id in seen_ids:  # event ids are "<article>:<offset>": keep them unique
+                notes.append(f"id {article_id!r} repeats line {seen_ids[article_id]}; this one is {article_id}-{number}")
+                article_id = f"{article_id}-{number}"
+            seen_ids.setdefault(article_id, number)
             published = None
             if record.get("published"):
                 published = _iso_date(str(record["published"]))

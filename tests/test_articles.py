@@ -423,3 +423,34 @@ def test_an_undated_article_keeps_absolute_dates_and_leaves_relative_ones_undate
     assert (aleppo["date"], aleppo["date_precision"]) == ("2016-03-03", "day")
     assert homs["date_precision"] == "undated"
     assert pd.isna(homs["date"]) and pd.isna(homs["date_start"]) and pd.isna(homs["date_end"])
+
+
+def test_a_jsonl_line_over_max_bytes_is_refused_and_the_next_lines_read(tmp_path):
+    lines = [
+        '{"text": "Troops entered Palmyra on 2 March 2016."}',
+        '{"text": "' + "Aleppo was shelled. " * 300 + '"}',
+        '{"text": "Troops entered Homs on 3 March 2016."}',
+    ]
+    (tmp_path / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = {o.file: o for o in read_corpus(tmp_path, max_bytes=1000)}
+    assert [o.status for o in found.values()] == ["ok", "skipped", "ok"]
+    assert "over the 1,000 bytes limit" in found["wire.jsonl line 2"].reason
+    assert found["wire.jsonl line 3"].article.text == "Troops entered Homs on 3 March 2016."
+
+
+def test_a_jsonl_line_in_cp1252_is_decoded(tmp_path):
+    line = '{"id": "w", "text": "The café’s owner said “Aleppo was shelled”."}\n'
+    (tmp_path / "wire.jsonl").write_bytes(b'{"text": "Troops entered Homs."}\n' + line.encode("cp1252"))
+    found = [o for o in read_corpus(tmp_path)]
+    assert [o.status for o in found] == ["ok", "ok"]
+    assert found[1].article.text == "The café’s owner said “Aleppo was shelled”."
+
+
+def test_jsonl_lines_that_repeat_an_id_get_their_own(tmp_path):
+    (tmp_path / "wire.jsonl").write_text(
+        '{"id": "a", "text": "Troops entered Homs."}\n{"id": "a", "text": "Troops entered Aleppo."}\n',
+        encoding="utf-8",
+    )
+    first, second = read_corpus(tmp_path)
+    assert (first.article.id, second.article.id) == ("a", "a-2")
+    assert "repeats line 1" in second.reason
