@@ -12,6 +12,7 @@ from geo.articles import Article, read_corpus
 from geo.errors import DatelinesError
 from geo.export import read_events, to_csv_bytes, to_geojson_bytes, write_events, write_report
 from geo.gazetteer import ATTRIBUTION, load_gazetteer
+from geo.geocoders import GeocodeResult, confirm_candidate, make_geocoder
 from geo.ingest import IngestResult, ingest
 from geo.schema import EVENT_PROPERTIES, EVENT_TYPES
 
@@ -21,6 +22,9 @@ __all__ = [
     "DatelinesError",
     "EVENT_PROPERTIES",
     "EVENT_TYPES",
+    "GeocodeResult",
+    "confirm_candidate",
+    "make_geocoder",
     "IngestResult",
     "ingest",
     "load_gazetteer",

@@ -154,20 +154,17 @@ def build_events(
     seen: set[tuple[int, str]] = set()
     context: DateMention | None = None
     paragraph = -1
-    recent_towns: list[tuple[int, ResolvedPlace]] = []
+    named_towns: list[tuple[int, ResolvedPlace, str]] = []  # (sentence, place, "city"/"town"/"")
+    dated_places: dict[int, tuple[int, DateMention]] = {}  # geonameid -> (sentence, its date)
     for index, sentence in enumerate(sentences):
         if sentence.paragraph != paragraph:
             paragraph, context = sentence.paragraph, None
         sentence_dates = by_sentence_dates.get(index, [])
         sentence_text = text[sentence.start : sentence.end]
-        sentence_places = by_sentence_places.get(index, [])
-        within = {p.geonameid: p for i, p in recent_towns if index - i <= _ANAPHORA_REACH}
-        if len(within) == 1:  # only when one town can be meant
-            first_named = min((p.mention.start_char for p in sentence_places), default=sentence.end)
-            sentence_places = _anaphora(
-                sentence_text, sentence.start, next(iter(within.values())), before=first_named
-            ) + sentence_places
-        recent_towns.extend((index, p) for p in sentence_places if p.mention.key == _named(p))
+        named = by_sentence_places.get(index, [])
+        first_named = min((p.mention.start_char for p in named), default=sentence.end)
+        sentence_places = _anaphora(text, sentence, named_towns, index, before=first_named) + named
+        named_towns.extend((index, p, _descriptor(text, p)) for p in named)
         triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
         for place in sentence_places:
             near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
@@ -179,12 +176,20 @@ def build_events(
             seen.add(dedupe)
             mention = _date_for(place, sentence_dates)
             source = "text"
-            if mention is None and context is not None:
-                mention, source = context, "context"
+            if mention is None:
+                earlier = dated_places.get(place.geonameid)
+                if earlier is not None and earlier[0] == index - 1:
+                    mention, source = earlier[1], "context"  # the same town, dated just before
+                elif context is not None:
+                    mention, source = context, "context"
             events.append(
                 _event(article, place, sentence, mention, source, _classify(sentence_text, near),
                        _fatalities_for(place, sentence_text, sentence.start, sentence_places))
             )
+        for place in sentence_places:
+            dated = _date_for(place, sentence_dates)
+            if dated is not None and dated.date is not None:
+                dated_places[place.geonameid] = (index, dated)
         points = [d for d in sentence_dates if d.role in {"point", "range"}]
         if points:
             context = points[-1]
@@ -230,27 +235,46 @@ def _speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
     return place.capital and bool(_SPEECH.match(text, place.mention.end_char))
 
 
-def _named(place: ResolvedPlace) -> str:
-    return place.mention.key if not _TOWN_NOUN.fullmatch(place.mention.text) else ""
+_DESCRIBED = re.compile(r"\b(city|town|village)\s+of\s+(?:[a-z]+\s+)?$")
+
+
+def _descriptor(text: str, place: ResolvedPlace) -> str:
+    """The noun an article gave a town by name: "the northern city of Aleppo" -> "city"."""
+    m = _DESCRIBED.search(text, max(0, place.mention.start_char - 40), place.mention.start_char)
+    return m.group(1) if m else ""
 
 
 def _anaphora(
-    sentence: str, offset: int, antecedent: ResolvedPlace, *, before: int
+    text: str,
+    sentence: Sentence,
+    named_towns: Sequence[tuple[int, ResolvedPlace, str]],
+    index: int,
+    *,
+    before: int,
 ) -> list[ResolvedPlace]:
-    """"The ancient city", "the town" in a sentence that names no place: the one town named
-    within the last few sentences. Hand-written because no coreference model runs offline; the
-    excerpt shows the words it stood on, so the reader can judge."""
-    m = _TOWN_NOUN.search(sentence)
-    if m is None or offset + m.start() > before:  # after a named town, it means that town
+    """"The ancient city", "the town": the town it stands for, if one can be told.
+
+    Looking back sentence by sentence (at most :data:`_ANAPHORA_REACH`), the first sentence
+    that names a town the noun fits (a town the article called a "city" is not "the town")
+    decides: one such town is the antecedent; two make it ambiguous, and nothing is mapped.
+    Hand-written because no coreference model runs offline; the excerpt shows the words it
+    stood on, so the reader can judge.
+    """
+    m = _TOWN_NOUN.search(text, sentence.start, sentence.end)
+    if m is None or m.start() > before:  # after a named town, "the city" means that town
         return []
-    mention = replace(
-        antecedent.mention,
-        text=m.group(),
-        start_char=offset + m.start(),
-        end_char=offset + m.end(),
-        locative=False,
-    )
-    return [replace(antecedent, mention=mention, candidates=())]
+    noun = m.group().rsplit(None, 1)[-1].lower()
+    for back in range(index - 1, max(index - _ANAPHORA_REACH, 0) - 1, -1):
+        fitting = {p.geonameid: p for i, p, said in named_towns if i == back and said in {"", noun}}
+        if len(fitting) > 1:
+            return []
+        if fitting:
+            antecedent = next(iter(fitting.values()))
+            mention = replace(
+                antecedent.mention, text=m.group(), start_char=m.start(), end_char=m.end(), locative=False
+            )
+            return [replace(antecedent, mention=mention, candidates=())]
+    return []
 
 
 def _sentence_of(starts: list[int], pos: int) -> int:

@@ -153,3 +153,11 @@ def test_every_input_is_in_the_report(result):
     assert sorted(report["file"]) == files
     assert set(report.loc[report["file"].str.endswith(".txt"), "status"]) == {"ok"}
     assert report["events"].sum() == len(result.events)
+
+
+def test_precision_and_recall_against_the_hand_made_gold_list(events):
+    from geo.evaluate import read_gold, score_events
+
+    score = score_events(events, read_gold(Path(__file__).parent / "corpora" / "seeds_gold.csv"))
+    assert score.recall >= 0.95, score.missed
+    assert score.precision >= 0.9, score.wrong
