@@ -405,7 +405,12 @@ def build_map(
     if bounds is not None:
         west, south, east, north = _validate_bounds(bounds)
         # Leaflet wants [[lat, lon], [lat, lon]]: (south, west) and (north, east).
-        folium.FitBounds([[south, west], [north, east]], padding=(24, 24), max_zoom=_FIT_MAX_ZOOM).add_to(m)
+        folium.FitBounds(
+            [[south, west], [north, east]],
+            padding_top_left=(48, 24),  # the zoom buttons
+            padding_bottom_right=(24, 24),
+            max_zoom=_FIT_MAX_ZOOM,
+        ).add_to(m)
     return m
 
 
@@ -472,7 +477,7 @@ def _published(events: gpd.GeoDataFrame) -> tuple[str, tuple[float, float, float
     fingerprint = _fingerprint(events)
     found = _by_fingerprint.get(fingerprint)
     if found is None or not _file_of(found[0]).is_file():
-        found = (publish_events(events), _bounds(events))
+        found = (publish_events(events, static_dir=STATIC_DIR), _bounds(events))
         _by_fingerprint[fingerprint] = found
     _by_identity.clear()  # one live frame per data set is enough; no stale ids
     _by_identity[id(events)] = (weakref.ref(events), *found)

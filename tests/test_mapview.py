@@ -21,6 +21,8 @@ HOSTILE_EXCERPT = 'Fighting in Palmyra <img src=x onerror=window.pwned=1> on 20 
 def event_row(**overrides) -> dict:
     """One event with every schema property, as geo writes it; ``lat``/``lon`` set the point."""
     excerpt = overrides.pop("excerpt", "Islamic State fighters seized Palmyra on 20 May 2015.")
+    place = overrides.get("place", "Palmyra")
+    at, on = excerpt.find(place), excerpt.find("20 May 2015")
     row = {
         "article": "000_a",
         "title": "IS seizes Palmyra",
@@ -39,14 +41,14 @@ def event_row(**overrides) -> dict:
         "event_group": "g1",
         "id": "000_a:130",
         "url": "https://example.org/palmyra",
-        "place_text": "Palmyra",
-        "place_char_start": 100 + excerpt.find("Palmyra"),
-        "place_char_end": 100 + excerpt.find("Palmyra") + len("Palmyra"),
+        "place_text": place,
+        "place_char_start": 100 + at if at >= 0 else None,
+        "place_char_end": 100 + at + len(place) if at >= 0 else None,
         "place_precision": "city",
         "admin1": "14",
         "date_text": "20 May 2015",
-        "date_char_start": 100 + excerpt.find("20 May"),
-        "date_char_end": 100 + excerpt.find("20 May") + len("20 May 2015"),
+        "date_char_start": 100 + on if on >= 0 else None,
+        "date_char_end": 100 + on + len("20 May 2015") if on >= 0 else None,
         "date_source": "text",
         "excerpt_char_start": 100,
         "place_candidates": "",
@@ -443,7 +445,7 @@ def test_show_map_publishes_once_per_data_set(tmp_path, monkeypatch):
     monkeypatch.setattr(mapview, "STATIC_DIR", tmp_path)
     monkeypatch.setattr(mapview, "_by_identity", {})
     monkeypatch.setattr(mapview, "_by_fingerprint", {})
-    monkeypatch.setattr(mapview, "publish_events", lambda ev: mapview._publish_bytes(counting(ev), static_dir=tmp_path))
+    monkeypatch.setattr(mapview, "publish_events", lambda ev, static_dir: mapview._publish_bytes(counting(ev), static_dir=static_dir))
     events = events_frame([event_row()])
     first = mapview._published(events)
     assert mapview._published(events) == first

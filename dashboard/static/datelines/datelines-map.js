@@ -156,7 +156,7 @@
     var colour = this.colour(i);
     var f = this.json.fatalities[i];
     var radius = 5 + Math.min(13, 1.6 * Math.sqrt(f > 0 ? f : 0));  // sqrt scale, capped at 18 px
-    var preciseDate = this.datePrecision[i] === this.preciseDate;
+    var preciseDate = this.datePrecision[i] === this.preciseDate || this.undated(i);
     var precisePlace = this.placePrecision[i] === this.precisePlace;
     return {
       radius: radius,
@@ -164,7 +164,8 @@
       weight: preciseDate ? 1.2 : 2.4,
       opacity: 1,
       fillColor: colour,
-      fillOpacity: preciseDate ? 0.88 : 0.12,      // imprecise date (week/month/year): hollow
+      // imprecise date (week/month/year): hollow; undated: grey (this.colour) and filled
+      fillOpacity: preciseDate || this.undated(i) ? 0.88 : 0.12,
       dashArray: precisePlace ? null : "3 3"       // imprecise place (admin1/country): dashed
     };
   };
@@ -208,7 +209,11 @@
       }
       if (!map.getPane("dl-basemap")) {
         map.createPane("dl-basemap").style.zIndex = 150;
+        var labels = map.createPane("dl-labels");
+        labels.style.zIndex = 350;  // above the basemap, below the events (overlayPane: 400)
+        labels.style.pointerEvents = "none";
       }
+      this.labelLayer = L.layerGroup().addTo(map);
       this.renderer = L.canvas({padding: 0.3, tolerance: 3});
       this.markers = L.layerGroup().addTo(map);
       this.spiderLayer = L.layerGroup().addTo(map);
@@ -217,6 +222,7 @@
       this.tooltip = L.tooltip({direction: "top", offset: [0, -6], className: "dl-tooltip"});
       this.legend = legendControl(this).addTo(map);
       map.on("moveend", this._render, this);
+      map.on("moveend", this._renderLabels, this);
       map.on("zoomstart", this._unspiderfy, this);
       map.on("click", this._unspiderfy, this);
       layers.push(this);
@@ -226,6 +232,8 @@
 
     onRemove: function (map) {
       map.off("moveend", this._render, this);
+      map.off("moveend", this._renderLabels, this);
+      map.removeLayer(this.labelLayer);
       map.off("zoomstart", this._unspiderfy, this);
       map.off("click", this._unspiderfy, this);
       map.removeLayer(this.markers);
@@ -242,15 +250,35 @@
         return response.json();
       }).then(function (topo) {
         var countries = topojson.feature(topo, topo.objects.countries);
+        countries.features.forEach(unwrapAntimeridian);
         self.basemap = L.geoJSON(countries, {
           pane: "dl-basemap",
           renderer: L.canvas({pane: "dl-basemap", padding: 0.3}),
           interactive: false,
           style: {color: "#a39c8c", weight: 0.8, fillColor: "#f4f1e8", fillOpacity: 1}
         }).addTo(self._map);
+        self.countryLabels = countryLabels(countries);
+        self._renderLabels();
       }).catch(function (err) {
         console.error("Datelines: could not load the basemap " + self.options.basemapUrl + ": " + err.message);
       });
+    },
+
+    _renderLabels: function () {
+      if (!this.countryLabels || !this._map) return;
+      var map = this._map, zoom = map.getZoom(), view = map.getBounds();
+      // A country is named once it is big enough on screen: area (deg²) · 4^zoom.
+      var minArea = 2400 / Math.pow(4, zoom);
+      this.labelLayer.clearLayers();
+      for (var k = 0; k < this.countryLabels.length; k++) {
+        var label = this.countryLabels[k];
+        if (label.area < minArea || !view.contains(label.latlng)) continue;
+        var text = el("span", null, label.name);
+        this.labelLayer.addLayer(L.marker(label.latlng, {
+          pane: "dl-labels", interactive: false, keyboard: false,
+          icon: L.divIcon({html: text, className: "dl-country-label", iconSize: null})
+        }));
+      }
     },
 
     _loadEvents: function () {
@@ -318,10 +346,14 @@
       if (!this.index || !this._map) return;
       var map = this._map;
       var b = map.getBounds().pad(0.25);
-      var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
-      var south = Math.max(-85, b.getSouth()), north = Math.min(85, b.getNorth());
-      var items = (east - west >= 360 || west > east) ? []
-        : this.index.getClusters([west, south, east, north], Math.round(map.getZoom()));
+      var west = b.getWest(), east = b.getEast();
+      if (east - west >= 360) { west = -180; east = 180; }  // the whole world is in view
+      // supercluster takes [west, south, east, north] and handles west > east (antimeridian).
+      west = ((west + 540) % 360) - 180;
+      east = ((east + 540) % 360) - 180;
+      if (east === -180) east = 180;
+      var bbox = [west, Math.max(-90, b.getSouth()), east, Math.min(90, b.getNorth())];
+      var items = this.index.getClusters(bbox, Math.round(map.getZoom()));
       this.markers.clearLayers();
       this.clusters = 0;
       for (var k = 0; k < items.length; k++) {
@@ -420,12 +452,12 @@
           positions.push(origin.add([r * Math.cos(a), r * Math.sin(a)]));
         }
       } else {
-        // Archimedean spiral, as in OverlappingMarkerSpiderfier: evenly spaced legs.
-        var legLength = 26, angle = 0;
+        // Archimedean spiral, Leaflet.markercluster's constants: evenly spaced legs.
+        var legLength = 11, angle = 0;
         for (var j = 0; j < n; j++) {
-          angle += 22 / legLength + j * 0.0005;
+          angle += 28 / legLength + j * 0.0005;
           positions.push(origin.add([legLength * Math.cos(angle), legLength * Math.sin(angle)]));
-          legLength += (2 * Math.PI * 6) / angle;
+          legLength += (5 * 2 * Math.PI) / angle;
         }
       }
       for (var m = 0; m < n; m++) {
@@ -478,6 +510,74 @@
       return this.popup.getElement();
     }
   });
+
+  // ------------------------------------------------------------------ basemap geometry
+
+  /**
+   * world-atlas rings are drawn for d3's spherical clipping and jump from 180 to -180 where they
+   * cross the antimeridian; Leaflet draws that jump as a band across the map. Make longitudes
+   * continuous (Chukotka and Fiji extend past 180) and close a ring that goes round a pole
+   * (Antarctica) along the pole.
+   */
+  function unwrapAntimeridian(feature) {
+    var g = feature.geometry;
+    if (!g) return;
+    var polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    polygons.forEach(function (poly) {
+      for (var r = 0; r < poly.length; r++) poly[r] = unwrapRing(poly[r]);
+    });
+  }
+
+  function unwrapRing(ring) {
+    var out = [[ring[0][0], ring[0][1]]], offset = 0, latSum = ring[0][1];
+    for (var k = 1; k < ring.length; k++) {
+      var dx = ring[k][0] - ring[k - 1][0];
+      if (dx > 180) offset -= 360;
+      else if (dx < -180) offset += 360;
+      out.push([ring[k][0] + offset, ring[k][1]]);
+      latSum += ring[k][1];
+    }
+    if (offset !== 0) {  // went once round a pole: close the ring along it
+      var pole = latSum < 0 ? -90 : 90, last = out[out.length - 1];
+      out.push([last[0], pole], [out[0][0], pole], [out[0][0], out[0][1]]);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ country names
+
+  function ringArea(ring) {  // shoelace, in deg², with the ring's centroid
+    var a = 0, cx = 0, cy = 0;
+    for (var k = 0, n = ring.length, j = n - 1; k < n; j = k++) {
+      var f = ring[j][0] * ring[k][1] - ring[k][0] * ring[j][1];
+      a += f;
+      cx += (ring[j][0] + ring[k][0]) * f;
+      cy += (ring[j][1] + ring[k][1]) * f;
+    }
+    a /= 2;
+    return a === 0 ? null : {area: Math.abs(a), x: cx / (6 * a), y: cy / (6 * a)};
+  }
+
+  /** One label per country, at the centroid of its largest polygon. */
+  function countryLabels(collection) {
+    var out = [];
+    collection.features.forEach(function (feature) {
+      var name = feature.properties && feature.properties.name;
+      var g = feature.geometry;
+      if (!name || !g) return;
+      var polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      var best = null, total = 0;
+      polygons.forEach(function (poly) {
+        var r = ringArea(poly[0]);
+        if (!r) return;
+        total += r.area;
+        if (!best || r.area > best.area) best = r;
+      });
+      // GeoJSON positions are [lon, lat]; Leaflet wants [lat, lon].
+      if (best) out.push({name: name, area: total, latlng: L.latLng(best.y, best.x)});
+    });
+    return out.sort(function (a, b) { return b.area - a.area; });
+  }
 
   // ------------------------------------------------------------------ popup content (DOM only)
 
@@ -596,17 +696,22 @@
       this.status.setAttribute("data-testid", "map-status");
       box.appendChild(this.status);
       var details = el("details", "dl-legend-details");
-      details.open = true;
+      // Open where there is room; a click on "Legend" opens or closes it anywhere.
+      details.open = layer._map.getSize().x >= 640;
       details.appendChild(el("summary", null, "Legend"));
+      var types = el("div", "dl-legend-grid");
       Object.keys(TYPE_COLOURS).forEach(function (name) {
-        details.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
+        types.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
       });
+      details.appendChild(types);
       details.appendChild(el("div", "dl-legend-sep"));
-      details.appendChild(swatchRow("exact day", {background: "#666", borderColor: "#fff"}));
-      details.appendChild(swatchRow("week / month / year (hollow)", {background: "rgba(102,102,102,0.12)", borderColor: "#666", borderWidth: "2px"}));
-      details.appendChild(swatchRow("province / country place (dashed)", {background: "#666", borderColor: "#222", borderStyle: "dashed"}));
-      details.appendChild(swatchRow("undated", {background: UNDATED_COLOUR, borderColor: "#fff"}));
-      details.appendChild(el("div", "dl-legend-note", "larger: more fatalities · numbered: a cluster, click to open"));
+      var kinds = el("div", "dl-legend-grid");
+      kinds.appendChild(swatchRow("exact day", {background: "#666", borderColor: "#fff"}));
+      kinds.appendChild(swatchRow("week/month/year: hollow", {background: "rgba(102,102,102,0.12)", borderColor: "#666", borderWidth: "2px"}));
+      kinds.appendChild(swatchRow("undated: grey", {background: UNDATED_COLOUR, borderColor: "#fff"}));
+      kinds.appendChild(swatchRow("province/country: dashed", {background: "#666", borderColor: "#222", borderStyle: "dashed"}));
+      details.appendChild(kinds);
+      details.appendChild(el("div", "dl-legend-note", "Larger: more fatalities. Numbered: a cluster; click it to zoom in or list its events."));
       box.appendChild(details);
       return box;
     };
