@@ -72,7 +72,12 @@ def ingest(
             write_report(result.report, report)
         require_some_articles(result)
         fmt_name = fmt.value if fmt else None
-        write_events(result.events, output, fmt=fmt_name)
+        if scheduler and (fmt_name or output.suffix.lower().lstrip(".")) in {"parquet", "geoparquet"}:
+            from geo.distributed import write_events_parquet  # a folder of part files
+
+            write_events_parquet(result.events, output)
+        else:
+            write_events(result.events, output, fmt=fmt_name)
     except DatelinesError as err:
         # soft_wrap: a path in the message stays on one line, so it can be copied
         _err.print(f"[bold red]datelines:[/] {escape(str(err))}", highlight=False, markup=True, soft_wrap=True)

@@ -122,7 +122,8 @@ def ingest_dask(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            host="127.0.0.1",  # this machine only
+            dashboard_address=":0",  # a free port: the scheduler's HTTP routes never clash on 8787
         ) as cluster, Client(cluster) as client:
             return _run(client, outcomes, partition_size, gazetteer)
     if not isinstance(scheduler, str) or "://" not in scheduler:
@@ -131,7 +132,7 @@ def ingest_dask(
             f"'tcp://HOST:8786', got {scheduler!r} instead"
         )
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler)  # waits up to distributed.comm.timeouts.connect (30 s)
     except (OSError, TimeoutError) as err:
         raise ClusterUnavailable(
             f"No Dask scheduler answered at {scheduler!r}: start one (`dask scheduler`, then "

@@ -1,0 +1,159 @@
+"""Ingest on Dask and on a process pool gives the single-process result, byte for byte.
+
+One real ``distributed.LocalCluster`` of two worker processes (on 127.0.0.1, no dashboard) is
+shared by the module. The corpus is 40 inputs from ``benchmarks/make_corpus.py`` (bad files
+included) with the seed articles in a subfolder, merged into one manifest.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+import dask
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.make_corpus import make_corpus  # noqa: E402
+from geo.cli import app  # noqa: E402
+from geo.distributed import ingest_dask, write_events_parquet  # noqa: E402
+from geo.errors import ClusterUnavailable, CorpusError  # noqa: E402
+from geo.export import read_events, to_geojson_bytes  # noqa: E402
+from geo.gazetteer import load_gazetteer  # noqa: E402
+from geo.ingest import ingest  # noqa: E402
+
+distributed = pytest.importorskip("distributed")
+
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, gazetteer) -> Path:
+    root = make_corpus(40, tmp_path_factory.mktemp("corpus"), seed=3, gazetteer=gazetteer)
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "seeds" / "articles.csv").unlink()
+    with (SEEDS / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        seed_rows = list(csv.DictReader(fh))
+    with (root / "articles.csv").open("a", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        for row in seed_rows:
+            writer.writerow((f"seeds/{row['file']}", row["title"], row["source"], row["published"]))
+    return root
+
+
+@pytest.fixture(scope="module")
+def expected(corpus, gazetteer):
+    """The single-process result every other path must reproduce."""
+    result = ingest(corpus, gazetteer=gazetteer)
+    assert result.summary["events"] > 100  # the corpus really exercises grouping
+    assert set(result.report["status"]) >= {"ok", "unreadable", "skipped"}
+    return result
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    ) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def test_dask_gives_the_same_bytes_as_one_process(corpus, expected, client):
+    # Partitions of 7 inputs, windows of 28: several of each, and a last one part full.
+    result = ingest_dask(corpus, scheduler=client, partition_size=7)
+
+    assert to_geojson_bytes(result.events) == to_geojson_bytes(expected.events)
+    pd.testing.assert_frame_equal(result.events, expected.events)
+    pd.testing.assert_frame_equal(result.report, expected.report)
+    assert result.summary == expected.summary
+    # Grouping spans partitions: some group holds events of articles far apart in the corpus.
+    spread = result.events.groupby("event_group")["article"].nunique()
+    assert spread.max() > 1
+
+
+def test_process_pool_gives_the_same_bytes(corpus, expected, gazetteer):
+    result = ingest(corpus, gazetteer=gazetteer, workers=2)
+
+    assert to_geojson_bytes(result.events) == to_geojson_bytes(expected.events)
+    pd.testing.assert_frame_equal(result.report, expected.report)
+
+
+def test_partitioned_geoparquet_round_trips(expected, tmp_path):
+    folder = tmp_path / "events.parquet"
+
+    write_events_parquet(expected.events, folder, rows_per_part=40)
+    parts = sorted(p.name for p in folder.iterdir())
+    back = read_events(folder)
+
+    assert len(parts) == -(-len(expected.events) // 40) and parts[0] == "part-00000.parquet"
+    pd.testing.assert_frame_equal(back, expected.events)
+    assert to_geojson_bytes(back) == to_geojson_bytes(expected.events)
+
+
+def test_partitioned_geoparquet_replaces_its_own_folder_only(expected, tmp_path):
+    folder = tmp_path / "out"
+    write_events_parquet(expected.events, folder, rows_per_part=100)
+    write_events_parquet(expected.events.head(3), folder, rows_per_part=100)
+    assert len(read_events(folder)) == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match="notes.txt"):
+        write_events_parquet(expected.events, folder)
+
+
+def test_no_events_is_one_empty_part(expected, tmp_path):
+    folder = write_events_parquet(expected.events.head(0), tmp_path / "none")
+    assert [p.name for p in folder.iterdir()] == ["part-00000.parquet"]
+    assert list(read_events(folder).columns) == list(expected.events.columns)
+
+
+def test_cli_runs_on_an_existing_cluster(corpus, expected, client, tmp_path):
+    address = client.scheduler.address
+    runner = CliRunner()
+
+    done = runner.invoke(app, ["ingest", str(corpus), "-o", str(tmp_path / "events.geojson"),
+                               "--report", str(tmp_path / "report.csv"), "--scheduler", address, "-q"])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "events.geojson").read_bytes() == to_geojson_bytes(expected.events)
+    assert len(pd.read_csv(tmp_path / "report.csv")) == len(expected.report)
+
+    done = runner.invoke(app, ["ingest", str(corpus), "-o", str(tmp_path / "events.parquet"),
+                               "--scheduler", address, "-q"])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "events.parquet").is_dir()
+    pd.testing.assert_frame_equal(read_events(tmp_path / "events.parquet"), expected.events)
+
+
+def test_local_scheduler_starts_and_stops_its_own_cluster(expected):
+    result = ingest_dask(SEEDS, scheduler="local", workers=2)
+    seeds = ingest(SEEDS)
+    assert to_geojson_bytes(result.events) == to_geojson_bytes(seeds.events)
+
+
+def test_a_missing_corpus_fails_before_any_cluster_starts(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        ingest_dask(tmp_path / "nowhere", scheduler="local")
+
+
+def test_an_unreachable_scheduler_says_so(corpus, tmp_path):
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(ClusterUnavailable, match="tcp://127.0.0.1:9"):
+            ingest_dask(corpus, scheduler="tcp://127.0.0.1:9")
+
+
+def test_a_scheduler_that_is_not_an_address_is_refused(corpus):
+    with pytest.raises(ValueError, match="'scheduler' should be 'local' or a scheduler address"):
+        ingest_dask(corpus, scheduler="cluster-one")
