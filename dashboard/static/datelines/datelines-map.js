@@ -189,6 +189,7 @@
       this.index = null;
       this.rendered = 0;
       this.spider = [];
+      this.spiderCluster = null;
       this.lastApplyMs = null;
     },
 
@@ -330,6 +331,7 @@
       this.visible = points.length;
       this.index = new Supercluster({radius: CLUSTER_RADIUS, maxZoom: this.options.maxZoom, minPoints: 2});
       this.index.load(points);
+      this.spiderCluster = null;  // cluster ids belong to the old index
       this._unspiderfy();
       this._render();
       this.maskVersion += 1;
@@ -361,6 +363,7 @@
         // GeoJSON positions are [lon, lat]; Leaflet wants [lat, lon].
         var latlng = [item.geometry.coordinates[1], item.geometry.coordinates[0]];
         if (item.properties.cluster) {
+          if (item.properties.cluster_id === this.spiderCluster) continue;
           this.markers.addLayer(this._clusterMarker(item, latlng));
           this.clusters += 1;
         } else {
@@ -436,12 +439,14 @@
       var leaves = this.index.getLeaves(marker.clusterId, Infinity).map(function (f) { return f.properties.i; });
       var ev = this.events;
       leaves.sort(function (a, b) { return ev.dateStart[a] - ev.dateStart[b] || a - b; });
-      if (leaves.length <= SPIDER_MAX) this._spiderfy(marker.getLatLng(), leaves);
+      if (leaves.length <= SPIDER_MAX) this._spiderfy(marker.getLatLng(), leaves, marker.clusterId);
       else this._openList(marker.getLatLng(), leaves);
     },
 
-    _spiderfy: function (centre, indices) {
+    _spiderfy: function (centre, indices, clusterId) {
       this._unspiderfy();
+      this.spiderCluster = clusterId;  // its marker gives way to the spread-out events
+      this._render();
       var map = this._map, n = indices.length;
       var origin = map.latLngToLayerPoint(centre);
       var positions = [];
@@ -453,13 +458,17 @@
         }
       } else {
         // Archimedean spiral, Leaflet.markercluster's constants: evenly spaced legs.
-        var legLength = 11, angle = 0;
+        var legLength = 20, angle = 0;  // starts clear of the centre dot
         for (var j = 0; j < n; j++) {
           angle += 28 / legLength + j * 0.0005;
           positions.push(origin.add([legLength * Math.cos(angle), legLength * Math.sin(angle)]));
           legLength += (5 * 2 * Math.PI) / angle;
         }
       }
+      this.spiderLayer.addLayer(L.circleMarker(centre, {
+        renderer: this.renderer, radius: 4, color: "#2f3b45", weight: 1, fillColor: "#2f3b45",
+        fillOpacity: 1, interactive: false
+      }));
       for (var m = 0; m < n; m++) {
         var latlng = map.layerPointToLatLng(positions[m]);
         this.spiderLayer.addLayer(L.polyline([centre, latlng], {
@@ -474,6 +483,10 @@
     _unspiderfy: function () {
       if (this.spiderLayer) this.spiderLayer.clearLayers();
       this.spider = [];
+      if (this.spiderCluster !== null && this.spiderCluster !== undefined) {
+        this.spiderCluster = null;
+        this._render();
+      }
     },
 
     _openList: function (centre, indices) {
@@ -606,7 +619,8 @@
     var button = el("button", "dl-link");
     button.type = "button";
     button.setAttribute("data-event-index", String(j));
-    var label = (withPlace ? ev.placeLabel(j) + ", " + ev.dateLabel(j) + ", " + ev.typeName(j) + ": " : "") +
+    // Reports of one event may come from one article: the date and place tell them apart.
+    var label = ev.dateLabel(j) + " · " + (withPlace ? ev.placeLabel(j) + " · " + ev.typeName(j) + " · " : "") +
       (art.source || "unknown source") + (art.published ? " " + art.published : "") + ": " +
       (art.title || "untitled");
     button.textContent = label;
@@ -686,7 +700,7 @@
   }
 
   function legendControl(layer) {
-    var control = L.control({position: "bottomright"});
+    var control = L.control({position: "topright"});
     control.onAdd = function () {
       var box = el("div", "dl-legend leaflet-bar");
       box.setAttribute("data-testid", "map-legend");
@@ -696,8 +710,8 @@
       this.status.setAttribute("data-testid", "map-status");
       box.appendChild(this.status);
       var details = el("details", "dl-legend-details");
-      // Open where there is room; a click on "Legend" opens or closes it anywhere.
-      details.open = layer._map.getSize().x >= 640;
+      // Open where it hides little of the map; a click on "Legend" opens or closes it.
+      details.open = layer._map.getSize().x >= 1000;
       details.appendChild(el("summary", null, "Legend"));
       var types = el("div", "dl-legend-grid");
       Object.keys(TYPE_COLOURS).forEach(function (name) {
