@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -373,3 +374,28 @@ def test_ten_sessions_keep_their_own_view(request, chromium_browser, synthetic_s
     finally:
         for context, *_ in sessions:
             context.close()
+
+
+# --------------------------------------------------------------------------- play
+
+
+def test_play_steps_the_window_by_its_width(request, synthetic_server, synthetic_file, guarded_page):
+    page, guard = guarded_page
+    attach_server(request, synthetic_server)
+    open_app(page, synthetic_server, "?start=2015-03-01&end=2015-03-30")
+    page.get_by_role("button", name="Play").click()
+    # 30 days wide: the next window is 31 March .. 29 April.
+    expect(page.get_by_role("slider").first).to_have_attribute(
+        "aria-valuetext", "2015-03-31", timeout=30_000
+    )
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    paused = slider_window(page)
+    assert (paused[1] - paused[0]).days == 29
+    assert paused[0] >= dt.date(2015, 3, 31)
+    page.wait_for_timeout(3_000)  # longer than one Play step: nothing moves once paused
+    wait_idle(page)
+    assert slider_window(page) == paused
+    dataset = view.build_dataset(read_events(synthetic_file))
+    assert visible_count(page) == expected_mask(dataset, start=paused[0], end=paused[1]).sum()
+    guard.check()
