@@ -114,7 +114,11 @@ def _write_query(filters: view.Filters) -> None:
 
 
 def _upload_sidebar(base: view.Dataset) -> view.Dataset:
-    """Sidebar uploader; returns ``base`` joined with this session's uploaded articles."""
+    """Sidebar uploader; returns ``base`` joined with this session's uploaded articles.
+
+    Uploads are ingested once per set of files and kept in this session's state, never in the
+    shared caches: another session cannot see them, and they cannot evict the shared corpus.
+    """
     state = st.session_state
     with st.sidebar.expander("Add articles", expanded=False):
         files = st.file_uploader(
@@ -123,37 +127,43 @@ def _upload_sidebar(base: view.Dataset) -> view.Dataset:
             accept_multiple_files=True,
             key="uploads",
             help=(
-                "Plain text, Markdown or HTML articles, or an articles.csv / articles.jsonl "
-                f"manifest; up to {uploads.MAX_FILE_BYTES // 2**20} MB a file and "
-                f"{uploads.MAX_TOTAL_BYTES // 2**20} MB in all. They are added to your view only."
+                "Plain text, Markdown or HTML articles, plus at most one CSV manifest "
+                "(file,title,source,published[,url]) or JSON Lines file; up to "
+                f"{uploads.MAX_FILE_BYTES // 2**20} MB a file and "
+                f"{uploads.MAX_TOTAL_BYTES // 2**20} MB in all. Only you see them."
             ),
         )
         if not files:
-            state.pop("_upload_signature", None)
+            state.pop("_upload", None)
+            state.pop("_combined", None)
             return base
         signature = tuple((f.file_id, f.name, f.size) for f in files)
-        if state.get("_upload_signature") != signature:
+        if state.get("_upload", (None,))[0] != signature:
             if "_upload_folder" not in state:
                 state["_upload_folder"] = str(uploads.new_session_folder())
             batch = uploads.save_uploads(
                 ((f.name, f.getvalue()) for f in files), Path(state["_upload_folder"])
             )
-            state["_upload_batch"] = batch
-            state["_upload_signature"] = signature
-        batch: uploads.UploadBatch = state["_upload_batch"]
+            extra, error = None, None
+            if batch.written:
+                try:
+                    extra = view.read_dataset(batch.folder)
+                except (ValueError, OSError) as err:
+                    error = str(err)
+            state["_upload"] = (signature, batch, extra, error)
+        _, batch, extra, error = state["_upload"]
         if batch.rejected:
             st.warning(f"{len(batch.rejected)} file(s) refused")
             st.dataframe(
-                pd.DataFrame([(r.name, r.reason) for r in batch.rejected], columns=["file", "reason"]),
+                pd.DataFrame(
+                    [(r.name, r.reason) for r in batch.rejected], columns=["file", "reason"]
+                ),
                 hide_index=True,
             )
-        if not batch.written:
-            return base
-        try:
-            extra = view.load_dataset(batch.folder)
-        except (ValueError, OSError) as err:
+        if error is not None:
             st.error("The uploaded articles could not be read.")
-            st.text(str(err))
+            st.text(error)
+        if extra is None:
             return base
         st.caption(f"{len(batch.written)} file(s) added: {len(extra):,} events")
     # One combined frame per base and upload set, so the map publishes it once (by identity).

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.articles import MANIFEST_NAME
 from geo.errors import DatelinesError
 
 __all__ = [
@@ -161,8 +162,9 @@ def save_uploads(
     """Check each ``(browser name, bytes)`` and write the good ones into ``folder``.
 
     ``folder`` is emptied first so it holds exactly this set of uploads. Names that collide
-    after cleaning get ``-2``, ``-3``… Files past the total size or count are refused with a
-    reason rather than silently dropped.
+    after cleaning get ``-2``, ``-3``… A CSV is the corpus manifest, so it is saved as
+    ``articles.csv`` (the name ingest looks for) and a second one is refused. Files past the
+    total size or count are refused with a reason rather than silently dropped.
     """
     folder = Path(folder)
     if folder.exists():
@@ -189,6 +191,13 @@ def save_uploads(
                     f"over the limit of {max_total_bytes:,} in total"
                 )
             check_content(raw_name, data)
+            if name.lower().endswith(".csv"):
+                if MANIFEST_NAME in used:
+                    raise UploadRejected(
+                        f"{raw_name!r} is a second CSV manifest: upload one articles.csv "
+                        "listing every article"
+                    )
+                name = MANIFEST_NAME
         except UploadRejected as err:
             rejected.append(Rejected(name=str(raw_name), reason=str(err)))
             continue

@@ -33,6 +33,7 @@ __all__ = [
     "filters_from_query",
     "filters_to_query",
     "load_dataset",
+    "read_dataset",
     "next_window",
     "timeline_counts",
     "timeline_freq",
@@ -485,6 +486,12 @@ def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
         f"--data should be a folder of articles or a .geojson/.parquet events file, "
         f"got {str(source)!r} instead"
     )
+
+
+def read_dataset(path: str | Path) -> Dataset:
+    """The data set at ``path``, read now and not cached (one session's uploads)."""
+    events, report, summary = _read(str(Path(path)))
+    return build_dataset(events, report=report, summary=summary)
 
 
 def load_dataset(path: str | Path) -> Dataset:

@@ -154,3 +154,14 @@ def test_session_folders_are_private_and_distinct():
     finally:
         a.rmdir()
         b.rmdir()
+
+
+def test_a_csv_is_the_manifest_and_only_one_is_kept(tmp_path):
+    manifest = b"file,title,source,published\na.txt,A,Wire,2016-03-28\n"
+    batch = save_uploads(
+        [("My Manifest.csv", manifest), ("a.txt", TEXT), ("other.csv", manifest)], tmp_path / "s"
+    )
+    assert [p.name for p in batch.written] == ["articles.csv", "a.txt"]
+    assert batch.written[0].read_bytes() == manifest
+    assert [r.name for r in batch.rejected] == ["other.csv"]
+    assert "second CSV manifest" in batch.rejected[0].reason
