@@ -244,6 +244,45 @@ def main() -> None:
         help="Step the window forward by its own width every few seconds.",
     )
 
+    filters = _sidebar_filters(dataset, window)
+    mask = view.event_mask(dataset, filters)
+    in_view = int(mask.sum())
+    _write_query(filters)
+
+    controls[1].caption(
+        f"{in_view:,} of {len(dataset):,} events in view · "
+        f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+    )
+
+    if playing:
+        _play_ticker(bounds)
+
+    show_map(dataset.events, mask, key="map", basemap=st.session_state["basemap"], height=560)
+
+    freq = view.timeline_freq(bounds)
+    counts = view.timeline_counts(
+        dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
+    )
+    st.altair_chart(_timeline_chart(counts, freq), width="stretch")
+    st.caption(f"Events per {freq} by their best date; red: the {freq}s the window overlaps.")
+
+    st.subheader("Events in view")
+    if in_view > TABLE_MAX_ROWS:
+        st.caption(f"The first {TABLE_MAX_ROWS:,} of {in_view:,}; the downloads hold them all.")
+    st.dataframe(
+        view.table_rows(dataset, mask, limit=TABLE_MAX_ROWS),
+        hide_index=True,
+        width="stretch",
+        key="events_table",
+    )
+    _download_buttons(dataset, mask, filters)
+
+    with st.expander("Ingest summary"):
+        _show_summary(dataset)
+
+
+def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> view.Filters:
+    """The sidebar's filters and basemap choice (no slider here: the sidebar comes first)."""
     with st.sidebar:
         st.header("Filters")
         st.multiselect("Place", dataset.places, key="places")
@@ -258,9 +297,8 @@ def main() -> None:
             key="basemap",
             help="OpenStreetMap tiles are fetched from the internet; Natural Earth is built in.",
         )
-
     state = st.session_state
-    filters = view.Filters(
+    return view.Filters(
         start=window[0],
         end=window[1],
         show_undated=bool(state["show_undated"]),
@@ -269,55 +307,29 @@ def main() -> None:
         sources=tuple(state["sources"]),
         text=str(state["text"]),
     )
-    mask = view.event_mask(dataset, filters)
-    in_view = int(mask.sum())
-    _write_query(filters)
 
-    controls[1].caption(
-        f"{in_view:,} of {len(dataset):,} events in view · "
-        f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
-    )
 
-    if playing:
-        _play_ticker(bounds)
-
-    show_map(dataset.events, mask, key="map", basemap=state["basemap"], height=560)
-
-    freq = view.timeline_freq(bounds)
-    counts = view.timeline_counts(
-        dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
-    )
-    st.altair_chart(_timeline_chart(counts, freq), width="stretch")
-    st.caption(f"Events per {freq} by their best date; red: the {freq}s the window overlaps.")
-
-    st.subheader("Events in view")
-    selected = view.events_in_view(dataset, mask)
-    table = pd.DataFrame(selected[list(view.TABLE_COLUMNS)].head(TABLE_MAX_ROWS))
-    if in_view > TABLE_MAX_ROWS:
-        st.caption(f"The first {TABLE_MAX_ROWS:,} of {in_view:,}; the downloads hold them all.")
-    st.dataframe(table, hide_index=True, width="stretch", key="events_table")
-
+def _download_buttons(dataset: view.Dataset, mask: np.ndarray, filters: view.Filters) -> None:
+    """GeoJSON and CSV of exactly the events in view, built only when clicked."""
+    visible = mask.copy()  # this run's view, whatever later runs do to theirs
     stamp = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
-    downloads = st.columns(2)
-    downloads[0].download_button(
+    columns = st.columns(2)
+    columns[0].download_button(
         "Download GeoJSON",
-        data=lambda: to_geojson_bytes(selected),
+        data=lambda: to_geojson_bytes(view.events_in_view(dataset, visible)),
         file_name=f"datelines-{stamp}.geojson",
         mime="application/geo+json",
         on_click="ignore",
         key="download_geojson",
     )
-    downloads[1].download_button(
+    columns[1].download_button(
         "Download CSV",
-        data=lambda: to_csv_bytes(selected),
+        data=lambda: to_csv_bytes(view.events_in_view(dataset, visible)),
         file_name=f"datelines-{stamp}.csv",
         mime="text/csv",
         on_click="ignore",
         key="download_csv",
     )
-
-    with st.expander("Ingest summary"):
-        _show_summary(dataset)
 
 
 def _show_summary(dataset: view.Dataset) -> None:

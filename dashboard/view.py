@@ -34,6 +34,7 @@ __all__ = [
     "filters_to_query",
     "load_dataset",
     "read_dataset",
+    "table_rows",
     "next_window",
     "timeline_counts",
     "timeline_freq",
@@ -305,6 +306,12 @@ def events_in_view(dataset: Dataset, mask: np.ndarray) -> gpd.GeoDataFrame:
     """The events the mask selects, in the data set's order, schema columns + geometry only."""
     selected = dataset.events.loc[np.asarray(mask, dtype=bool)]
     return selected[[*EVENT_PROPERTIES, "geometry"]].reset_index(drop=True)
+
+
+def table_rows(dataset: Dataset, mask: np.ndarray, *, limit: int) -> pd.DataFrame:
+    """The first ``limit`` events in view, ``TABLE_COLUMNS`` only, as a plain DataFrame."""
+    rows = np.flatnonzero(np.asarray(mask, dtype=bool))[:limit]
+    return pd.DataFrame(dataset.events.iloc[rows][list(TABLE_COLUMNS)]).reset_index(drop=True)
 
 
 def next_window(

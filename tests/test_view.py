@@ -303,3 +303,11 @@ def test_data_signature_changes_with_the_files(tmp_path):
 def test_data_signature_of_a_missing_path_says_which(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope"):
         view.data_signature(tmp_path / "nope.geojson")
+
+
+def test_table_rows_are_the_first_events_in_view(synthetic):
+    mask = np.zeros(len(synthetic), dtype=bool)
+    mask[[3, 7, 11, 20]] = True
+    rows = view.table_rows(synthetic, mask, limit=3)
+    assert list(rows.columns) == list(view.TABLE_COLUMNS)
+    assert rows["id"].tolist() == synthetic.events["id"].iloc[[3, 7, 11]].tolist()
