@@ -107,7 +107,9 @@ def ingest_dask(
         When the scheduler at ``scheduler`` cannot be reached.
     """
     if partition_size < 1:
-        raise ValueError(f"'partition_size' should be a positive number of inputs, got {partition_size!r} instead")
+        raise ValueError(
+            f"'partition_size' should be a positive number of inputs, got {partition_size!r} instead"
+        )
     outcomes = read_corpus(corpus, max_bytes=max_bytes)
     head = list(islice(outcomes, 1))  # a missing corpus fails here, before a cluster starts
     outcomes = chain(head, outcomes)
@@ -234,15 +236,23 @@ def write_events_parquet(
     folder from an earlier run is replaced whole; a folder holding anything else is refused.
     """
     if rows_per_part < 1:
-        raise ValueError(f"'rows_per_part' should be a positive number of rows, got {rows_per_part!r} instead")
+        raise ValueError(
+            f"'rows_per_part' should be a positive number of rows, got {rows_per_part!r} instead"
+        )
     target = Path(path)
     if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{str(target)!r} is a file: partitioned GeoParquet is written to a folder; remove it or pick another path.")
+        raise FileExistsError(
+            f"{str(target)!r} is a file: partitioned GeoParquet is written to a folder; "
+            "remove it or pick another path."
+        )
     if target.is_dir():
-        foreign = sorted(p.name for p in target.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet"))
+        foreign = sorted(
+            p.name for p in target.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet")
+        )
         if foreign:
             raise FileExistsError(
-                f"{str(target)!r} holds other files ({', '.join(foreign[:3])}): pick an empty or new folder for the events."
+                f"{str(target)!r} holds other files ({', '.join(foreign[:3])}): "
+                "pick an empty or new folder for the events."
             )
     geometry = events.geometry.name
     extra = [c for c in events.columns if c not in EVENT_PROPERTIES and c != geometry]
