@@ -81,9 +81,9 @@ def test_basemap_defaults_to_natural_earth_and_osm_says_internet(monkeypatch, sy
     at = app(monkeypatch, synthetic_path)
     radio = at.sidebar.radio(key="basemap")
     assert radio.value == "natural-earth"
-    assert "internet" in radio.proto.options[1].lower() or "osm" in radio.options
-    labels = [str(o) for o in radio.proto.options]
-    assert any("needs internet" in label for label in labels)
+    labels = list(radio.proto.options)
+    assert "Natural Earth" in labels[0] and "needs internet" not in labels[0]
+    assert "OpenStreetMap" in labels[1] and "needs internet" in labels[1]
 
 
 # ----------------------------------------------------------------------------- the window
