@@ -26,6 +26,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import uploads, view  # noqa: E402
+from dashboard.assets import AssetsMissing  # noqa: E402
 
 from dashboard.mapview import show_map  # noqa: E402
 from geo.export import to_csv_bytes, to_geojson_bytes  # noqa: E402
@@ -257,7 +258,11 @@ def main() -> None:
     if playing:
         _play_ticker(bounds)
 
-    show_map(dataset.events, mask, key="map", basemap=st.session_state["basemap"], height=560)
+    try:
+        show_map(dataset.events, mask, key="map", basemap=st.session_state["basemap"], height=560)
+    except AssetsMissing as err:  # the table, timeline and downloads still work
+        st.error("The map's browser files are not installed: run `make assets`.")
+        st.text(str(err))
 
     freq = view.timeline_freq(bounds)
     counts = view.timeline_counts(
@@ -374,4 +379,5 @@ def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
     tick()
 
 
-main()
+if __name__ == "__main__":  # `streamlit run` and AppTest run the script as __main__
+    main()

@@ -297,3 +297,24 @@ def test_uploaded_article_joins_this_session_only(monkeypatch, tmp_path):
     # A second session on the same server sees the seeds only.
     other = app(monkeypatch, SEEDS)
     assert len(events_table(other)) == before
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def test_data_argument_after_the_double_dash():
+    from dashboard.app import parse_args
+
+    assert parse_args(["--", "--data", "corpus"]).data == "corpus"
+    assert parse_args(["--data", "events.geojson"]).data == "events.geojson"
+    assert parse_args([]).data == str(SEEDS)
+    # pytest's own arguments do not leak in, and no abbreviation of --data is taken.
+    assert parse_args(["-q", "tests/test_app.py", "--da", "x"]).data == str(SEEDS)
+
+
+def test_missing_data_is_reported_not_raised(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "argv", ["dashboard/app.py", "--data", str(tmp_path / "nope")])
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "could not read --data" in at.error[0].value
+    assert "nope" in at.text[0].value
