@@ -140,10 +140,10 @@ def _upload_sidebar(base: view.Dataset) -> view.Dataset:
             return base
         signature = tuple((f.file_id, f.name, f.size) for f in files)
         if state.get("_upload", (None,))[0] != signature:
-            if "_upload_folder" not in state:
-                state["_upload_folder"] = str(uploads.new_session_folder())
+            if "_upload_folder" not in state:  # deleted with the session (see new_session_folder)
+                state["_upload_folder"] = uploads.new_session_folder()
             batch = uploads.save_uploads(
-                ((f.name, f.getvalue()) for f in files), Path(state["_upload_folder"])
+                ((f.name, f.getvalue()) for f in files), Path(state["_upload_folder"].name)
             )
             extra, error = None, None
             if batch.written:

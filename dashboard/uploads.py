@@ -146,9 +146,13 @@ def check_content(name: str, data: bytes) -> None:
             )
 
 
-def new_session_folder() -> Path:
-    """A fresh private folder for one session's uploads (mode 0700)."""
-    return Path(tempfile.mkdtemp(prefix="datelines-upload-"))
+def new_session_folder() -> tempfile.TemporaryDirectory:
+    """A fresh private folder (mode 0700) for one session's uploads.
+
+    Keep the returned object in the session's state: the folder is deleted when the object is
+    garbage-collected, i.e. when the session ends, or at interpreter exit.
+    """
+    return tempfile.TemporaryDirectory(prefix="datelines-upload-")
 
 
 def save_uploads(

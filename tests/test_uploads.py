@@ -146,14 +146,19 @@ def test_a_new_batch_replaces_the_old_one(tmp_path):
     assert [p.name for p in folder.iterdir()] == ["new.txt"]
 
 
-def test_session_folders_are_private_and_distinct():
+def test_session_folders_are_private_distinct_and_removed_with_the_session():
+    import gc
+    from pathlib import Path
+
     a, b = uploads.new_session_folder(), uploads.new_session_folder()
-    try:
-        assert a != b
-        assert a.stat().st_mode & 0o077 == 0
-    finally:
-        a.rmdir()
-        b.rmdir()
+    path_a = Path(a.name)
+    assert path_a != Path(b.name)
+    assert path_a.stat().st_mode & 0o077 == 0
+    save_uploads([("x.txt", TEXT)], path_a)
+    del a
+    gc.collect()
+    assert not path_a.exists()
+    b.cleanup()
 
 
 def test_a_csv_is_the_manifest_and_only_one_is_kept(tmp_path):
