@@ -59,25 +59,19 @@ def ingest(
 ) -> None:
     """Read CORPUS and write its events as GeoJSON (RFC 7946), CSV or GeoParquet."""
     from geo.errors import DatelinesError
-    from geo.export import write_events, write_report
+    from geo.export import write_report
     from geo.ingest import require_some_articles
 
     online = None
+    fmt_name = fmt.value if fmt else None
     try:
         if geocoder is not GeocoderChoice.off:
             online = _make_online(geocoder.value, user_agent, geocoder_url, geocoder_cache)
-        result = _run(corpus, workers=workers, scheduler=scheduler, max_bytes=max_bytes,
-                      geocoder=online, quiet=quiet)
+        result = _run(corpus, output, fmt=fmt_name, workers=workers, scheduler=scheduler,
+                      max_bytes=max_bytes, geocoder=online, quiet=quiet)
         if report is not None:  # written even when nothing was read: it says why
             write_report(result.report, report)
         require_some_articles(result)
-        fmt_name = fmt.value if fmt else None
-        if scheduler and (fmt_name or output.suffix.lower().lstrip(".")) in {"parquet", "geoparquet"}:
-            from geo.distributed import write_events_parquet  # a folder of part files
-
-            write_events_parquet(result.events, output)
-        else:
-            write_events(result.events, output, fmt=fmt_name)
     except DatelinesError as err:
         # soft_wrap: a path in the message stays on one line, so it can be copied
         _err.print(f"[bold red]datelines:[/] {escape(str(err))}", highlight=False, markup=True, soft_wrap=True)
@@ -102,27 +96,58 @@ def _make_online(provider: str, user_agent: str | None, url: str | None, cache: 
     return make_geocoder(provider, user_agent=user_agent, domain=domain, scheme=scheme, cache_path=cache)
 
 
-def _run(corpus: Path, *, workers: int, scheduler: str | None, max_bytes: int, geocoder, quiet: bool):
+def _run(corpus: Path, output: Path, *, fmt: str | None, workers: int, scheduler: str | None,
+         max_bytes: int, geocoder, quiet: bool):
+    """Ingest and write the events; the output is removed again if nothing could be read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from geo.ingest import ingest as run_ingest
+    from geo.ingest import ingest_to_file
 
     if scheduler:
-        from geo.distributed import ingest_dask
-
-        return ingest_dask(corpus, scheduler=scheduler, max_bytes=max_bytes)
+        return _run_on_dask(corpus, output, fmt=fmt, scheduler=scheduler, max_bytes=max_bytes)
     show = not quiet and _err.is_terminal
-    if not show:
-        return run_ingest(corpus, workers=workers, max_bytes=max_bytes, geocoder=geocoder)
     with Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_err, transient=True,
+        console=_err, transient=True, disable=not show,
     ) as progress:
-        task = progress.add_task("ingest", total=None)
-        return run_ingest(
-            corpus, workers=workers, max_bytes=max_bytes, geocoder=geocoder,
-            on_progress=lambda _result: progress.advance(task),
+        task = progress.add_task("ingest", total=_count_inputs(corpus) if show else None)
+        result = ingest_to_file(
+            corpus, output, fmt=fmt, workers=workers, max_bytes=max_bytes, geocoder=geocoder,
+            on_progress=lambda done: progress.advance(task, done),
         )
+    if result.summary.get("articles", 0) == 0:
+        _remove(output)
+    return result
+
+
+def _run_on_dask(corpus: Path, output: Path, *, fmt: str | None, scheduler: str, max_bytes: int):
+    from geo.distributed import ingest_dask
+    from geo.export import write_events, write_events_parquet
+
+    result = ingest_dask(corpus, scheduler=scheduler, max_bytes=max_bytes)
+    if result.summary.get("articles", 0) == 0:
+        return result
+    if (fmt or output.suffix.lower().lstrip(".")) in {"parquet", "geoparquet"}:
+        write_events_parquet(result.events, output)  # a folder of part files
+    else:
+        write_events(result.events, output, fmt=fmt)
+    return result
+
+
+def _count_inputs(corpus: Path) -> int | None:
+    """How many files the progress bar will go through (None: unknown, e.g. JSON Lines)."""
+    if not corpus.is_dir():
+        return None
+    return sum(1 for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() != ".jsonl") or None
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _print_summary(result, output: Path, report: Path | None) -> None:

@@ -26,27 +26,18 @@ client reads it and ships the articles with the tasks.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import shutil
-import tempfile
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import pandas as pd
 
 from geo.articles import MAX_ARTICLE_BYTES, ReadOutcome, read_corpus
 from geo.errors import ClusterUnavailable
-from geo.events import event_groups
-from geo.frame import empty_events_frame, events_to_frame
 from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.ingest import IngestResult, process_outcomes, summarise
-from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
+from geo.export import write_events_parquet  # noqa: F401  (re-exported: the partitioned writer)
+from geo.ingest import IngestResult, ProcessedBatch, assemble_batches, process_batch
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -58,15 +49,6 @@ __all__ = ["ingest_dask", "write_events_parquet", "PARTITION_SIZE"]
 PARTITION_SIZE = 200
 #: Partitions per worker in one window of the corpus (two windows are in memory at most).
 _PARTITIONS_PER_WORKER = 2
-_PART_NAME = "part-{:05d}.parquet"
-
-
-@dataclass(frozen=True, slots=True)
-class _PartitionResult:
-    """What one partition sends back: a report row per input and its (ungrouped) events."""
-
-    report: list[tuple[str, str, int, str]]  # file, status, events of this input, reason
-    events: gpd.GeoDataFrame
 
 
 def ingest_dask(
@@ -159,7 +141,7 @@ def _run(
         shared = client.scatter(gazetteer, broadcast=True)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     window = partition_size * _PARTITIONS_PER_WORKER * n_workers
-    parts: list[_PartitionResult] = []
+    parts: list[ProcessedBatch] = []
     pending = None
     for inputs in _batches(outcomes, window):
         bag = db.from_sequence(inputs, partition_size=partition_size)
@@ -169,7 +151,7 @@ def _run(
         pending = future
     if pending is not None:
         parts.extend(pending.result())
-    return _assemble(parts)
+    return assemble_batches(parts)
 
 
 def _batches(outcomes: Iterable[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:
@@ -184,96 +166,8 @@ def _warm_worker() -> None:
 
 def _process_partition(
     outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer | None = None
-) -> list[_PartitionResult]:
+) -> list[ProcessedBatch]:
     """On a worker: process a partition and keep only what the client needs."""
-    report: list[tuple[str, str, int, str]] = []
-    events = []
-    for result in process_outcomes(outcomes, gazetteer or load_gazetteer()):
-        report.append((result.file, result.status, len(result.events), result.reason))
-        events.extend(result.events)
-    return [_PartitionResult(report, events_to_frame(events))]
+    return [process_batch(outcomes, gazetteer or load_gazetteer())]
 
 
-def _assemble(parts: list[_PartitionResult]) -> IngestResult:
-    """Group the events of all partitions and build the frame, report and summary, exactly
-    as :func:`geo.ingest.assemble` does from whole events."""
-    frames = [p.events for p in parts if len(p.events)]
-    events = pd.concat(frames, ignore_index=True) if frames else empty_events_frame()
-    if len(events):
-        keys = [
-            (int(g), kind, _date(start), _date(end), event_id)
-            for g, kind, start, end, event_id in zip(
-                events["geonameid"], events["event_type"], events["date_start"],
-                events["date_end"], events["id"],
-            )
-        ]
-        events["event_group"] = event_groups(keys)
-    # A report row counts the events of its file, as geo.ingest.assemble does.
-    counts: Counter[str] = Counter()
-    for part in parts:
-        for file, _status, n, _reason in part.report:
-            counts[file] += n
-    report = pd.DataFrame(
-        [(file, status, counts.get(file, 0), reason) for p in parts for file, status, _n, reason in p.report],
-        columns=list(REPORT_COLUMNS),
-    )
-    report["events"] = report["events"].astype("int64")
-    return IngestResult(events, report, summarise(report))
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
-
-
-def write_events_parquet(
-    events: gpd.GeoDataFrame, path: str | Path, *, rows_per_part: int = 100_000
-) -> Path:
-    """Write events as partitioned GeoParquet: a folder of part files, in event order.
-
-    ``path`` is a folder (``events/``, ``events.parquet``); its part files are named
-    ``part-00000.parquet``, ``part-00001.parquet``, ... so their names sort in event order.
-    :func:`geo.export.read_events`, ``dask_geopandas.read_parquet`` and Spark read it back. A
-    folder from an earlier run is replaced whole; a folder holding anything else is refused.
-    """
-    if rows_per_part < 1:
-        raise ValueError(
-            f"'rows_per_part' should be a positive number of rows, got {rows_per_part!r} instead"
-        )
-    target = Path(path)
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(
-            f"{str(target)!r} is a file: partitioned GeoParquet is written to a folder; "
-            "remove it or pick another path."
-        )
-    if target.is_dir():
-        foreign = sorted(
-            p.name for p in target.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet")
-        )
-        if foreign:
-            raise FileExistsError(
-                f"{str(target)!r} holds other files ({', '.join(foreign[:3])}): "
-                "pick an empty or new folder for the events."
-            )
-    geometry = events.geometry.name
-    extra = [c for c in events.columns if c not in EVENT_PROPERTIES and c != geometry]
-    frame = events[[*EVENT_PROPERTIES, *extra, geometry]]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part"))
-    try:
-        starts = range(0, max(len(frame), 1), rows_per_part)
-        for number, start in enumerate(starts):
-            frame.iloc[start : start + rows_per_part].to_parquet(
-                staging / _PART_NAME.format(number), index=False
-            )
-        # Swap folders so a reader never sees a half-written set of parts.
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return target

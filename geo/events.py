@@ -20,12 +20,24 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from geo.articles import Article
 from geo.dates import DateMention
 from geo.resolve import ResolvedPlace
+from geo.schema import EVENT_TYPES
 from geo.text import Sentence, split_sentences
 
-__all__ = ["Event", "build_events", "group_events", "event_groups", "fatalities_in", "event_type_of"]
+__all__ = [
+    "Event",
+    "GroupKeys",
+    "build_events",
+    "group_events",
+    "group_first_days",
+    "group_labels",
+    "fatalities_in",
+    "event_type_of",
+]
 
 #: How far (in characters) a word for an action may stand from a place to make it an event.
 TRIGGER_WINDOW = 100
@@ -383,34 +395,89 @@ def group_events(events: Sequence[Event]) -> list[Event]:
     overlap, directly or through a chain of reports. The group id names the place, the type
     and the first day, so it reads as what it is: ``163808/battles/2016-12-05``.
     """
-    keys = [(e.place.geonameid, e.event_type, e.date_start, e.date_end, e.id) for e in events]
-    return [replace(e, event_group=g) for e, g in zip(events, event_groups(keys))]
+    keys = GroupKeys.of(
+        [e.place.geonameid for e in events],
+        [e.event_type for e in events],
+        [e.date_start for e in events],
+        [e.date_end for e in events],
+    )
+    labels = group_labels(keys, group_first_days(keys), [e.id for e in events])
+    return [replace(e, event_group=g) for e, g in zip(events, labels)]
 
 
-def event_groups(
-    keys: Sequence[tuple[int, str, dt.date | None, dt.date | None, str]],
-) -> list[str]:
-    """The ``event_group`` of each event from its (geonameid, event_type, date_start,
-    date_end, id) alone, so a caller holding only those columns (the Dask path) groups a
-    corpus without keeping its articles. An undated event is its own group: its id."""
-    buckets: dict[tuple[int, str], list[int]] = {}
-    for i, (geonameid, kind, start, _end, _id) in enumerate(keys):
-        if start is not None:
-            buckets.setdefault((geonameid, kind), []).append(i)
-    groups: dict[int, str] = {}
-    for (geonameid, kind), members in buckets.items():
-        members.sort(key=lambda i: (keys[i][2], keys[i][3], keys[i][4]))
-        run: list[int] = []
-        run_end: dt.date | None = None
-        for i in members + [-1]:
-            key = keys[i] if i >= 0 else None
-            if key is None or (run_end is not None and key[2] > run_end):
-                first = keys[run[0]][2]
-                slug = kind.replace(" ", "-").replace("/", "-")
-                for j in run:
-                    groups[j] = f"{geonameid}/{slug}/{first.isoformat()}"
-                run, run_end = [], None
-            if key is not None:
-                run.append(i)
-                run_end = key[3] if run_end is None else max(run_end, key[3])
-    return [groups.get(i, key[4]) for i, key in enumerate(keys)]
+_NO_DAY = np.iinfo(np.int64).min
+_TYPE_CODES = {kind: i for i, kind in enumerate(EVENT_TYPES)}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupKeys:
+    """The four columns grouping needs, as numpy arrays (a few bytes an event), so a run over
+    a large corpus groups its events without holding them."""
+
+    geonameid: np.ndarray  # int64
+    kind: np.ndarray  # int8: index in geo.schema.EVENT_TYPES
+    start: np.ndarray  # int64 proleptic ordinal of date_start, _NO_DAY when undated
+    end: np.ndarray  # int64 ordinal of date_end
+
+    @classmethod
+    def of(cls, geonameid, kind, start, end) -> GroupKeys:
+        """From sequences of ids, type names and dates (``datetime.date`` or ISO strings)."""
+        return cls(
+            np.asarray(list(geonameid), dtype=np.int64),
+            np.asarray([_TYPE_CODES[k] for k in kind], dtype=np.int8),
+            np.asarray([_ordinal(d) for d in start], dtype=np.int64),
+            np.asarray([_ordinal(d) for d in end], dtype=np.int64),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[GroupKeys]) -> GroupKeys:
+        if not parts:
+            return cls.of([], [], [], [])
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("geonameid", "kind", "start", "end")))
+
+    def __len__(self) -> int:
+        return len(self.geonameid)
+
+
+def _ordinal(value) -> int:
+    if value is None or (isinstance(value, float) and value != value):
+        return int(_NO_DAY)
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return value.toordinal()
+
+
+def group_first_days(keys: GroupKeys) -> np.ndarray:
+    """For each event, the first day (ordinal) of its group, or ``_NO_DAY`` when undated.
+
+    Vectorised: events sorted by place, type, start and end; a new group starts where the
+    place or type changes or where an event starts after every earlier one of its bucket has
+    ended (a running maximum of end days, kept per bucket by offsetting each bucket).
+    """
+    first = np.full(len(keys), _NO_DAY, dtype=np.int64)
+    dated = np.flatnonzero(keys.start != _NO_DAY)
+    if not len(dated):
+        return first
+    order = dated[np.lexsort((keys.end[dated], keys.start[dated], keys.kind[dated], keys.geonameid[dated]))]
+    g, k, s, e = keys.geonameid[order], keys.kind[order], keys.start[order], keys.end[order]
+    new_bucket = np.ones(len(order), dtype=bool)
+    new_bucket[1:] = (g[1:] != g[:-1]) | (k[1:] != k[:-1])
+    bucket = np.cumsum(new_bucket)
+    span = int(max(e.max(), s.max()) - min(e.min(), s.min())) + 2
+    base = int(min(e.min(), s.min()))
+    running_end = np.maximum.accumulate((e - base) + bucket * span)
+    new_run = new_bucket.copy()
+    new_run[1:] |= (s[1:] - base) + bucket[1:] * span > running_end[:-1]
+    run_start = np.flatnonzero(new_run)
+    run_of = np.cumsum(new_run) - 1
+    first[order] = s[run_start][run_of]
+    return first
+
+
+def group_labels(keys: GroupKeys, first_days: np.ndarray, ids: Sequence[str]) -> list[str]:
+    """Readable group ids: ``geonameid/type/first-day``; an undated event is its own group."""
+    slugs = [kind.replace(" ", "-").replace("/", "-") for kind in EVENT_TYPES]
+    return [
+        event_id if day == _NO_DAY else f"{g}/{slugs[k]}/{dt.date.fromordinal(int(day)).isoformat()}"
+        for g, k, day, event_id in zip(keys.geonameid.tolist(), keys.kind.tolist(), first_days.tolist(), ids)
+    ]

@@ -1,19 +1,25 @@
 """Export: events to RFC 7946 GeoJSON, CSV and GeoParquet, and back.
 
-GeoJSON is written by GDAL's own RFC 7946 writer through pyogrio (lon/lat order, no ``crs``
-member, 6 decimals — about 10 cm); the same frame always gives the same bytes.
+GeoJSON: a FeatureCollection of Points, lon/lat order, no ``crs`` member, 6 decimals (about
+10 cm), one feature a line. It is serialised here rather than by GDAL's writer because a run
+over a large corpus writes its events part by part as it goes, and GDAL's GeoJSON driver
+cannot append to a FeatureCollection; the same events always give the same bytes, whether
+written whole or in parts. Reading goes through pyogrio.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import math
 import os
+import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
 
@@ -21,11 +27,15 @@ __all__ = [
     "to_geojson_bytes",
     "to_csv_bytes",
     "write_events",
+    "write_events_parts",
+    "write_events_parquet",
     "read_events",
     "write_report",
 ]
 
-_GEOJSON_OPTIONS = {"RFC7946": "YES", "COORDINATE_PRECISION": 6, "WRITE_NAME": "NO"}
+_GEOJSON_HEAD = '{"type": "FeatureCollection", "features": [\n'
+_GEOJSON_TAIL = "\n]}\n"
+_PART_NAME = "part-{:05d}.parquet"
 
 
 def _ordered(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -33,22 +43,137 @@ def _ordered(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return events[[*EVENT_PROPERTIES, *extra, events.geometry.name]]
 
 
+def _plain(value):
+    """A property value as JSON has it: missing values become null, numpy scalars Python's."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def geojson_features(events: gpd.GeoDataFrame) -> Iterator[str]:
+    """Each event as one GeoJSON Feature (a line of text, no trailing comma)."""
+    frame = _ordered(events)
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    xs, ys = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+    for values, x, y in zip(frame[columns].itertuples(index=False, name=None), xs, ys):
+        properties = {c: _plain(v) for c, v in zip(columns, values)}
+        # RFC 7946 positions are [longitude, latitude]: shapely's x is the longitude.
+        geometry = {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]}
+        yield json.dumps(
+            {"type": "Feature", "properties": properties, "geometry": geometry},
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+
+
 def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
     """A FeatureCollection of Points as RFC 7946 GeoJSON bytes (UTF-8)."""
-    buffer = io.BytesIO()
-    if events.empty:
-        return b'{\n"type": "FeatureCollection",\n"features": [\n]\n}\n'
-    frame = _ordered(events).to_crs("EPSG:4326")
-    pyogrio.write_dataframe(frame, buffer, driver="GeoJSON", layer_options=_GEOJSON_OPTIONS)
-    return buffer.getvalue()
+    return (_GEOJSON_HEAD + ",\n".join(geojson_features(events)) + _GEOJSON_TAIL).encode("utf-8")
 
 
-def to_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
+def to_csv_bytes(events: gpd.GeoDataFrame, *, header: bool = True) -> bytes:
     """The events as CSV: the schema's columns plus ``longitude`` and ``latitude``."""
     frame = pd.DataFrame(_ordered(events).drop(columns=events.geometry.name))
     frame["longitude"] = events.geometry.x.round(6)
     frame["latitude"] = events.geometry.y.round(6)
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
+
+
+def write_events_parts(parts: Iterable[gpd.GeoDataFrame], path: str | Path, *, fmt: str | None = None) -> Path:
+    """Write events that arrive part by part, holding one part at a time.
+
+    GeoJSON and CSV go to one file, byte-identical to writing all the events at once;
+    GeoParquet (``fmt="parquet"``) to a folder of part files (see :func:`write_events_parquet`).
+    The result appears atomically: a reader never sees half a file.
+    """
+    target = Path(path)
+    fmt = (fmt or _format_of(target)).lower()
+    if fmt == "parquet":
+        return _write_parquet_parts(parts, target)
+    if fmt not in {"geojson", "json", "csv"}:
+        raise ValueError(f"'fmt' should be one of 'geojson', 'csv' or 'parquet', got {fmt!r} instead")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as fh:
+        try:
+            if fmt == "csv":
+                first = True
+                for part in parts:
+                    if len(part) or first:
+                        fh.write(to_csv_bytes(part, header=first))
+                        first = False
+            else:
+                fh.write(_GEOJSON_HEAD.encode())
+                separator = b""
+                for part in parts:
+                    for feature in geojson_features(part):
+                        fh.write(separator + feature.encode("utf-8"))
+                        separator = b",\n"
+                fh.write(_GEOJSON_TAIL.encode())
+        except BaseException:
+            fh.close()
+            os.unlink(fh.name)
+            raise
+    os.replace(fh.name, target)
+    return target
+
+
+def write_events_parquet(events: gpd.GeoDataFrame, path: str | Path, *, rows_per_part: int = 100_000) -> Path:
+    """Write events as partitioned GeoParquet: a folder of part files, in event order.
+
+    ``path`` is a folder (``events/``, ``events.parquet``); its part files are named
+    ``part-00000.parquet``, ``part-00001.parquet``, ... so their names sort in event order.
+    :func:`read_events`, ``dask_geopandas.read_parquet`` and Spark read it back. A folder from
+    an earlier run is replaced whole; a folder holding anything else is refused.
+    """
+    if rows_per_part < 1:
+        raise ValueError(
+            f"'rows_per_part' should be a positive number of rows, got {rows_per_part!r} instead"
+        )
+    starts = range(0, max(len(events), 1), rows_per_part)
+    return _write_parquet_parts((events.iloc[s : s + rows_per_part] for s in starts), Path(path))
+
+
+def _write_parquet_parts(parts: Iterable[gpd.GeoDataFrame], target: Path) -> Path:
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(
+            f"{str(target)!r} is a file: partitioned GeoParquet is written to a folder; "
+            "remove it or pick another path."
+        )
+    if target.is_dir():
+        foreign = sorted(
+            p.name for p in target.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet")
+        )
+        if foreign:
+            raise FileExistsError(
+                f"{str(target)!r} holds other files ({', '.join(foreign[:3])}): "
+                "pick an empty or new folder for the events."
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part"))
+    try:
+        number = 0
+        for part in parts:
+            if len(part) or number == 0:
+                _ordered(part).to_parquet(staging / _PART_NAME.format(number), index=False)
+                number += 1
+        # Swap folders so a reader never sees a half-written set of parts.
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old is not None:
+            shutil.rmtree(old)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return target
 
 
 def write_events(events: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None) -> Path:

@@ -8,6 +8,7 @@ them: :mod:`geo.articles` (reading), :mod:`geo.places` (finding places), :mod:`g
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ import pandas as pd
 
 from geo.articles import MAX_ARTICLE_BYTES, Article, ReadOutcome, read_corpus
 from geo.errors import CorpusError
-from geo.events import Event, build_events, group_events
-from geo.frame import events_to_frame
+from geo.events import Event, GroupKeys, build_events, group_first_days, group_labels
+from geo.frame import empty_events_frame, events_to_frame
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.places import find_places
 from geo.resolve import resolve_places
@@ -31,8 +32,11 @@ __all__ = [
     "ingest",
     "process_article",
     "process_outcomes",
-    "process_in_parallel",
-    "assemble",
+    "process_batch",
+    "ProcessedBatch",
+    "assemble_batches",
+    "ingest_to_file",
+    "WrittenIngest",
 ]
 
 
@@ -98,6 +102,34 @@ def process_outcomes(
             yield process_article(outcome.article, gazetteer, geocoder=geocoder)
 
 
+#: Inputs per batch by default.
+BATCH_SIZE = 64
+
+
+@dataclass
+class ProcessedBatch:
+    """What a batch of inputs gave, without their texts: report rows and ungrouped events.
+
+    Batches are what travels between processes (a pool or Dask workers) and what the run
+    keeps while it goes on, so memory holds event rows, never article texts.
+    """
+
+    report: list[tuple[str, str, int, str]]
+    events: gpd.GeoDataFrame
+
+
+def process_batch(
+    outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer, *, geocoder: object | None = None
+) -> ProcessedBatch:
+    """Process a batch of inputs and keep only report rows and event rows."""
+    report: list[tuple[str, str, int, str]] = []
+    events: list[Event] = []
+    for result in process_outcomes(outcomes, gazetteer, geocoder=geocoder):
+        report.append((result.file, result.status, len(result.events), result.reason))
+        events.extend(result.events)
+    return ProcessedBatch(report, events_to_frame(events))
+
+
 def ingest(
     corpus: str | Path,
     *,
@@ -105,7 +137,8 @@ def ingest(
     geocoder: object | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
     workers: int = 1,
-    on_progress: Callable[[ArticleResult], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Turn a corpus into events.
 
@@ -121,11 +154,13 @@ def ingest(
     max_bytes
         Articles larger than this are refused with a reason.
     workers
-        Processes to use. The output is the same whatever the number: articles are processed
-        in batches and results kept in input order; events are grouped once, at the end.
-        An online geocoder keeps the run to one process (it holds a connection and a cache).
+        Processes to use. The output is the same whatever the number: inputs are processed
+        in batches kept in input order, and events are grouped once, at the end. An online
+        geocoder keeps the run to one process (it holds a connection and a cache).
+    batch_size
+        Inputs per batch: memory holds one batch of article texts per process at a time.
     on_progress
-        Called after each input, e.g. to advance a progress bar.
+        Called with the number of inputs done after each batch, e.g. to advance a bar.
 
     Raises
     ------
@@ -133,17 +168,28 @@ def ingest(
         When the corpus does not exist.
     """
     gazetteer = gazetteer or load_gazetteer()
-    outcomes = read_corpus(corpus, max_bytes=max_bytes)
+    batches = _chunks(read_corpus(corpus, max_bytes=max_bytes), batch_size)
     if workers > 1 and geocoder is None:
-        stream = process_in_parallel(outcomes, gazetteer, workers=workers)
+        processed = _process_in_pool(batches, gazetteer, workers=workers)
     else:
-        stream = process_outcomes(outcomes, gazetteer, geocoder=geocoder)
-    results: list[ArticleResult] = []
-    for result in stream:
-        results.append(result)
+        processed = (process_batch(b, gazetteer, geocoder=geocoder) for b in batches)
+    kept: list[ProcessedBatch] = []
+    for batch in processed:
+        kept.append(batch)
         if on_progress is not None:
-            on_progress(result)
-    return assemble(results)
+            on_progress(len(batch.report))
+    return assemble_batches(kept)
+
+
+def _chunks(items: Iterable[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:
+    chunk: list[ReadOutcome] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 _worker_gazetteer: Gazetteer | None = None
@@ -154,16 +200,16 @@ def _init_worker(gazetteer: Gazetteer | None) -> None:
     _worker_gazetteer = gazetteer or load_gazetteer()
 
 
-def _process_in_worker(outcome: ReadOutcome) -> ArticleResult:
+def _process_in_worker(outcomes: list[ReadOutcome]) -> ProcessedBatch:
     assert _worker_gazetteer is not None
-    return next(process_outcomes([outcome], _worker_gazetteer))
+    return process_batch(outcomes, _worker_gazetteer)
 
 
-def process_in_parallel(
-    outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer, *, workers: int, batch: int = 64
-) -> Iterator[ArticleResult]:
-    """Process outcomes on ``workers`` processes, in input order, a bounded batch at a time
-    (memory stays flat however large the corpus)."""
+def _process_in_pool(
+    batches: Iterable[list[ReadOutcome]], gazetteer: Gazetteer, *, workers: int
+) -> Iterator[ProcessedBatch]:
+    """Process batches on ``workers`` processes, results in input order. At most
+    ``2 * workers`` batches are in flight, so memory stays flat however large the corpus."""
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
@@ -171,26 +217,114 @@ def process_in_parallel(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     shared = gazetteer if context.get_start_method() == "fork" else None
     with context.Pool(workers, initializer=_init_worker, initargs=(shared,)) as pool:
-        pending: list[ReadOutcome] = []
-        for outcome in outcomes:
-            pending.append(outcome)
-            if len(pending) >= batch * workers:
-                yield from pool.map(_process_in_worker, pending, chunksize=batch // 4 or 1)
-                pending = []
-        if pending:
-            yield from pool.map(_process_in_worker, pending, chunksize=max(1, len(pending) // (workers * 4)))
+        in_flight: list = []
+        for batch in batches:
+            in_flight.append(pool.apply_async(_process_in_worker, (batch,)))
+            if len(in_flight) >= 2 * workers:
+                yield in_flight.pop(0).get()
+        for pending in in_flight:
+            yield pending.get()
 
 
-def assemble(results: list[ArticleResult]) -> IngestResult:
-    """Group the events of all articles and build the frame, report and summary."""
-    events = group_events([e for r in results for e in r.events])
-    counts = Counter(e.article.file for e in events)
+def assemble_batches(batches: Iterable[ProcessedBatch]) -> IngestResult:
+    """Group the events of all batches and build the frame, report and summary."""
+    batches = list(batches)
+    frames = [b.events for b in batches if len(b.events)]
+    events = pd.concat(frames, ignore_index=True) if frames else empty_events_frame()
+    if len(events):
+        keys = group_keys(events)
+        events["event_group"] = group_labels(keys, group_first_days(keys), events["id"].tolist())
+    report = report_frame(row for b in batches for row in b.report)
+    return IngestResult(events, report, summarise(report))
+
+
+def group_keys(events: pd.DataFrame) -> GroupKeys:
+    """The grouping columns of an events frame."""
+    return GroupKeys.of(events["geonameid"], events["event_type"], events["date_start"], events["date_end"])
+
+
+def report_frame(rows: Iterable[tuple[str, str, int, str]]) -> pd.DataFrame:
+    """Report rows as a frame; a file's events are summed over its rows (JSON Lines lines)."""
+    rows = list(rows)
+    counts: Counter[str] = Counter()
+    for file, _status, n, _reason in rows:
+        counts[file] += n
     report = pd.DataFrame(
-        [(r.file, r.status, counts.get(r.file, 0), r.reason) for r in results],
+        [(file, status, counts.get(file, 0), reason) for file, status, _n, reason in rows],
         columns=list(REPORT_COLUMNS),
     )
     report["events"] = report["events"].astype("int64")
-    return IngestResult(events_to_frame(events), report, summarise(report))
+    return report
+
+
+@dataclass
+class WrittenIngest:
+    """What :func:`ingest_to_file` wrote: the output path, the report and its summary."""
+
+    output: Path
+    report: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+
+
+def ingest_to_file(
+    corpus: str | Path,
+    output: str | Path,
+    *,
+    fmt: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    geocoder: object | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    workers: int = 1,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> WrittenIngest:
+    """Turn a corpus into an events file, with memory flat in the corpus's size.
+
+    Each batch's events are spooled to a temporary GeoParquet part as soon as they are made;
+    memory keeps only four grouping columns (a few bytes an event) and the report. When every
+    article is read, groups are decided over those columns and the parts are written out, one
+    at a time, with their ``event_group``. The output is byte-identical to writing
+    ``ingest(corpus).events`` (GeoJSON, CSV) or its parts (GeoParquet folder).
+    """
+    from geo.export import write_events_parts
+
+    gazetteer = gazetteer or load_gazetteer()
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    batches = _chunks(read_corpus(corpus, max_bytes=max_bytes), batch_size)
+    if workers > 1 and geocoder is None:
+        processed = _process_in_pool(batches, gazetteer, workers=workers)
+    else:
+        processed = (process_batch(b, gazetteer, geocoder=geocoder) for b in batches)
+    rows: list[tuple[str, str, int, str]] = []
+    keys: list[GroupKeys] = []
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.spool-") as spool:
+        parts: list[Path] = []
+        for batch in processed:
+            rows.extend(batch.report)
+            if len(batch.events):
+                keys.append(group_keys(batch.events))
+                parts.append(Path(spool) / f"{len(parts):06d}.parquet")
+                batch.events.to_parquet(parts[-1], index=False)
+            if on_progress is not None:
+                on_progress(len(batch.report))
+        first_days = group_first_days(GroupKeys.concat(keys))
+
+        def grouped_parts() -> Iterator[gpd.GeoDataFrame]:
+            offset = 0
+            for path, part_keys in zip(parts, keys):
+                part = gpd.read_parquet(path)
+                n = len(part)
+                days = first_days[offset : offset + n]
+                part["event_group"] = group_labels(part_keys, days, part["id"].tolist())
+                offset += n
+                yield part
+            if not parts:
+                yield empty_events_frame()
+
+        write_events_parts(grouped_parts(), target, fmt=fmt)
+    report = report_frame(rows)
+    return WrittenIngest(target, report, summarise(report))
 
 
 def summarise(report: pd.DataFrame) -> dict:
