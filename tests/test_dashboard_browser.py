@@ -396,3 +396,42 @@ def test_play_steps_the_window_by_its_width(request, synthetic_server, synthetic
     dataset = view.build_dataset(read_events(synthetic_file))
     assert visible_count(page) == expected_mask(dataset, start=paused[0], end=paused[1]).sum()
     guard.check()
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def test_an_upload_joins_the_map_of_its_own_session_only(
+    request, chromium_browser, seeds_server, tmp_path, guarded_page
+):
+    from browser_support import new_guarded_page
+
+    page, guard = guarded_page
+    attach_server(request, seeds_server)
+    article = tmp_path / "mosul_upload.txt"
+    article.write_text(
+        "Clashes in Mosul\n\nIraqi forces fought Islamic State fighters in Mosul on "
+        "3 March 2016, officials said.\n",
+        encoding="utf-8",
+    )
+    open_app(page, seeds_server)
+    before = visible_count(page)
+    page.get_by_text("Add articles").click()
+    page.locator('input[type="file"]').set_input_files(str(article))
+    page.wait_for_function(
+        "() => document.body.innerText.includes('file(s) added')", timeout=60_000
+    )
+    wait_idle(page)
+    map_frame(page).wait_for_function(
+        f"() => window.datelines.visibleCount() > {before}", timeout=60_000
+    )
+    assert caption_count(page) == visible_count(page)
+
+    context, other, other_guard = new_guarded_page(chromium_browser)
+    try:
+        open_app(other, seeds_server)
+        assert visible_count(other) == before
+        other_guard.check()
+    finally:
+        context.close()
+    guard.check()
