@@ -119,7 +119,7 @@ def write_events_parts(parts: Iterable[gpd.GeoDataFrame], path: str | Path, *, f
             fh.close()
             os.unlink(fh.name)
             raise
-    os.replace(fh.name, target)
+    _publish(fh.name, target)
     return target
 
 
@@ -256,6 +256,15 @@ def write_report(report: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
+def _publish(temporary: str, target: Path) -> None:
+    """Move a finished temporary file into place with the usual permissions (temporary files
+    are created private, 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
+    os.replace(temporary, target)
+
+
 def _format_of(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     return {"geoparquet": "parquet", "json": "geojson"}.get(suffix, suffix or "geojson")
@@ -265,4 +274,4 @@ def _atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as fh:
         fh.write(data)
-    os.replace(fh.name, target)
+    _publish(fh.name, target)
