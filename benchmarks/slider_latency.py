@@ -81,7 +81,8 @@ def measure(browser, data: Path, *, moves: int, log_dir: Path) -> dict[str, floa
                 start = time.perf_counter()
                 page.keyboard.press(key)
                 frame.wait_for_function(
-                    f"() => window.datelines.maskVersion > {version}", timeout=120_000
+                    f"() => window.datelines?.loaded && window.datelines.maskVersion > {version}",
+                    timeout=120_000,
                 )
                 timings.append(time.perf_counter() - start)
                 after = visible_count(page)

@@ -190,7 +190,8 @@ def test_the_date_slider_comes_first_and_moves_with_the_keyboard(
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     map_frame(page).wait_for_function(
-        f"() => window.datelines.maskVersion > {before_version}", timeout=60_000
+        f"() => window.datelines?.loaded && window.datelines.maskVersion > {before_version}",
+        timeout=60_000,
     )
     wait_idle(page)
     start, end = slider_window(page)
@@ -211,7 +212,10 @@ def test_clicking_a_marker_shows_its_excerpt(request, seeds_server, seeds_datase
     mosul = seeds_dataset.events.geometry[seeds_dataset.events["place"] == "Mosul"].iloc[0]
     # Centre the map on Mosul (Leaflet takes [lat, lon]: shapely's y, x), clear of the legend.
     centre_map(frame, mosul.y, mosul.x, zoom=9)
-    frame.wait_for_function("() => window.datelines.eventPoints().length > 0", timeout=30_000)
+    frame.wait_for_function(
+        "() => window.datelines?.loaded && window.datelines.eventPoints().length > 0",
+        timeout=30_000,
+    )
     points = frame.evaluate("() => window.datelines.eventPoints()")
     point = min(points, key=lambda p: abs(p["x"] - 400) + abs(p["y"] - 280))
     container = frame.locator(".leaflet-container").bounding_box()  # in page coordinates
@@ -353,7 +357,8 @@ def test_ten_sessions_keep_their_own_view(request, chromium_browser, synthetic_s
         for _ in range(30):
             page0.keyboard.press("ArrowRight")
         map_frame(page0).wait_for_function(
-            f"() => window.datelines.maskVersion > {versions[0]}", timeout=60_000
+            f"() => window.datelines?.loaded && window.datelines.maskVersion > {versions[0]}",
+            timeout=60_000,
         )
         wait_idle(page0)
         new_window = slider_window(page0)
@@ -422,8 +427,10 @@ def test_an_upload_joins_the_map_of_its_own_session_only(
         "() => document.body.innerText.includes('file(s) added')", timeout=60_000
     )
     wait_idle(page)
+    # New data makes a new map document: wait for its layer, not the old one's.
     map_frame(page).wait_for_function(
-        f"() => window.datelines.visibleCount() > {before}", timeout=60_000
+        f"() => window.datelines?.loaded && window.datelines.visibleCount() > {before}",
+        timeout=60_000,
     )
     assert caption_count(page) == visible_count(page)
 
