@@ -89,7 +89,8 @@ class Dataset:
     dated: np.ndarray
     #: The event's best single day (for the timeline); ``_NO_DAY`` if undated.
     best_day: np.ndarray
-    #: title, excerpt, place and the place as written, case-folded, one string per event (for the text filter).
+    #: Title, excerpt, place and the place as written, case-folded: one string per event, for
+    #: the text filter.
     search_text: pd.Series
     #: Sorted distinct values offered by the place / event type / source filters.
     places: tuple[str, ...] = field(default=())
@@ -273,8 +274,9 @@ def event_mask(dataset: Dataset, filters: Filters, *, use_window: bool = True) -
     """Boolean mask over ``dataset.events``: the events this view shows.
 
     Empty place / type / source selections mean "any". ``text`` matches case-insensitively
-    anywhere in the title, excerpt or place (the gazetteer's name or the article's). ``use_window=False`` skips the date window but
-    keeps the undated rule (the timeline counts everything else the analyst narrowed to).
+    anywhere in the title, excerpt or place (the gazetteer's name or the article's).
+    ``use_window=False`` skips the date window but keeps the undated rule (the timeline counts
+    everything else the analyst narrowed to).
     """
     events = dataset.events
     if use_window:
