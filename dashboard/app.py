@@ -290,7 +290,7 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
     """The sidebar's filters and basemap choice (no slider here: the sidebar comes first)."""
     with st.sidebar:
         st.header("Filters")
-        st.multiselect("Place", dataset.places, key="places")
+        st.multiselect("Place", dataset.places, key="places", format_func=dataset.place_label)
         st.multiselect("Event type", dataset.event_types, key="event_types")
         st.multiselect("Source", dataset.sources, key="sources")
         st.text_input("Text contains", key="text", max_chars=200)

@@ -96,6 +96,13 @@ class Dataset:
     places: tuple[str, ...] = field(default=())
     event_types: tuple[str, ...] = field(default=())
     sources: tuple[str, ...] = field(default=())
+    #: How the place filter shows each place: the gazetteer's name, with the way the articles
+    #: most often write it when that differs ("Tadmur (Palmyra)").
+    place_labels: dict[str, str] = field(default_factory=dict)
+
+    def place_label(self, place: str) -> str:
+        """The label of a place in the place filter."""
+        return self.place_labels.get(place, place)
 
     def __len__(self) -> int:
         return len(self.events)
@@ -208,7 +215,21 @@ def build_dataset(
         places=_options(events["place"]),
         event_types=_options(events["event_type"]),
         sources=_options(events["source"]),
+        place_labels=_place_labels(events),
     )
+
+
+def _place_labels(events: pd.DataFrame) -> dict[str, str]:
+    """Gazetteer name -> "Name (as written)", for places the articles spell otherwise."""
+    if not len(events):
+        return {}
+    written = events[~events["place_text"].astype("string").fillna("").str.lower().str.startswith("the ")]
+    labels: dict[str, str] = {}
+    for place, texts in written.groupby("place", sort=True)["place_text"]:
+        common = texts.value_counts().sort_index().sort_values(ascending=False, kind="stable").index[0]
+        if str(common).casefold() != str(place).casefold():
+            labels[str(place)] = f"{place} ({common})"
+    return labels
 
 
 def combine_datasets(base: Dataset, extra: Dataset) -> Dataset:

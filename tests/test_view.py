@@ -311,3 +311,14 @@ def test_table_rows_are_the_first_events_in_view(synthetic):
     rows = view.table_rows(synthetic, mask, limit=3)
     assert list(rows.columns) == list(view.TABLE_COLUMNS)
     assert rows["id"].tolist() == synthetic.events["id"].iloc[[3, 7, 11]].tolist()
+
+
+def test_place_filter_shows_how_the_articles_write_a_place():
+    from pathlib import Path
+
+    from geo import ingest
+
+    result = ingest(Path(__file__).resolve().parent.parent / "seeds")
+    dataset = build_dataset(result.events, report=result.report, summary=result.summary)
+    assert dataset.place_label("Tadmur") == "Tadmur (Palmyra)"
+    assert dataset.place_label("Aleppo") == "Aleppo"
