@@ -319,6 +319,6 @@ def test_place_filter_shows_how_the_articles_write_a_place():
     from geo import ingest
 
     result = ingest(Path(__file__).resolve().parent.parent / "seeds")
-    dataset = build_dataset(result.events, report=result.report, summary=result.summary)
+    dataset = view.build_dataset(result.events, report=result.report, summary=result.summary)
     assert dataset.place_label("Tadmur") == "Tadmur (Palmyra)"
     assert dataset.place_label("Aleppo") == "Aleppo"
