@@ -167,18 +167,33 @@ def ingest(
     CorpusError
         When the corpus does not exist.
     """
-    gazetteer = gazetteer or load_gazetteer()
-    batches = _chunks(read_corpus(corpus, max_bytes=max_bytes), batch_size)
-    if workers > 1 and geocoder is None:
-        processed = _process_in_pool(batches, gazetteer, workers=workers)
-    else:
-        processed = (process_batch(b, gazetteer, geocoder=geocoder) for b in batches)
+    processed = _processed_batches(
+        corpus, gazetteer=gazetteer, geocoder=geocoder, max_bytes=max_bytes, workers=workers,
+        batch_size=batch_size,
+    )
     kept: list[ProcessedBatch] = []
     for batch in processed:
         kept.append(batch)
         if on_progress is not None:
             on_progress(len(batch.report))
     return assemble_batches(kept)
+
+
+def _processed_batches(
+    corpus: str | Path,
+    *,
+    gazetteer: Gazetteer | None,
+    geocoder: object | None,
+    max_bytes: int,
+    workers: int,
+    batch_size: int,
+) -> Iterator[ProcessedBatch]:
+    """The corpus's inputs processed batch by batch, in order, here or on a pool."""
+    gazetteer = gazetteer or load_gazetteer()
+    batches = _chunks(read_corpus(corpus, max_bytes=max_bytes), batch_size)
+    if workers > 1 and geocoder is None:
+        return _process_in_pool(batches, gazetteer, workers=workers)
+    return (process_batch(b, gazetteer, geocoder=geocoder) for b in batches)
 
 
 def _chunks(items: Iterable[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:
@@ -288,14 +303,12 @@ def ingest_to_file(
     """
     from geo.export import write_events_parts
 
-    gazetteer = gazetteer or load_gazetteer()
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
-    batches = _chunks(read_corpus(corpus, max_bytes=max_bytes), batch_size)
-    if workers > 1 and geocoder is None:
-        processed = _process_in_pool(batches, gazetteer, workers=workers)
-    else:
-        processed = (process_batch(b, gazetteer, geocoder=geocoder) for b in batches)
+    processed = _processed_batches(
+        corpus, gazetteer=gazetteer, geocoder=geocoder, max_bytes=max_bytes, workers=workers,
+        batch_size=batch_size,
+    )
     rows: list[tuple[str, str, int, str]] = []
     keys: list[GroupKeys] = []
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.spool-") as spool:
