@@ -259,8 +259,19 @@ def wait_for_map(page, *, timeout: float = 90_000):
     return frame
 
 
-def visible_count(page) -> int:
-    return int(map_frame(page).evaluate("() => window.datelines.visibleCount()"))
+def visible_count(page, *, expect: int | None = None, timeout: float = 30_000) -> int:
+    """Events the map shows. With ``expect``, first wait (bounded) for the map to show that
+    many: the map's iframe applies a new mask a moment after the script run has ended."""
+    frame = map_frame(page)
+    if expect is not None:
+        try:
+            frame.wait_for_function(
+                f"() => window.datelines && window.datelines.visibleCount() === {int(expect)}",
+                timeout=timeout,
+            )
+        except Exception:
+            pass  # the assertion that follows shows the count it got
+    return int(frame.evaluate("() => window.datelines.visibleCount()"))
 
 
 def mask_version(page) -> int:

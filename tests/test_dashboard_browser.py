@@ -37,7 +37,6 @@ from dashboard import view  # noqa: E402
 from geo import ingest, read_events  # noqa: E402
 from geo.schema import EVENT_PROPERTIES  # noqa: E402
 
-pytest_plugins = ["browser_support"]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SEEDS = ROOT / "seeds"
@@ -168,7 +167,7 @@ def test_seed_events_are_on_the_map(request, seeds_server, seeds_dataset, guarde
     frame = open_app(page, seeds_server)
     start, end = slider_window(page)
     expected = expected_mask(seeds_dataset, start=start, end=end)
-    assert visible_count(page) == expected.sum() == caption_count(page) > 0
+    assert visible_count(page, expect=expected.sum()) == expected.sum() == caption_count(page) > 0
     popups = " ".join(frame.evaluate(_ALL_POPUPS_JS))
     for place in SEED_PLACES:
         assert place in popups, f"{place} is in no popup"
@@ -197,7 +196,7 @@ def test_the_date_slider_comes_first_and_moves_with_the_keyboard(
     start, end = slider_window(page)
     assert (start, end) == (dt.date(2015, 5, 22), before_window[1])
     expected = expected_mask(seeds_dataset, start=start, end=end)
-    assert visible_count(page) == expected.sum() < before_count
+    assert visible_count(page, expect=expected.sum()) == expected.sum() < before_count
     assert caption_count(page) == expected.sum()
     assert f"start={start.isoformat()}" in page.url  # the link follows the window
     guard.check()
@@ -348,7 +347,7 @@ def test_ten_sessions_keep_their_own_view(request, chromium_browser, synthetic_s
             mask = expected_mask(dataset, start=start, end=end, places=(place,))
             expected[k] = int(mask.sum())
             assert slider_window(page) == (start, end)
-            assert visible_count(page) == expected[k] == caption_count(page)
+            assert visible_count(page, expect=expected[k]) == expected[k] == caption_count(page)
         versions = {k: mask_version(page) for k, (_, page, *_) in enumerate(sessions)}
 
         # Session 0 moves its window; nobody else's map or view changes.
@@ -364,11 +363,11 @@ def test_ten_sessions_keep_their_own_view(request, chromium_browser, synthetic_s
         new_window = slider_window(page0)
         assert new_window == (start0, end0 + dt.timedelta(days=30))
         mask = expected_mask(dataset, start=new_window[0], end=new_window[1], places=(place0,))
-        assert visible_count(page0) == mask.sum()
+        assert visible_count(page0, expect=mask.sum()) == mask.sum()
         for k, (_, page, guard, start, end, _) in enumerate(sessions[1:], start=1):
             wait_idle(page)
             assert slider_window(page) == (start, end)
-            assert visible_count(page) == expected[k]
+            assert visible_count(page, expect=expected[k]) == expected[k]
             assert mask_version(page) == versions[k]
             assert f"start={start}&end={end}" in page.url
         for _, _, guard, *_ in sessions:
@@ -399,7 +398,8 @@ def test_play_steps_the_window_by_its_width(request, synthetic_server, synthetic
     wait_idle(page)
     assert slider_window(page) == paused
     dataset = view.build_dataset(read_events(synthetic_file))
-    assert visible_count(page) == expected_mask(dataset, start=paused[0], end=paused[1]).sum()
+    paused_count = expected_mask(dataset, start=paused[0], end=paused[1]).sum()
+    assert visible_count(page, expect=paused_count) == paused_count
     guard.check()
 
 
@@ -432,12 +432,12 @@ def test_an_upload_joins_the_map_of_its_own_session_only(
         f"() => window.datelines?.loaded && window.datelines.visibleCount() > {before}",
         timeout=60_000,
     )
-    assert caption_count(page) == visible_count(page)
+    assert caption_count(page) == visible_count(page, expect=caption_count(page))
 
     context, other, other_guard = new_guarded_page(chromium_browser)
     try:
         open_app(other, seeds_server)
-        assert visible_count(other) == before
+        assert visible_count(other, expect=before) == before
         other_guard.check()
     finally:
         context.close()
