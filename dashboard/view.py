@@ -501,21 +501,30 @@ def data_signature(path: str | Path) -> tuple[str, tuple[tuple[str, int, int], .
 def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
     """Ingest a corpus folder, or read an events file written by ``datelines ingest``."""
     source = Path(path)
-    if source.is_dir():
+    if source.is_dir() and not _is_partitioned_events(source):
         from geo import ingest
 
         result = ingest(source)
         return result.events, result.report, dict(result.summary)
-    if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"}:
+    if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"} or source.is_dir():
         from geo import read_events
 
         events = read_events(source)
         summary = {"file": source.name, "events": len(events)}
         return events, None, summary
     raise ValueError(
-        f"--data should be a folder of articles or a .geojson/.parquet events file, "
+        f"--data should be a folder of articles, a .geojson/.parquet events file or a folder "
+        f"of GeoParquet parts, "
         f"got {str(source)!r} instead"
     )
+
+
+def _is_partitioned_events(folder: Path) -> bool:
+    """A folder of GeoParquet part files (``datelines ingest -o events.parquet``), not articles."""
+    if folder.suffix.lower() in {".parquet", ".geoparquet"}:
+        return True
+    names = [p.suffix.lower() for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return bool(names) and all(suffix == ".parquet" for suffix in names)
 
 
 def read_dataset(path: str | Path) -> Dataset:
