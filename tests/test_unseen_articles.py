@@ -97,3 +97,22 @@ def test_a_death_toll_belongs_to_the_place_nearest_it(unseen):
 def test_protesters_clashing_with_police_are_a_riot(unseen):
     assert set(_rows(unseen, "a5", "Lod")["event_type"]) == {"riots"}
     assert "protests" in set(_rows(unseen, "a3", "Khartoum")["event_type"])
+
+
+def test_wire_datelines_give_the_publication_date(unseen):
+    report = unseen.report.set_index("file")
+    assert report.loc["b2.txt", "status"] == "ok"  # "Nice, 15 July 2016 (Reuters) - ..."
+    assert set(_rows(unseen, "b2", "Nice")["published"]) == {"2016-07-15"}
+    assert set(_rows(unseen, "b4", "Santiago")["published"]) == {"2019-10-19"}  # "Santiago, Chile - October 19, 2019"
+
+
+def test_a_town_named_like_a_word_counts_after_in_or_city_of(unseen):
+    nice = _rows(unseen, "b2", "Nice")
+    assert set(nice["country"]) == {"FR"}
+    assert (nice["fatalities"] == 84).any()
+
+
+def test_town_comma_state_picks_the_state_s_town(unseen):
+    uvalde = _rows(unseen, "b1", "Uvalde")
+    assert set(uvalde["admin1"]) == {"TX"}
+    assert set(unseen.events.loc[unseen.events["article"] == "b1", "country"]) == {"US"}
