@@ -116,7 +116,9 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     n = len(tokens)
     folded = [_fold(t.text) for t in tokens]
     joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
+    headlines = _title_case_lines(text, tokens)
     out: list[PlaceMention] = []
+    in_headlines: list[PlaceMention] = []
     i = 0
     while i < n:
         if not _can_start(tokens, folded, joins, i):
@@ -128,7 +130,14 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             continue
         j, key, kind = match
         start, end = tokens[i].start, tokens[j].end
-        if _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer):
+        accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer)
+        # In a Title Case headline every word is capitalised, so the glued-name test says
+        # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
+        headline = not accepted and _line_of(text, start) in headlines
+        if headline and _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer, glue=False):
+            in_headlines.append(PlaceMention(text[start:end], start, end, key, kind, False, False))
+            i = j + 1
+        elif accepted:
             province = j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]
             locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
             dateline = _is_dateline(text, start, end)
@@ -136,7 +145,30 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             i = j + 1
         else:
             i = j + 1 if kind != "place" or j > i else i + 1
+    if in_headlines:
+        named = {m.key for m in out}
+        out = sorted(out + [m for m in in_headlines if m.key in named], key=lambda m: m.start_char)
     return _qualified(text, out, gazetteer)
+
+
+def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
+    """Line numbers (0-based) written in Title Case, where capitals say nothing of names."""
+    words: dict[int, list[str]] = {}
+    line, next_break = 0, text.find("\n")
+    for t in tokens:
+        while next_break != -1 and t.start > next_break:
+            line, next_break = line + 1, text.find("\n", next_break + 1)
+        if len(t.text) > 3:
+            words.setdefault(line, []).append(t.text)
+    return {
+        number
+        for number, found in words.items()
+        if len(found) >= 3 and sum(_is_capitalised(w) for w in found) / len(found) >= 0.75
+    }
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos)
 
 
 def _qualified(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -252,6 +284,8 @@ def _is_place(
     key: str,
     kind: str,
     gazetteer: Gazetteer,
+    *,
+    glue: bool = True,
 ) -> bool:
     if kind in {"country", "demonym", "region"}:
         return True
@@ -267,6 +301,8 @@ def _is_place(
         before -= 1  # "Jabal al Tar": look past the article
     if before >= 0 and joins[i] and folded[before] in _TITLES:
         return False
+    if not glue:
+        return True
     if before >= 0 and joins[i] and not _hyphen_after(text, tokens[before]):
         if _glued_name(tokens, folded, before, gazetteer):
             return False

@@ -116,3 +116,10 @@ def test_town_comma_state_picks_the_state_s_town(unseen):
     uvalde = _rows(unseen, "b1", "Uvalde")
     assert set(uvalde["admin1"]) == {"TX"}
     assert set(unseen.events.loc[unseen.events["article"] == "b1", "country"]) == {"US"}
+
+
+def test_a_title_case_headline_keeps_the_places_the_body_names(unseen):
+    c1 = unseen.events[unseen.events["article"] == "c1"]
+    headline = c1[c1["excerpt"].str.startswith("Islamic State Fighters Recapture Palmyra")]
+    assert set(headline["place"]) == {"Tadmur"}
+    assert "Larisa" not in " ".join(unseen.events["place_text"])
