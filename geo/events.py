@@ -56,7 +56,8 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (
         "violence against civilians",
         r"execut(?:ed|es|ing|ions?)|behead(?:ed|s|ing|ings)?|massacr(?:e|es|ed)|mutilat(?:ed|ing|ion)"
-        r"|abduct(?:ed|ing|ions?)|kidnapp?(?:ed|ing|ings)|mass killings?|killings? of civilians",
+        r"|abduct(?:ed|ing|ions?)|kidnapp?(?:ed|ing|ings)|mass killings?|killings? of civilians"
+        r"|hostages?|taken hostage|raped?|tortur(?:e|ed|ing)|lynch(?:ed|ing)?",
     ),
     (
         "explosions/remote violence",
@@ -73,7 +74,9 @@ _LEXICON: tuple[tuple[str, str], ...] = (
         r"|advanc(?:e|ed|es|ing)|push(?:ed)?|siege|besieg(?:ed|ing)|encircl(?:e|ed|ing)|ambush(?:ed)?"
         r"|took control|taken control|take control|took over|taken over|takeover|fell|falls?"
         r"|loss of|lost|re-entered|entered|expelled|driven out|repel(?:led)?|gunfire|killed|killing"
-        r"|victory|defeat(?:ed)?|insurgents? face|reversal",
+        r"|victory|defeat(?:ed)?|insurgents? face|reversal|kills?|shooting|shootings|shot dead"
+        r"|opened fire|gunm[ae]n|firefights?|skirmish(?:es)?|raid(?:s|ed)?|incursions?|invad(?:e|ed|ing)"
+        r"|invasion|died|dead|deaths?|wounded|injured|casualties",
     ),
     ("riots", r"riot(?:s|ed|ing|ers)?|mob(?:s)?|looting|looted|clashes with police"),
     ("protests", r"protest(?:s|ed|ing|ers)?|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies|ied)|sit-ins?|marched"),
