@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: How far (in characters) a word for an action may stand from a place to make it an event.
-TRIGGER_WINDOW = 100
+TRIGGER_WINDOW = 120
 #: How many sentences back "the city" may look for the town it stands for; with two towns
 #: named there, it stands for neither.
 _ANAPHORA_REACH = 2
@@ -159,8 +159,15 @@ def build_events(
     starts = [s.start for s in sentences]
     by_sentence_places: dict[int, list[ResolvedPlace]] = {}
     for p in places:
-        if p.precision in {"city", "admin1"} and not p.mention.dateline and not _speaks_for_a_state(text, p):
+        if _mappable(p) and not _speaks_for_a_state(text, p):
             by_sentence_places.setdefault(_sentence_of(starts, p.mention.start_char), []).append(p)
+    for index, found in list(by_sentence_places.items()):
+        # A wire dateline says where the story was filed; it is the event's place only when
+        # the sentence it opens names no other town ("MOGADISHU (AP) - Bombs hit Somalia's
+        # capital", not "KYIV (Reuters) - troops left Avdiivka").
+        named_elsewhere = any(not p.mention.dateline for p in found)
+        kept = [p for p in found if not p.mention.dateline or not named_elsewhere]
+        by_sentence_places[index] = kept
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in dates:
         by_sentence_dates.setdefault(_sentence_of(starts, d.start_char), []).append(d)
@@ -240,8 +247,23 @@ _SPEECH = re.compile(
     r"\s*(?:has |had |have |would |will |is |was )?(?:said|says|say|warned|warns|denied|denies"
     r"|accused|accuses|claimed|claims|insisted|insists|urged|urges|responded|rejected|rejects"
     r"|condemned|condemns|welcomed|welcomes|announced|announces|blamed|blames|demanded|demands"
-    r"|wants|hopes|fears|believes|argued|argues|vowed|vows|called on|agreed|signalled)\b"
+    r"|wants|hopes|fears|believes|argued|argues|vowed|vows|called on|agreed|signalled|described"
+    r"|describes|called|calls|added|noted|stated|told|confirmed|acknowledged|maintains|maintained"
+    r"|threatened|threatens|promised|promises|pledged|pledges|sought|seeks|backed|backs|sent|sends)\b",
+    re.IGNORECASE,
 )
+
+
+#: A province is mapped at its namesake town only where that town is its likely capital.
+_PROVINCE_CAPITAL_MIN_POPULATION = 100_000
+
+
+def _mappable(place: ResolvedPlace) -> bool:
+    """Towns, and provinces whose namesake town is large enough to be their capital
+    ("Idlib province" at Idlib); a state or region ("Guerrero state") is context only."""
+    if place.precision == "city":
+        return True
+    return place.precision == "admin1" and place.population >= _PROVINCE_CAPITAL_MIN_POPULATION
 
 
 def _speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:

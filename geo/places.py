@@ -80,6 +80,15 @@ _WORD_TOWNS = frozenset("reading mobile bath deal split nice orange".split())
 _WORD_TOWN_MIN_POPULATION = 50_000
 
 _PROVINCE_WORDS = frozenset("province governorate region district state oblast county prefecture".split())
+# Words that make a capitalised neighbour an organisation's name, not a person's.
+_ORGANISATION_WORDS = frozenset(
+    """coordination council media centre center university network committee front brigade
+    brigades army police province governorate airport port city district group observatory times
+    post news radio tv daily mail square street road bridge dam stadium hospital school market
+    club united international institute foundation company bank museum hotel mosque church
+    prison base camp security forces agency channel tribune herald gazette journal movement party
+    government municipality state region valley river mountains mountain desert coast""".split()
+)
 _LOCATIVE_WORDS = frozenset(
     """in at near from to into outside around toward towards across inside within of via
     entered seized captured recaptured retook retaken reached besieged attacked stormed
@@ -108,6 +117,7 @@ class PlaceMention:
     locative: bool  # preceded by a word that introduces places ("in", "near", "captured")
     dateline: bool = False  # "KYIV, Feb 17 (Reuters) -": where it was filed, not what happened
     qualifier: str = ""  # "Newtown, Connecticut" -> "US.CT"; "Tripoli, Lebanon" -> "LB"
+    initial: bool = False  # first word of a sentence or line, where capitals prove nothing
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -119,6 +129,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     headlines = _title_case_lines(text, tokens)
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
+    people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
     i = 0
     while i < n:
         if not _can_start(tokens, folded, joins, i):
@@ -138,13 +149,23 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             in_headlines.append(PlaceMention(text[start:end], start, end, key, kind, False, False))
             i = j + 1
         elif accepted:
-            province = j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]
+            province = (j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]) or (
+                i >= 2 and folded[i - 1] == "of" and folded[i - 2] in _PROVINCE_WORDS
+            )
             locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
             dateline = _is_dateline(text, start, end)
-            out.append(PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline))
+            initial = _sentence_initial(text, start)
+            out.append(
+                PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial)
+            )
             i = j + 1
         else:
+            if kind == "place" and i == j and not headline and _names_a_person(tokens, folded, joins, i, gazetteer):
+                people.add(key)
             i = j + 1 if kind != "place" or j > i else i + 1
+    if people:
+        # "Abiy said", "Stevens had served": a name the article gives a person elsewhere.
+        out = [m for m in out if not (m.kind == "place" and m.key in people and not m.locative)]
     if in_headlines:
         named = {m.key for m in out}
         out = sorted(out + [m for m in in_headlines if m.key in named], key=lambda m: m.start_char)
@@ -296,6 +317,9 @@ def _is_place(
         return False
     if tokens[i].text.isupper() and len(tokens[i].text) <= 3 and i == j:
         return False  # "IS", "UN", "US" as a place of three letters or fewer is an acronym
+    start, end = tokens[i].start, tokens[j].end
+    if text[start - 1 : start] in _OPEN_QUOTES and text[end : end + 1] in _CLOSE_QUOTES:
+        return False  # Joaquin "El Chapo" Guzman: a nickname
     before = i - 1
     if before >= 1 and joins[i] and folded[before] in ARTICLE_PREFIXES and joins[before]:
         before -= 1  # "Jabal al Tar": look past the article
@@ -303,27 +327,63 @@ def _is_place(
         return False
     if not glue:
         return True
-    if before >= 0 and joins[i] and not _hyphen_after(text, tokens[before]):
-        if _glued_name(tokens, folded, before, gazetteer):
+    # Walk out over capitalised neighbours: well-known places may stand side by side (stripped
+    # text: "Aleppo Damascus"), but any other name in the run makes it one long proper name
+    # ("Abdifatah Aden Hassan").
+    k = before
+    while k >= 0 and joins[k + 1] and not _hyphen_after(text, tokens[k]):
+        verdict = _neighbour(tokens, folded, k, gazetteer)
+        if verdict == "glue":
             return False
-    after = j + 1
-    if after < len(tokens) and joins[after] and not _hyphen_after(text, tokens[j]):
-        if _glued_name(tokens, folded, after, gazetteer):
+        if verdict != "place":
+            break
+        k -= 1
+    k = j + 1
+    while k < len(tokens) and joins[k] and not _hyphen_after(text, tokens[k - 1]):
+        verdict = _neighbour(tokens, folded, k, gazetteer)
+        if verdict == "glue":
             return False
+        if verdict != "place":
+            break
+        k += 1
     return True
 
 
-def _glued_name(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazetteer) -> bool:
-    """Whether token k, standing right beside a place name, makes it part of a longer proper
-    name: a capitalised word that is not a function word, a place or a nationality."""
+_OPEN_QUOTES = frozenset('"“‘\'')
+_CLOSE_QUOTES = frozenset('"”’\'')
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    k = start - 1
+    while k >= 0 and text[k] in " \t\"“‘'(":
+        k -= 1
+    return k < 0 or text[k] in ".!?\n:"
+
+
+def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer) -> bool:
+    """A rejected one-word place that the text shows to be a person's name: after a title
+    ("Prime Minister Abiy"), or a surname after a first name ("Chris Stevens")."""
+    before = i - 1
+    if before < 0 or not joins[i]:
+        return False
+    if folded[before] in _TITLES:
+        return True
+    return _neighbour(tokens, folded, before, gazetteer) == "glue" and folded[before] not in _ORGANISATION_WORDS
+
+
+def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazetteer) -> str:
+    """What token k, right beside a place name, says of it: "glue" (a capitalised word that
+    makes it part of a longer proper name), "place" (a well-known place: stripped text runs
+    names together) or "free" (lower case, a function word, a nationality, a lead-in)."""
     word = tokens[k].text
     if not _is_capitalised(word) or folded[k] in _FUNCTION_WORDS or folded[k] in ARTICLE_PREFIXES:
-        return False
+        return "free"
     if word.isupper() and len(word) > 1:
-        return False  # "ISLAMIC State", "SYRIAN troops": a capitalised lead-in, not a name
+        return "free"  # "ISLAMIC State", "SYRIAN troops": a capitalised lead-in, not a name
     key = folded[k]
     if gazetteer.demonym(key) is not None or gazetteer.country(key) is not None:
-        return False
-    # A neighbour that is itself a well-known place ("Aleppo Damascus" in stripped text) does
-    # not glue; a small town's name beside ours ("Michael", "Jabha Shamiya") does.
-    return max((p.population for p in gazetteer.places(key)), default=0) < _STRONG_PLACE
+        return "free"
+    # A small town's name beside ours ("Michael", "Jabha Shamiya") glues.
+    if max((p.population for p in gazetteer.places(key)), default=0) >= _STRONG_PLACE:
+        return "place"
+    return "glue"

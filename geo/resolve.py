@@ -48,6 +48,7 @@ class ResolvedPlace:
     candidates: tuple[str, ...]  # "geonameid name CC" of the runners-up, best first
     online: str = ""  # what an online geocoder said, when one was asked
     capital: bool = False  # the capital of its country ("Moscow said" speaks for a state)
+    population: int = 0
 
 
 def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> Counter[str]:
@@ -66,7 +67,7 @@ def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) ->
             region = gazetteer.region(m.key)
             if region:
                 weights[region[0]] += 1
-        else:
+        elif not (m.initial and " " not in m.key):  # a first word proves nothing by itself
             candidates = gazetteer.places(m.key)
             if len({c.country for c in candidates}) == 1 and candidates[0].population >= 10_000:
                 weights[candidates[0].country] += 1
@@ -94,7 +95,7 @@ def resolve_places(
     context = article_countries(mentions, gazetteer)
     anchors = _unambiguous_points(mentions, gazetteer, context)
     out: list[ResolvedPlace] = []
-    by_key: dict[tuple[str, bool, bool, str], ResolvedPlace | None] = {}
+    by_key: dict[tuple[str, bool, bool, str, bool], ResolvedPlace | None] = {}
     for m in mentions:
         if m.kind in {"demonym", "region"}:
             continue
@@ -103,7 +104,7 @@ def resolve_places(
             if country is not None:
                 out.append(_country_place(m, country))
             continue
-        memo = (m.key, m.province, m.locative, m.qualifier)
+        memo = (m.key, m.province, m.locative, m.qualifier, m.initial)
         if memo not in by_key:  # the same name means the same place throughout an article
             by_key[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder)
         resolved = by_key[memo]
@@ -141,6 +142,10 @@ def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> f
 def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> bool:
     if mention.qualifier.startswith(place.country) and mention.qualifier:
         return True
+    if mention.initial and " " not in mention.key:
+        # A capitalised first word ("Dam collapse ...", "Twin car bombs ...") is a place only in
+        # a country the article is about.
+        return context.get(place.country, 0) > 0
     if context.get(place.country, 0) > 0:
         return True
     if place.population >= _MIN_POPULATION_WITHOUT_CONTEXT:
@@ -192,6 +197,7 @@ def _resolve_one(
         ),
         online=online,
         capital=gazetteer.is_capital(name_key(best.name), best.country),
+        population=best.population,
     )
 
 

@@ -123,3 +123,14 @@ def test_a_title_case_headline_keeps_the_places_the_body_names(unseen):
     headline = c1[c1["excerpt"].str.startswith("Islamic State Fighters Recapture Palmyra")]
     assert set(headline["place"]) == {"Tadmur"}
     assert "Larisa" not in " ".join(unseen.events["place_text"])
+
+
+def test_held_out_corpus_keeps_its_precision_and_recall():
+    """A corpus written for evaluation by someone who had not seen the code (see its README);
+    these floors stop a change from quietly making the tool worse on unseen news."""
+    from geo.evaluate import read_gold, score_events
+
+    heldout = HERE / "corpora" / "heldout"
+    score = score_events(ingest(heldout).events, read_gold(heldout / "gold.csv"))
+    assert score.recall >= 0.8, score.missed
+    assert score.precision >= 0.65, score.wrong
