@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: How far (in characters) a word for an action may stand from a place to make it an event.
-TRIGGER_WINDOW = 120
+TRIGGER_WINDOW = 100
 #: How many sentences back "the city" may look for the town it stands for; with two towns
 #: named there, it stands for neither.
 _ANAPHORA_REACH = 2

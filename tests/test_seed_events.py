@@ -161,3 +161,10 @@ def test_precision_and_recall_against_the_hand_made_gold_list(events):
     score = score_events(events, read_gold(Path(__file__).parent / "corpora" / "seeds_gold.csv"))
     assert score.recall >= 0.95, score.missed
     assert score.precision >= 0.9, score.wrong
+
+
+def test_places_listed_as_background_are_not_events(events):
+    # "... its two main power centres: the cities of Mosul in Iraq and Raqqa in Syria."
+    assert not events["excerpt"].str.contains("power centres").any() or set(
+        events.loc[events["excerpt"].str.contains("power centres"), "place"]
+    ) == {"Ash Shaddādah"}
