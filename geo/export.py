@@ -9,6 +9,7 @@ written whole or in parts. Reading goes through pyogrio.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -98,28 +99,21 @@ def write_events_parts(parts: Iterable[gpd.GeoDataFrame], path: str | Path, *, f
         return _write_parquet_parts(parts, target)
     if fmt not in {"geojson", "json", "csv"}:
         raise ValueError(f"'fmt' should be one of 'geojson', 'csv' or 'parquet', got {fmt!r} instead")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as fh:
-        try:
-            if fmt == "csv":
-                first = True
-                for part in parts:
-                    if len(part) or first:
-                        fh.write(to_csv_bytes(part, header=first))
-                        first = False
-            else:
-                fh.write(_GEOJSON_HEAD.encode())
-                separator = b""
-                for part in parts:
-                    for feature in geojson_features(part):
-                        fh.write(separator + feature.encode("utf-8"))
-                        separator = b",\n"
-                fh.write(_GEOJSON_TAIL.encode())
-        except BaseException:
-            fh.close()
-            os.unlink(fh.name)
-            raise
-    _publish(fh.name, target)
+    with _atomic_file(target) as fh:
+        if fmt == "csv":
+            first = True
+            for part in parts:
+                if len(part) or first:
+                    fh.write(to_csv_bytes(part, header=first))
+                    first = False
+        else:
+            fh.write(_GEOJSON_HEAD.encode())
+            separator = b""
+            for part in parts:
+                for feature in geojson_features(part):
+                    fh.write(separator + feature.encode("utf-8"))
+                    separator = b",\n"
+            fh.write(_GEOJSON_TAIL.encode())
     return target
 
 
@@ -180,17 +174,11 @@ def write_events(events: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None 
     """Write events to ``path`` as GeoJSON (default), CSV or GeoParquet, atomically."""
     target = Path(path)
     fmt = (fmt or _format_of(target)).lower()
-    if fmt in {"geojson", "json"}:
-        data = to_geojson_bytes(events)
-    elif fmt == "csv":
-        data = to_csv_bytes(events)
-    elif fmt == "parquet":
-        buffer = io.BytesIO()
-        _ordered(events).to_parquet(buffer, index=False)
-        data = buffer.getvalue()
-    else:
-        raise ValueError(f"'fmt' should be one of 'geojson', 'csv' or 'parquet', got {fmt!r} instead")
-    _atomic_write(target, data)
+    if fmt != "parquet":  # GeoJSON and CSV: the same writer as a run that writes in parts
+        return write_events_parts([events], target, fmt=fmt)
+    buffer = io.BytesIO()
+    _ordered(events).to_parquet(buffer, index=False)
+    _atomic_write(target, buffer.getvalue())
     return target
 
 
@@ -270,8 +258,21 @@ def _format_of(path: Path) -> str:
     return {"geoparquet": "parquet", "json": "geojson"}.get(suffix, suffix or "geojson")
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def _atomic_file(target: Path) -> Iterator:
+    """A temporary file beside ``target`` that replaces it when the block ends, or is removed
+    if the block fails: a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as fh:
-        fh.write(data)
+        try:
+            yield fh
+        except BaseException:
+            fh.close()
+            os.unlink(fh.name)
+            raise
     _publish(fh.name, target)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    with _atomic_file(target) as fh:
+        fh.write(data)
