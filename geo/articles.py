@@ -350,8 +350,6 @@ def _build_article(
     html_date: str,
     notes: list[str],
 ) -> Article:
-    from geo.dates import parse_publication_date
-
     published: dt.date | None = None
     published_from = ""
     title = source = ""
@@ -367,7 +365,7 @@ def _build_article(
         published_from = "html" if published else ""
     if published is None:
         for line in _first_lines(text):
-            found = _dateline_date(line, parse_publication_date)
+            found = _dateline_date(line)
             if found is not None:
                 published, published_from = found, "dateline"
                 break
@@ -396,9 +394,11 @@ _WIRE_DATELINE = re.compile(
 )
 
 
-def _dateline_date(line: str, parse) -> dt.date | None:
+def _dateline_date(line: str) -> dt.date | None:
     """The publication date a top line gives: the whole line as a date line, or the date
     part of a wire dateline."""
+    from geo.dates import parse_publication_date as parse
+
     found = parse(line)
     if found is None:
         m = _WIRE_DATELINE.match(line)

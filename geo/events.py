@@ -188,7 +188,8 @@ def build_events(
         sentence_places = _anaphora(text, sentence, named_towns, index, before=first_named) + named
         named_towns.extend((index, p, _descriptor(text, p)) for p in named)
         triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
-        for place in sentence_places:
+        own_dates = [_date_for(place, sentence_dates) for place in sentence_places]
+        for place, own_date in zip(sentence_places, own_dates):
             near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
             if not near:
                 continue
@@ -196,7 +197,7 @@ def build_events(
             if dedupe in seen:
                 continue
             seen.add(dedupe)
-            mention = _date_for(place, sentence_dates)
+            mention = own_date
             source = "text"
             if mention is None:
                 earlier = dated_places.get(place.geonameid)
@@ -208,8 +209,7 @@ def build_events(
                 _event(article, place, sentence, mention, source, _classify(sentence_text, near),
                        _fatalities_for(place, sentence_text, sentence.start, sentence_places))
             )
-        for place in sentence_places:
-            dated = _date_for(place, sentence_dates)
+        for place, dated in zip(sentence_places, own_dates):
             if dated is not None and dated.date is not None:
                 dated_places[place.geonameid] = (index, dated)
         points = [d for d in sentence_dates if d.role in {"point", "range"}]

@@ -155,7 +155,6 @@ class Gazetteer:
         country: list[str],
         admin1: list[str],
         keys: dict[str, int | tuple[int, ...]],
-        main_keys: set[str] | None = None,
         countries: dict[str, Country],
         country_keys: dict[str, str],
         region_keys: dict[str, tuple[str, str]] | None = None,
@@ -206,6 +205,11 @@ class Gazetteer:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+
+    def largest_population(self, key: str) -> int:
+        """The population of the most populous place named ``key`` (0 if none)."""
+        found = self.places(key)
+        return found[0].population if found else 0  # places() lists the most populous first
 
     def place(self, index: int) -> Place:
         """The place at a row of the index."""

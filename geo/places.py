@@ -312,7 +312,7 @@ def _is_place(
         return True
     if key in _WORD_TOWNS:
         cue = i > 0 and (folded[i - 1] in _LOCATIVE_WORDS or folded[i - 1] in {"city", "town"})
-        return cue and max((p.population for p in gazetteer.places(key)), default=0) >= _WORD_TOWN_MIN_POPULATION
+        return cue and gazetteer.largest_population(key) >= _WORD_TOWN_MIN_POPULATION
     if key in _NOT_PLACES or (i == j and (len(key) < 3 or key in _FUNCTION_WORDS or key in _TITLES)):
         return False
     if tokens[i].text.isupper() and len(tokens[i].text) <= 3 and i == j:
@@ -384,6 +384,6 @@ def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazett
     if gazetteer.demonym(key) is not None or gazetteer.country(key) is not None:
         return "free"
     # A small town's name beside ours ("Michael", "Jabha Shamiya") glues.
-    if max((p.population for p in gazetteer.places(key)), default=0) >= _STRONG_PLACE:
+    if gazetteer.largest_population(key) >= _STRONG_PLACE:
         return "place"
     return "glue"
