@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's geo, not an installed one
+
 from geo import ingest
 from geo.evaluate import read_gold, score_events
 

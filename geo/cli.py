@@ -2,6 +2,7 @@
 
     datelines ingest CORPUS -o events.geojson [--report report.csv]
     datelines dashboard [PATH]
+    datelines evaluate CORPUS GOLD.csv [-v] [--no-manifest]
 """
 
 from __future__ import annotations
@@ -169,6 +170,37 @@ def _print_summary(result, output: Path, report: Path | None) -> None:
             _err.print(f"… and {len(without) - 20} more: see --report", highlight=False)
     counts = ", ".join(f"{k}: {v}" for k, v in by_status.items() if v)
     _err.print(f"by status — {counts}", highlight=False)
+
+
+@app.command()
+def evaluate(
+    corpus: Annotated[Path, typer.Argument(help="The corpus folder the gold rows were labelled on.")],
+    gold: Annotated[Path, typer.Argument(help="Gold CSV: article,place,country,geonameid,lat,lon,place_precision,date_start,date_end,main,what.")],
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List every missed gold row and every point that matches none, with its sentence.")] = False,
+    no_manifest: Annotated[bool, typer.Option("--no-manifest", help="Ignore the corpus's articles.csv: dates come from the texts alone.")] = False,
+) -> None:
+    """Score CORPUS's events against GOLD: precision, recall and main-event recall (95% Wilson intervals)."""
+    from geo.errors import DatelinesError
+    from geo.evaluate import evaluate_events, ingest_without_manifest, read_gold
+    from geo.ingest import ingest as ingest_corpus
+
+    out = Console(highlight=False)
+    try:
+        rows = read_gold(gold)
+        result = ingest_without_manifest(corpus) if no_manifest else ingest_corpus(corpus)
+    except (DatelinesError, OSError, KeyError, ValueError) as err:
+        _err.print(f"[bold red]datelines:[/] {escape(str(err))} (GOLD must be a readable CSV with the columns listed in --help)",
+                   highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from err
+    score = evaluate_events(result.events, rows)
+    out.print(f"precision {score.precision}", markup=False)
+    out.print(f"recall    {score.recall}", markup=False)
+    out.print(f"main      {score.main}", markup=False)
+    if verbose:
+        for line in score.missed:
+            out.print(f"missed: {line}", markup=False, soft_wrap=True)
+        for line in score.unmatched:
+            out.print(f"unmatched: {line}", markup=False, soft_wrap=True)
 
 
 @app.command()
