@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geo.errors import ArticleError, CorpusError
+from geo.stamps import find_stamp
 
 __all__ = [
     "Article",
@@ -74,7 +75,7 @@ class Article:
     published: dt.date | None = None
     url: str | None = None
     file: str = ""
-    published_from: str = ""  # "manifest" | "jsonl" | "html" | "dateline" | ""
+    published_from: str = ""  # "manifest" | "jsonl" | "html" | "text" (a stamp) | "dateline" | ""
     notes: tuple[str, ...] = field(default=())
 
 
@@ -369,6 +370,10 @@ def _build_article(
             if found is not None:
                 published, published_from = found, "dateline"
                 break
+    if published is None:  # a stamp opening the body: "Tue 3 Mar 2020 Floods cut ..."
+        stamp = find_stamp(text)
+        if stamp is not None:
+            published, published_from = stamp.date, "text"
     if not title:
         title = html_title or next(iter(_first_lines(text, 1)), "")
         title = title.lstrip("#").strip()[:300]
