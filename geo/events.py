@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from geo.articles import Article
+from geo.confidence import confidence_of, reasons_of
 from geo.dates import DateMention
 from geo.resolve import ResolvedPlace
 from geo.schema import EVENT_TYPES
+from geo.stamps import find_stamp
 from geo.text import Sentence, split_sentences
 
 __all__ = [
@@ -37,6 +41,8 @@ __all__ = [
     "group_labels",
     "fatalities_in",
     "event_type_of",
+    "event_signs",
+    "BACKGROUND_DAYS",
 ]
 
 #: How far (in characters) a word for an action may stand from a place to make it an event.
@@ -49,6 +55,8 @@ _TOWN_NOUN = re.compile(
 )
 #: An article's own publication dates what a sentence does not: the week up to it.
 PUBLISHED_WINDOW_DAYS = 6
+#: How many sentences a day named in one sentence may date the sentences after it.
+_CARRY_REACH = 2
 
 # Words for actions, by ACLED event type, most specific type first: a sentence that has words
 # of several types takes the first type here.
@@ -138,6 +146,10 @@ class Event:
     event_type: str
     fatalities: int | None
     event_group: str = ""
+    event_kind: str = "event"  # "event" | "background" (a dated happening told as history)
+    confidence: float = 1.0  # 0-1: how likely the point is right in place and date
+    review_reasons: tuple[str, ...] = ()  # why it may be wrong, for a reviewer
+    signs: tuple[str, ...] = ()  # the geo.confidence features present (for fitting and tests)
 
     @property
     def id(self) -> str:
@@ -157,65 +169,296 @@ def build_events(
     text = article.text
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
-    by_sentence_places: dict[int, list[ResolvedPlace]] = {}
+    by_sentence_places = _places_by_sentence(text, sentences, starts, places)
+    stamp = find_stamp(text)
+    story_dates = [d for d in dates if stamp is None or not _overlaps(d, stamp.start_char, stamp.end_char)]
+    by_sentence_dates: dict[int, list[DateMention]] = {}
+    for d in story_dates:
+        by_sentence_dates.setdefault(_sentence_of(starts, d.start_char), []).append(d)
+    lead = _lead_date(text, sentences, by_sentence_dates)
+    state = _Walk(article=article, lead=lead)
+    for index, sentence in enumerate(sentences):
+        _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
+                            by_sentence_dates.get(index, []))
+    headline_end = max(len(text) - len(text.lstrip()), 0) + len(text.lstrip().split("\n", 1)[0])
+    if stamp is not None:
+        headline_end = max(headline_end, stamp.end_char)
+    named = Counter(p.geonameid for p in places)
+    return [_with_confidence(e, state.events, headline_end=headline_end, named=named) for e in state.events]
+
+
+@dataclass
+class _Walk:
+    """What the sentence-by-sentence walk through one article carries along."""
+
+    article: Article
+    lead: DateMention | None
+    events: list[Event] = field(default_factory=list)
+    seen: set[tuple[int, str]] = field(default_factory=set)
+    context: tuple[int, DateMention] | None = None  # (sentence, the last day/week date)
+    paragraph: int = -1
+    named_towns: list[tuple[int, ResolvedPlace, str]] = field(default_factory=list)
+    dated_places: dict[int, tuple[int, DateMention]] = field(default_factory=dict)
+
+
+def _events_of_sentence(
+    state: _Walk, index: int, sentence: Sentence, named: list[ResolvedPlace], sentence_dates: list[DateMention]
+) -> None:
+    """Add the events of one sentence to ``state`` and update what later sentences carry."""
+    text = state.article.text
+    if sentence.paragraph != state.paragraph:
+        state.paragraph, state.context = sentence.paragraph, None
+    sentence_text = text[sentence.start : sentence.end]
+    first_named = min((p.mention.start_char for p in named), default=sentence.end)
+    sentence_places = _anaphora(text, sentence, state.named_towns, index, before=first_named) + named
+    state.named_towns.extend((index, p, _descriptor(text, p)) for p in named)
+    sentence_places = _regions_give_way(text, sentence_places)
+    triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
+    own_dates = [_date_for(place, sentence_dates) for place in sentence_places]
+    undated_talk = not sentence_dates and _not_a_happening(sentence_text)
+    for place, own_date in zip(sentence_places, own_dates):
+        near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
+        if not near or undated_talk:
+            continue
+        dedupe = (place.geonameid, sentence_text)
+        if dedupe in state.seen:
+            continue
+        state.seen.add(dedupe)
+        mention, source = _carried_date(state, index, place, own_date)
+        state.events.append(
+            _event(state.article, place, sentence, mention, source, _classify(sentence_text, near),
+                   _fatalities_for(place, sentence_text, sentence.start, sentence_places))
+        )
+    for place, dated in zip(sentence_places, own_dates):
+        if dated is not None and dated.date is not None:
+            state.dated_places[place.geonameid] = (index, dated)
+    points = [d for d in sentence_dates if d.role in {"point", "range"} and d.precision in {"day", "week"}]
+    if points:
+        state.context = (index, points[-1])
+
+
+def _carried_date(
+    state: _Walk, index: int, place: ResolvedPlace, own: DateMention | None
+) -> tuple[DateMention | None, str]:
+    """The date of an event and where it came from.
+
+    Its own sentence first; else the same town dated in the sentence just before; else a day
+    (or week) named at most :data:`_CARRY_REACH` sentences back in the same paragraph (the
+    account of the same happening); else the article's lead date. Months and years are never
+    carried: "in 2013" in one sentence does not date the next one's shelling.
+    """
+    if own is not None:
+        return own, "text"
+    earlier = state.dated_places.get(place.geonameid)
+    if earlier is not None and earlier[0] == index - 1:
+        return earlier[1], "context"  # the same town, dated just before
+    if state.context is not None and index - state.context[0] <= _CARRY_REACH:
+        return state.context[1], "context"
+    if state.lead is not None:
+        return state.lead, "lead"
+    return None, "published"
+
+
+def _overlaps(d: DateMention, start: int, end: int) -> bool:
+    return d.start_char < end and start < d.end_char
+
+
+def _places_by_sentence(
+    text: str, sentences: Sequence[Sentence], starts: list[int], places: Sequence[ResolvedPlace]
+) -> dict[int, list[ResolvedPlace]]:
+    """The places each sentence can map, once affiliations, speakers, landmarks and page
+    furniture are set aside."""
+    found: dict[int, list[ResolvedPlace]] = {}
     for p in places:
-        if _mappable(p) and not _speaks_for_a_state(text, p):
-            by_sentence_places.setdefault(_sentence_of(starts, p.mention.start_char), []).append(p)
-    for index, found in list(by_sentence_places.items()):
+        if not _mappable(p) or _speaks_for_a_state(text, p) or _not_where_it_happened(text, p):
+            continue
+        index = _sentence_of(starts, p.mention.start_char)
+        sentence = sentences[index] if sentences else None
+        if sentence is not None and _FURNITURE.search(text, sentence.start, sentence.end):
+            continue
+        found.setdefault(index, []).append(p)
+    for index, named in list(found.items()):
         # A wire dateline says where the story was filed; it is the event's place only when
         # the sentence it opens names no other town ("MOGADISHU (AP) - Bombs hit Somalia's
         # capital", not "KYIV (Reuters) - troops left Avdiivka").
-        named_elsewhere = any(not p.mention.dateline for p in found)
-        kept = [p for p in found if not p.mention.dateline or not named_elsewhere]
-        by_sentence_places[index] = kept
-    by_sentence_dates: dict[int, list[DateMention]] = {}
-    for d in dates:
-        by_sentence_dates.setdefault(_sentence_of(starts, d.start_char), []).append(d)
+        named_elsewhere = any(not p.mention.dateline for p in named)
+        found[index] = [p for p in named if not p.mention.dateline or not named_elsewhere]
+    return found
 
-    events: list[Event] = []
-    seen: set[tuple[int, str]] = set()
-    context: DateMention | None = None
-    paragraph = -1
-    named_towns: list[tuple[int, ResolvedPlace, str]] = []  # (sentence, place, "city"/"town"/"")
-    dated_places: dict[int, tuple[int, DateMention]] = {}  # geonameid -> (sentence, its date)
-    for index, sentence in enumerate(sentences):
-        if sentence.paragraph != paragraph:
-            paragraph, context = sentence.paragraph, None
-        sentence_dates = by_sentence_dates.get(index, [])
-        sentence_text = text[sentence.start : sentence.end]
-        named = by_sentence_places.get(index, [])
-        first_named = min((p.mention.start_char for p in named), default=sentence.end)
-        sentence_places = _anaphora(text, sentence, named_towns, index, before=first_named) + named
-        named_towns.extend((index, p, _descriptor(text, p)) for p in named)
-        triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
-        own_dates = [_date_for(place, sentence_dates) for place in sentence_places]
-        for place, own_date in zip(sentence_places, own_dates):
-            near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
-            if not near:
-                continue
-            dedupe = (place.geonameid, sentence_text)
-            if dedupe in seen:
-                continue
-            seen.add(dedupe)
-            mention = own_date
-            source = "text"
-            if mention is None:
-                earlier = dated_places.get(place.geonameid)
-                if earlier is not None and earlier[0] == index - 1:
-                    mention, source = earlier[1], "context"  # the same town, dated just before
-                elif context is not None:
-                    mention, source = context, "context"
-            events.append(
-                _event(article, place, sentence, mention, source, _classify(sentence_text, near),
-                       _fatalities_for(place, sentence_text, sentence.start, sentence_places))
-            )
-        for place, dated in zip(sentence_places, own_dates):
-            if dated is not None and dated.date is not None:
-                dated_places[place.geonameid] = (index, dated)
-        points = [d for d in sentence_dates if d.role in {"point", "range"}]
-        if points:
-            context = points[-1]
-    return events
+
+# Page furniture scraped with the story: menus, tag lists, "related" links, share bars.
+_FURNITURE = re.compile(
+    r"\s\|\s|\b(?:Related (?:News|Articles|Stories|Posts|Topics)|Read [Mm]ore|Tags:?\s+[A-Z]|Category:? News"
+    r"|Share (?:this|on)|Follow us|Subscribe to|All rights reserved|Click here|YouTube)\b"
+)
+# What stands just after a place that makes it an affiliation, an outlet or an actor:
+# "London-based group", "Ankara-backed fighters", "Capital TV", "the Harbour News Agency".
+_AFFILIATION_AFTER = re.compile(
+    r"(?:[-\s](?:based|backed|led|allied|funded|sponsored|supported|aligned|affiliated|headquartered)\b"
+    r"|\s+(?:news agency|agency|TV|television|radio|channel|newspaper|daily|news|times|post|reporter|correspondent"
+    r"|regime|government|administration|authorities)\b"
+    r"|\s+(?:reported|reports|quoted|cited|broadcast|aired))",
+    re.IGNORECASE,
+)
+# What stands just before it: "told Capital TV", "according to X", "pro-X", "brokered by X".
+_AFFILIATION_BEFORE = re.compile(
+    r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
+    r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "40 km south of X", "12 miles from X": X is a landmark, the event is elsewhere.
+_LANDMARK_BEFORE = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilometres|kilometers|miles|mi)\b[^.;]{0,30}?"
+    r"\b(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:(?:city|town|village) of\s+)?$",
+    re.IGNORECASE,
+)
+#: How far a landmark may be and still stand for the place of the event (the scoring radius).
+_LANDMARK_KM = 25.0
+_REGION_NOUNS = frozenset("countryside province governorate region district suburbs outskirts".split())
+
+
+def _not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
+    """A place named as an affiliation, an outlet, an actor or a far landmark, or an
+    acronym that is not the place's written name ("SANA" is an agency, not Sanaa)."""
+    m = place.mention
+    written = m.text
+    if written.lower() in _REGION_NOUNS:
+        return True
+    if written.isupper() and len(written) <= 5 and not m.dateline and written != place.name.upper():
+        return True
+    after = text[m.end_char : m.end_char + 40]
+    if _AFFILIATION_AFTER.match(after):
+        return True
+    before = text[max(0, m.start_char - 60) : m.start_char]
+    if _AFFILIATION_BEFORE.search(before):
+        return True
+    landmark = _LANDMARK_BEFORE.search(before)
+    if landmark is not None:
+        km = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
+        return km > _LANDMARK_KM
+    return False
+
+
+# A region named around a town's name: "X province", "the countryside of X", "eastern X".
+_REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|district|suburbs|outskirts)\b", re.I)
+_REGION_BEFORE = re.compile(
+    r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region) of\s+(?:the\s+)?"
+    r"|(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
+    r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+)$",
+    re.IGNORECASE,
+)
+
+
+def _as_region(text: str, place: ResolvedPlace) -> bool:
+    """Is the name used for the province around the town rather than the town itself?"""
+    m = place.mention
+    if m.province or place.precision == "admin1":
+        return True
+    if _REGION_AFTER.match(text, m.end_char):
+        return True
+    before = text[max(0, m.start_char - 40) : m.start_char]
+    return bool(_REGION_BEFORE.search(before)) and not re.search(r"\b(?:city|town|village) of\s+$", before, re.I)
+
+
+def _regions_give_way(text: str, places: list[ResolvedPlace]) -> list[ResolvedPlace]:
+    """A province is never its capital's point: where the sentence names a town, the town
+    carries the event; where it names only the region, one event at ``admin1`` precision."""
+    regions = [p for p in places if _as_region(text, p)]
+    if not regions:
+        return places
+    towns = [p for p in places if p not in regions]
+    if towns:
+        return towns
+    first = {}
+    for p in regions:
+        first.setdefault(p.geonameid, replace(p, precision="admin1"))
+    return list(first.values())
+
+
+# Talk about what might or usually happens, with no date of its own: not a happening.
+_NOT_A_HAPPENING = re.compile(
+    r"\b(?:would|could|might|may|should|must|if|unless|whether|plans? to|aims? to|threaten(?:s|ed)? to"
+    r"|has previously|have previously|had previously|has long|have long|routinely|regularly|often|usually"
+    r"|have used|has used|is held by|are held by|is controlled by|under the control of|remains?)\b",
+    re.IGNORECASE,
+)
+
+
+def _not_a_happening(sentence: str) -> bool:
+    return bool(_NOT_A_HAPPENING.search(sentence))
+
+
+def _lead_date(
+    text: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[DateMention]]
+) -> DateMention | None:
+    """The day the article's lead happening is dated to: the first day (or week) the first
+    sentences name. Sentences the story leaves undated take it rather than the last date seen."""
+    for index in range(min(len(sentences), _LEAD_SENTENCES)):
+        for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
+            if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
+                return d
+    return None
+
+
+#: How many sentences from the top may give the lead date (title, stamp line, lead).
+_LEAD_SENTENCES = 4
+
+
+#: A place this far from every other place of its article is suspect (a homonym, a far landmark).
+_FAR_KM = 300.0
+#: A happening dated this long before publication is told as history: ``event_kind`` background.
+BACKGROUND_DAYS = 60
+_HEDGED = re.compile(
+    r"\b(?:would|could|might|may|alleged(?:ly)?|reportedly|purported(?:ly)?|suspected|said to|claims?|believed)\b",
+    re.IGNORECASE,
+)
+
+
+def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, named: Counter) -> dict[str, bool]:
+    """The yes/no signs :mod:`geo.confidence` weighs for one event of an article."""
+    sentence = event.excerpt
+    others = {(e.place.latitude, e.place.longitude) for e in events if e.place.geonameid != event.place.geonameid}
+    here = (event.place.latitude, event.place.longitude)
+    far = bool(others) and min(_km(here, o) for o in others) > _FAR_KM
+    sentence_places = {e.place.geonameid for e in events if e.sentence == event.sentence}
+    return {
+        "date_from_context": event.date_source == "context",
+        "date_from_lead": event.date_source == "lead",
+        "date_from_publication": event.date_source == "published",
+        "date_coarse": event.date_precision in {"month", "year"},
+        "date_week": event.date_precision == "week",
+        "province_level": event.place.precision == "admin1",
+        "far_from_others": far,
+        "close_rivals": bool(event.place.candidates),
+        "headline": event.sentence.start < headline_end,
+        "one_of_a_list": len(sentence_places) >= 3,
+        "background": event.event_kind == "background",
+        "hedged": bool(_HEDGED.search(sentence)),
+        "named_once": named.get(event.place.geonameid, 0) <= 1,
+        "named_often": named.get(event.place.geonameid, 0) >= 3,
+        "in_headline_too": any(
+            e.place.geonameid == event.place.geonameid and e.place.mention.start_char < headline_end for e in events
+        ),
+        "locative": event.place.mention.locative,
+        "toll": event.fatalities is not None,
+    }
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _with_confidence(event: Event, events: Sequence[Event], *, headline_end: int, named: Counter) -> Event:
+    """The event with its kind, ``confidence`` and ``review_reasons``."""
+    published = event.article.published
+    if published is not None and event.date_end is not None and (published - event.date_end).days > BACKGROUND_DAYS:
+        event = replace(event, event_kind="background")
+    signs = event_signs(event, events, headline_end=headline_end, named=named)
+    present = tuple(name for name, on in signs.items() if on)
+    return replace(event, confidence=confidence_of(signs), review_reasons=reasons_of(signs), signs=present)
 
 
 def _event(

@@ -67,6 +67,10 @@ def _row(e: Event) -> dict:
         "date_source": e.date_source,
         "excerpt_char_start": e.sentence.start,
         "place_candidates": ";".join(p.candidates),
+        "published_from": a.published_from,
+        "event_kind": e.event_kind,
+        "confidence": e.confidence,
+        "review_reasons": ";".join(e.review_reasons),
     }
 
 

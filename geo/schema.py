@@ -14,6 +14,8 @@ __all__ = [
     "PLACE_PRECISIONS",
     "REPORT_COLUMNS",
     "ARTICLE_STATUSES",
+    "PUBLISHED_SOURCES",
+    "EVENT_KINDS",
 ]
 
 #: Event types, after ACLED's top-level event types (acleddata.com codebook), plus "other" for
@@ -65,10 +67,24 @@ EVENT_PROPERTIES: tuple[str, ...] = (
     "date_text",  # the date expression as written, "" when dated from context
     "date_char_start",  # offsets of the date expression, null when none
     "date_char_end",
-    "date_source",  # "text" | "context" (an earlier sentence) | "published"
+    "date_source",  # "text" | "context" (an earlier sentence) | "lead" (the article's lead date) | "published"
     "excerpt_char_start",  # offset of the excerpt in the article text
     "place_candidates",  # "geonameid name CC" of the candidates it beat, ";"-separated
+    # trust: how the event was read and how far to believe it (added for review)
+    "published_from",  # where the publication date came from: one of PUBLISHED_SOURCES
+    "event_kind",  # one of EVENT_KINDS
+    "confidence",  # 0-1: the chance the point is right in place and date (geo.confidence)
+    "review_reasons",  # why it may be wrong, ";"-separated, worst first ("" when none)
 )
+
+#: Where an article's publication date came from: the manifest, a JSON field, the HTML's
+#: metadata, a stamp at the start of the body ("text"), a wire dateline, or nowhere ("").
+PUBLISHED_SOURCES: tuple[str, ...] = ("manifest", "jsonl", "html", "text", "dateline", "")
+
+#: "event": a happening the article reports; "background": a dated happening it recalls as
+#: history (ended more than geo.events.BACKGROUND_DAYS before publication). Talk of what might
+#: or usually happens, with no date of its own, is left out altogether.
+EVENT_KINDS: tuple[str, ...] = ("event", "background")
 
 #: The columns of an ingest report (one row per input file and per manifest row).
 REPORT_COLUMNS: tuple[str, ...] = ("file", "status", "events", "reason")

@@ -52,6 +52,10 @@ def event_row(**overrides) -> dict:
         "date_source": "text",
         "excerpt_char_start": 100,
         "place_candidates": "",
+        "published_from": "manifest",
+        "event_kind": "event",
+        "confidence": 0.9,
+        "review_reasons": "",
         "lat": 34.556,
         "lon": 38.2673,
     }

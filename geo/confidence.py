@@ -1,0 +1,78 @@
+"""How far to trust one event: a probability that its point is right in place and date.
+
+Each event is described by a few yes/no signs a reviewer would look at (where its date came
+from, how exact the date and place are, whether the place is far from the article's others or
+had close rivals, whether the sentence is a headline or a list); a logistic model turns them
+into ``confidence`` and the signs that lower it become ``review_reasons``.
+
+The weights in :data:`WEIGHTS` are fitted by ``benchmarks/fit_confidence.py`` on the dev set
+(../shared/devset/news, points scored as the devset README defines it), L2-regularised so a
+sign seen a few times cannot swing the answer; the script prints its article-grouped
+cross-validated reliability table. Hand-written logistic regression (a dozen features, Newton
+steps in numpy): scikit-learn for one small fit is not worth the dependency.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+__all__ = ["FEATURES", "REASONS", "WEIGHTS", "confidence_of", "reasons_of"]
+
+#: The signs, in model order. Each is 0 or 1 for an event.
+FEATURES: tuple[str, ...] = (
+    "date_from_context",  # dated by an earlier sentence
+    "date_from_lead",  # dated by the article's lead date, nothing nearer
+    "date_from_publication",  # nothing in the text dates it: the publication week
+    "date_coarse",  # the date is a month or a year
+    "date_week",  # the date is a week
+    "province_level",  # a province drawn at its capital
+    "far_from_others",  # more than 300 km from every other place of the article
+    "close_rivals",  # the name has other gazetteer candidates
+    "headline",  # the title or the first line: a summary, not the account
+    "one_of_a_list",  # the sentence names three or more places
+    "background",  # a happening told as history (well before publication)
+    "hedged",  # "would", "could", "alleged", "reportedly", "said to"
+    "named_once",  # the place is named in only this sentence of the article
+    "named_often",  # the place is named three times or more: what the article is about
+    "in_headline_too",  # the place is also named in the title or first line
+    "locative",  # written after a word that introduces places ("in", "near", "captured")
+    "toll",  # the sentence gives a death toll for this place
+)
+
+#: What each sign tells a reviewer (only signs that lower confidence are listed).
+REASONS: Mapping[str, str] = {
+    "date_from_context": "date from another sentence",
+    "date_from_lead": "date from the article's lead",
+    "date_from_publication": "no date in the text: publication week",
+    "date_coarse": "date only to the month or year",
+    "date_week": "date only to the week",
+    "province_level": "province-level",
+    "far_from_others": "far from the article's other places",
+    "close_rivals": "homonym with close rivals",
+    "headline": "headline only",
+    "one_of_a_list": "one of a list of places",
+    "background": "background (earlier happening)",
+    "hedged": "hedged or hypothetical wording",
+    "named_once": "place named only once",
+    "named_often": "",
+    "in_headline_too": "",
+    "locative": "",
+    "toll": "",
+}
+
+#: Intercept first, then one weight per feature (log-odds). Written by
+#: benchmarks/fit_confidence.py; see its output for provenance.
+WEIGHTS: tuple[float, ...] = (1.501, -0.307, -0.431, 0.418, -0.819, -1.203, 0.125, -0.750, -0.763, 0.423, -0.369, -0.101, -0.171, -0.863, 0.330, -0.068, 0.714, -0.011)
+
+
+def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
+    """The model's probability that the point is right, rounded to two decimals."""
+    z = weights[0] + sum(w for name, w in zip(FEATURES, weights[1:]) if signs.get(name))
+    return round(1.0 / (1.0 + math.exp(-z)), 2)
+
+
+def reasons_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> tuple[str, ...]:
+    """The signs present that lower confidence, worst first, in a reviewer's words."""
+    present = [(w, name) for name, w in zip(FEATURES, weights[1:]) if signs.get(name) and w < 0]
+    return tuple(REASONS[name] for _, name in sorted(present) if REASONS[name])
