@@ -269,8 +269,11 @@ def _places_by_sentence(
     """The places each sentence can map, once affiliations, speakers, landmarks and page
     furniture are set aside."""
     found: dict[int, list[ResolvedPlace]] = {}
+    strays = _strays(places)
     for p in places:
         if not _mappable(p) or _speaks_for_a_state(text, p) or _not_where_it_happened(text, p):
+            continue
+        if p.mention.start_char in strays:
             continue
         index = _sentence_of(starts, p.mention.start_char)
         sentence = sentences[index] if sentences else None
@@ -284,6 +287,28 @@ def _places_by_sentence(
         named_elsewhere = any(not p.mention.dateline for p in named)
         found[index] = [p for p in named if not p.mention.dateline or not named_elsewhere]
     return found
+
+
+def _strays(places: Sequence[ResolvedPlace]) -> set[int]:
+    """Start offsets of names that need stronger evidence than they have: a town far
+    (> :data:`_FAR_KM`) from every other place of the article, in a country the article neither
+    names nor is mostly about, and not written where a place is expected ("in", "near", ...).
+    "Peace talks" read as a town abroad, "the White House" as a foreign city: a homonym
+    against its context. A far place the article introduces as a place ("talks in Geneva")
+    stays."""
+    towns = [p for p in places if p.precision != "country"]
+    home = {p.country for p in places if p.precision == "country"}
+    counts = Counter(p.country for p in towns)
+    if counts:
+        home.add(counts.most_common(1)[0][0])
+    strays = set()
+    for p in towns:
+        if p.country in home or p.mention.locative:
+            continue
+        others = [(o.latitude, o.longitude) for o in towns if o.geonameid != p.geonameid]
+        if others and min(_km((p.latitude, p.longitude), o) for o in others) > _FAR_KM:
+            strays.add(p.mention.start_char)
+    return strays
 
 
 # Page furniture scraped with the story: menus, tag lists, "related" links, share bars.
@@ -510,9 +535,25 @@ def _mappable(place: ResolvedPlace) -> bool:
 
 
 def _speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
-    """"Moscow said", "Washington warned": a capital standing for its government is an
-    actor, not where something happened."""
-    return place.capital and bool(_SPEECH.match(text, place.mention.end_char))
+    """"Moscow said", "Washington warned", "Lisbon and Madrid say": a capital standing for
+    its government is an actor, not where something happened. A list of capitals ("a deal
+    brokered by Oslo, Rome and Vienna") is a list of governments unless a word for a place
+    introduces it ("talks in Oslo and Rome")."""
+    if not place.capital:
+        return False
+    end = place.mention.end_char
+    listed = _CAPITAL_LIST_TAIL.match(text, end)
+    if _SPEECH.match(text, listed.end() if listed else end):
+        return True
+    before = text[max(0, place.mention.start_char - 60) : place.mention.start_char]
+    in_list = bool(listed) or bool(_CAPITAL_LIST_HEAD.search(before))
+    return in_list and not _PLACE_WORD_BEFORE_LIST.search(before)
+
+
+# "and Rome", ", Rome and Vienna" after a capital; "Oslo and " / "Oslo, Rome and " before it.
+_CAPITAL_LIST_TAIL = re.compile(r"(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,3}(?=\s)")
+_CAPITAL_LIST_HEAD = re.compile(r"[A-Z][a-z]+(?:,?\s+[A-Z][a-z]+){0,2},?\s+and\s+$")
+_PLACE_WORD_BEFORE_LIST = re.compile(r"\b(?:in|at|to|from|near|between|visit(?:ed|s)?)\s+(?:[A-Z][a-z]+,?\s+){0,3}(?:and\s+)?$")
 
 
 _DESCRIBED = re.compile(r"\b(city|town|village)\s+of\s+(?:[a-z]+\s+)?$")
