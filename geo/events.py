@@ -176,6 +176,8 @@ def build_events(
     for d in story_dates:
         by_sentence_dates.setdefault(_sentence_of(starts, d.start_char), []).append(d)
     lead = _lead_date(text, sentences, by_sentence_dates)
+    for index, found in list(by_sentence_dates.items()):
+        by_sentence_dates[index] = [d for d in found if not _SINCE_BEFORE.search(text, max(0, d.start_char - 50), d.start_char)]
     state = _Walk(article=article, lead=lead)
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
@@ -292,7 +294,8 @@ def _places_by_sentence(
 def _strays(places: Sequence[ResolvedPlace]) -> set[int]:
     """Start offsets of names that need stronger evidence than they have: a town far
     (> :data:`_FAR_KM`) from every other place of the article, in a country the article neither
-    names nor is mostly about, and not written where a place is expected ("in", "near", ...).
+    names nor is mostly about (or any far name that merely opens a sentence, where a capital
+    letter proves nothing), and not written where a place is expected ("in", "near", ...).
     "Peace talks" read as a town abroad, "the White House" as a foreign city: a homonym
     against its context. A far place the article introduces as a place ("talks in Geneva")
     stays."""
@@ -303,13 +306,16 @@ def _strays(places: Sequence[ResolvedPlace]) -> set[int]:
         home.add(counts.most_common(1)[0][0])
     strays = set()
     for p in towns:
-        if p.country in home or p.mention.locative:
+        if p.mention.locative or (p.country in home and not p.mention.initial):
             continue
         others = [(o.latitude, o.longitude) for o in towns if o.geonameid != p.geonameid]
         if others and min(_km((p.latitude, p.longitude), o) for o in others) > _FAR_KM:
             strays.add(p.mention.start_char)
     return strays
 
+
+# "the deadliest since the start of the war in March 2011": a yardstick, not the happening's date
+_SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset) of\b[^.,;]*$", re.IGNORECASE)
 
 # Page furniture scraped with the story: menus, tag lists, "related" links, share bars.
 _FURNITURE = re.compile(
@@ -369,7 +375,11 @@ _REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|distr
 _REGION_BEFORE = re.compile(
     r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region) of\s+(?:the\s+)?"
     r"|(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
-    r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+)$",
+    r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+"
+    # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
+    r"|(?<!the )(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+"
+    # "Newtown in Y", "the Newtown district in Y": Y is the area around the named place
+    r"|(?-i:[A-Z][\w'-]+)\s+(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+)$",
     re.IGNORECASE,
 )
 
@@ -381,6 +391,8 @@ def _as_region(text: str, place: ResolvedPlace) -> bool:
         return True
     if _REGION_AFTER.match(text, m.end_char):
         return True
+    if re.match(r"\s+(?:city|town)\b", text[m.end_char : m.end_char + 8], re.IGNORECASE):
+        return False  # "Y city": the town itself
     before = text[max(0, m.start_char - 40) : m.start_char]
     return bool(_REGION_BEFORE.search(before)) and not re.search(r"\b(?:city|town|village) of\s+$", before, re.I)
 
