@@ -379,7 +379,9 @@ _REGION_BEFORE = re.compile(
     # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
     r"|(?<!the )(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+"
     # "Newtown in Y", "the Newtown district in Y": Y is the area around the named place
-    r"|(?-i:[A-Z][\w'-]+)\s+(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+)$",
+    r"|(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b)(?-i:[A-Z][\w'-]+)\s+"
+    r"(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+)$",
     re.IGNORECASE,
 )
 
