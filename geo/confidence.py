@@ -38,6 +38,8 @@ FEATURES: tuple[str, ...] = (
     "in_headline_too",  # the place is also named in the title or first line
     "locative",  # written after a word that introduces places ("in", "near", "captured")
     "toll",  # the sentence gives a death toll for this place
+    "own_day",  # its own sentence names the day
+    "sole_candidate",  # its own sentence names the day and the name has no rival in the gazetteer
 )
 
 #: What each sign tells a reviewer (only signs that lower confidence are listed).
@@ -59,11 +61,13 @@ REASONS: Mapping[str, str] = {
     "in_headline_too": "",
     "locative": "",
     "toll": "",
+    "own_day": "",
+    "sole_candidate": "",
 }
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.501, -0.307, -0.431, 0.418, -0.819, -1.203, 0.125, -0.750, -0.763, 0.423, -0.369, -0.101, -0.171, -0.863, 0.330, -0.068, 0.714, -0.011)
+WEIGHTS: tuple[float, ...] = (1.544, -0.041, -0.302, 0.433, -0.349, -1.189, -0.216, -0.605, -0.648, 0.497, -0.303, 0.002, -0.233, -0.734, 0.296, -0.100, 0.390, 0.043, 0.080, 0.594)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:

@@ -230,7 +230,7 @@ def _one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def reliability_table(confidence: Sequence[float], correct: Sequence[bool], *, bins: Sequence[float] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)) -> list[tuple[str, Rate, float]]:
+def reliability_table(confidence: Sequence[float], correct: Sequence[bool], *, bins: Sequence[float] = (0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0001)) -> list[tuple[str, Rate, float]]:
     """Rows (bin label, share right, mean confidence) for confidence bins: is a point given
     0.8 right about 80% of the time?"""
     table = []

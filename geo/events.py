@@ -460,6 +460,7 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
     here = (event.place.latitude, event.place.longitude)
     far = bool(others) and min(_km(here, o) for o in others) > _FAR_KM
     sentence_places = {e.place.geonameid for e in events if e.sentence == event.sentence}
+    own_day = event.date_source == "text" and event.date_precision == "day"
     return {
         "date_from_context": event.date_source == "context",
         "date_from_lead": event.date_source == "lead",
@@ -480,6 +481,8 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         ),
         "locative": event.place.mention.locative,
         "toll": event.fatalities is not None,
+        "own_day": own_day,
+        "sole_candidate": own_day and not event.place.candidates,
     }
 
 
