@@ -53,6 +53,8 @@ _ANAPHORA_REACH = 2
 _TOWN_NOUN = re.compile(
     r"\b[Tt]he (?:(?:[a-z]+|[A-Z][a-z]+n|[A-Z][a-z]+i)[ -]){0,3}?(?:city|town|village)\b(?! of [A-Z])"
 )
+_NAMED_NOUN = re.compile(r"[A-Z][\w'’]+[ -][A-Z]")
+_LOCATED_AFTER = re.compile(r"\s+(?:in|of|near|outside)\s+(?:the\s+)?[A-Z]")
 #: An article's own publication dates what a sentence does not: the week up to it.
 PUBLISHED_WINDOW_DAYS = 6
 #: How many sentences a day named in one sentence may date the sentences after it.
@@ -213,7 +215,8 @@ def _events_of_sentence(
     sentence_text = text[sentence.start : sentence.end]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
     sentence_places = _anaphora(text, sentence, state.named_towns, index, before=first_named) + named
-    state.named_towns.extend((index, p, _descriptor(text, p)) for p in named)
+    # "the town" can stand for a town named before, never for a province
+    state.named_towns.extend((index, p, _descriptor(text, p)) for p in named if not _as_region(text, p))
     sentence_places = _regions_give_way(text, sentence_places)
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
     own_dates = [_date_for(place, sentence_dates) for place in sentence_places]
@@ -601,6 +604,8 @@ def _anaphora(
     m = _TOWN_NOUN.search(text, sentence.start, sentence.end)
     if m is None or m.start() > before:  # after a named town, "the city" means that town
         return []
+    if _NAMED_NOUN.search(m.group()) or _LOCATED_AFTER.match(text, m.end()):
+        return []  # "the Old Mill town", "the town in Y": a town of its own, not one named before
     noun = m.group().rsplit(None, 1)[-1].lower()
     for back in range(index - 1, max(index - _ANAPHORA_REACH, 0) - 1, -1):
         fitting = {p.geonameid: p for i, p, said in named_towns if i == back and said in {"", noun}}
