@@ -217,7 +217,7 @@ def _events_of_sentence(
     sentence_places = _anaphora(text, sentence, state.named_towns, index, before=first_named) + named
     # "the town" can stand for a town named before, never for a province
     state.named_towns.extend((index, p, _descriptor(text, p)) for p in named if not _as_region(text, p))
-    sentence_places = _regions_give_way(text, sentence_places)
+    sentence_places = _regions_give_way(text, sentence_places, sentence)
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
     own_dates = [_date_for(place, sentence_dates) for place in sentence_places]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
@@ -402,20 +402,36 @@ def _as_region(text: str, place: ResolvedPlace) -> bool:
     return bool(_REGION_BEFORE.search(before)) and not re.search(r"\b(?:city|town|village) of\s+$", before, re.I)
 
 
-def _regions_give_way(text: str, places: list[ResolvedPlace]) -> list[ResolvedPlace]:
+def _regions_give_way(text: str, places: list[ResolvedPlace], sentence: Sentence) -> list[ResolvedPlace]:
     """A province is never its capital's point: where the sentence names a town, the town
-    carries the event; where it names only the region, one event at ``admin1`` precision."""
+    carries the event (and a town the gazetteer does not know, "the village of Oldmill",
+    takes the event off the map rather than put it on the capital); where it names only the
+    region, one event at ``admin1`` precision."""
     regions = [p for p in places if _as_region(text, p)]
     if not regions:
         return places
     towns = [p for p in places if p not in regions]
     if towns:
         return towns
+    known = [(p.mention.start_char, p.mention.end_char) for p in places]
+    for m in _UNKNOWN_TOWN.finditer(text, sentence.start, sentence.end):
+        group = "name" if m.group("name") else "name2"
+        start, end = m.span(group)
+        if not any(a < end and start < b for a, b in known) and not _DEMONYM_LIKE.search(m.group(group)):
+            return []
     first = {}
     for p in regions:
         first.setdefault(p.geonameid, replace(p, precision="admin1"))
     return list(first.values())
 
+
+# A settlement named with its noun: "the village of Oldmill", "Oldmill village", "al-Oldmill area"
+# (a neighbourhood, district or camp belongs to its city, which stays the right point).
+_UNKNOWN_TOWN = re.compile(
+    r"\b(?i:village|town|city|area)s?\s+of\s+(?P<name>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)"
+    r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area)\b"
+)
+_DEMONYM_LIKE = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 
 # Talk about what might or usually happens, with no date of its own: not a happening.
 _NOT_A_HAPPENING = re.compile(

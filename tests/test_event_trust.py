@@ -100,3 +100,8 @@ def test_new_properties_reach_the_frame(gazetteer):
     frame = events_to_frame(_events(gazetteer, "Shelling hit Aleppo on Monday.", published_from="text"))
     assert list(frame["published_from"]) == ["text"]
     assert {"event_kind", "confidence", "review_reasons"} <= set(frame.columns)
+
+
+def test_an_unknown_village_in_a_province_keeps_the_event_off_the_capital(gazetteer):
+    body = "Shelling hit the village of Oldmillbrook in the countryside of Homs on Monday."
+    assert _events(gazetteer, body) == []
