@@ -188,7 +188,8 @@ def build_events(
     if stamp is not None:
         headline_end = max(headline_end, stamp.end_char)
     named = Counter(p.geonameid for p in places)
-    return [_with_confidence(e, state.events, headline_end=headline_end, named=named) for e in state.events]
+    events = state.events
+    return [_with_confidence(e, events, headline_end=headline_end, named=named) for e in events]
 
 
 @dataclass
@@ -309,7 +310,7 @@ def _strays(places: Sequence[ResolvedPlace]) -> set[int]:
         home.add(counts.most_common(1)[0][0])
     strays = set()
     for p in towns:
-        if p.mention.locative or (p.country in home and not p.mention.initial):
+        if p.mention.locative or p.mention.dateline or (p.country in home and not p.mention.initial):
             continue
         others = [(o.latitude, o.longitude) for o in towns if o.geonameid != p.geonameid]
         if others and min(_km((p.latitude, p.longitude), o) for o in others) > _FAR_KM:
@@ -454,8 +455,18 @@ def _lead_date(
     for index in range(min(len(sentences), _LEAD_SENTENCES)):
         for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
             if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
-                return d
+                if not _SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
+                    return d
     return None
+
+
+# "the agency said on Monday", "officials told reporters Friday": the day of the saying, which
+# may be days after the happening; it does not become the article's lead date.
+_SAID_BEFORE = re.compile(
+    r"\b(?:said|says|told [\w ]{1,25}?|announced|reported|stated|claimed|confirmed|added)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
+
 
 
 #: How many sentences from the top may give the lead date (title, stamp line, lead).
@@ -575,10 +586,12 @@ def _speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
     its government is an actor, not where something happened. A list of capitals ("a deal
     brokered by Oslo, Rome and Vienna") is a list of governments unless a word for a place
     introduces it ("talks in Oslo and Rome")."""
-    if not place.capital:
+    if not place.capital or place.mention.dateline:
         return False
     end = place.mention.end_char
     listed = _CAPITAL_LIST_TAIL.match(text, end)
+    if listed and " and " not in f" {listed.group()} ":
+        listed = None  # "Nairobi, Kenya": a town and its country, not a list
     if _SPEECH.match(text, listed.end() if listed else end):
         return True
     before = text[max(0, place.mention.start_char - 60) : place.mention.start_char]

@@ -105,3 +105,17 @@ def test_new_properties_reach_the_frame(gazetteer):
 def test_an_unknown_village_in_a_province_keeps_the_event_off_the_capital(gazetteer):
     body = "Shelling hit the village of Oldmillbrook in the countryside of Homs on Monday."
     assert _events(gazetteer, body) == []
+
+
+def test_a_wire_dateline_capital_with_its_country_is_still_the_place(gazetteer):
+    body = "NAIROBI, Kenya (AP) — A bomb exploded at a bus stop on Monday, killing five people."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Nairobi"]
+
+
+def test_the_day_of_a_statement_is_not_the_articles_lead_date(gazetteer):
+    body = (
+        "The monitor said on Tuesday that shelling had hit Homs.\n\n"
+        "Separately, fighters attacked Hama with rockets."
+    )
+    hama = [e for e in _events(gazetteer, body) if e.place.name != "Homs"]
+    assert hama and hama[0].date_source != "lead"
