@@ -113,7 +113,8 @@ _WORD_NUMBERS = {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "a hundred": 100, "hundred": 100,
     # ACLED's codebook convention for vague counts.
-    "dozens": 12, "dozens of": 12, "scores": 20, "hundreds": 100, "thousands": 1000,
+    "dozens": 12, "dozens of": 12, "scores": 20, "hundreds": 100,
+    # "thousands" is left out: a vague count that large is an aggregate, not one happening's toll
 }
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _QUALIFIER = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated)\s+)?"
@@ -123,7 +124,7 @@ _FATALITY_PATTERNS = (
     re.compile(rf"\b{_KILL}\s+{_QUALIFIER}{_NUM}\b(?!\s*(?:%|per ?cent|years?|months?|days?|hours?|km|miles))", re.I),
     # "at least 300 soldiers were killed", "188 troops and militiamen were killed"
     re.compile(
-        rf"\b{_QUALIFIER}{_NUM}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\s+(?:\w+\s+){{0,2}}?(?:were|have been|had been|was|are|been)\s+(?:\w+\s+)?(?:killed|executed|beheaded|massacred|slain)\b",
+        rf"\b{_QUALIFIER}{_NUM}\s+(?:[A-Za-z-]+\s+){{0,3}}?(?:{_PEOPLE})\s+(?:\w+\s+){{0,2}}?(?:were|have been|had been|was|are|been)\s+(?:\w+\s+)?(?:killed|executed|beheaded|massacred|slain)\b",
         re.I,
     ),
     # "400 dead", "a death toll of 30"
@@ -718,14 +719,27 @@ def fatalities_in(sentence: str) -> int | None:
 
 
 def _tolls(sentence: str) -> list[tuple[int, int, int]]:
-    """Every death toll in a sentence: (count, start, end)."""
+    """Every death toll in a sentence: (count, start, end).
+
+    Not tolls: a year standing before the count ("In 2019 12 people were killed"), a page
+    counter, and a war-wide total ("the war has killed 350,000"), which belongs to no one
+    happening."""
     found = []
+    aggregate = bool(_WAR_WIDE.search(sentence))
     for pattern in _FATALITY_PATTERNS:
         for m in pattern.finditer(sentence):
             value = _number(m.group(1))
-            if value is not None:
-                found.append((value, m.start(), m.end()))
+            if value is None or (1900 <= value <= 2100 and m.group(1).isdigit() and len(m.group(1)) == 4):
+                continue
+            if aggregate and value >= _AGGREGATE_TOLL:
+                continue
+            found.append((value, m.start(), m.end()))
     return found
+
+
+#: A toll this large in a sentence about a whole war is that war's total.
+_AGGREGATE_TOLL = 10_000
+_WAR_WIDE = re.compile(r"\b(?:war|conflict|uprising|revolt|revolution|insurgency|civil war|crisis)\b", re.I)
 
 
 def _fatalities_for(place: ResolvedPlace, sentence: str, offset: int, places: Sequence[ResolvedPlace]) -> int | None:

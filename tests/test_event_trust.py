@@ -119,3 +119,20 @@ def test_the_day_of_a_statement_is_not_the_articles_lead_date(gazetteer):
     )
     hama = [e for e in _events(gazetteer, body) if e.place.name != "Homs"]
     assert hama and hama[0].date_source != "lead"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "toll"),
+    [
+        ("9 May 2019 At least 14 killed in a market blast.", 14),
+        ("Get short URL 3071 At least 9 civilians were killed in the raid.", 9),
+        ("In 2019 12 people were killed near the bridge.", 12),
+        ("The war has killed more than 350000 people since it began.", None),
+        ("Thousands of people were killed during the long siege.", None),
+        ("The blast killed 26 people at the depot.", 26),
+    ],
+)
+def test_fatalities_come_only_from_real_tolls(sentence, toll):
+    from geo.events import fatalities_in
+
+    assert fatalities_in(sentence) == toll
