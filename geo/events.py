@@ -239,9 +239,28 @@ def _events_of_sentence(
     for place, dated in zip(sentence_places, own_dates):
         if dated is not None and dated.date is not None:
             state.dated_places[place.geonameid] = (index, dated)
-    points = [d for d in sentence_dates if d.role in {"point", "range"} and d.precision in {"day", "week"}]
-    if points:
+    points = [
+        d for d in sentence_dates
+        if d.role in {"point", "range"} and d.precision in {"day", "week"} and not _quoted(text, sentence, d)
+    ]
+    if points and not _CAPTION.match(sentence_text):  # captions and quotes lend no dates
         state.context = (index, points[-1])
+
+
+# A photo caption: it describes a picture, often taken on another day than the story's.
+_CAPTION = re.compile(
+    r"\s*(?:[\(\[]?\s*)?(?:in this (?:photo|picture|image|file photo)|(?:file )?photo(?:graph)?\s*[:(]|a picture taken"
+    r"|this (?:photo|picture|image)|(?:AFP|AP|Reuters|EPA)\s+PHOTO|photo credit)",
+    re.IGNORECASE,
+)
+
+
+def _quoted(text: str, sentence: Sentence, mention: DateMention) -> bool:
+    """Does the date stand inside quotation marks (an odd number of quotes before it)?"""
+    before = text[sentence.start : mention.start_char]
+    return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1 or (
+        before.count("“") > before.count("”")
+    )
 
 
 def _carried_date(
@@ -454,6 +473,8 @@ def _lead_date(
     """The day the article's lead happening is dated to: the first day (or week) the first
     sentences name. Sentences the story leaves undated take it rather than the last date seen."""
     for index in range(min(len(sentences), _LEAD_SENTENCES)):
+        if _CAPTION.match(text, sentences[index].start):
+            continue
         for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
             if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
                 if not _SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):

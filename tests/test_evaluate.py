@@ -63,7 +63,7 @@ def test_wilson_interval_brackets_the_rate_and_stays_in_zero_one():
 
 
 def test_reliability_table_bins_confidence_and_counts_right_points():
-    table = reliability_table([0.1, 0.9, 0.95, 0.5], [False, True, False, True])
+    table = reliability_table([0.1, 0.9, 0.85, 0.5], [False, True, False, True], bins=(0.0, 0.2, 0.8, 1.0001))
     by_label = {label: rate for label, rate, _ in table}
     assert (by_label["0.8–1.0"].hits, by_label["0.8–1.0"].total) == (1, 2)
     assert by_label["0.0–0.2"].total == 1

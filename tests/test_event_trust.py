@@ -136,3 +136,12 @@ def test_fatalities_come_only_from_real_tolls(sentence, toll):
     from geo.events import fatalities_in
 
     assert fatalities_in(sentence) == toll
+
+
+def test_a_photo_caption_lends_no_date_to_the_next_sentence(gazetteer):
+    body = (
+        "In this photo taken on Friday, smoke rises over the hills.\n\n"
+        "Rebels shelled Homs with mortars."
+    )
+    homs = [e for e in _events(gazetteer, body) if e.place.name == "Homs"]
+    assert homs and homs[0].date_source in {"published", "lead"} and homs[0].date != dt.date(2021, 3, 5)
