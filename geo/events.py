@@ -221,7 +221,7 @@ def _events_of_sentence(
     state.named_towns.extend((index, p, _descriptor(text, p)) for p in named if not _as_region(text, p))
     sentence_places = _regions_give_way(text, sentence_places, sentence)
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
-    own_dates = [_date_for(place, sentence_dates) for place in sentence_places]
+    own_dates = [_date_for(place, sentence_dates, text) for place in sentence_places]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
     for place, own_date in zip(sentence_places, own_dates):
         near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
@@ -716,14 +716,21 @@ def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
     return kind
 
 
-def _date_for(place: ResolvedPlace, dates: Sequence[DateMention]) -> DateMention | None:
+def _date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "") -> DateMention | None:
     """The date expression of a sentence that dates this place's event.
 
     "Seized Palmyra on Wednesday, days after capturing Ramadi": an anchored expression
-    ("days after") dates what follows it (Ramadi), never what precedes it (Palmyra).
+    ("days after") dates what follows it (Ramadi), never what precedes it (Palmyra). "A strike
+    on Tuesday near Oldtown killed nine, officials said on Thursday": the day of the saying
+    dates the place only when the sentence names no other day ("said on Tuesday that the
+    fighters had left the port, under a deal reached last December" keeps Tuesday).
     """
     pos = place.mention.start_char
     usable = [d for d in dates if not (d.role == "anchored" and d.start_char > pos)]
+    if text:
+        said = [d for d in usable if _SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
+        if said and any(d not in said and d.precision == "day" for d in usable):
+            usable = [d for d in usable if d not in said]
     anchored = [d for d in usable if d.role == "anchored"]
     if anchored:
         return max(anchored, key=lambda d: d.start_char)

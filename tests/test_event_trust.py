@@ -145,3 +145,9 @@ def test_a_photo_caption_lends_no_date_to_the_next_sentence(gazetteer):
     )
     homs = [e for e in _events(gazetteer, body) if e.place.name == "Homs"]
     assert homs and homs[0].date_source in {"published", "lead"} and homs[0].date != dt.date(2021, 3, 5)
+
+
+def test_the_day_of_the_happening_beats_the_day_it_was_announced(gazetteer):
+    body = "An air strike on Tuesday near Mosul killed nine fighters, officials said on Thursday."
+    (event,) = _events(gazetteer, body)
+    assert event.date == dt.date(2021, 3, 9)
