@@ -67,7 +67,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.544, -0.041, -0.302, 0.433, -0.349, -1.189, -0.216, -0.605, -0.648, 0.497, -0.303, 0.002, -0.233, -0.734, 0.296, -0.100, 0.390, 0.043, 0.080, 0.594)
+WEIGHTS: tuple[float, ...] = (1.632, 0.021, -0.119, 0.589, -0.362, -1.342, -0.071, -1.016, -0.577, 0.425, -0.456, 0.023, -0.184, -0.805, 0.171, 0.510, 0.380, 0.142, 0.149, 0.741)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
