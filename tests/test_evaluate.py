@@ -93,3 +93,28 @@ def test_evaluate_command_prints_the_three_rates_and_lists_misses(tmp_path):
     assert "main" in result.output and "missed: s1 Erbil" in result.output
     missing = CliRunner().invoke(app, ["evaluate", str(corpus), str(tmp_path / "none.csv")])
     assert missing.exit_code == 1
+
+
+def test_no_manifest_scores_the_texts_own_dates(tmp_path):
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "articles.csv").write_text("file,title,source,published\ns1.txt,T,S,2020-01-01\n", encoding="utf-8")
+    (corpus / "s1.txt").write_text(
+        "Shelling in Kirkuk\n\nSun 3 May 2020 Mortar shelling hit Kirkuk on Sunday, killing four people.\n",
+        encoding="utf-8",
+    )
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "article,place,country,geonameid,lat,lon,place_precision,date_start,date_end,main,what\n"
+        "s1,Kirkuk,IQ,,35.47,44.39,city,2020-05-03,2020-05-03,yes,mortar shelling\n",
+        encoding="utf-8",
+    )
+    with_manifest = CliRunner().invoke(app, ["evaluate", str(corpus), str(gold)])
+    without = CliRunner().invoke(app, ["evaluate", str(corpus), str(gold), "--no-manifest"])
+    assert "(0/1;" in with_manifest.output  # the manifest's wrong date puts Sunday in December
+    assert "recall    100.0% (1/1;" in without.output
+    assert (corpus / "articles.csv").exists()  # the corpus itself is left alone
