@@ -345,6 +345,8 @@ _SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset)
 _FURNITURE = re.compile(
     r"\s\|\s|\b(?:Related (?:News|Articles|Stories|Posts|Topics)|Read [Mm]ore|Tags:?\s+[A-Z]|Category:? News"
     r"|Share (?:this|on)|Follow us|Subscribe to|All rights reserved|Click here|YouTube)\b"
+    # a "Related" link list run into the text: "... (1881) Related Troops Enter Oldtown ..."
+    r"|(?<=\S\s)Related\s+[A-Z]"
 )
 # What stands just after a place that makes it an affiliation, an outlet or an actor:
 # "London-based group", "Ankara-backed fighters", "Capital TV", "the Harbour News Agency".
@@ -358,7 +360,10 @@ _AFFILIATION_AFTER = re.compile(
 # What stands just before it: "told Capital TV", "according to X", "pro-X", "brokered by X".
 _AFFILIATION_BEFORE = re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
-    r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-)\s*(?:the\s+)?$",
+    r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
+    # where the speaker is: "said in X", "told reporters in X", "said on a visit to X"
+    r"|\b(?:said|says|told (?:reporters|journalists|a news conference)|speaking|spoke|added)"
+    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "40 km south of X", "12 miles from X": X is a landmark, the event is elsewhere.

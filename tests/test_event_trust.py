@@ -151,3 +151,15 @@ def test_the_day_of_the_happening_beats_the_day_it_was_announced(gazetteer):
     body = "An air strike on Tuesday near Mosul killed nine fighters, officials said on Thursday."
     (event,) = _events(gazetteer, body)
     assert event.date == dt.date(2021, 3, 9)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The minister condemned the shelling on Monday, speaking in Beirut.",
+        "The envoy said on a visit to Amman on Monday that the shelling must stop.",
+        "Troops advanced on Monday (1203) Related Rebels Shell Homs Market Again",
+    ],
+)
+def test_where_a_speaker_is_and_related_links_are_not_event_places(gazetteer, body):
+    assert _events(gazetteer, body) == []
