@@ -96,7 +96,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
         r"|fled|fleeing|flee|surrender(?:ed)?|ceasefire|truce|agreement|deal|talks|meeting|met"
         r"|negotiat(?:ions?|ed|ing)|announc(?:ed|es|ing|ement)|launch(?:ed|es|ing)?|deploy(?:ed|ment)?"
         r"|dispatch(?:ed)?|sent|arrest(?:ed|s)?|destroy(?:ed|ing)|destruction|dynamited|blew up|blown up"
-        r"|demolish(?:ed)?|staged|concert|visit(?:ed|s)?|defus(?:ed|ing)|sappers|control",
+        r"|demolish(?:ed)?|staged|concert|visit(?:ed|s)?|defus(?:ed|ing)|sappers|(?:seized|seize|seizing|regained|gained|wrested|establish(?:ed|es)?) control",
     ),
 )
 _TRIGGERS = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]

@@ -163,3 +163,7 @@ def test_the_day_of_the_happening_beats_the_day_it_was_announced(gazetteer):
 )
 def test_where_a_speaker_is_and_related_links_are_not_event_places(gazetteer, body):
     assert _events(gazetteer, body) == []
+
+
+def test_who_controls_a_town_is_a_state_not_a_happening(gazetteer):
+    assert _events(gazetteer, "Control of Kirkuk is shared between two forces since last week.") == []
