@@ -172,8 +172,16 @@ def build_events(
     text = article.text
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
-    by_sentence_places = _places_by_sentence(text, sentences, starts, places)
     stamp = find_stamp(text)
+    if stamp is not None:
+        # "Mon 4 Mar 2019 Oldtown Floods cut ...": a town right after the stamp is where the
+        # story was filed, a dateline.
+        places = [
+            replace(p, mention=replace(p.mention, dateline=True))
+            if 0 <= p.mention.start_char - stamp.end_char <= 2 else p
+            for p in places
+        ]
+    by_sentence_places = _places_by_sentence(text, sentences, starts, places)
     story_dates = [d for d in dates if stamp is None or not _overlaps(d, stamp.start_char, stamp.end_char)]
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in story_dates:
@@ -306,12 +314,21 @@ def _places_by_sentence(
         if sentence is not None and _FURNITURE.search(text, sentence.start, sentence.end):
             continue
         found.setdefault(index, []).append(p)
+    foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
+    for p in places:
+        foreign.setdefault(_sentence_of(starts, p.mention.start_char), set()).add(p.country)
     for index, named in list(found.items()):
         # A wire dateline says where the story was filed; it is the event's place only when
-        # the sentence it opens names no other town ("MOGADISHU (AP) - Bombs hit Somalia's
-        # capital", not "KYIV (Reuters) - troops left Avdiivka").
+        # the sentence it opens names no other town, and no other country ("MOGADISHU (AP) -
+        # Bombs hit Somalia's capital", not "KYIV (Reuters) - troops left Avdiivka", nor
+        # "AMMAN - Air strikes in Syria ...").
         named_elsewhere = any(not p.mention.dateline for p in named)
-        found[index] = [p for p in named if not p.mention.dateline or not named_elsewhere]
+        kept = []
+        for p in named:
+            abroad = foreign.get(index, set()) - {p.country}
+            if not p.mention.dateline or not (named_elsewhere or abroad):
+                kept.append(p)
+        found[index] = kept
     return found
 
 

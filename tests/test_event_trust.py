@@ -167,3 +167,8 @@ def test_where_a_speaker_is_and_related_links_are_not_event_places(gazetteer, bo
 
 def test_who_controls_a_town_is_a_state_not_a_happening(gazetteer):
     assert _events(gazetteer, "Control of Kirkuk is shared between two forces since last week.") == []
+
+
+def test_a_dateline_abroad_is_not_the_place_of_what_happened_in_another_country(gazetteer):
+    body = "AMMAN, Jordan (Reuters) - Air strikes in Syria killed 12 people on Monday."
+    assert [e.place.name for e in _events(gazetteer, body)] == []
