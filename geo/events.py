@@ -480,7 +480,8 @@ _DEMONYM_LIKE = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 _NOT_A_HAPPENING = re.compile(
     r"\b(?:would|could|might|may|should|must|if|unless|whether|plans? to|aims? to|threaten(?:s|ed)? to"
     r"|has previously|have previously|had previously|has long|have long|routinely|regularly|often|usually"
-    r"|have used|has used|is held by|are held by|is controlled by|under the control of|remains?)\b",
+    r"|have used|has used|is held by|are held by|is controlled by|under the control of|remains?"
+    r"|previous|so far|to date|in the past|over the years)\b",
     re.IGNORECASE,
 )
 

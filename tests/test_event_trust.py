@@ -172,3 +172,8 @@ def test_who_controls_a_town_is_a_state_not_a_happening(gazetteer):
 def test_a_dateline_abroad_is_not_the_place_of_what_happened_in_another_country(gazetteer):
     body = "AMMAN, Jordan (Reuters) - Air strikes in Syria killed 12 people on Monday."
     assert [e.place.name for e in _events(gazetteer, body)] == []
+
+
+def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
+    assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
+    assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []
