@@ -67,7 +67,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.632, 0.021, -0.119, 0.589, -0.362, -1.342, -0.071, -1.016, -0.577, 0.425, -0.456, 0.023, -0.184, -0.805, 0.171, 0.510, 0.380, 0.142, 0.149, 0.741)
+WEIGHTS: tuple[float, ...] = (1.681, 0.320, -0.034, 0.457, -0.327, -1.080, -0.101, -1.043, -0.725, 0.350, -0.501, 0.062, -0.174, -0.745, 0.267, 0.444, 0.263, 0.072, 0.206, 0.729)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
