@@ -177,3 +177,15 @@ def test_a_dateline_abroad_is_not_the_place_of_what_happened_in_another_country(
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []
+
+
+def test_confidence_falls_with_each_warning_sign_and_names_it():
+    from geo.confidence import FEATURES, WEIGHTS, confidence_of, reasons_of
+
+    assert len(WEIGHTS) == len(FEATURES) + 1
+    clean = {"own_day": True, "sole_candidate": True, "locative": True}
+    doubtful = {**clean, "date_week": True, "close_rivals": True, "named_once": True}
+    assert confidence_of(doubtful) < confidence_of(clean)
+    reasons = reasons_of(doubtful)
+    assert "date only to the week" in reasons and "place named only once" in reasons
+    assert reasons_of(clean) == ()
