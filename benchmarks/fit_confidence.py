@@ -4,9 +4,11 @@
 
 Each dated point of the dev set (../shared/devset/news, with its manifest) is a row: the signs
 geo.confidence.FEATURES (0/1) and whether it matches gold (the devset README's scoring).
-An L2-regularised logistic regression is fitted by Newton steps. The reliability table is
-cross-validated by article (5 folds: no article's points are scored by weights fitted on
-them); ``--write`` puts the weights fitted on all points into geo/confidence.py.
+An L2-regularised logistic regression is fitted by Newton steps, then Platt-scaled on
+cross-validated log-odds (fitted and scored on the same points it would be over-confident).
+The reliability table is nested-cross-validated by article (5 folds: no article's points are
+scored by weights or scaling fitted on them); ``--write`` puts the weights fitted on all
+points into geo/confidence.py.
 """
 
 from __future__ import annotations
@@ -70,8 +72,27 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return w
 
 
-def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
-    return np.round(1.0 / (1.0 + np.exp(-(w[0] + x @ w[1:]))), 2)
+def logits(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return w[0] + x @ w[1:]
+
+
+def cv_logits(x: np.ndarray, y: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Each point's log-odds from weights fitted without its article (5 folds by article)."""
+    out = np.zeros(len(y))
+    articles = np.unique(group)
+    for k in range(FOLDS):
+        test = np.isin(group, articles[k::FOLDS])
+        out[test] = logits(fit(x[~test], y[~test]), x[test])
+    return out
+
+
+def calibrated_fit(x: np.ndarray, y: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Weights, then Platt scaling on cross-validated log-odds: a model fitted and scored on
+    the same points is over-confident, so its log-odds are rescaled (a + b*z) to what held-out
+    points show."""
+    w = fit(x, y)
+    a, b = fit(cv_logits(x, y, group)[:, None], y)
+    return np.concatenate([[a + b * w[0]], b * w[1:]])
 
 
 def main() -> None:
@@ -79,26 +100,31 @@ def main() -> None:
     print(f"{len(y)} dated points from {len(set(group.tolist()))} articles, {int(y.sum())} right")
     held_out = np.zeros(len(y))
     articles = np.unique(group)
-    for k in range(FOLDS):
+    for k in range(FOLDS):  # nested: weights and their scaling both fitted without the fold
         test = np.isin(group, articles[k::FOLDS])
-        held_out[test] = predict(fit(x[~test], y[~test]), x[test])
+        w = calibrated_fit(x[~test], y[~test], group[~test])
+        held_out[test] = np.round(1.0 / (1.0 + np.exp(-logits(w, x[test]))), 2)
     print("reliability, cross-validated by article (5 folds): bin, share right, mean confidence")
     for label, rate, mean in reliability_table(held_out.tolist(), y.astype(bool).tolist()):
         print(f"  {label}  {rate}  mean {mean:.2f}")
     high = held_out >= 0.8
     print(f"  confidence >= 0.8: {int(y[high].sum())}/{int(high.sum())} right")
-    w = fit(x, y)
-    print("weights fitted on all points (log-odds):")
+    w = calibrated_fit(x, y, group)
+    print("weights fitted on all points, Platt-scaled (log-odds):")
     print(f"  intercept {w[0]:+.2f}")
     for name, value, count in zip(FEATURES, w[1:], x.sum(axis=0)):
         print(f"  {name:24s} {value:+.2f}  (present in {int(count)} points)")
     if "--write" in sys.argv[1:]:
-        path = ROOT / "geo" / "confidence.py"
-        text = path.read_text(encoding="utf-8")
-        values = ", ".join(f"{v:.3f}" for v in w)
-        text = re.sub(r"WEIGHTS: tuple\[float, \.\.\.\] = \(.*?\)\n", f"WEIGHTS: tuple[float, ...] = ({values})\n", text, flags=re.S)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}")
+        _write(w)
+
+
+def _write(w: np.ndarray) -> None:
+    path = ROOT / "geo" / "confidence.py"
+    text = path.read_text(encoding="utf-8")
+    values = ", ".join(f"{v:.3f}" for v in w)
+    text = re.sub(r"WEIGHTS: tuple\[float, \.\.\.\] = \(.*?\)\n", f"WEIGHTS: tuple[float, ...] = ({values})\n", text, flags=re.S)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
