@@ -19,7 +19,7 @@ from geopy.distance import great_circle
 
 __all__ = [
     "Score", "score_events", "read_gold", "MATCH_KM", "Rate", "Evaluation", "evaluate_events",
-    "point_matches", "reliability_table", "SCORED_PRECISIONS",
+    "point_matches", "reliability_table", "SCORED_PRECISIONS", "ingest_without_manifest",
 ]
 
 #: How close an event must be to a gold place given by coordinates.
