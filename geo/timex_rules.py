@@ -107,6 +107,7 @@ _MOD_NAMES: Final = {"early": "START", "mid": "MID", "late": "END"}
 _TOD: Final = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
 _LEADING: Final = re.compile(r"(?i:at\s+)")
 _THE_BEFORE: Final = re.compile(r"(?i:the)\s+$")
+_MODIFIED_BEFORE: Final = re.compile(r"(?i:early|late|mid)[\s-]+$")
 
 
 def _days_of(mention: _d.DateMention) -> Days:
@@ -116,7 +117,11 @@ def _days_of(mention: _d.DateMention) -> Days:
 def from_scanner(m: re.Match[str], mention: _d.DateMention, ctx: _d._Context) -> list[TimeMention]:
     """The TIMEX3 mentions one match of geo.dates' scanner makes."""
     src = ctx.text
-    if m.group("an"):  # "three days after X": the duration "three days"
+    if m.group("an"):  # "three days after X": the duration "three days"; "the day after": a date
+        if (m.group("an_n") or "").lower() == "the" and not m.group("an_u").lower().endswith("s"):
+            end = m.end("an_u")
+            unit = _d._unit(m.group("an_u"))
+            return [_make(src, m.start("an"), end, "DATE", _value_of(_days_of(mention), unit), _days_of(mention))]
         return [_duration_mention(src, m.start("an"), m.end("an_u"), m.group("an_n"), m.group("an_u"))]
     if m.group("rg"):
         return _range_mentions(m, mention, src)
@@ -129,6 +134,9 @@ def from_scanner(m: re.Match[str], mention: _d.DateMention, ctx: _d._Context) ->
         the = _THE_BEFORE.search(src, max(0, start - 4), start)
         if the and not m.group("prep") or the and kind == "pe":
             start = the.start()
+    mod_word = _MODIFIED_BEFORE.search(src, max(0, start - 8), start)
+    if mod_word and (kind == "pe" or kind == "mo" and m.group("mo_lnt")):
+        start = mod_word.start()  # "early this year", "late last July"
     days = _days_of(mention)
     if kind == "pe":
         return [_period_mention(m, src, start, days, ctx.published)]
@@ -229,7 +237,7 @@ _NUMBER_WORDS: Final = (
 )
 _TENS: Final = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
                 "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
-_VAGUE: Final = r"several|few|many|some|couple\s+of|a\s+few|a\s+couple\s+of|the\s+past\s+few"
+_VAGUE: Final = r"(?i:several|few|many|some|couple\s+of|a\s+few|a\s+couple\s+of|the\s+past\s+few)"
 _DUR_UNIT: Final = r"seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)"
 
 
@@ -313,7 +321,7 @@ _EXTRA: Final = re.compile(
     r"(?:"
     rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>early|mid|late)[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
     rf"|(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"
-    r"|(?P<cen>\b(?:the\s+)?(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+century)\b"
+    r"|(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
     rf"|(?P<dago>\b(?P<dago_n>a|one|two|three|several|a\s+few|a\s+couple\s+of)\s+(?P<dago_u>decades?|centur(?:y|ies))\s+ago)\b"
     rf"|(?P<qu>\b(?:the\s+)?(?:(?P<qu_w>this|last|next|latest|current|previous|same|year-ago|fiscal)[\s-]+)?"
     rf"(?:(?P<qu_o>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?(?P<qu_u>quarter|half)"
@@ -327,17 +335,19 @@ _EXTRA: Final = re.compile(
     rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX}|a\s+few|several)[\s-]+(?P<rel_u>days?|weeks?|months?|years?|decades?)\s+(?P<rel_d>earlier|later|before|afterwards?))\b"
     rf"|(?P<endof>\b(?:the\s+)?(?P<endof_w>end|beginning|start|middle|turn)\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>year|month|week|decade|century|quarter))\b"
     rf"|(?P<yrange>(?P<yrange_a>{_YEAR})[-–/](?P<yrange_b>\d\d)(?!\d))"
-    rf"|(?P<fy>\b(?:fiscal(?:\s+year)?|FY|financial\s+year)\s*'?(?P<fy_y>{_YEAR}))"
+    rf"|(?P<fy>\b(?:(?:fiscal(?:\s+year)?|FY|financial\s+year)\s*'?(?P<fy_y>{_YEAR})"
+    r"|(?:the\s+)?(?P<fy_w>this|last|next|current|previous|coming)\s+(?:fiscal|financial)\s+year\b))"
     rf"|(?P<byear>(?:\bthe\s+year\s+)?(?P<byear_y>{_YEAR}))"
     rf"|(?P<bmon>\b{_MONTHS_BARE})\b"
-    rf"|(?P<clock>\b(?P<clock_h>1[0-2]|0?[1-9])(?::(?P<clock_m>[0-5]\d))?\s*(?P<clock_ap>[ap])\.?m\b\.?"
+    rf"|(?P<clock>\b(?P<clock_h>1[0-2]|0?[1-9])(?::(?P<clock_m>[0-5]\d))?\s*(?P<clock_ap>(?i:[ap]))\.?(?i:m)\b\.?"
+    rf"|\b(?P<clock_24>(?:[01]?\d|2[0-3]):[0-5]\d)(?=\s*(?:GMT|UTC|GST|EST|EDT|PST|CET|BST|local\s+time|hours|hrs|h\b))"
     rf"|\b(?P<clock_w>noon|midnight|midday))"
     rf"|(?P<rtod>\b(?P<rtod_d>yesterday|tomorrow|today|early|late)\s+(?P<rtod_t>morning|afternoon|evening|night)\b)"
     rf"|(?P<set>\b(?:(?:every|each|per)\s+(?:other\s+)?(?P<set_u>{_SET_UNIT}|(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
     rf"|(?:(?<=once\s)|(?<=twice\s)|(?<=times\s))a\s+(?P<set_a>day|week|month|year)|(?P<set_adv>(?i:daily|weekly|monthly|annually|yearly|nightly|hourly|quarterly)))\b)"
     rf"|(?P<pres>\b(?i:{_PRESENT}))\b|(?P<past>\b(?i:{_PAST}))\b|(?P<fut>\b(?i:{_FUTURE_REF}))\b"
-    rf"|(?P<dur>\b{_DUR_MODS}(?:(?P<dur_n>{_COUNT_RX}|{_VAGUE})[\s-]+(?:more\s+|full\s+|long\s+)?(?P<dur_u>{_DUR_UNIT})"
-    rf"|(?P<dur_p>(?:(?<=for\s)|(?<=over\s)|(?<=within\s)|(?<=in\s))(?:hours|days|weeks|months|years|decades)))(?![\w-]*-old)\b)"
+    rf"|(?P<dur>\b(?:(?i:almost|nearly|about|around|roughly|approximately|more\s+than|less\s+than|at\s+least|up\s+to)\s+)?{_DUR_MODS}(?:(?P<dur_n>{_COUNT_RX}|{_VAGUE})[\s-]+(?:more\s+|full\s+|long\s+)?(?P<dur_u>{_DUR_UNIT})"
+    rf"|(?P<dur_p>(?:(?<=for\s)|(?<=over\s)|(?<=within\s)|(?<=in\s))(?:hours|days|weeks|months|years|decades)|(?i:recent)\s+(?:days|weeks|months|years)))(?![\w-]*-old)\b)"
     r")"
 )
 
@@ -590,14 +600,19 @@ def _anaphor(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
 def _relative_offset(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
     """ "two days later", "a year earlier": the story's time shifted (see ``anchor_anaphors``)."""
     s, e, p = _span(m, kind)
+    # TimeML: in "a week before X" and "two days later" the timex is the duration
+    value = duration_value(m.group("rel_n"), m.group("rel_u"))
+    e = m.end("rel_u")
+    if m.group("rel_d").lower() in ("before", "after"):
+        return [_make(ctx.text, s, e, "DURATION", value, phrase_start=p)]
     n = _number(m.group("rel_n"))
     unit = m.group("rel_u").lower().rstrip("s")
     sign = -1 if m.group("rel_d").lower() in ("earlier", "before") else 1
     if n is None:
-        return [_make(ctx.text, s, e, "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", phrase_start=p)]
+        return [_make(ctx.text, s, e, "DURATION", value, phrase_start=p)]
     if unit == "decade":
         unit, n = "year", 10 * n
-    return [_make(ctx.text, s, e, "DATE", f"ANCHOR {unit} {sign * n}", phrase_start=p)]
+    return [_make(ctx.text, s, e, "DURATION", f"ANCHOR {unit} {sign * n} {value}", phrase_start=p)]
 
 
 def _end_of(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -651,9 +666,16 @@ def _year_range(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMenti
 
 
 def _fiscal(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "fiscal 2015", "this fiscal year": the year (fiscal years start in different months)."""
     s, e, p = _span(m, kind)
-    year = int(m.group("fy_y"))
-    return [_make(ctx.text, s, e, "DATE", f"FY{year}", _year_days(year), p)]
+    if m.group("fy_y"):
+        year = int(m.group("fy_y"))
+    elif ctx.published is None:
+        return [_make(ctx.text, s, e, "DATE", "XXXX", phrase_start=p)]
+    else:
+        word = m.group("fy_w").lower()
+        year = ctx.published.year + {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(word, 0)
+    return [_make(ctx.text, s, e, "DATE", str(year), _year_days(year), p)]
 
 
 def _bare_year(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -681,7 +703,10 @@ def _bare_month(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMenti
 def _clock(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
     """ "3 p.m.", "10:30 am", "noon": a time on the publication day."""
     s, e, p = _span(m, kind)
-    if m.group("clock_w"):
+    if m.group("clock_24"):
+        h, mi = m.group("clock_24").split(":")
+        hhmm = f"{int(h):02d}:{mi}"
+    elif m.group("clock_w"):
         hhmm = "24:00" if m.group("clock_w").lower() == "midnight" else "12:00"
     else:
         h = int(m.group("clock_h")) % 12 + (12 if m.group("clock_ap").lower() == "p" else 0)
@@ -726,18 +751,14 @@ def _duration(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention
     """ "for three days", "the past several months", "a five-year plan", "24 hours"."""
     s, e, p = _span(m, kind)
     if m.group("dur_p"):
-        return [_make(ctx.text, s, e, "DURATION", duration_value(None, m.group("dur_p")), phrase_start=p)]
+        unit = m.group("dur_p").split()[-1]
+        return [_make(ctx.text, s, e, "DURATION", duration_value(None, unit), phrase_start=p)]
     count, unit = m.group("dur_n"), m.group("dur_u")
     if count.lower() in ("a", "an") and unit.lower().endswith("s"):
         return []
     if ctx.text[m.end("dur_n") : m.start("dur_u")].startswith("-"):
         s = m.start("dur_n")  # "a five-year plan": the adjective is the duration
-    elif re.match(r"(?i)(?:an?|the)\s", ctx.text[s:e]) and not re.match(
-        r"(?i)(?:an?|the)\s+(?:past|last|next|first|coming|previous|following|final|remaining|recent|entire|whole|full|other|additional|further|subsequent|same|initial)\b",
-        ctx.text[s:e],
-    ) and _number(count) is not None and count.lower() not in ("a", "an"):
-        s = m.start("dur_n")  # "the 10 months" keeps "the" only with a modifier
-    if re.match(r"\s+(?:ago|earlier|later|before|after)\b", ctx.text[e : e + 12]):
+    if re.match(r"\s+(?:ago)\b", ctx.text[e : e + 12]):
         return []
     return [_make(ctx.text, s, e, "DURATION", duration_value(count, unit), phrase_start=p)]
 
@@ -767,8 +788,13 @@ def anchor_anaphors(mentions: list[TimeMention]) -> list[TimeMention]:
 
 
 def _anchored(t: TimeMention, anchor: TimeMention | None) -> TimeMention | None:
-    _, unit, shift_s = t.value.split()
+    _, unit, shift_s, *duration = t.value.split()
     shift = int(shift_s)
+    if duration:  # "two days later": a duration whose days are those it points at
+        if anchor is None or anchor.date is None:
+            return replace(t, value=duration[0])
+        dated = _anchored(replace(t, value=f"ANCHOR {unit} {shift}"), anchor)
+        return replace(dated, value=duration[0]) if dated else None
     if anchor is None or anchor.date is None:
         return replace(t, value="PAST_REF" if shift < 0 else "FUTURE_REF") if shift else None
     tod = {"morning": "TMO", "night": "TNI", "evening": "TEV", "afternoon": "TAF"}.get(unit)
