@@ -250,8 +250,14 @@ _SENTENCE_BREAK: Final = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
 _FUTURE: Final = re.compile(
     r"\b(?:will|won't|shall|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|expected\s+|going\s+"
     r"|about\s+)?to|prepar(?:es?|ing)\s+to|plans?\s+to|planning\s+to|intends?\s+to|scheduled"
-    r"|upcoming|next(?!\s+(?:to|day|morning|afternoon|evening|night)\b)|tomorrow)\b|'ll\b",
+    r"|upcoming|next(?!\s+(?:to|day|morning|afternoon|evening|night)\b)|tomorrow"
+    # "payable Dec. 15", "expected to be completed by", "slated for", "due on"
+    r"|payable|expected|slated|due\s+(?:on|by|in)|set\s+for)\b|'ll\b",
     re.IGNORECASE,
+)
+# "to run through June", "to stay until March": an infinitive reaching up to the date
+_REACHES_UP_TO: Final = re.compile(
+    r"\bto\s+[a-z]+(?:\s+[a-z]+)?\s+(?:through|until|till|by)\s", re.IGNORECASE
 )
 _FUTURE_LOOKBACK: Final = 80  # characters before the expression, within its sentence
 _FUTURE_LOOKAHEAD: Final = 30  # and after it: "on Thursday, ministers will meet"
@@ -644,9 +650,10 @@ class _Context:
         """Whether the words around [start, end) in its sentence speak of the future."""
         before = max(self.sentence_start(start), start - _FUTURE_LOOKBACK)
         after = min(self.sentence_end(end), end + _FUTURE_LOOKAHEAD)
-        return bool(
-            _FUTURE.search(self.text, before, start) or _FUTURE.search(self.text, end, after)
-        )
+        if _FUTURE.search(self.text, before, start) or _FUTURE.search(self.text, end, after):
+            return True
+        reach = _REACHES_UP_TO.search(self.text, before, min(end, start + 10))
+        return reach is not None and reach.end() > start
 
     def word_before(self, pos: int) -> str:
         m = re.search(r"(\w+)\W*$", self.text[max(0, pos - 30) : pos])

@@ -286,11 +286,11 @@ def _duration_mention(src: str, start: int, end: int, count: str | None, unit: s
 
 _YEAR: Final = _d._YEAR
 _COUNT_RX: Final = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?|(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))?|an?)"
+    rf"(?:\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?|(?i:(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))?|an?))"
 )
 _DUR_MODS: Final = (
-    r"(?:(?:the|a|an)\s+)?(?:(?:past|last|next|first|coming|previous|following|final|remaining"
-    r"|recent|entire|whole|full|other|additional|further|subsequent|same|initial)\s+)?"
+    r"(?i:(?:(?:the|a|an)\s+)?(?:(?:past|last|next|first|coming|previous|following|final|remaining"
+    r"|recent|entire|whole|full|other|additional|further|subsequent|same|initial)\s+)?)"
 )
 _SEASONS: Final = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _ORDINALS: Final = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
@@ -322,18 +322,18 @@ _EXTRA: Final = re.compile(
     rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>early|mid|late)[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
     rf"|(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"
     r"|(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
-    rf"|(?P<dago>\b(?P<dago_n>a|one|two|three|several|a\s+few|a\s+couple\s+of)\s+(?P<dago_u>decades?|centur(?:y|ies))\s+ago)\b"
-    rf"|(?P<qu>\b(?:the\s+)?(?:(?P<qu_w>this|last|next|latest|current|previous|same|year-ago|fiscal)[\s-]+)?"
+    rf"|(?P<dago>\b(?P<dago_n>(?i:a|one|two|three|several|a\s+few|a\s+couple\s+of))\s+(?P<dago_u>(?i:decades?|centur(?:y|ies)))\s+(?i:ago))\b"
+    rf"|(?P<qu>\b(?:(?i:the)\s+)?(?:(?P<qu_w>(?i:this|last|next|latest|current|previous|same|year-ago|fiscal))[\s-]+)?"
     rf"(?:(?P<qu_o>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?(?P<qu_u>quarter|half)"
     rf"|(?P<qu_q>Q[1-4])|(?P<qu_bare>(?:(?<=the\s)|(?<=this\s)|(?<=last\s))quarter))"
     rf"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?(?P<qu_y>{_YEAR}))?)(?![\w-])"
-    rf"|(?P<se>\b(?:(?P<se_w>this|last|next|past|coming|early|late|mid|the)[\s-]+)?"
+    rf"|(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|early|late|mid|the))[\s-]+)?"
     rf"(?P<se_n>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
     rf"|(?P<hol>\b(?P<hol_n>{_HOLIDAYS})(?:,?\s+(?P<hol_y>{_YEAR}))?)\b"
-    rf"|(?P<ana>\b(?:(?P<ana_lead>later|earlier)\s+)?(?P<ana_w>the\s+following|the\s+next|the\s+previous|the\s+prior"
-    rf"|that|the\s+same|the\s+preceding)\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
+    rf"|(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next|the\s+previous|the\s+prior"
+    rf"|that|the\s+same|the\s+preceding))\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
     rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX}|a\s+few|several)[\s-]+(?P<rel_u>days?|weeks?|months?|years?|decades?)\s+(?P<rel_d>earlier|later|before|afterwards?))\b"
-    rf"|(?P<endof>\b(?:the\s+)?(?P<endof_w>end|beginning|start|middle|turn)\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>year|month|week|decade|century|quarter))\b"
+    rf"|(?P<endof>\b(?:(?i:the)\s+)?(?P<endof_w>end|beginning|start|middle|turn)\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>year|month|week|decade|century|quarter))\b"
     rf"|(?P<yrange>(?P<yrange_a>{_YEAR})[-–/](?P<yrange_b>\d\d)(?!\d))"
     rf"|(?P<fy>\b(?:(?:fiscal(?:\s+year)?|FY|financial\s+year)\s*'?(?P<fy_y>{_YEAR})"
     r"|(?:the\s+)?(?P<fy_w>this|last|next|current|previous|coming)\s+(?:fiscal|financial)\s+year\b))"
@@ -620,11 +620,12 @@ def _end_of(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
     s, e, p = _span(m, kind)
     mod = {"end": "END", "beginning": "START", "start": "START", "middle": "MID", "turn": "START"}[
         m.group("endof_w").lower()
-    ]
+    ]  # the mod says which part; the value is the whole period
     unit = m.group("endof_u").lower()
     pub = ctx.published
     if pub is None or unit in ("week", "decade", "century", "quarter"):
         value, days = ("XXXX", _NO_DAYS) if pub is None else ("", _NO_DAYS)
+        unit = unit if pub is not None else "year"
         if pub is not None and unit == "week":
             value = _week_value(pub)
         elif pub is not None and unit == "decade":
