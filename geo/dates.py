@@ -71,7 +71,7 @@ class DateMention:
     date: datetime.date | None
     date_start: datetime.date | None
     date_end: datetime.date | None
-    precision: str  # "day" | "week" | "month" | "year" | "undated"
+    precision: str  # "day" | "week" | "month" | "quarter" | "season" | "year" | "decade" | "undated"
     role: str  # "point" | "since" | "range" | "anchored"
     relative: bool  # needed an anchor: the publication date or an earlier date
 
@@ -252,7 +252,7 @@ _FUTURE: Final = re.compile(
     r"|about\s+)?to|prepar(?:es?|ing)\s+to|plans?\s+to|planning\s+to|intends?\s+to|scheduled"
     r"|upcoming|next(?!\s+(?:to|day|morning|afternoon|evening|night)\b)|tomorrow"
     # "payable Dec. 15", "expected to be completed by", "slated for", "due on"
-    r"|payable|expected|slated|due\s+(?:on|by|in)|set\s+for)\b|'ll\b",
+    r"|payable|expected|slated|due(?!\s+to\b)|set\s+for)\b|'ll\b",
     re.IGNORECASE,
 )
 # "to run through June", "to stay until March": an infinitive reaching up to the date
@@ -266,7 +266,9 @@ _FUTURE_LOOKAHEAD: Final = 30  # and after it: "on Thursday, ministers will meet
 # Spans: an interval with a best day and a precision
 # --------------------------------------------------------------------------------------------
 
-_PRECISION_RANK: Final[dict[str, int]] = {"day": 0, "week": 1, "month": 2, "year": 3}
+_PRECISION_RANK: Final[dict[str, int]] = {
+    "day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -777,7 +779,30 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
             mention = _build(m, None, _role(m), relative=True)
         if mention is not None:
             mentions.append(mention)
-    return mentions
+    return _with_periods(mentions, ctx)
+
+
+def _with_periods(mentions: list[DateMention], ctx: _Context) -> list[DateMention]:
+    """The mentions plus seasons, quarters and decades ("last summer", "the third quarter",
+    "the 1990s"), which ``geo.timex_rules`` reads; a longer expression wins an overlap."""
+    from geo import timex_rules  # it builds on this module
+
+    found = timex_rules.periods(ctx.text, ctx)
+    if not found:
+        return mentions
+    extra = [
+        DateMention(
+            t.phrase, t.phrase_start, t.phrase_end, t.date, t.date_start, t.date_end,
+            t.precision, "point", relative=not re.search(r"\d", t.text),
+        )
+        for t in found
+    ]
+    ranked = sorted(mentions + extra, key=lambda d: (-(d.end_char - d.start_char), d.start_char))
+    kept: list[DateMention] = []
+    for d in ranked:
+        if all(d.end_char <= k.start_char or k.end_char <= d.start_char for k in kept):
+            kept.append(d)
+    return sorted(kept, key=lambda d: d.start_char)
 
 
 # --------------------------------------------------------------------------------------------

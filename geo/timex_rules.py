@@ -316,19 +316,32 @@ _HOLIDAYS: Final = (
 )
 _ANAPHOR_UNIT: Final = r"day|week|month|year|morning|night|evening|afternoon"
 
-_EXTRA: Final = re.compile(
+_PREP_RX: Final = (
     rf"(?P<prep>\b(?i:in|on|during|since|until|till|by|from|through|throughout|at|for|over|within)\s+)?"
-    r"(?:"
+)
+_P_DEC: Final = (
     rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>early|mid|late)[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
     rf"|(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"
-    r"|(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
-    rf"|(?P<dago>\b(?P<dago_n>(?i:a|one|two|three|several|a\s+few|a\s+couple\s+of))\s+(?P<dago_u>(?i:decades?|centur(?:y|ies)))\s+(?i:ago))\b"
-    rf"|(?P<qu>\b(?:(?i:the)\s+)?(?:(?P<qu_w>(?i:this|last|next|latest|current|previous|same|year-ago|fiscal))[\s-]+)?"
+)
+_P_QU: Final = (
+    rf"(?P<qu>\b(?:(?i:the)\s+)?(?:(?P<qu_w>(?i:this|last|next|latest|current|previous|same|year-ago|fiscal))[\s-]+)?"
     rf"(?:(?P<qu_o>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?(?P<qu_u>quarter|half)"
     rf"|(?P<qu_q>Q[1-4])|(?P<qu_bare>(?:(?<=the\s)|(?<=this\s)|(?<=last\s))quarter))"
     rf"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?(?P<qu_y>{_YEAR}))?)(?![\w-])"
-    rf"|(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|early|late|mid|the))[\s-]+)?"
+)
+_P_SE: Final = (
+    rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|early|late|mid|the))[\s-]+)?"
     rf"(?P<se_n>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
+)
+# Seasons, quarters and decades: what geo.dates reads of them too (see periods()).
+_PERIODS: Final = re.compile(rf"{_PREP_RX}(?:{_P_DEC}|{_P_QU}|{_P_SE})")
+_EXTRA: Final = re.compile(
+    _PREP_RX +
+    r"(?:"
+    rf"{_P_DEC}|"
+    r"(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
+    rf"|(?P<dago>\b(?P<dago_n>(?i:a|one|two|three|several|a\s+few|a\s+couple\s+of))\s+(?P<dago_u>(?i:decades?|centur(?:y|ies)))\s+(?i:ago))\b"
+    rf"|{_P_QU}|{_P_SE}"
     rf"|(?P<hol>\b(?P<hol_n>{_HOLIDAYS})(?:,?\s+(?P<hol_y>{_YEAR}))?)\b"
     rf"|(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next|the\s+previous|the\s+prior"
     rf"|that|the\s+same|the\s+preceding))\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
@@ -377,12 +390,19 @@ _WORD_START: Final = re.compile(r"\b\w|(?<!\w)'")
 _REACH_BACK: Final = 45
 
 
-def scan_extra(text: str) -> list[re.Match[str]]:
-    """Leftmost, non-overlapping _EXTRA matches in text order, like ``_EXTRA.finditer``."""
+def scan_extra(
+    text: str,
+    pattern: re.Pattern[str] = _EXTRA,
+    triggers: re.Pattern[str] = _TRIGGER,
+    trigger_text: str | None = None,
+) -> list[re.Match[str]]:
+    """Leftmost, non-overlapping pattern matches in text order, like ``pattern.finditer``.
+
+    Triggers are looked for in ``trigger_text`` (the text lowercased, same length) if given."""
     out: list[re.Match[str]] = []
     tried: dict[int, re.Match[str] | None] = {}  # a word start's match, tried once
     done = 0
-    for trigger in _TRIGGER.finditer(text):
+    for trigger in triggers.finditer(text if trigger_text is None else trigger_text):
         c = trigger.start()
         if c < done:
             continue
@@ -391,12 +411,39 @@ def scan_extra(text: str) -> list[re.Match[str]]:
             if w > c:
                 break
             if w not in tried:
-                tried[w] = _EXTRA.match(text, w)
+                tried[w] = pattern.match(text, w)
             m = tried[w]
             if m is not None and m.end() > c and m.end() > m.start():
                 out.append(m)
                 done = m.end()
                 break
+    return out
+
+
+_PERIOD_TRIGGER: Final = re.compile(  # in lowercased text: case-insensitive search is slower
+    r"(?:\d0'?s\b|\b(?:spring|summer|autumn|fall|winter|quarter|half|q[1-4]|twenties|thirties"
+    r"|forties|fifties|sixties|seventies|eighties|nineties)\b)"
+)
+
+
+_PERIOD_HINTS: Final = ("0s", "0's", "ties", "spring", "summer", "autumn", "fall", "winter", "quarter", "half", "q1", "q2", "q3", "q4")
+
+
+def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
+    """Seasons, quarters, halves and decades ("last summer", "the third quarter", "the 1990s"):
+    the part of ``extra`` that ``geo.dates.find_dates`` reads too, for events."""
+    out: list[TimeMention] = []
+    lower = text.lower()
+    if not any(word in lower for word in _PERIOD_HINTS):  # most texts: a fast no
+        return out
+    if len(lower) != len(text):  # a few letters lowercase to two characters
+        lower = "".join(c.lower()[0] if c.lower() else c for c in text)
+    for m in scan_extra(text, _PERIODS, _PERIOD_TRIGGER, lower):
+        kind = next(k for k in ("dec", "qu", "se") if m.group(k) is not None)
+        try:
+            out.extend(_HANDLERS[kind](m, kind, ctx))
+        except (ValueError, OverflowError):
+            continue
     return out
 
 
@@ -473,10 +520,11 @@ def _decades_ago(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMent
 
 
 def _quarter_bounds(year: int, q: int, half: bool) -> Days:
+    """The days of a quarter (precision "quarter") or a half (precision "year": no finer)."""
     first = 1 + (6 if half else 3) * (q - 1)
     last = first + (5 if half else 2)
     lo = _date(year, first, 1)
-    return _window(lo, _d._month_end(_date(year, last, 1)), "quarter")
+    return _window(lo, _d._month_end(_date(year, last, 1)), "year" if half else "quarter")
 
 
 def _quarter(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -484,6 +532,8 @@ def _quarter(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     "the first half of 2016", "last quarter"."""
     half = (m.group("qu_u") or "").lower() == "half"
     word = (m.group("qu_w") or "").lower()
+    if half and not (m.group("qu_y") or word or re.match(r"\s+of\s+(?:the|this|last|next)\s+year", ctx.text[m.end():])):
+        return []  # "the second half" of a match is not a time of year
     if m.group("qu_o"):
         q = _ORDINALS[m.group("qu_o").lower()] if not half else min(2, _ORDINALS[m.group("qu_o").lower()])
     elif m.group("qu_q"):
@@ -526,6 +576,8 @@ def _season(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
     prep = (m.group("prep") or "").strip().lower()
     if not (word or m.group("se_y") or prep in ("in", "during", "since", "by", "until", "through")):
         return []  # a bare "spring" or "fall" is a word, not a time
+    if m.group("se_n").lower() == "fall" and not m.group("se_y") and re.match(r"\s+(?:of|in)\s", ctx.text[m.end():]):
+        return []  # "the fall of the city", "a fall in prices"
     if word == "the" and not (m.group("se_y") or prep):
         return []
     s, e, p = _span(m, kind)

@@ -406,3 +406,41 @@ def test_parse_publication_date(line: str, expected: D) -> None:
 )
 def test_parse_publication_date_rejects_non_datelines(line: str) -> None:
     assert parse_publication_date(line) is None
+
+
+# Seasons, quarters and decades keep their own precision (our own examples).
+@pytest.mark.parametrize(
+    ("text", "phrase", "start", "end", "precision"),
+    [
+        ("The dam burst last summer.", "last summer", "2015-06-01", "2015-08-31", "season"),
+        ("Profit rose in the third quarter of 2015.", "in the third quarter of 2015",
+         "2015-07-01", "2015-09-30", "quarter"),
+        ("The town grew in the 1990s.", "in the 1990s", "1990-01-01", "1999-12-31", "decade"),
+    ],
+)
+def test_periods_keep_their_precision(text, phrase, start, end, precision):
+    (m,) = find_dates(text, datetime.date(2016, 3, 9))
+    assert (m.text, m.date_start.isoformat(), m.date_end.isoformat(), m.precision) == (
+        phrase, start, end, precision
+    )
+    assert m.date_start <= m.date <= m.date_end
+
+
+def test_words_that_are_not_periods():
+    pub = datetime.date(2016, 3, 9)
+    assert [m.text for m in find_dates("after the fall of the city in December", pub)] == ["in December"]
+    assert find_dates("They scored twice in the second half.", pub) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dividend is payable Dec. 15 to holders of record.",
+        "The bridge is expected to be completed by Dec. 15.",
+        "The ceasefire is due on Dec. 15.",
+        "The aid programme is to run until Dec. 15.",
+    ],
+)
+def test_future_words_point_yearless_dates_ahead(text):
+    (m,) = find_dates(text, datetime.date(2016, 3, 9))
+    assert m.date == datetime.date(2016, 12, 15)
