@@ -780,8 +780,16 @@ def _bare_year(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMentio
     s, e, p = _span(m, kind)
     if ctx.text[s - 1 : s] == "$" or re.match(r"\s*(?:%|percent\b|per\s+cent\b)", ctx.text[e : e + 10]):
         return []
+    if _QUANTITY_BEFORE.search(ctx.text, max(0, s - 20), s):
+        return []  # "more than 2000 people", "about 1900 fighters": a count
     year = int(m.group("byear_y"))
     return [_make(ctx.text, s, e, "DATE", str(year), _year_days(year), p)]
+
+
+_QUANTITY_BEFORE: Final = re.compile(
+    r"(?i:\b(?:than|over|about|around|nearly|almost|some|approximately|least|estimated|up\s+to"
+    r"|roughly|only|just|another|total\s+of)\s+)$"
+)
 
 
 def _bare_month(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -850,8 +858,8 @@ def _duration(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention
         unit = m.group("dur_p").split()[-1]
         return [_make(ctx.text, s, e, "DURATION", duration_value(None, unit), phrase_start=p)]
     count, unit = m.group("dur_n"), m.group("dur_u")
-    if count.lower() in ("a", "an") and unit.lower().endswith("s"):
-        return []
+    if count.lower() in ("a", "an") and (unit.lower().endswith("s") or unit.lower() == "second"):
+        return []  # "a second attack" is an ordinal
     if ctx.text[m.end("dur_n") : m.start("dur_u")].startswith("-"):
         s = m.start("dur_n")  # "a five-year plan": the adjective is the duration
     if re.match(r"\s+(?:ago)\b", ctx.text[e : e + 12]):
@@ -859,12 +867,31 @@ def _duration(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention
     return [_make(ctx.text, s, e, "DURATION", duration_value(count, unit), phrase_start=p)]
 
 
+def _present_ref(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "now", "currently": PRESENT_REF, with the week up to publication as its window."""
+    s, e, p = _span(m, kind)
+    pub = ctx.published
+    days = (pub, pub - datetime.timedelta(days=6), pub, "week") if pub else _NO_DAYS
+    return [_make(ctx.text, s, e, "DATE", "PRESENT_REF", days, p)]
+
+
+def _past_ref(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "recently", "lately": PAST_REF within about three months before publication; "the
+    past" and "formerly" have no window."""
+    s, e, p = _span(m, kind)
+    pub = ctx.published
+    days = _NO_DAYS
+    if pub and m.group(kind).lower() in ("recently", "lately"):
+        days = (pub - datetime.timedelta(days=30), pub - datetime.timedelta(days=90), pub, "month")
+    return [_make(ctx.text, s, e, "DATE", "PAST_REF", days, p)]
+
+
 _HANDLERS: Final = {
     "dec": _decade, "cen": _century, "dago": _decades_ago, "qu": _quarter, "se": _season,
     "hol": _holiday, "ana": _anaphor, "rel": _relative_offset, "endof": _end_of,
     "yrange": _year_range, "fy": _fiscal, "byear": _bare_year, "bmon": _bare_month,
-    "clock": _clock, "rtod": _day_part, "set": _set, "pres": _simple("DATE", "PRESENT_REF"),
-    "past": _simple("DATE", "PAST_REF"), "fut": _simple("DATE", "FUTURE_REF"), "dur": _duration,
+    "clock": _clock, "rtod": _day_part, "set": _set, "pres": _present_ref,
+    "past": _past_ref, "fut": _simple("DATE", "FUTURE_REF"), "dur": _duration,
 }  # fmt: skip
 
 

@@ -125,5 +125,18 @@ def test_words_that_are_not_times() -> None:
     assert read_dates("It cost $2010 and 2015 percent more.", WED) == []
 
 
+def test_counts_and_ordinals_are_not_times() -> None:
+    assert read_dates("More than 2000 people fled.", WED) == []
+    assert read_dates("A second attack followed.", WED) == []
+
+
+def test_present_and_recent_references_have_a_window() -> None:
+    t = one("Shops are now open.")
+    assert (t.date_start, t.date_end) == (datetime.date(2016, 3, 3), WED)
+    t = one("She recently moved.")
+    assert t.date_start == datetime.date(2015, 12, 10) and t.date_end == WED
+    assert one("Things were different in the past.").date is None
+
+
 def test_empty_text() -> None:
     assert read_dates("", WED) == []
