@@ -11,7 +11,6 @@ Every rule is general English; the examples in comments and tests are our own.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass, replace
