@@ -859,6 +859,8 @@ def _duration(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention
     count, unit = m.group("dur_n"), m.group("dur_u")
     if count.lower() in ("a", "an") and (unit.lower().endswith("s") or unit.lower() == "second"):
         return []  # "a second attack" is an ordinal
+    if unit.lower().startswith("quarter") and re.match(r"\s+of\b", ctx.text[e:]):
+        return []  # "a quarter of the vote", "three quarters of them": fractions
     if ctx.text[m.end("dur_n") : m.start("dur_u")].startswith("-"):
         s = m.start("dur_n")  # "a five-year plan": the adjective is the duration
     if re.match(r"\s+(?:ago)\b", ctx.text[e : e + 12]):

@@ -128,6 +128,7 @@ def test_words_that_are_not_times() -> None:
 def test_counts_and_ordinals_are_not_times() -> None:
     assert read_dates("More than 2000 people fled.", WED) == []
     assert read_dates("A second attack followed.", WED) == []
+    assert read_dates("More than a quarter of voters stayed home.", WED) == []
 
 
 def test_present_and_recent_references_have_a_window() -> None:
