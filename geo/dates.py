@@ -726,10 +726,31 @@ def _mention(
         return None
     future = point.tense_sensitive and ctx.is_future(start, end)
     span = _resolve(point, pub, future)
+    story = _story_day(earlier, ctx, start) if point.kind == "weekday" and not future else None
+    if story is not None and point.which is None:  # "Friday" in a story of an earlier week
+        span = _day_span(_weekday_on_or_after(story, point.weekday, strict=False))  # type: ignore[arg-type]
     role = _role(m)
     if span is not None and role == "since" and pub is not None and pub > span.end:
         span = _Span(span.start, pub, span.best, span.precision)
     return _build(m, span, role, relative=point.relative)
+
+
+_STORY_WEEK_GAP: Final = datetime.timedelta(days=7)
+
+
+def _story_day(earlier: list[DateMention], ctx: _Context, start: int) -> datetime.date | None:
+    """The day a story told in the past is at: the latest absolute day named earlier in the
+    same paragraph, when it is more than a week before publication; else None."""
+    if ctx.published is None or not earlier:
+        return None
+    last = earlier[-1]
+    if (
+        last.role != "point" or last.relative or last.precision != "day" or last.date is None
+        or "\n" in ctx.text[last.end_char : start]
+        or ctx.published - last.date <= _STORY_WEEK_GAP
+    ):
+        return None
+    return last.date
 
 
 def _role(m: re.Match[str]) -> str:

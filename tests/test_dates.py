@@ -444,3 +444,14 @@ def test_words_that_are_not_periods():
 def test_future_words_point_yearless_dates_ahead(text):
     (m,) = find_dates(text, datetime.date(2016, 3, 9))
     assert m.date == datetime.date(2016, 12, 15)
+
+
+def test_weekday_in_a_story_of_an_earlier_week_counts_from_the_story():
+    pub = datetime.date(2016, 3, 9)
+    text = "On March 3, 2015 rebels attacked the base. On Friday they withdrew."
+    assert [m.date for m in find_dates(text, pub)] == [datetime.date(2015, 3, 3), datetime.date(2015, 3, 6)]
+    # a new paragraph, or a story of this week, counts from publication again
+    text = "On March 3, 2015 rebels attacked the base.\nOn Friday they withdrew."
+    assert find_dates(text, pub)[1].date == datetime.date(2016, 3, 4)
+    text = "On March 7, 2016 rebels attacked the base. On Friday they withdrew."
+    assert find_dates(text, pub)[1].date == datetime.date(2016, 3, 4)
