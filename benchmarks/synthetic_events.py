@@ -119,7 +119,7 @@ def synthetic_events(n: int, *, seed: int = 7, hostile_every: int = 97) -> gpd.G
     places = [PLACES[i] for i in place_i]
 
     precision = rng.choice(
-        np.array(DATE_PRECISIONS, dtype=object), size=n, p=[0.70, 0.12, 0.08, 0.03, 0.04, 0.01, 0.01, 0.01]
+        np.array(DATE_PRECISIONS, dtype=object), size=n, p=[0.70, 0.12, 0.08, 0.03, 0.07, 0.0, 0.0, 0.0]
     )
     day0 = rng.integers(0, _DAYS, n)
     width = np.select(
