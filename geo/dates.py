@@ -32,7 +32,9 @@ Conventions (what ``DateMention`` fields mean)
   March 2016"): the interval spans both ends, ``date`` is the first end's best day, precision is
   the coarser end's. role "anchored" ("days after X", "three months after X"): the mention dates
   X, counted back (after) or forward (before) from the nearest preceding dated point in the same
-  sentence, else from publication. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
+  sentence, else from publication. When the sentence has no date but names X ("13 days after
+  the attack") and an earlier sentence (within 2,000 characters) dates it with an absolute day,
+  month or year, the mention instead dates this sentence's happening: X's date plus the offset. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
   (month), "months" 2-12 months (year), "years" 2-10 years (year).
 - With no publication date, expressions that need one are still returned, with ``date``,
   ``date_start`` and ``date_end`` None and precision "undated"; absolute ones resolve normally.
@@ -672,6 +674,34 @@ def _anchor(earlier: list[DateMention], sentence_start: int) -> _Span | None:
     return None
 
 
+_HAPPENING_AFTER: Final = re.compile(
+    r"\s+(?:the|a|an|his|her|their|its|this|that)\s+(?:[a-z]+\s+)?([a-z]{4,})\b", re.IGNORECASE
+)
+_HAPPENING_REACH: Final = 2000  # characters back to look for the happening's own sentence
+
+
+def _named_happening(earlier: list[DateMention], ctx: _Context, end: int) -> _Span | None:
+    """ "13 days after the attack": the day of the attack when an earlier sentence dates it.
+
+    The happening is the noun after "after"/"before" ("the attack", "the chemical attack");
+    its date is the latest absolute point of an earlier sentence that names the same noun
+    (by its first five letters, so "attacked" finds "attack")."""
+    m = _HAPPENING_AFTER.match(ctx.text, end)
+    if m is None:
+        return None
+    stem = m.group(1).lower()[:5]
+    for mention in reversed(earlier):
+        if mention.end_char < end - _HAPPENING_REACH:
+            return None
+        if mention.role != "point" or mention.relative or mention.date is None:
+            continue
+        s = ctx.sentence_start(mention.start_char)
+        sentence = ctx.text[s : ctx.sentence_end(mention.end_char)].lower()
+        if re.search(rf"\b{re.escape(stem)}", sentence):
+            return _Span(mention.date_start, mention.date_end, mention.date, mention.precision)  # type: ignore[arg-type]
+    return None
+
+
 def _mention(
     m: re.Match[str], ctx: _Context, earlier: list[DateMention]
 ) -> DateMention | None:
@@ -687,8 +717,13 @@ def _mention(
         count = _count(m.group("an_n"))
         if m.group("an_n") and m.group("an_n").lower() == "the" and m.group("an_u")[-1:] in "sS":
             count = None  # "the days after": vague
-        anchor = _anchor(earlier, ctx.sentence_start(start)) or pub_span
         sign = -1 if m.group("an_dir").lower() == "after" else 1
+        anchor = _anchor(earlier, ctx.sentence_start(start))
+        if anchor is None:
+            anchor = _named_happening(earlier, ctx, end)
+            if anchor is not None:  # X is dated: the mention dates this sentence's happening
+                sign = -sign
+        anchor = anchor or pub_span
         span = _offset(anchor, count, unit, sign) if anchor is not None else None
         return _build(m, span, "anchored", relative=True)
 

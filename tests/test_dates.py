@@ -455,3 +455,12 @@ def test_weekday_in_a_story_of_an_earlier_week_counts_from_the_story():
     assert find_dates(text, pub)[1].date == datetime.date(2016, 3, 4)
     text = "On March 7, 2016 rebels attacked the base. On Friday they withdrew."
     assert find_dates(text, pub)[1].date == datetime.date(2016, 3, 4)
+
+
+def test_offsets_count_from_the_happening_they_name_when_it_is_dated():
+    pub = datetime.date(2016, 3, 9)
+    text = "A car bomb attack hit the market on May 3, 2015. Thirteen days after the attack, the army returned."
+    assert find_dates(text, pub)[1].date == datetime.date(2015, 5, 16)
+    # a happening not dated earlier: counted from publication, as before
+    text = "A car bomb hit the market on May 3, 2015. Thirteen days after the election, the army returned."
+    assert find_dates(text, pub)[1].date == datetime.date(2016, 2, 25)
