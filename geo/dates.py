@@ -20,7 +20,9 @@ Conventions (what ``DateMention`` fields mean)
   Jan-Apr / May-Aug / Sep-Dec of a year) with ``date`` at its middle, and keep the precision of
   the unit named. Offsets ("nine months ago", "three months after") put ``date`` on the exact
   offset day, inside the calendar month or year the precision names.
-- "last week" is the rolling seven days before publication, ``[pub-7, pub-1]``, ``date`` pub-4;
+- "last week" runs from the Monday of the previous calendar (ISO) week to the day before
+  publication (news means the calendar week before or the seven days before: both are in),
+  ``date`` pub-4; ``geo.read_dates`` gives its TIMEX3 value as the previous ISO week;
   "this week" is the Monday-to-Sunday week of publication, "next week" the one after.
 - Weekdays, bare months ("in March") and day-months without a year ("Feb 27") are the latest
   such day/month on or before publication (the publication weekday itself is the publication
@@ -558,8 +560,9 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
     if unit == "week":
         monday = base - datetime.timedelta(days=base.weekday())
         sunday = monday + datetime.timedelta(days=6)
-        if which == "last":
-            return _Span(base - relativedelta(days=7), base - _ONE_DAY, base - relativedelta(days=4), "week")
+        if which == "last":  # the previous calendar week or the seven days before: both
+            start = min(monday - relativedelta(days=7), base - relativedelta(days=7))
+            return _Span(start, base - _ONE_DAY, base - relativedelta(days=4), "week")
         if which == "past":
             return _Span(base - relativedelta(days=7), base, base - relativedelta(days=4), "week")
         if which == "next":
@@ -849,7 +852,7 @@ def _with_periods(mentions: list[DateMention], ctx: _Context) -> list[DateMentio
     extra = [
         DateMention(
             t.phrase, t.phrase_start, t.phrase_end, t.date, t.date_start, t.date_end,
-            t.precision, "point", relative=not re.search(r"\d", t.text),
+            t.precision, "point", relative=t.precision != "decade" and not re.search(r"\d", t.text),
         )
         for t in found
     ]

@@ -62,7 +62,7 @@ def _make(
     phrase_start: int | None = None, mod: str = "",
 ) -> TimeMention:
     """A mention of src[start:end]; its phrase runs from phrase_start (the preposition)."""
-    ps = start if phrase_start is None else phrase_start
+    ps = start if phrase_start is None else min(phrase_start, start)  # "the" can come before
     best, lo, hi, precision = days
     return TimeMention(
         src[start:end], start, end, src[ps:end], ps, end, ttype, value, best, lo, hi, precision, mod
@@ -320,7 +320,7 @@ _PREP_RX: Final = (
 )
 _P_DEC: Final = (
     rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>early|mid|late)[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
-    rf"|(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"
+    rf"|(?:(?<=the\s)|(?<=The\s)|(?<=THE\s))(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"  # not "in their thirties"
 )
 _P_QU: Final = (
     rf"(?P<qu>\b(?:(?i:the)\s+)?(?:(?P<qu_w>(?i:this|last|next|latest|current|previous|same|year-ago|fiscal))[\s-]+)?"

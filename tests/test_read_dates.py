@@ -127,6 +127,8 @@ def test_words_that_are_not_times() -> None:
 
 def test_counts_and_ordinals_are_not_times() -> None:
     assert read_dates("More than 2000 people fled.", WED) == []
+    assert read_dates("Both were in their thirties.", WED) == []
+    assert one("Rents were low in the thirties.").value == "193"
     assert read_dates("A second attack followed.", WED) == []
     assert read_dates("More than a quarter of voters stayed home.", WED) == []
 
