@@ -781,10 +781,21 @@ def _bare_year(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMentio
         return []
     if _QUANTITY_BEFORE.search(ctx.text, max(0, s - 20), s):
         return []  # "more than 2000 people", "about 1900 fighters": a count
+    if (
+        not m.group("prep")
+        and _PLURAL_AFTER.match(ctx.text, e)
+        and not _DETERMINER_BEFORE.search(ctx.text, max(0, s - 12), s)
+    ):
+        return []  # "2000 shares", "1900 troops"; but "the 2010 elections" is a year
     year = int(m.group("byear_y"))
     return [_make(ctx.text, s, e, "DATE", str(year), _year_days(year), p)]
 
 
+_PLURAL_AFTER: Final = re.compile(  # a plural noun, not a verb ("2016 marks ...")
+    r"\s+(?!(?:is|was|has|does|marks|sees|remains|looks|promises|brings|becomes|means|proves"
+    r"|begins|ends|starts|comes|goes|seems|gives|takes|makes|as|was|plus|versus)\b)[a-z]+s\b(?!')"
+)
+_DETERMINER_BEFORE: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her|our|this|that|of)\s+|'s\s+|’s\s+)$")
 _QUANTITY_BEFORE: Final = re.compile(
     r"(?i:\b(?:than|over|about|around|nearly|almost|some|approximately|least|estimated|up\s+to"
     r"|roughly|only|just|another|total\s+of)\s+)$"

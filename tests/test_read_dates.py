@@ -127,6 +127,9 @@ def test_words_that_are_not_times() -> None:
 
 def test_counts_and_ordinals_are_not_times() -> None:
     assert read_dates("More than 2000 people fled.", WED) == []
+    assert read_dates("He sold 2000 shares.", WED) == []
+    assert one("Turnout in the 2012 elections was low.").value == "2012"
+    assert [t.value for t in read_dates("The 2017 budget is larger; 2016 was lean.", None)] == ["2017", "2016"]
     assert read_dates("Both were in their thirties.", WED) == []
     assert one("Rents were low in the thirties.").value == "193"
     assert read_dates("A second attack followed.", WED) == []
