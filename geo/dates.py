@@ -38,6 +38,10 @@ Conventions (what ``DateMention`` fields mean)
   the attack") and an earlier sentence (within 2,000 characters) dates it with an absolute day,
   month or year, the mention instead dates this sentence's happening: X's date plus the offset. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
   (month), "months" 2-12 months (year), "years" 2-10 years (year).
+- Seasons, quarters and decades ("last summer", "the third quarter of 2015", "the 1990s") are
+  read by ``geo.timex_rules`` and keep their own precision ("season", "quarter", "decade"):
+  the whole period, ``date`` at its middle. A season or quarter without a year is the latest
+  one (the next one when the sentence speaks of the future); winter 2016 is Dec 2015-Feb 2016.
 - With no publication date, expressions that need one are still returned, with ``date``,
   ``date_start`` and ``date_end`` None and precision "undated"; absolute ones resolve normally.
 """

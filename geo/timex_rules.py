@@ -341,6 +341,7 @@ _EXTRA: Final = re.compile(
     r"(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
     rf"|(?P<dago>\b(?P<dago_n>(?i:a|one|two|three|several|a\s+few|a\s+couple\s+of))\s+(?P<dago_u>(?i:decades?|centur(?:y|ies)))\s+(?i:ago))\b"
     rf"|{_P_QU}|{_P_SE}"
+    r"|(?P<wkend>\b(?i:the)\s+(?i:weekend))\b"
     rf"|(?P<hol>\b(?P<hol_n>{_HOLIDAYS})(?:,?\s+(?P<hol_y>{_YEAR}))?)\b"
     rf"|(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next|the\s+previous|the\s+prior"
     rf"|that|the\s+same|the\s+preceding))\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
@@ -364,7 +365,7 @@ _EXTRA: Final = re.compile(
 )
 
 _EXTRA_KINDS: Final = (
-    "dec", "cen", "dago", "qu", "se", "hol", "ana", "rel", "endof", "yrange", "fy", "byear",
+    "dec", "cen", "dago", "qu", "se", "wkend", "hol", "ana", "rel", "endof", "yrange", "fy", "byear",
     "bmon", "clock", "rtod", "set", "pres", "past", "fut", "dur",
 )  # fmt: skip
 
@@ -471,6 +472,21 @@ def _simple(ttype: str, value: str, days: Days = _NO_DAYS, mod: str = ""):
         s, e, p = _span(m, kind)
         return [_make(ctx.text, s, e, ttype, value, days, p, mod)]
     return make
+
+
+def _weekend(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the weekend": the latest Saturday and Sunday, or the next ones in a sentence about
+    the future."""
+    s, e, p = _span(m, kind)
+    pub = ctx.published
+    if pub is None:
+        return [_make(ctx.text, s, e, "DATE", "XXXX-WXX-WE", phrase_start=p)]
+    if ctx.is_future(s, e):
+        sat = _d._weekday_on_or_after(pub, 5, strict=False)
+    else:
+        sat = _d._weekday_on_or_before(pub, 5, strict=False)
+    days = _window(sat, sat + datetime.timedelta(days=1), "week")
+    return [_make(ctx.text, s, e, "DATE", _week_value(sat) + "-WE", days, p)]
 
 
 def _decade(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -900,7 +916,7 @@ def _past_ref(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention
 
 _HANDLERS: Final = {
     "dec": _decade, "cen": _century, "dago": _decades_ago, "qu": _quarter, "se": _season,
-    "hol": _holiday, "ana": _anaphor, "rel": _relative_offset, "endof": _end_of,
+    "wkend": _weekend, "hol": _holiday, "ana": _anaphor, "rel": _relative_offset, "endof": _end_of,
     "yrange": _year_range, "fy": _fiscal, "byear": _bare_year, "bmon": _bare_month,
     "clock": _clock, "rtod": _day_part, "set": _set, "pres": _present_ref,
     "past": _past_ref, "fut": _simple("DATE", "FUTURE_REF"), "dur": _duration,

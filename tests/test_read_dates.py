@@ -37,6 +37,7 @@ def one(text: str, published: datetime.date | None = WED):
         ("The dam burst last summer.", "last summer", "DATE", "2015-SU"),
         ("The shop opens in spring 2017.", "spring 2017", "DATE", "2017-SP"),
         ("Spending in fiscal 2015 was flat.", "fiscal 2015", "DATE", "2015"),
+        ("Protests spread over the weekend.", "the weekend", "DATE", "2016-W09-WE"),
         ("Crowds gathered at Christmas.", "Christmas", "DATE", "2015-12-25"),
         ("Crowds will gather at Easter.", "Easter", "DATE", "2016-03-27"),
         ("Families met for Eid al-Adha 2015.", "Eid al-Adha 2015", "DATE", "2015-09-24"),
