@@ -198,8 +198,16 @@ _PREFIX = (
     r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
 )
 
+# Two days of one month: "March 8-9", "April 24 and 25, 2015", "8-9 March".
+_DAY_NUM = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_DAY_PAIR_SEP = r"\s*(?:-|–|—|/)\s*|\s+(?i:and|to|through|or)\s+"
+_P_DAYS = (
+    rf"(?P<dr>(?:(?P<dr_m1>{_MON})\s+(?<![\d.,/:])(?P<dr_a1>{_DAY_NUM})(?:{_DAY_PAIR_SEP})"
+    rf"(?P<dr_b1>{_DAY_NUM})|(?<![\d.,/:])(?P<dr_a2>{_DAY_NUM})(?:{_DAY_PAIR_SEP})(?P<dr_b2>{_DAY_NUM})"
+    rf"(?:\s+of)?\s+(?P<dr_m2>{_MON}))(?!\w|[.,:/]\d)(?:,?\s+(?P<dr_y>{_YEAR}))?)"
+)
 _ENDPOINT_KINDS = "|".join((_P_ISO, _P_NUM, _P_DMY, _P_MDY, _P_MY, _P_MONTH, _P_YEAR, _P_WEEKDAY))
-_POINT_KINDS = "|".join((_ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
+_POINT_KINDS = "|".join((_P_DAYS, _ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
 
 
 def _unnamed(pattern: str) -> str:
@@ -752,6 +760,8 @@ def _mention(
         span = _Span(lo, hi, min(max(ls.best, lo), hi), _coarser(ls.precision, rs.precision))
         return _build(m, span, "range", relative=rp.relative)
 
+    if m.group("dr"):
+        return _day_pair(m, ctx)
     point = _parse_relative(m)
     if point is None:
         return None
@@ -775,6 +785,25 @@ def _mention(
     if span is not None and role == "since" and pub is not None and pub > span.end:
         span = _Span(span.start, pub, span.best, span.precision)
     return _build(m, span, role, relative=point.relative)
+
+
+def _day_pair(m: re.Match[str], ctx: _Context) -> DateMention | None:
+    """ "March 8-9", "April 24 and 25, 2015": both days, role "range", ``date`` the first."""
+    g = m.group
+    month = _MONTH_NUMBERS[(g("dr_m1") or g("dr_m2")).rstrip(".").lower()]
+    a, b = (int(re.match(r"\d+", g(k)).group()) for k in (("dr_a1", "dr_b1") if g("dr_m1") else ("dr_a2", "dr_b2")))  # type: ignore[union-attr]
+    year = int(g("dr_y")) if g("dr_y") else None
+    if not (a < b and _valid_day(year, month, a) and _valid_day(year, month, b)):
+        return None
+    start, end = m.span()
+    if year is None:
+        if ctx.published is None:
+            return _build(m, None, "range", relative=True)
+        first = _day_month_near(ctx.published, month, a, ctx.is_future(start, end))
+    else:
+        first = _date(year, month, a)
+    last = first.replace(day=b)
+    return _build(m, _Span(first, last, first, "day"), "range", relative=year is None)
 
 
 _STORY_WEEK_GAP: Final = datetime.timedelta(days=7)

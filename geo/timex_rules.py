@@ -100,7 +100,7 @@ def _value_of(days: Days, precision: str) -> str:
 # What geo.dates' scanner found
 # --------------------------------------------------------------------------------------------
 
-_KINDS: Final = ("iso", "num", "dmy", "mdy", "my", "mo", "yr", "wd", "rd", "pe", "ago")
+_KINDS: Final = ("dr", "iso", "num", "dmy", "mdy", "my", "mo", "yr", "wd", "rd", "pe", "ago")
 _POINT_PRECISION: Final = {"date": "day", "weekday": "day", "month": "month", "year": "year"}
 _MOD_NAMES: Final = {"early": "START", "mid": "MID", "late": "END"}
 _TOD: Final = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
@@ -140,7 +140,7 @@ def from_scanner(m: re.Match[str], mention: _d.DateMention, ctx: _d._Context) ->
     if kind == "pe":
         return [_period_mention(m, src, start, days, ctx.published)]
     ttype, value = "DATE", ""
-    if kind in ("iso", "num", "dmy", "mdy"):
+    if kind in ("iso", "num", "dmy", "mdy", "dr"):  # "March 8-9": the first day's value
         value = _day_value(mention.date)
     elif kind in ("my", "mo", "yr"):
         value = _value_of(days, "month" if kind != "yr" else "year")

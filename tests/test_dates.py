@@ -464,3 +464,21 @@ def test_offsets_count_from_the_happening_they_name_when_it_is_dated():
     # a happening not dated earlier: counted from publication, as before
     text = "A car bomb hit the market on May 3, 2015. Thirteen days after the election, the army returned."
     assert find_dates(text, pub)[1].date == datetime.date(2016, 2, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "first", "last"),
+    [
+        ("Talks were held March 7-8 in Geneva.", "March 7-8", D(2016, 3, 7), D(2016, 3, 8)),
+        ("Talks were held on April 24 and 25, 2015.", "on April 24 and 25, 2015", D(2015, 4, 24), D(2015, 4, 25)),
+        ("Talks were held on 8-9 February.", "on 8-9 February", D(2016, 2, 8), D(2016, 2, 9)),
+        ("Talks will be held on 8-9 April.", "on 8-9 April", D(2016, 4, 8), D(2016, 4, 9)),
+    ],
+)
+def test_two_days_of_a_month_are_a_range(text, phrase, first, last):
+    (m,) = find_dates(text, D(2016, 3, 9))
+    assert (m.text, m.date, m.date_start, m.date_end, m.role) == (phrase, first, first, last, "range")
+
+
+def test_a_score_is_not_a_day_range():
+    assert [m.text for m in find_dates("They won 3-1 in March 2015.", D(2016, 3, 9))] == ["in March 2015"]

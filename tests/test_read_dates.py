@@ -80,6 +80,11 @@ def test_phrase_keeps_the_preposition_and_the_span_leaves_it_out() -> None:
 def test_ranges_give_both_ends() -> None:
     found = read_dates("The show ran from May 2015 to March 2016.", WED)
     assert [(t.text, t.value) for t in found] == [("May 2015", "2015-05"), ("March 2016", "2016-03")]
+    t = one("Talks were held March 7-8 in Geneva.")
+    assert (t.text, t.value, t.date_start, t.date_end) == (
+        "March 7-8", "2016-03-07", datetime.date(2016, 3, 7), datetime.date(2016, 3, 8)
+    )
+    assert one("Talks were held on 24 and 25 April 2015.").text == "24 and 25 April 2015"
     found = read_dates("The 1957-58 season was long.", WED)
     assert [(t.text, t.value) for t in found] == [("1957", "1957"), ("58", "1958")]
 
