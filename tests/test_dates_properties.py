@@ -18,7 +18,7 @@ VOCABULARY = [
     "ago", "yesterday", "today", "tomorrow", "week", "month", "year", "Wednesday", "SUNDAY",
     "May", "may", "March", "march", "Feb", "Sat", "Sept.", "20", "27th", "2015", "2016",
     "1999", "2,000", "120,000", "-year-old", "05/20/2015", "20.05.2015", "2015-05-20",
-    "will", "is to", "said", "we", "the", ",", ".", "\n", "’", "—", "Ω", "İ", " ",
+    "will", "is to", "said", "we", "the", ",", ".", "\n", "’", "—", "Ω", "İ", " ", "8-9", "24",
 ]  # fmt: skip
 date_text = st.lists(st.sampled_from(VOCABULARY), max_size=40).map(" ".join)
 any_text = st.one_of(st.text(max_size=300), date_text)
