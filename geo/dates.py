@@ -767,7 +767,9 @@ def _mention(
         return None
     prep = (m.group("prep") or "").lower()
     if not point.explicit and not prep:
-        if point.kind in ("month", "year"):
+        if point.kind == "year" and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and re.match(r"\s+[a-z]", ctx.text[end : end + 3]):
+            pass  # "the 2013 chemical attack", "a 2010 commando raid": the year of the happening
+        elif point.kind in ("month", "year"):
             return None  # a bare "May" or "1900" is not a date without context
         if point.kind == "weekday" and (
             ctx.word_before(start) in _NOT_WEEKDAY_BEFORE
@@ -785,6 +787,9 @@ def _mention(
     if span is not None and role == "since" and pub is not None and pub > span.end:
         span = _Span(span.start, pub, span.best, span.precision)
     return _build(m, span, role, relative=point.relative)
+
+
+_ATTRIBUTIVE_YEAR: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her)\s+)$")
 
 
 def _day_pair(m: re.Match[str], ctx: _Context) -> DateMention | None:

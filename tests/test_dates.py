@@ -482,3 +482,9 @@ def test_two_days_of_a_month_are_a_range(text, phrase, first, last):
 
 def test_a_score_is_not_a_day_range():
     assert [m.text for m in find_dates("They won 3-1 in March 2015.", D(2016, 3, 9))] == ["in March 2015"]
+
+
+def test_a_year_before_a_noun_dates_the_happening():
+    ms = find_dates("Survivors of the 2013 chemical attack met again.", D(2016, 3, 9))
+    assert [(m.text, m.date_start, m.date_end) for m in ms] == [("2013", D(2013, 1, 1), D(2013, 12, 31))]
+    assert find_dates("In all, 2013 voters came.", D(2016, 3, 9)) == []
