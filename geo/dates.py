@@ -767,8 +767,8 @@ def _mention(
         return None
     prep = (m.group("prep") or "").lower()
     if not point.explicit and not prep:
-        if point.kind == "year" and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and re.match(r"\s+[a-z]", ctx.text[end : end + 3]):
-            pass  # "the 2013 chemical attack", "a 2010 commando raid": the year of the happening
+        if point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and re.match(r"\s+[a-z]", ctx.text[end : end + 3]):
+            pass  # "the 2013 chemical attack", "the October slaying": when the happening was
         elif point.kind in ("month", "year"):
             return None  # a bare "May" or "1900" is not a date without context
         if point.kind == "weekday" and (

@@ -488,3 +488,9 @@ def test_a_year_before_a_noun_dates_the_happening():
     ms = find_dates("Survivors of the 2013 chemical attack met again.", D(2016, 3, 9))
     assert [(m.text, m.date_start, m.date_end) for m in ms] == [("2013", D(2013, 1, 1), D(2013, 12, 31))]
     assert find_dates("In all, 2013 voters came.", D(2016, 3, 9)) == []
+
+
+def test_a_month_before_a_noun_dates_the_happening():
+    (m,) = find_dates("Survivors of the October attack met again.", D(2016, 3, 9))
+    assert (m.text, m.date_start, m.date_end) == ("October", D(2015, 10, 1), D(2015, 10, 31))
+    assert find_dates("Ministers may meet.", D(2016, 3, 9)) == []
