@@ -767,7 +767,7 @@ def _mention(
         return None
     prep = (m.group("prep") or "").lower()
     if not point.explicit and not prep:
-        if point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and re.match(r"\s+[a-z]", ctx.text[end : end + 3]):
+        if point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and _NOUN_AFTER.match(ctx.text, end):
             pass  # "the 2013 chemical attack", "the October slaying": when the happening was
         elif point.kind in ("month", "year"):
             return None  # a bare "May" or "1900" is not a date without context
@@ -790,6 +790,12 @@ def _mention(
 
 
 _ATTRIBUTIVE_YEAR: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her)\s+)$")
+# The word after such a year or month is a noun it qualifies, not a preposition or verb
+# ("the March on Washington" is a march).
+_NOUN_AFTER: Final = re.compile(
+    r"\s+(?!(?:on|for|to|of|in|from|against|through|at|by|and|or|was|is|were|are|has|had|will"
+    r"|with|that|which|who)\b)[a-z]"
+)
 
 
 def _day_pair(m: re.Match[str], ctx: _Context) -> DateMention | None:
