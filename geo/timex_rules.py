@@ -822,6 +822,8 @@ def _bare_month(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMenti
     """ "the October slaying": the latest such month (the next one in a sentence about the
     future)."""
     s, e, p = _span(m, kind)
+    if m.group("bmon") in ("March", "August") and not _d._NOUN_AFTER.match(ctx.text, e):
+        return []  # "the March on Washington" is a march
     month = _d._MONTH_NUMBERS[m.group("bmon").lower()]
     if ctx.published is None:
         return [_make(ctx.text, s, e, "DATE", f"XXXX-{month:02d}", phrase_start=p)]

@@ -128,6 +128,7 @@ def test_without_a_publication_date_relative_expressions_have_no_days() -> None:
 
 def test_words_that_are_not_times() -> None:
     assert read_dates("Leaves fall from trees. Prices may march up.", WED) == []
+    assert read_dates("He joined the March on Washington.", WED) == []
     assert read_dates("It cost $2010 and 2015 percent more.", WED) == []
 
 
