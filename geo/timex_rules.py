@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, replace
+from collections.abc import Iterable
 from typing import Final
 
 from dateutil.easter import easter
@@ -390,20 +391,18 @@ _WORD_START: Final = re.compile(r"\b\w|(?<!\w)'")
 _REACH_BACK: Final = 45
 
 
-def scan_extra(
-    text: str,
-    pattern: re.Pattern[str] = _EXTRA,
-    triggers: re.Pattern[str] = _TRIGGER,
-    trigger_text: str | None = None,
-) -> list[re.Match[str]]:
-    """Leftmost, non-overlapping pattern matches in text order, like ``pattern.finditer``.
+def scan_extra(text: str) -> list[re.Match[str]]:
+    """Leftmost, non-overlapping _EXTRA matches in text order, like ``_EXTRA.finditer``."""
+    return _scan_at(text, _EXTRA, (t.start() for t in _TRIGGER.finditer(text)))
 
-    Triggers are looked for in ``trigger_text`` (the text lowercased, same length) if given."""
+
+def _scan_at(text: str, pattern: re.Pattern[str], triggers: Iterable[int]) -> list[re.Match[str]]:
+    """Leftmost, non-overlapping pattern matches that reach past a trigger position (in
+    ascending order): the pattern is tried at the word starts up to _REACH_BACK before it."""
     out: list[re.Match[str]] = []
     tried: dict[int, re.Match[str] | None] = {}  # a word start's match, tried once
     done = 0
-    for trigger in triggers.finditer(text if trigger_text is None else trigger_text):
-        c = trigger.start()
+    for c in triggers:
         if c < done:
             continue
         for word in _WORD_START.finditer(text, max(done, c - _REACH_BACK)):
@@ -420,13 +419,23 @@ def scan_extra(
     return out
 
 
-_PERIOD_TRIGGER: Final = re.compile(  # in lowercased text: case-insensitive search is slower
-    r"(?:\d0'?s\b|\b(?:spring|summer|autumn|fall|winter|quarter|half|q[1-4]|twenties|thirties"
-    r"|forties|fifties|sixties|seventies|eighties|nineties)\b)"
-)
+_PERIOD_HINTS: Final = (
+    "0s", "0's", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+    "nineties", "spring", "summer", "autumn", "fall", "winter", "quarter", "half",
+    "q1", "q2", "q3", "q4",
+)  # every season, quarter, half or decade expression holds one of these, lowercased
 
 
-_PERIOD_HINTS: Final = ("0s", "0's", "ties", "spring", "summer", "autumn", "fall", "winter", "quarter", "half", "q1", "q2", "q3", "q4")
+def _hint_positions(lower: str) -> list[int]:
+    """Where the hints occur in the lowercased text, in order (str.find is much faster than a
+    regular expression tried at every position)."""
+    found: list[int] = []
+    for hint in _PERIOD_HINTS:
+        i = lower.find(hint)
+        while i >= 0:
+            found.append(i)
+            i = lower.find(hint, i + 1)
+    return sorted(found)
 
 
 def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
@@ -434,11 +443,12 @@ def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
     the part of ``extra`` that ``geo.dates.find_dates`` reads too, for events."""
     out: list[TimeMention] = []
     lower = text.lower()
-    if not any(word in lower for word in _PERIOD_HINTS):  # most texts: a fast no
-        return out
     if len(lower) != len(text):  # a few letters lowercase to two characters
         lower = "".join(c.lower()[0] if c.lower() else c for c in text)
-    for m in scan_extra(text, _PERIODS, _PERIOD_TRIGGER, lower):
+    positions = _hint_positions(lower)
+    if not positions:  # most texts: a fast no
+        return out
+    for m in _scan_at(text, _PERIODS, positions):
         kind = next(k for k in ("dec", "qu", "se") if m.group(k) is not None)
         try:
             out.extend(_HANDLERS[kind](m, kind, ctx))
