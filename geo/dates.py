@@ -871,6 +871,8 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
     """
     if not text:
         return []
+    if isinstance(published, datetime.datetime):  # a timestamp: its day
+        published = published.date()
     ctx = _Context(text, published)
     mentions: list[DateMention] = []
     for m in _scan(text):

@@ -82,4 +82,6 @@ def read_dates(text: str, published: datetime.date | None) -> list[TimeMention]:
     """
     if not text:
         return []
+    if isinstance(published, datetime.datetime):  # a timestamp: its day
+        published = published.date()
     return _r.anchor_anaphors(_choose(_candidates(text, published)))

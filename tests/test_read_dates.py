@@ -151,5 +151,10 @@ def test_present_and_recent_references_have_a_window() -> None:
     assert one("Things were different in the past.").date is None
 
 
+def test_a_timestamp_counts_as_its_day() -> None:
+    moment = datetime.datetime(2016, 3, 9, 17, 30)
+    assert read_dates("Sales fell last week.", moment) == read_dates("Sales fell last week.", WED)
+
+
 def test_empty_text() -> None:
     assert read_dates("", WED) == []
