@@ -119,12 +119,13 @@ def synthetic_events(n: int, *, seed: int = 7, hostile_every: int = 97) -> gpd.G
     places = [PLACES[i] for i in place_i]
 
     precision = rng.choice(
-        np.array(DATE_PRECISIONS, dtype=object), size=n, p=[0.70, 0.12, 0.08, 0.03, 0.07]
+        np.array(DATE_PRECISIONS, dtype=object), size=n, p=[0.70, 0.12, 0.08, 0.03, 0.07, 0.0, 0.0, 0.0]
     )
     day0 = rng.integers(0, _DAYS, n)
     width = np.select(
-        [precision == "day", precision == "week", precision == "month", precision == "year"],
-        [0, 6, 29, 364],
+        [precision == "day", precision == "week", precision == "month", precision == "year",
+         precision == "quarter", precision == "season", precision == "decade"],
+        [0, 6, 29, 364, 90, 91, 3651],
         default=0,
     )
     undated = precision == "undated"

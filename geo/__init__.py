@@ -15,6 +15,7 @@ from geo.gazetteer import ATTRIBUTION, load_gazetteer
 from geo.geocoders import GeocodeResult, confirm_candidate, make_geocoder
 from geo.ingest import IngestResult, ingest
 from geo.schema import EVENT_PROPERTIES, EVENT_TYPES
+from geo.timex import TimeMention, read_dates
 
 __all__ = [
     "ATTRIBUTION",
@@ -28,7 +29,9 @@ __all__ = [
     "IngestResult",
     "ingest",
     "load_gazetteer",
+    "TimeMention",
     "read_corpus",
+    "read_dates",
     "read_events",
     "to_csv_bytes",
     "to_geojson_bytes",

@@ -20,7 +20,9 @@ Conventions (what ``DateMention`` fields mean)
   Jan-Apr / May-Aug / Sep-Dec of a year) with ``date`` at its middle, and keep the precision of
   the unit named. Offsets ("nine months ago", "three months after") put ``date`` on the exact
   offset day, inside the calendar month or year the precision names.
-- "last week" is the rolling seven days before publication, ``[pub-7, pub-1]``, ``date`` pub-4;
+- "last week" runs from the Monday of the previous calendar (ISO) week to the day before
+  publication (news means the calendar week before or the seven days before: both are in),
+  ``date`` pub-4; ``geo.read_dates`` gives its TIMEX3 value as the previous ISO week;
   "this week" is the Monday-to-Sunday week of publication, "next week" the one after.
 - Weekdays, bare months ("in March") and day-months without a year ("Feb 27") are the latest
   such day/month on or before publication (the publication weekday itself is the publication
@@ -32,8 +34,14 @@ Conventions (what ``DateMention`` fields mean)
   March 2016"): the interval spans both ends, ``date`` is the first end's best day, precision is
   the coarser end's. role "anchored" ("days after X", "three months after X"): the mention dates
   X, counted back (after) or forward (before) from the nearest preceding dated point in the same
-  sentence, else from publication. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
+  sentence, else from publication. When the sentence has no date but names X ("13 days after
+  the attack") and an earlier sentence (within 2,000 characters) dates it with an absolute day,
+  month or year, the mention instead dates this sentence's happening: X's date plus the offset. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
   (month), "months" 2-12 months (year), "years" 2-10 years (year).
+- Seasons, quarters and decades ("last summer", "the third quarter of 2015", "the 1990s") are
+  read by ``geo.timex_rules`` and keep their own precision ("season", "quarter", "decade"):
+  the whole period, ``date`` at its middle. A season or quarter without a year is the latest
+  one (the next one when the sentence speaks of the future); winter 2016 is Dec 2015-Feb 2016.
 - With no publication date, expressions that need one are still returned, with ``date``,
   ``date_start`` and ``date_end`` None and precision "undated"; absolute ones resolve normally.
 """
@@ -71,7 +79,7 @@ class DateMention:
     date: datetime.date | None
     date_start: datetime.date | None
     date_end: datetime.date | None
-    precision: str  # "day" | "week" | "month" | "year" | "undated"
+    precision: str  # "day" | "week" | "month" | "quarter" | "season" | "year" | "decade" | "undated"
     role: str  # "point" | "since" | "range" | "anchored"
     relative: bool  # needed an anchor: the publication date or an earlier date
 
@@ -190,8 +198,16 @@ _PREFIX = (
     r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
 )
 
+# Two days of one month: "March 8-9", "April 24 and 25, 2015", "8-9 March".
+_DAY_NUM = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_DAY_PAIR_SEP = r"\s*(?:-|–|—|/)\s*|\s+(?i:and|to|through|or)\s+"
+_P_DAYS = (
+    rf"(?P<dr>(?:(?P<dr_m1>{_MON})\s+(?<![\d.,/:])(?P<dr_a1>{_DAY_NUM})(?:{_DAY_PAIR_SEP})"
+    rf"(?P<dr_b1>{_DAY_NUM})|(?<![\d.,/:])(?P<dr_a2>{_DAY_NUM})(?:{_DAY_PAIR_SEP})(?P<dr_b2>{_DAY_NUM})"
+    rf"(?:\s+of)?\s+(?P<dr_m2>{_MON}))(?!\w|[.,:/]\d)(?:,?\s+(?P<dr_y>{_YEAR}))?)"
+)
 _ENDPOINT_KINDS = "|".join((_P_ISO, _P_NUM, _P_DMY, _P_MDY, _P_MY, _P_MONTH, _P_YEAR, _P_WEEKDAY))
-_POINT_KINDS = "|".join((_ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
+_POINT_KINDS = "|".join((_P_DAYS, _ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
 
 
 def _unnamed(pattern: str) -> str:
@@ -250,8 +266,14 @@ _SENTENCE_BREAK: Final = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
 _FUTURE: Final = re.compile(
     r"\b(?:will|won't|shall|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|expected\s+|going\s+"
     r"|about\s+)?to|prepar(?:es?|ing)\s+to|plans?\s+to|planning\s+to|intends?\s+to|scheduled"
-    r"|upcoming|next(?!\s+(?:to|day|morning|afternoon|evening|night)\b)|tomorrow)\b|'ll\b",
+    r"|upcoming|next(?!\s+(?:to|day|morning|afternoon|evening|night)\b)|tomorrow"
+    # "payable Dec. 15", "expected to be completed by", "slated for", "due on"
+    r"|payable|expected|slated|due(?!\s+to\b)|set\s+for)\b|'ll\b",
     re.IGNORECASE,
+)
+# "to run through June", "to stay until March": an infinitive reaching up to the date
+_REACHES_UP_TO: Final = re.compile(
+    r"\bto\s+[a-z]+(?:\s+[a-z]+)?\s+(?:through|until|till|by)\s", re.IGNORECASE
 )
 _FUTURE_LOOKBACK: Final = 80  # characters before the expression, within its sentence
 _FUTURE_LOOKAHEAD: Final = 30  # and after it: "on Thursday, ministers will meet"
@@ -260,7 +282,9 @@ _FUTURE_LOOKAHEAD: Final = 30  # and after it: "on Thursday, ministers will meet
 # Spans: an interval with a best day and a precision
 # --------------------------------------------------------------------------------------------
 
-_PRECISION_RANK: Final[dict[str, int]] = {"day": 0, "week": 1, "month": 2, "year": 3}
+_PRECISION_RANK: Final[dict[str, int]] = {
+    "day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,8 +572,9 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
     if unit == "week":
         monday = base - datetime.timedelta(days=base.weekday())
         sunday = monday + datetime.timedelta(days=6)
-        if which == "last":
-            return _Span(base - relativedelta(days=7), base - _ONE_DAY, base - relativedelta(days=4), "week")
+        if which == "last":  # the previous calendar week or the seven days before: both
+            start = min(monday - relativedelta(days=7), base - relativedelta(days=7))
+            return _Span(start, base - _ONE_DAY, base - relativedelta(days=4), "week")
         if which == "past":
             return _Span(base - relativedelta(days=7), base, base - relativedelta(days=4), "week")
         if which == "next":
@@ -644,9 +669,10 @@ class _Context:
         """Whether the words around [start, end) in its sentence speak of the future."""
         before = max(self.sentence_start(start), start - _FUTURE_LOOKBACK)
         after = min(self.sentence_end(end), end + _FUTURE_LOOKAHEAD)
-        return bool(
-            _FUTURE.search(self.text, before, start) or _FUTURE.search(self.text, end, after)
-        )
+        if _FUTURE.search(self.text, before, start) or _FUTURE.search(self.text, end, after):
+            return True
+        reach = _REACHES_UP_TO.search(self.text, before, min(end, start + 10))
+        return reach is not None and reach.end() > start
 
     def word_before(self, pos: int) -> str:
         m = re.search(r"(\w+)\W*$", self.text[max(0, pos - 30) : pos])
@@ -659,6 +685,34 @@ def _anchor(earlier: list[DateMention], sentence_start: int) -> _Span | None:
         if mention.start_char < sentence_start:
             return None
         if mention.role == "point" and mention.date is not None:
+            return _Span(mention.date_start, mention.date_end, mention.date, mention.precision)  # type: ignore[arg-type]
+    return None
+
+
+_HAPPENING_AFTER: Final = re.compile(
+    r"\s+(?:the|a|an|his|her|their|its|this|that)\s+(?:[a-z]+\s+)?([a-z]{4,})\b", re.IGNORECASE
+)
+_HAPPENING_REACH: Final = 2000  # characters back to look for the happening's own sentence
+
+
+def _named_happening(earlier: list[DateMention], ctx: _Context, end: int) -> _Span | None:
+    """ "13 days after the attack": the day of the attack when an earlier sentence dates it.
+
+    The happening is the noun after "after"/"before" ("the attack", "the chemical attack");
+    its date is the latest absolute point of an earlier sentence that names the same noun
+    (by its first five letters, so "attacked" finds "attack")."""
+    m = _HAPPENING_AFTER.match(ctx.text, end)
+    if m is None:
+        return None
+    stem = m.group(1).lower()[:5]
+    for mention in reversed(earlier):
+        if mention.end_char < end - _HAPPENING_REACH:
+            return None
+        if mention.role != "point" or mention.relative or mention.date is None:
+            continue
+        s = ctx.sentence_start(mention.start_char)
+        sentence = ctx.text[s : ctx.sentence_end(mention.end_char)].lower()
+        if re.search(rf"\b{re.escape(stem)}", sentence):
             return _Span(mention.date_start, mention.date_end, mention.date, mention.precision)  # type: ignore[arg-type]
     return None
 
@@ -678,8 +732,13 @@ def _mention(
         count = _count(m.group("an_n"))
         if m.group("an_n") and m.group("an_n").lower() == "the" and m.group("an_u")[-1:] in "sS":
             count = None  # "the days after": vague
-        anchor = _anchor(earlier, ctx.sentence_start(start)) or pub_span
         sign = -1 if m.group("an_dir").lower() == "after" else 1
+        anchor = _anchor(earlier, ctx.sentence_start(start))
+        if anchor is None:
+            anchor = _named_happening(earlier, ctx, end)
+            if anchor is not None:  # X is dated: the mention dates this sentence's happening
+                sign = -sign
+        anchor = anchor or pub_span
         span = _offset(anchor, count, unit, sign) if anchor is not None else None
         return _build(m, span, "anchored", relative=True)
 
@@ -701,12 +760,16 @@ def _mention(
         span = _Span(lo, hi, min(max(ls.best, lo), hi), _coarser(ls.precision, rs.precision))
         return _build(m, span, "range", relative=rp.relative)
 
+    if m.group("dr"):
+        return _day_pair(m, ctx)
     point = _parse_relative(m)
     if point is None:
         return None
     prep = (m.group("prep") or "").lower()
     if not point.explicit and not prep:
-        if point.kind in ("month", "year"):
+        if point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and _NOUN_AFTER.match(ctx.text, end):
+            pass  # "the 2013 chemical attack", "the October slaying": when the happening was
+        elif point.kind in ("month", "year"):
             return None  # a bare "May" or "1900" is not a date without context
         if point.kind == "weekday" and (
             ctx.word_before(start) in _NOT_WEEKDAY_BEFORE
@@ -717,10 +780,59 @@ def _mention(
         return None
     future = point.tense_sensitive and ctx.is_future(start, end)
     span = _resolve(point, pub, future)
+    story = _story_day(earlier, ctx, start) if point.kind == "weekday" and not future else None
+    if story is not None and point.which is None:  # "Friday" in a story of an earlier week
+        span = _day_span(_weekday_on_or_after(story, point.weekday, strict=False))  # type: ignore[arg-type]
     role = _role(m)
     if span is not None and role == "since" and pub is not None and pub > span.end:
         span = _Span(span.start, pub, span.best, span.precision)
     return _build(m, span, role, relative=point.relative)
+
+
+_ATTRIBUTIVE_YEAR: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her)\s+)$")
+# The word after such a year or month is a noun it qualifies, not a preposition or verb
+# ("the March on Washington" is a march).
+_NOUN_AFTER: Final = re.compile(
+    r"\s+(?!(?:on|for|to|of|in|from|against|through|at|by|and|or|was|is|were|are|has|had|will"
+    r"|with|that|which|who)\b)[a-z]"
+)
+
+
+def _day_pair(m: re.Match[str], ctx: _Context) -> DateMention | None:
+    """ "March 8-9", "April 24 and 25, 2015": both days, role "range", ``date`` the first."""
+    g = m.group
+    month = _MONTH_NUMBERS[(g("dr_m1") or g("dr_m2")).rstrip(".").lower()]
+    a, b = (int(re.match(r"\d+", g(k)).group()) for k in (("dr_a1", "dr_b1") if g("dr_m1") else ("dr_a2", "dr_b2")))  # type: ignore[union-attr]
+    year = int(g("dr_y")) if g("dr_y") else None
+    if not (a < b and _valid_day(year, month, a) and _valid_day(year, month, b)):
+        return None
+    start, end = m.span()
+    if year is None:
+        if ctx.published is None:
+            return _build(m, None, "range", relative=True)
+        first = _day_month_near(ctx.published, month, a, ctx.is_future(start, end))
+    else:
+        first = _date(year, month, a)
+    last = first.replace(day=b)
+    return _build(m, _Span(first, last, first, "day"), "range", relative=year is None)
+
+
+_STORY_WEEK_GAP: Final = datetime.timedelta(days=7)
+
+
+def _story_day(earlier: list[DateMention], ctx: _Context, start: int) -> datetime.date | None:
+    """The day a story told in the past is at: the latest absolute day named earlier in the
+    same paragraph, when it is more than a week before publication; else None."""
+    if ctx.published is None or not earlier:
+        return None
+    last = earlier[-1]
+    if (
+        last.role != "point" or last.relative or last.precision != "day" or last.date is None
+        or "\n" in ctx.text[last.end_char : start]
+        or ctx.published - last.date <= _STORY_WEEK_GAP
+    ):
+        return None
+    return last.date
 
 
 def _role(m: re.Match[str]) -> str:
@@ -759,6 +871,8 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
     """
     if not text:
         return []
+    if isinstance(published, datetime.datetime):  # a timestamp: its day
+        published = published.date()
     ctx = _Context(text, published)
     mentions: list[DateMention] = []
     for m in _scan(text):
@@ -770,7 +884,30 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
             mention = _build(m, None, _role(m), relative=True)
         if mention is not None:
             mentions.append(mention)
-    return mentions
+    return _with_periods(mentions, ctx)
+
+
+def _with_periods(mentions: list[DateMention], ctx: _Context) -> list[DateMention]:
+    """The mentions plus seasons, quarters and decades ("last summer", "the third quarter",
+    "the 1990s"), which ``geo.timex_rules`` reads; a longer expression wins an overlap."""
+    from geo import timex_rules  # it builds on this module
+
+    found = timex_rules.periods(ctx.text, ctx)
+    if not found:
+        return mentions
+    extra = [
+        DateMention(
+            t.phrase, t.phrase_start, t.phrase_end, t.date, t.date_start, t.date_end,
+            t.precision, "point", relative=t.precision != "decade" and not re.search(r"\d", t.text),
+        )
+        for t in found
+    ]
+    ranked = sorted(mentions + extra, key=lambda d: (-(d.end_char - d.start_char), d.start_char))
+    kept: list[DateMention] = []
+    for d in ranked:
+        if all(d.end_char <= k.start_char or k.end_char <= d.start_char for k in kept):
+            kept.append(d)
+    return sorted(kept, key=lambda d: d.start_char)
 
 
 # --------------------------------------------------------------------------------------------

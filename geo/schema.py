@@ -31,8 +31,12 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 
 #: How exactly an event's date is known. "undated": a relative expression ("on Wednesday") in an
-#: article with no publication date; its date, date_start and date_end are null.
-DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year", "undated")
+#: article with no publication date; its date, date_start and date_end are null. "quarter",
+#: "season" and "decade" only where the text says so ("the third quarter", "last summer",
+#: "the 1990s"); appended so the codes of the older values do not change.
+DATE_PRECISIONS: tuple[str, ...] = (
+    "day", "week", "month", "year", "undated", "quarter", "season", "decade",
+)  # fmt: skip
 
 #: How exactly an event's place is known: a populated place, a province (admin1) drawn at its
 #: namesake town, or a whole country drawn at a representative point.

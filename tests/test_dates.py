@@ -406,3 +406,91 @@ def test_parse_publication_date(line: str, expected: D) -> None:
 )
 def test_parse_publication_date_rejects_non_datelines(line: str) -> None:
     assert parse_publication_date(line) is None
+
+
+# Seasons, quarters and decades keep their own precision (our own examples).
+@pytest.mark.parametrize(
+    ("text", "phrase", "start", "end", "precision"),
+    [
+        ("The dam burst last summer.", "last summer", "2015-06-01", "2015-08-31", "season"),
+        ("Profit rose in the third quarter of 2015.", "in the third quarter of 2015",
+         "2015-07-01", "2015-09-30", "quarter"),
+        ("The town grew in the 1990s.", "in the 1990s", "1990-01-01", "1999-12-31", "decade"),
+    ],
+)
+def test_periods_keep_their_precision(text, phrase, start, end, precision):
+    (m,) = find_dates(text, datetime.date(2016, 3, 9))
+    assert (m.text, m.date_start.isoformat(), m.date_end.isoformat(), m.precision) == (
+        phrase, start, end, precision
+    )
+    assert m.date_start <= m.date <= m.date_end
+
+
+def test_words_that_are_not_periods():
+    pub = datetime.date(2016, 3, 9)
+    assert [m.text for m in find_dates("after the fall of the city in December", pub)] == ["in December"]
+    assert find_dates("They scored twice in the second half.", pub) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dividend is payable Dec. 15 to holders of record.",
+        "The bridge is expected to be completed by Dec. 15.",
+        "The ceasefire is due on Dec. 15.",
+        "The aid programme is to run until Dec. 15.",
+    ],
+)
+def test_future_words_point_yearless_dates_ahead(text):
+    (m,) = find_dates(text, datetime.date(2016, 3, 9))
+    assert m.date == datetime.date(2016, 12, 15)
+
+
+def test_weekday_in_a_story_of_an_earlier_week_counts_from_the_story():
+    pub = datetime.date(2016, 3, 9)
+    text = "On March 3, 2015 rebels attacked the base. On Friday they withdrew."
+    assert [m.date for m in find_dates(text, pub)] == [datetime.date(2015, 3, 3), datetime.date(2015, 3, 6)]
+    # a new paragraph, or a story of this week, counts from publication again
+    text = "On March 3, 2015 rebels attacked the base.\nOn Friday they withdrew."
+    assert find_dates(text, pub)[1].date == datetime.date(2016, 3, 4)
+    text = "On March 7, 2016 rebels attacked the base. On Friday they withdrew."
+    assert find_dates(text, pub)[1].date == datetime.date(2016, 3, 4)
+
+
+def test_offsets_count_from_the_happening_they_name_when_it_is_dated():
+    pub = datetime.date(2016, 3, 9)
+    text = "A car bomb attack hit the market on May 3, 2015. Thirteen days after the attack, the army returned."
+    assert find_dates(text, pub)[1].date == datetime.date(2015, 5, 16)
+    # a happening not dated earlier: counted from publication, as before
+    text = "A car bomb hit the market on May 3, 2015. Thirteen days after the election, the army returned."
+    assert find_dates(text, pub)[1].date == datetime.date(2016, 2, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "first", "last"),
+    [
+        ("Talks were held March 7-8 in Geneva.", "March 7-8", D(2016, 3, 7), D(2016, 3, 8)),
+        ("Talks were held on April 24 and 25, 2015.", "on April 24 and 25, 2015", D(2015, 4, 24), D(2015, 4, 25)),
+        ("Talks were held on 8-9 February.", "on 8-9 February", D(2016, 2, 8), D(2016, 2, 9)),
+        ("Talks will be held on 8-9 April.", "on 8-9 April", D(2016, 4, 8), D(2016, 4, 9)),
+    ],
+)
+def test_two_days_of_a_month_are_a_range(text, phrase, first, last):
+    (m,) = find_dates(text, D(2016, 3, 9))
+    assert (m.text, m.date, m.date_start, m.date_end, m.role) == (phrase, first, first, last, "range")
+
+
+def test_a_score_is_not_a_day_range():
+    assert [m.text for m in find_dates("They won 3-1 in March 2015.", D(2016, 3, 9))] == ["in March 2015"]
+
+
+def test_a_year_before_a_noun_dates_the_happening():
+    ms = find_dates("Survivors of the 2013 chemical attack met again.", D(2016, 3, 9))
+    assert [(m.text, m.date_start, m.date_end) for m in ms] == [("2013", D(2013, 1, 1), D(2013, 12, 31))]
+    assert find_dates("In all, 2013 voters came.", D(2016, 3, 9)) == []
+
+
+def test_a_month_before_a_noun_dates_the_happening():
+    (m,) = find_dates("Survivors of the October attack met again.", D(2016, 3, 9))
+    assert (m.text, m.date_start, m.date_end) == ("October", D(2015, 10, 1), D(2015, 10, 31))
+    assert find_dates("Ministers may meet.", D(2016, 3, 9)) == []

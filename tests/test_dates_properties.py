@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from geo import dates
 from geo.dates import find_dates
+from geo.schema import DATE_PRECISIONS
 
 # Date words and the noise around them, so that generated text often holds real expressions.
 VOCABULARY = [
@@ -17,7 +18,7 @@ VOCABULARY = [
     "ago", "yesterday", "today", "tomorrow", "week", "month", "year", "Wednesday", "SUNDAY",
     "May", "may", "March", "march", "Feb", "Sat", "Sept.", "20", "27th", "2015", "2016",
     "1999", "2,000", "120,000", "-year-old", "05/20/2015", "20.05.2015", "2015-05-20",
-    "will", "is to", "said", "we", "the", ",", ".", "\n", "’", "—", "Ω", "İ", " ",
+    "will", "is to", "said", "we", "the", ",", ".", "\n", "’", "—", "Ω", "İ", " ", "8-9", "24",
 ]  # fmt: skip
 date_text = st.lists(st.sampled_from(VOCABULARY), max_size=40).map(" ".join)
 any_text = st.one_of(st.text(max_size=300), date_text)
@@ -42,7 +43,7 @@ def test_dated_mentions_are_ordered_intervals(text: str, published: datetime.dat
         else:
             assert m.date_start is not None and m.date is not None and m.date_end is not None
             assert m.date_start <= m.date <= m.date_end
-        assert m.precision in ("day", "week", "month", "year", "undated")
+        assert m.precision in DATE_PRECISIONS
         assert m.role in ("point", "since", "range", "anchored")
         if published is None and m.date is not None and m.role != "anchored":
             assert not m.relative or m.role == "range"
@@ -67,3 +68,47 @@ def test_mentions_sorted_and_not_overlapping(text: str, published: datetime.date
 def test_fast_scan_finds_what_scanning_every_position_finds(text: str) -> None:
     # find_dates tries the scanner only near core words; that must not lose or move a match.
     assert [m.span() for m in dates._scan(text)] == [m.span() for m in dates._SCAN.finditer(text)]
+
+
+# read_dates (TIMEX3-style): the same properties, and its words too.
+TIMEX_VOCABULARY = VOCABULARY + [
+    "for", "every", "each", "weekly", "now", "recently", "the past", "the 1990s", "'90s",
+    "20th century", "thirties", "their", "third-quarter", "first half", "summer", "winter", "Christmas", "Ramadan",
+    "Eid al-Adha", "Thanksgiving", "the following year", "later that month", "two days later",
+    "3 p.m.", "15:00 GMT", "noon", "morning", "fiscal", "1957-58", "decades", "a decade",
+]  # fmt: skip
+timex_text = st.one_of(st.text(max_size=300), st.lists(st.sampled_from(TIMEX_VOCABULARY), max_size=40).map(" ".join))
+
+
+@fast
+@given(timex_text, publication)
+def test_read_dates_offsets_slice_back_and_intervals_are_ordered(
+    text: str, published: datetime.date | None
+) -> None:
+    from geo import read_dates
+
+    found = read_dates(text, published)
+    for t in found:
+        assert text[t.start_char : t.end_char] == t.text and t.text
+        assert text[t.phrase_start : t.phrase_end] == t.phrase
+        assert t.phrase_start <= t.start_char and t.end_char == t.phrase_end
+        assert t.type in ("DATE", "TIME", "DURATION", "SET") and t.value
+        assert not t.value.startswith("ANCHOR")
+        if t.date is None:
+            assert t.date_start is None and t.date_end is None
+        else:
+            assert t.date_start is not None and t.date_end is not None
+            assert t.date_start <= t.date <= t.date_end
+    for a, b in zip(found, found[1:]):
+        assert a.end_char <= b.start_char
+    assert read_dates(text, published) == found
+
+
+@fast
+@given(timex_text)
+def test_read_dates_fast_scan_finds_what_scanning_every_position_finds(text: str) -> None:
+    # read_dates tries its extra patterns only near trigger words; that must not lose a match.
+    from geo import timex_rules
+
+    every = [m.span() for m in timex_rules._EXTRA.finditer(text) if m.end() > m.start()]
+    assert [m.span() for m in timex_rules.scan_extra(text)] == every

@@ -213,7 +213,7 @@ def test_empty_points_are_null_and_other_crs_are_reprojected():
     ("override", "message"),
     [
         ({"event_type": "massacre"}, "'event_type' should be one of"),
-        ({"date_precision": "decade"}, "'date_precision' should be one of"),
+        ({"date_precision": "fortnight"}, "'date_precision' should be one of"),
         ({"place_precision": "street"}, "'place_precision' should be one of"),
         ({"date_start": "20 May"}, "'date_start' should be an ISO date, got '20 May'"),
         ({"lat": 134.0}, r"Expected \(lat, lon\) within"),

@@ -140,6 +140,13 @@
     if (precision === "week") return "week of " + start;
     if (precision === "month") return "month of " + start.slice(0, 7);
     if (precision === "year") return "year of " + start.slice(0, 4);
+    var month = +start.slice(5, 7), year = +start.slice(0, 4);
+    if (precision === "quarter") return "Q" + Math.ceil(month / 3) + " " + year;
+    if (precision === "season") {  // a season starts in March, June, September or December
+      var season = ["spring", "summer", "autumn", "winter"][Math.floor((month - 3 + 12) % 12 / 3)];
+      return month === 12 ? "winter " + year + "-" + String(year + 1).slice(2) : season + " " + year;
+    }
+    if (precision === "decade") return "the " + start.slice(0, 3) + "0s";
     return precision + " of " + start;
   };
   Events.prototype.placeLabel = function (i) {

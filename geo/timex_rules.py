@@ -1,0 +1,981 @@
+"""The rules behind ``geo.timex.read_dates``: TIMEX3 spans, types and values.
+
+Two sources of expressions. ``from_scanner`` turns a match of ``geo.dates``' scanner (and the
+DateMention it resolved to) into TIMEX3 mentions: the preposition left out of the span, ranges
+split into their two ends, "the past year" and "three days after" read as durations. ``extra``
+finds what ``geo.dates`` leaves out because an event map does not need it: durations, sets,
+clock times, bare years and months, seasons, quarters and halves, decades and centuries,
+present/past/future references, holidays and anaphoric dates ("the following year").
+Every rule is general English; the examples in comments and tests are our own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from typing import Final
+
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta
+
+from geo import dates as _d
+
+_date = datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMention:
+    """One temporal expression, TIMEX3-style.
+
+    ``text == source[start_char:end_char]`` is the expression alone (no "in"/"on"/"since");
+    ``phrase == source[phrase_start:phrase_end]`` is the expression with its preposition (the
+    same as ``text`` when it has none). ``type`` is DATE, TIME, DURATION or SET; ``value`` the
+    TIMEX3 value. ``date``/``date_start``/``date_end`` bound the days a DATE or TIME stands for
+    (None for durations, sets, vague references and when it needs a publication date that was
+    not given); ``precision`` says how finely ("day", "week", "month", "quarter", "season",
+    "year", "decade", "century"; "undated" when there are no days). ``mod`` is TIMEX3's mod
+    (START, MID, END) for "early", "mid", "late".
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    phrase: str
+    phrase_start: int
+    phrase_end: int
+    type: str
+    value: str
+    date: datetime.date | None
+    date_start: datetime.date | None
+    date_end: datetime.date | None
+    precision: str
+    mod: str = ""
+
+
+_NO_DAYS: Final = (None, None, None, "undated")
+Days = tuple[datetime.date | None, datetime.date | None, datetime.date | None, str]
+
+
+def _make(
+    src: str, start: int, end: int, ttype: str, value: str, days: Days = _NO_DAYS,
+    phrase_start: int | None = None, mod: str = "",
+) -> TimeMention:
+    """A mention of src[start:end]; its phrase runs from phrase_start (the preposition)."""
+    ps = start if phrase_start is None else min(phrase_start, start)  # "the" can come before
+    best, lo, hi, precision = days
+    return TimeMention(
+        src[start:end], start, end, src[ps:end], ps, end, ttype, value, best, lo, hi, precision, mod
+    )
+
+
+def _window(lo: datetime.date, hi: datetime.date, precision: str) -> Days:
+    return lo + (hi - lo) // 2, lo, hi, precision
+
+
+def _day_value(d: datetime.date | None) -> str:
+    return d.isoformat() if d is not None else "XXXX-XX-XX"
+
+
+def _week_value(d: datetime.date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _value_of(days: Days, precision: str) -> str:
+    """The TIMEX3 value of a day, week, month or year span."""
+    best, lo, _, _ = days
+    if best is None or lo is None:
+        return {"day": "XXXX-XX-XX", "month": "XXXX-XX", "week": "XXXX-WXX"}.get(precision, "XXXX")
+    if precision == "day":
+        return best.isoformat()
+    if precision == "week":
+        return _week_value(best)
+    if precision == "month":
+        return f"{lo.year:04d}-{lo.month:02d}"
+    return f"{lo.year:04d}"
+
+
+# --------------------------------------------------------------------------------------------
+# What geo.dates' scanner found
+# --------------------------------------------------------------------------------------------
+
+_KINDS: Final = ("dr", "iso", "num", "dmy", "mdy", "my", "mo", "yr", "wd", "rd", "pe", "ago")
+_POINT_PRECISION: Final = {"date": "day", "weekday": "day", "month": "month", "year": "year"}
+_MOD_NAMES: Final = {"early": "START", "mid": "MID", "late": "END"}
+_TOD: Final = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+_LEADING: Final = re.compile(r"(?i:at\s+)")
+_THE_BEFORE: Final = re.compile(r"(?i:the)\s+$")
+_MODIFIED_BEFORE: Final = re.compile(r"(?i:early|late|mid)[\s-]+$")
+
+
+def _days_of(mention: _d.DateMention) -> Days:
+    return mention.date, mention.date_start, mention.date_end, mention.precision
+
+
+def from_scanner(m: re.Match[str], mention: _d.DateMention, ctx: _d._Context) -> list[TimeMention]:
+    """The TIMEX3 mentions one match of geo.dates' scanner makes."""
+    src = ctx.text
+    if m.group("an"):  # "three days after X": the duration "three days"; "the day after": a date
+        if (m.group("an_n") or "").lower() == "the" and not m.group("an_u").lower().endswith("s"):
+            end = m.end("an_u")
+            unit = _d._unit(m.group("an_u"))
+            return [_make(src, m.start("an"), end, "DATE", _value_of(_days_of(mention), unit), _days_of(mention))]
+        return [_duration_mention(src, m.start("an"), m.end("an_u"), m.group("an_n"), m.group("an_u"))]
+    if m.group("rg"):
+        return _range_mentions(m, mention, src)
+    kind = next(k for k in _KINDS if m.group(k))
+    start = m.start(kind)
+    lead = _LEADING.match(src, start, m.end())
+    if lead:
+        start = lead.end()
+    if kind in ("pe", "ago") or (kind in ("mo", "yr", "my") and m.group(f"{kind}_mod")):
+        the = _THE_BEFORE.search(src, max(0, start - 4), start)
+        if the and not m.group("prep") or the and kind == "pe":
+            start = the.start()
+    mod_word = _MODIFIED_BEFORE.search(src, max(0, start - 8), start)
+    if mod_word and (kind == "pe" or kind == "mo" and m.group("mo_lnt")):
+        start = mod_word.start()  # "early this year", "late last July"
+    days = _days_of(mention)
+    if kind == "pe":
+        return [_period_mention(m, src, start, days, ctx.published)]
+    ttype, value = "DATE", ""
+    if kind in ("iso", "num", "dmy", "mdy", "dr"):  # "March 8-9": the first day's value
+        value = _day_value(mention.date)
+    elif kind in ("my", "mo", "yr"):
+        value = _value_of(days, "month" if kind != "yr" else "year")
+    elif kind == "wd":
+        value = _day_value(mention.date)
+        if m.group("wd_tod"):
+            ttype, value = "TIME", value + "T" + _TOD[m.group("wd_tod").strip().lower()]
+    elif kind == "rd":
+        ttype, value = _relday_value(m.group("rd"), mention.date)
+    elif kind == "ago":
+        value = _ago_value(m, days)
+    mod = ""
+    if kind in ("my", "mo", "yr"):
+        mod = _MOD_NAMES.get(_d._modifier(m.group(f"{kind}_mod")) or "", "")
+    return [_make(src, start, m.end(), ttype, value, days, m.start(), mod)]
+
+
+def _relday_value(word: str, day: datetime.date | None) -> tuple[str, str]:
+    word = " ".join(word.lower().split())
+    if word in ("tonight", "last night"):
+        return "TIME", _day_value(day) + "TNI"
+    if word.startswith("this "):
+        return "TIME", _day_value(day) + "T" + _TOD[word.split()[1]]
+    return "DATE", _day_value(day)
+
+
+def _ago_value(m: re.Match[str], days: Days) -> str:
+    """ "three years ago" is a year, "two weeks ago" a week; "years ago" is just the past."""
+    count = _d._count(m.group("ago_n"))
+    unit = _d._unit(m.group("ago_u"))
+    if count is None or unit == "hour" or days[0] is None:
+        return "PAST_REF"
+    return _value_of((days[0], days[0], days[0], unit), unit)
+
+
+def _period_mention(
+    m: re.Match[str], src: str, start: int, days: Days, pub: datetime.date | None
+) -> TimeMention:
+    """ "last week" (the previous ISO week), "this month", "the past year" (a duration)."""
+    which = _d._which(m.group("pe_lnt")) or "this"
+    unit = m.group("pe_u").lower()
+    if which == "past":
+        return _make(src, start, m.end(), "DURATION", "P1" + unit[0].upper(), phrase_start=m.start())
+    if pub is None:
+        return _make(src, start, m.end(), "DATE", "XXXX", phrase_start=m.start())
+    shift = {"last": -1, "next": 1}.get(which, 0)
+    if unit in ("week", "weekend"):
+        monday = pub - datetime.timedelta(days=pub.weekday()) + datetime.timedelta(weeks=shift)
+        if unit == "weekend":
+            sat = _d._weekday_on_or_before(pub, 5, strict=False) if which != "next" else monday + datetime.timedelta(days=5)
+            if which == "last" and pub.weekday() >= 5:
+                sat -= datetime.timedelta(days=7)
+            return _make(src, start, m.end(), "DATE", _week_value(sat) + "-WE",
+                         _window(sat, sat + datetime.timedelta(days=1), "week"), m.start())
+        if which in ("last", "this", "next"):
+            days = _window(monday, monday + datetime.timedelta(days=6), "week")
+        return _make(src, start, m.end(), "DATE", _week_value(monday), days, m.start())
+    return _make(src, start, m.end(), "DATE", _value_of(days, unit), days, m.start())
+
+
+def _range_mentions(m: re.Match[str], mention: _d.DateMention, src: str) -> list[TimeMention]:
+    """ "from May 2015 to March 2016": two dates, each with its own value."""
+    out = []
+    for side, day in (("rg_l", mention.date_start), ("rg_r", mention.date_end)):
+        point_match = _d._ENDPOINT.fullmatch(m.group(side))
+        point = _d._parse_point(point_match) if point_match else None
+        precision = _POINT_PRECISION.get(point.kind, "day") if point else "day"
+        if mention.date is None or day is None:
+            days: Days = _NO_DAYS
+        elif precision == "day":
+            days = (day, day, day, "day")
+        elif precision == "month":
+            first = day.replace(day=1)
+            days = (day, first, _d._month_end(first), "month")
+        else:
+            days = (day, day.replace(month=1, day=1), day.replace(month=12, day=31), "year")
+        out.append(_make(src, m.start(side), m.end(side), "DATE", _value_of(days, precision), days))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Durations
+# --------------------------------------------------------------------------------------------
+
+_UNIT_CODES: Final = {
+    "second": "TS", "minute": "TM", "hour": "TH", "day": "D", "night": "D", "week": "W",
+    "fortnight": "W2", "month": "M", "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
+}  # fmt: skip
+_NUMBER_WORDS: Final = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    r"|hundred"
+)
+_TENS: Final = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
+_VAGUE: Final = r"(?i:several|few|many|some|couple\s+of|a\s+few|a\s+couple\s+of|the\s+past\s+few)"
+_DUR_UNIT: Final = r"seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)"
+
+
+def _number(word: str | None) -> int | None:
+    """3 for "three" or "3", 25 for "twenty-five", 1 for "a"; None for a vague count."""
+    if not word:
+        return None
+    word = " ".join(word.lower().replace(",", "").split())
+    if word.isdigit():
+        return int(word)
+    if word in ("a", "an", "one", "the", "a full", "a whole"):
+        return 1
+    parts = re.split(r"[\s-]+", word)
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _d._COUNT_WORDS:
+        return _TENS[parts[0]] + _d._COUNT_WORDS[parts[1]]
+    if word == "hundred":
+        return 100
+    return _TENS.get(word, _d._COUNT_WORDS.get(word))
+
+
+def duration_value(count: str | None, unit: str) -> str:
+    """P3D for ("three", "days"), PT24H for ("24", "hour"), PXM for (None, "months")."""
+    unit = unit.lower()
+    unit = "century" if unit.startswith("centur") else unit.rstrip("s")
+    code = _UNIT_CODES[unit]
+    n = _number(count)
+    number = "X" if n is None else str(n)
+    if code == "W2":
+        return "PX" + "W" if n is None else f"P{2 * n}W"
+    if code == "DE":
+        return "PXDE" if n is None else f"P{10 * n}Y"
+    if code == "CE":
+        return "PXCE" if n is None else f"P{100 * n}Y"
+    if code.startswith("T"):
+        return f"PT{number}{code[1]}"
+    return f"P{number}{code}"
+
+
+def _duration_mention(src: str, start: int, end: int, count: str | None, unit: str) -> TimeMention:
+    return _make(src, start, end, "DURATION", duration_value(count, unit))
+
+
+# --------------------------------------------------------------------------------------------
+# The extra scanner
+# --------------------------------------------------------------------------------------------
+
+_YEAR: Final = _d._YEAR
+_COUNT_RX: Final = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?|(?i:(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))?|an?))"
+)
+_DUR_MODS: Final = (
+    r"(?i:(?:(?:the|a|an)\s+)?(?:(?:past|last|next|first|coming|previous|following|final|remaining"
+    r"|recent|entire|whole|full|other|additional|further|subsequent|same|initial)\s+)?)"
+)
+_SEASONS: Final = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_ORDINALS: Final = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+                    "fourth": 4, "4th": 4, "final": 4, "last": 4}  # fmt: skip
+_DECADE_WORDS: Final = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                        "seventies": 7, "eighties": 8, "nineties": 9}  # fmt: skip
+_MONTHS_BARE: Final = (
+    r"(?:January|February|April|June|July|September|October|November|December"
+    r"|(?<=the\s)(?:March|August))(?!\s+[A-Z][a-z])"
+)
+_PRESENT: Final = r"now|currently|presently|nowadays|at\s+present|these\s+days|at\s+the\s+moment|right\s+now|today(?='s)"
+_PAST: Final = r"recently|lately|(?<=in\s)the\s+past(?!\s+(?:\d|[a-z]+\s+(?:years?|months?|weeks?|days?|decades?)))|formerly|once\s+upon\s+a\s+time"
+_FUTURE_REF: Final = r"(?<=in\s)the\s+(?:near\s+|distant\s+)?future|(?<=in\s)the\s+coming\s+(?:years|months|decades)"
+_SET_UNIT: Final = r"day|week|month|year|season|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn|fall|quarter"
+_SETS: Final = {
+    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
+    "nightly": "XXXX-XX-XXTNI", "hourly": "PT1H", "quarterly": "P3M", "annual": "P1Y",
+}  # fmt: skip
+_HOLIDAYS: Final = (
+    r"Christmas(?:\s+(?:Day|Eve))?|New\s+Year(?:'s|’s)?\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?"
+    r"|Easter(?:\s+Sunday)?|Halloween|Valentine(?:'s|’s)\s+Day|Independence\s+Day"
+    r"|Labou?r\s+Day|Memorial\s+Day|Ramadan|Eid\s+al[-\s]Fitr|Eid\s+al[-\s]Adha"
+)
+_ANAPHOR_UNIT: Final = r"day|week|month|year|morning|night|evening|afternoon"
+
+_PREP_RX: Final = (
+    rf"(?P<prep>\b(?i:in|on|during|since|until|till|by|from|through|throughout|at|for|over|within)\s+)?"
+)
+_P_DEC: Final = (
+    rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>early|mid|late)[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
+    rf"|(?:(?<=the\s)|(?<=The\s)|(?<=THE\s))(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"  # not "in their thirties"
+)
+_P_QU: Final = (
+    rf"(?P<qu>\b(?:(?i:the)\s+)?(?:(?P<qu_w>(?i:this|last|next|latest|current|previous|same|year-ago|fiscal))[\s-]+)?"
+    rf"(?:(?P<qu_o>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?(?P<qu_u>quarter|half)"
+    rf"|(?P<qu_q>Q[1-4])|(?P<qu_bare>(?:(?<=the\s)|(?<=this\s)|(?<=last\s))quarter))"
+    rf"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?(?P<qu_y>{_YEAR}))?)(?![\w-])"
+)
+_P_SE: Final = (
+    rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|early|late|mid|the))[\s-]+)?"
+    rf"(?P<se_n>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
+)
+# Seasons, quarters and decades: what geo.dates reads of them too (see periods()).
+_PERIODS: Final = re.compile(rf"{_PREP_RX}(?:{_P_DEC}|{_P_QU}|{_P_SE})")
+_EXTRA: Final = re.compile(
+    _PREP_RX +
+    r"(?:"
+    rf"{_P_DEC}|"
+    r"(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
+    rf"|(?P<dago>\b(?P<dago_n>(?i:a|one|two|three|several|a\s+few|a\s+couple\s+of))\s+(?P<dago_u>(?i:decades?|centur(?:y|ies)))\s+(?i:ago))\b"
+    rf"|{_P_QU}|{_P_SE}"
+    r"|(?P<wkend>\b(?i:the)\s+(?i:weekend))\b"
+    rf"|(?P<hol>\b(?P<hol_n>{_HOLIDAYS})(?:,?\s+(?P<hol_y>{_YEAR}))?)\b"
+    rf"|(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next|the\s+previous|the\s+prior"
+    rf"|that|the\s+same|the\s+preceding))\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
+    rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX}|a\s+few|several)[\s-]+(?P<rel_u>days?|weeks?|months?|years?|decades?)\s+(?P<rel_d>earlier|later|before|afterwards?))\b"
+    rf"|(?P<endof>\b(?:(?i:the)\s+)?(?P<endof_w>end|beginning|start|middle|turn)\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>year|month|week|decade|century|quarter))\b"
+    rf"|(?P<yrange>(?P<yrange_a>{_YEAR})[-–/](?P<yrange_b>\d\d)(?!\d))"
+    rf"|(?P<fy>\b(?:(?:fiscal(?:\s+year)?|FY|financial\s+year)\s*'?(?P<fy_y>{_YEAR})"
+    r"|(?:the\s+)?(?P<fy_w>this|last|next|current|previous|coming)\s+(?:fiscal|financial)\s+year\b))"
+    rf"|(?P<byear>(?:\bthe\s+year\s+)?(?P<byear_y>{_YEAR}))"
+    rf"|(?P<bmon>\b{_MONTHS_BARE})\b"
+    rf"|(?P<clock>\b(?P<clock_h>1[0-2]|0?[1-9])(?::(?P<clock_m>[0-5]\d))?\s*(?P<clock_ap>(?i:[ap]))\.?(?i:m)\b\.?"
+    rf"|\b(?P<clock_24>(?:[01]?\d|2[0-3]):[0-5]\d)(?=\s*(?:GMT|UTC|GST|EST|EDT|PST|CET|BST|local\s+time|hours|hrs|h\b))"
+    rf"|\b(?P<clock_w>noon|midnight|midday))"
+    rf"|(?P<rtod>\b(?P<rtod_d>yesterday|tomorrow|today|early|late)\s+(?P<rtod_t>morning|afternoon|evening|night)\b)"
+    rf"|(?P<set>\b(?:(?:every|each|per)\s+(?:other\s+)?(?P<set_u>{_SET_UNIT}|(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+    rf"|(?:(?<=once\s)|(?<=twice\s)|(?<=times\s))a\s+(?P<set_a>day|week|month|year)|(?P<set_adv>(?i:daily|weekly|monthly|annually|yearly|nightly|hourly|quarterly)))\b)"
+    rf"|(?P<pres>\b(?i:{_PRESENT}))\b|(?P<past>\b(?i:{_PAST}))\b|(?P<fut>\b(?i:{_FUTURE_REF}))\b"
+    rf"|(?P<dur>\b(?:(?i:almost|nearly|about|around|roughly|approximately|more\s+than|less\s+than|at\s+least|up\s+to)\s+)?{_DUR_MODS}(?:(?P<dur_n>{_COUNT_RX}|{_VAGUE})[\s-]+(?:more\s+|full\s+|long\s+)?(?P<dur_u>{_DUR_UNIT})"
+    rf"|(?P<dur_p>(?:(?<=for\s)|(?<=over\s)|(?<=within\s)|(?<=in\s))(?:hours|days|weeks|months|years|decades)|(?i:recent)\s+(?:days|weeks|months|years)))(?![\w-]*-old)\b)"
+    r")"
+)
+
+_EXTRA_KINDS: Final = (
+    "dec", "cen", "dago", "qu", "se", "wkend", "hol", "ana", "rel", "endof", "yrange", "fy", "byear",
+    "bmon", "clock", "rtod", "set", "pres", "past", "fut", "dur",
+)  # fmt: skip
+
+
+# Trying _EXTRA at every position is ten times slower than geo.dates' scanner. Every expression
+# it finds holds a trigger word (a digit, a unit, a month, a season ...) at most _REACH_BACK
+# characters after its start, so it is tried only at the word starts just before a trigger
+# (the same idea as geo.dates._scan; a property test checks both give the same matches).
+_TRIGGER: Final = re.compile(
+    r"(?i)(?:\d+|\b(?:season|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|spring|summer"
+    r"|autumn|fall|winter|christmas|thanksgiving|easter|halloween|valentine|independence|labou?r"
+    r"|memorial|ramadan|eid|second|minute|hour|day|night|week|weekend|fortnight|month|quarter"
+    r"|half|year|decade|century|centuries|morning|afternoon|evening|now|currently|presently"
+    r"|present|moment|recently|lately|past|formerly|once|future|coming|daily|weekly|monthly"
+    r"|annual|annually|yearly|nightly|hourly|quarterly|noon|midnight|midday|fy|fiscal|financial"
+    r"|q[1-4]|today|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri"
+    r"|sat|sun)(?:s|'s|’s)?\b)"
+)
+_WORD_START: Final = re.compile(r"\b\w|(?<!\w)'")
+_REACH_BACK: Final = 45
+
+
+def scan_extra(text: str) -> list[re.Match[str]]:
+    """Leftmost, non-overlapping _EXTRA matches in text order, like ``_EXTRA.finditer``."""
+    return _scan_at(text, _EXTRA, (t.start() for t in _TRIGGER.finditer(text)))
+
+
+def _scan_at(text: str, pattern: re.Pattern[str], triggers: Iterable[int]) -> list[re.Match[str]]:
+    """Leftmost, non-overlapping pattern matches that reach past a trigger position (in
+    ascending order): the pattern is tried at the word starts up to _REACH_BACK before it."""
+    out: list[re.Match[str]] = []
+    tried: dict[int, re.Match[str] | None] = {}  # a word start's match, tried once
+    done = 0
+    for c in triggers:
+        if c < done:
+            continue
+        for word in _WORD_START.finditer(text, max(done, c - _REACH_BACK)):
+            w = word.start()
+            if w > c:
+                break
+            if w not in tried:
+                tried[w] = pattern.match(text, w)
+            m = tried[w]
+            if m is not None and m.end() > c and m.end() > m.start():
+                out.append(m)
+                done = m.end()
+                break
+    return out
+
+
+_PERIOD_HINTS: Final = (
+    "0s", "0's", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+    "nineties", "spring", "summer", "autumn", "fall", "winter", "quarter", "half",
+    "q1", "q2", "q3", "q4",
+)  # every season, quarter, half or decade expression holds one of these, lowercased
+
+
+def _hint_positions(lower: str) -> list[int]:
+    """Where the hints occur in the lowercased text, in order (str.find is much faster than a
+    regular expression tried at every position)."""
+    found: list[int] = []
+    for hint in _PERIOD_HINTS:
+        i = lower.find(hint)
+        while i >= 0:
+            found.append(i)
+            i = lower.find(hint, i + 1)
+    return sorted(found)
+
+
+def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
+    """Seasons, quarters, halves and decades ("last summer", "the third quarter", "the 1990s"):
+    the part of ``extra`` that ``geo.dates.find_dates`` reads too, for events."""
+    out: list[TimeMention] = []
+    lower = text.lower()
+    if len(lower) != len(text):  # a few letters lowercase to two characters
+        lower = "".join(c.lower()[0] if c.lower() else c for c in text)
+    positions = _hint_positions(lower)
+    if not positions:  # most texts: a fast no
+        return out
+    for m in _scan_at(text, _PERIODS, positions):
+        kind = next(k for k in ("dec", "qu", "se") if m.group(k) is not None)
+        try:
+            out.extend(_HANDLERS[kind](m, kind, ctx))
+        except (ValueError, OverflowError):
+            continue
+    return out
+
+
+def extra(text: str, ctx: _d._Context) -> list[TimeMention]:
+    """The expressions geo.dates' scanner does not report (see the module docstring)."""
+    out: list[TimeMention] = []
+    for m in scan_extra(text):
+        kind = next((k for k in _EXTRA_KINDS if m.group(k) is not None), None)
+        if kind is None:
+            continue
+        try:
+            made = _HANDLERS[kind](m, kind, ctx)
+        except (ValueError, OverflowError):
+            continue
+        out.extend(made)
+    return out
+
+
+def _span(m: re.Match[str], kind: str) -> tuple[int, int, int]:
+    """(start, end, phrase start) of the kind's group; a leading "at" is not part of it."""
+    return m.start(kind), m.end(kind), m.start()
+
+
+def _simple(ttype: str, value: str, days: Days = _NO_DAYS, mod: str = ""):
+    def make(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+        s, e, p = _span(m, kind)
+        return [_make(ctx.text, s, e, ttype, value, days, p, mod)]
+    return make
+
+
+def _weekend(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the weekend": the latest Saturday and Sunday, or the next ones in a sentence about
+    the future."""
+    s, e, p = _span(m, kind)
+    pub = ctx.published
+    if pub is None:
+        return [_make(ctx.text, s, e, "DATE", "XXXX-WXX-WE", phrase_start=p)]
+    if ctx.is_future(s, e):
+        sat = _d._weekday_on_or_after(pub, 5, strict=False)
+    else:
+        sat = _d._weekday_on_or_before(pub, 5, strict=False)
+    days = _window(sat, sat + datetime.timedelta(days=1), "week")
+    return [_make(ctx.text, s, e, "DATE", _week_value(sat) + "-WE", days, p)]
+
+
+def _decade(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the 1990s", "the '80s", "the nineties", "the early 2000s"."""
+    if m.group("dec_y"):
+        prefix = int(m.group("dec_y"))
+    else:
+        digit = int(m.group("dec_2")) if m.group("dec_2") else _DECADE_WORDS[m.group("dec_w").lower()]
+        pub_year = ctx.published.year if ctx.published else 2000
+        prefix = 190 + digit if 1900 + 10 * digit <= pub_year else 180 + digit
+    lo, hi = _date(prefix * 10, 1, 1), _date(prefix * 10 + 9, 12, 31)
+    mod = _MOD_NAMES.get((m.group("dec_mod") or "").lower(), "")
+    s, e, p = _span(m, kind)
+    return [_make(ctx.text, s, e, "DATE", str(prefix), _window(lo, hi, "decade"), p, mod)]
+
+
+def _century(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the 20th century" is 19xx (TIMEX3 value "19"); "this century" counts from publication."""
+    if m.group("cen_n"):
+        n = int(m.group("cen_n")) - 1
+    elif ctx.published is not None:
+        n = ctx.published.year // 100 + (-1 if m.group("cen_w").lower() in ("last", "previous") else 0)
+        n += 1 if m.group("cen_w").lower() == "next" else 0
+    else:
+        return []
+    if not 1 <= n <= 99:
+        return []
+    days = _window(_date(max(1, n * 100), 1, 1), _date(n * 100 + 99, 12, 31), "century")
+    s, e, p = _span(m, kind)
+    return [_make(ctx.text, s, e, "DATE", f"{n:02d}", days, p)]
+
+
+def _decades_ago(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "a decade ago" is the decade ten years before publication ("200" in 2013)."""
+    s, e, p = _span(m, kind)
+    n = _number(m.group("dago_n"))
+    if ctx.published is None or n is None:
+        return [_make(ctx.text, s, e, "DATE", "PAST_REF", phrase_start=p)]
+    if m.group("dago_u").lower().startswith("dec"):
+        prefix = (ctx.published.year - 10 * n) // 10
+        days = _window(_date(prefix * 10, 1, 1), _date(prefix * 10 + 9, 12, 31), "decade")
+        return [_make(ctx.text, s, e, "DATE", str(prefix), days, p)]
+    cent = (ctx.published.year - 100 * n) // 100
+    days = _window(_date(max(1, cent * 100), 1, 1), _date(cent * 100 + 99, 12, 31), "century")
+    return [_make(ctx.text, s, e, "DATE", f"{cent:02d}", days, p)]
+
+
+def _quarter_bounds(year: int, q: int, half: bool) -> Days:
+    """The days of a quarter (precision "quarter") or a half (precision "year": no finer)."""
+    first = 1 + (6 if half else 3) * (q - 1)
+    last = first + (5 if half else 2)
+    lo = _date(year, first, 1)
+    return _window(lo, _d._month_end(_date(year, last, 1)), "year" if half else "quarter")
+
+
+def _quarter(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the third quarter" (the latest one, or this year's when it is still to come), "Q2 2015",
+    "the first half of 2016", "last quarter"."""
+    half = (m.group("qu_u") or "").lower() == "half"
+    word = (m.group("qu_w") or "").lower()
+    if half and not (m.group("qu_y") or word or re.match(r"\s+of\s+(?:the|this|last|next)\s+year", ctx.text[m.end():])):
+        return []  # "the second half" of a match is not a time of year
+    if m.group("qu_o"):
+        q = _ORDINALS[m.group("qu_o").lower()] if not half else min(2, _ORDINALS[m.group("qu_o").lower()])
+    elif m.group("qu_q"):
+        q = int(m.group("qu_q")[1])
+    else:
+        q = 0
+    s, e, p = _span(m, kind)
+    pub = ctx.published
+    if m.group("qu_y"):
+        year = int(m.group("qu_y"))
+    elif pub is None:
+        return [_make(ctx.text, s, e, "DATE", "XXXX-" + ("H" if half else "Q") + (str(q) if q else "X"), phrase_start=p)]
+    else:
+        now_q = (pub.month - 1) // (6 if half else 3) + 1
+        if q == 0:
+            q = now_q - (1 if word in ("last", "previous", "latest") else 0)
+        year = pub.year
+        if q <= 0:
+            q, year = (2 if half else 4), year - 1
+        elif q > now_q and not ctx.is_future(s, e) and word not in ("next", "this", "current"):
+            year -= 1
+        if word == "year-ago":
+            year -= 1
+    value = f"{year}-{'H' if half else 'Q'}{q}"
+    return [_make(ctx.text, s, e, "DATE", value, _quarter_bounds(year, q, half), p)]
+
+
+def _season_bounds(year: int, code: str) -> Days:
+    if code == "WI":  # winter 2016: December 2015 to February 2016
+        return _window(_date(year - 1, 12, 1), _d._month_end(_date(year, 2, 1)), "season")
+    first = {"SP": 3, "SU": 6, "FA": 9}[code]
+    return _window(_date(year, first, 1), _d._month_end(_date(year, first + 2, 1)), "season")
+
+
+def _season(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "last summer", "this winter", "spring 2015", "in the fall" (the latest, or the next one
+    when the sentence speaks of the future)."""
+    word = (m.group("se_w") or "").lower()
+    code = _SEASONS[m.group("se_n").lower()]
+    prep = (m.group("prep") or "").strip().lower()
+    if not (word or m.group("se_y") or prep in ("in", "during", "since", "by", "until", "through")):
+        return []  # a bare "spring" or "fall" is a word, not a time
+    if m.group("se_n").lower() == "fall" and not m.group("se_y") and re.match(r"\s+(?:of|in)\s", ctx.text[m.end():]):
+        return []  # "the fall of the city", "a fall in prices"
+    if word == "the" and not (m.group("se_y") or prep):
+        return []
+    s, e, p = _span(m, kind)
+    mod = _MOD_NAMES.get(word, "")
+    pub = ctx.published
+    if m.group("se_y"):
+        year = int(m.group("se_y"))
+    elif pub is None:
+        return [_make(ctx.text, s, e, "DATE", "XXXX-" + code, phrase_start=p, mod=mod)]
+    else:
+        year = _season_year(pub, code, word, ctx.is_future(s, e))
+    value = f"{year}-{code}"
+    return [_make(ctx.text, s, e, "DATE", value, _season_bounds(year, code), p, mod)]
+
+
+def _season_year(pub: datetime.date, code: str, word: str, future: bool) -> int:
+    """The year of the season meant: the current one for "this", else by last/next/tense."""
+    this_year = pub.year + (1 if code == "WI" and pub.month == 12 else 0)
+    _, lo, hi, _ = _season_bounds(this_year, code)
+    if word in ("this", "current"):
+        return this_year
+    if word in ("last", "past"):
+        return this_year - 1 if hi is not None and hi >= pub else this_year
+    if word in ("next", "coming") or future:
+        return this_year + 1 if lo is not None and lo <= pub else this_year
+    return this_year if lo is not None and lo <= pub else this_year - 1
+
+
+# Moveable feasts from a table (lunar calendar; the day observed in most countries, which can
+# differ by a day by country). Fixed and computable ones are worked out.
+_LUNAR: Final[dict[str, dict[int, tuple[int, int]]]] = {
+    "ramadan": {2013: (7, 9), 2014: (6, 28), 2015: (6, 18), 2016: (6, 6), 2017: (5, 27),
+                2018: (5, 16), 2019: (5, 6), 2020: (4, 24), 2021: (4, 13), 2022: (4, 2),
+                2023: (3, 23), 2024: (3, 11), 2025: (3, 1)},
+    "eid al-fitr": {2013: (8, 8), 2014: (7, 28), 2015: (7, 17), 2016: (7, 6), 2017: (6, 25),
+                    2018: (6, 15), 2019: (6, 4), 2020: (5, 24), 2021: (5, 13), 2022: (5, 2),
+                    2023: (4, 21), 2024: (4, 10), 2025: (3, 30)},
+    "eid al-adha": {2013: (10, 15), 2014: (10, 4), 2015: (9, 24), 2016: (9, 12), 2017: (9, 1),
+                    2018: (8, 21), 2019: (8, 11), 2020: (7, 31), 2021: (7, 20), 2022: (7, 9),
+                    2023: (6, 28), 2024: (6, 16), 2025: (6, 6)},
+}  # fmt: skip
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
+    """The n-th (n < 0: from the end) weekday of a month: Thanksgiving, Labor Day."""
+    if n > 0:
+        first = _date(year, month, 1)
+        return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = _d._month_end(_date(year, month, 1))
+    return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def holiday_date(name: str, year: int) -> datetime.date | None:
+    """The day of a named holiday in a year, or None when the table does not know it."""
+    key = " ".join(name.lower().replace("’", "'").replace("-", " ").split())
+    key = key.replace("eid al ", "eid al-")
+    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+             "new year's day": (1, 1), "new years day": (1, 1), "new year's eve": (12, 31),
+             "new years eve": (12, 31), "halloween": (10, 31), "valentine's day": (2, 14),
+             "independence day": (7, 4)}  # fmt: skip
+    if key in fixed:
+        return _date(year, *fixed[key])
+    if key.startswith("thanksgiving"):
+        return _nth_weekday(year, 11, 3, 4)
+    if key.startswith("easter"):
+        return easter(year)
+    if key in ("labor day", "labour day"):
+        return _nth_weekday(year, 9, 0, 1)
+    if key == "memorial day":
+        return _nth_weekday(year, 5, 0, -1)
+    day = _LUNAR.get(key, {}).get(year)
+    return _date(year, *day) if day else None
+
+
+def _holiday(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "Christmas", "Thanksgiving 2015", "Eid al-Adha": the latest one (the next one when the
+    sentence speaks of the future) unless a year is given."""
+    s, e, p = _span(m, kind)
+    name = m.group("hol_n")
+    pub = ctx.published
+    if m.group("hol_y"):
+        day = holiday_date(name, int(m.group("hol_y")))
+    elif pub is None:
+        return []
+    else:
+        future = ctx.is_future(s, e)
+        days = [holiday_date(name, pub.year + k) for k in (-1, 0, 1)]
+        days_known = [d for d in days if d is not None]
+        if future:
+            day = next((d for d in days_known if d >= pub), None)
+        else:
+            day = next((d for d in reversed(days_known) if d <= pub), None)
+    if day is None:
+        return []
+    if name.lower() == "ramadan":  # a month of fasting
+        end = day + datetime.timedelta(days=29)
+        return [_make(ctx.text, s, e, "DATE", f"{day.year}-{day.month:02d}", _window(day, end, "month"), p)]
+    return [_make(ctx.text, s, e, "DATE", day.isoformat(), (day, day, day, "day"), p)]
+
+
+_ANAPHOR_SHIFT: Final = {"the following": 1, "the next": 1, "the previous": -1, "the prior": -1,
+                         "the preceding": -1, "that": 0, "the same": 0}  # fmt: skip
+
+
+def _anaphor(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the following year", "later that month", "the next day": counted from the story's own
+    time (the latest date before it), filled in by ``anchor_anaphors``."""
+    s, e, p = _span(m, kind)
+    which = " ".join(m.group("ana_w").lower().split())
+    unit = m.group("ana_u").lower()
+    ttype = "TIME" if unit in ("morning", "night", "evening", "afternoon") else "DATE"
+    return [_make(ctx.text, s, e, ttype, f"ANCHOR {unit} {_ANAPHOR_SHIFT[which]}", phrase_start=p)]
+
+
+def _relative_offset(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "two days later", "a year earlier": the story's time shifted (see ``anchor_anaphors``)."""
+    s, e, p = _span(m, kind)
+    # TimeML: in "a week before X" and "two days later" the timex is the duration
+    value = duration_value(m.group("rel_n"), m.group("rel_u"))
+    e = m.end("rel_u")
+    if m.group("rel_d").lower() in ("before", "after"):
+        return [_make(ctx.text, s, e, "DURATION", value, phrase_start=p)]
+    n = _number(m.group("rel_n"))
+    unit = m.group("rel_u").lower().rstrip("s")
+    sign = -1 if m.group("rel_d").lower() in ("earlier", "before") else 1
+    if n is None:
+        return [_make(ctx.text, s, e, "DURATION", value, phrase_start=p)]
+    if unit == "decade":
+        unit, n = "year", 10 * n
+    return [_make(ctx.text, s, e, "DURATION", f"ANCHOR {unit} {sign * n} {value}", phrase_start=p)]
+
+
+def _end_of(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the end of the year", "the beginning of the month": the period publication is in."""
+    s, e, p = _span(m, kind)
+    mod = {"end": "END", "beginning": "START", "start": "START", "middle": "MID", "turn": "START"}[
+        m.group("endof_w").lower()
+    ]  # the mod says which part; the value is the whole period
+    unit = m.group("endof_u").lower()
+    pub = ctx.published
+    if pub is None or unit in ("week", "decade", "century", "quarter"):
+        value, days = ("XXXX", _NO_DAYS) if pub is None else ("", _NO_DAYS)
+        unit = unit if pub is not None else "year"
+        if pub is not None and unit == "week":
+            value = _week_value(pub)
+        elif pub is not None and unit == "decade":
+            value = str(pub.year // 10)
+        elif pub is not None and unit == "century":
+            value = f"{pub.year // 100:02d}"
+        elif pub is not None:
+            value = f"{pub.year}-Q{(pub.month - 1) // 3 + 1}"
+        return [_make(ctx.text, s, e, "DATE", value, days, p, mod)]
+    shift = {"last ": -1, "next ": 1}
+    words = m.group("endof").lower()
+    delta = next((v for k, v in shift.items() if k in words), 0)
+    if unit == "year":
+        year = pub.year + delta
+        return [_make(ctx.text, s, e, "DATE", str(year), _window(_date(year, 1, 1), _date(year, 12, 31), "year"), p, mod)]
+    first = pub.replace(day=1) + relativedelta(months=delta)
+    days = _window(first, _d._month_end(first), "month")
+    return [_make(ctx.text, s, e, "DATE", f"{first.year}-{first.month:02d}", days, p, mod)]
+
+
+def _year_days(year: int) -> Days:
+    return _date(year, 7, 1), _date(year, 1, 1), _date(year, 12, 31), "year"
+
+
+def _year_range(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "1957-58", "2015/16": two years, each its own date."""
+    a = int(m.group("yrange_a"))
+    b = a // 100 * 100 + int(m.group("yrange_b"))
+    if b <= a:
+        b += 100
+    if b - a > 10:
+        return []
+    s, e, p = _span(m, kind)
+    sa = m.end("yrange_a")
+    return [
+        _make(ctx.text, s, sa, "DATE", str(a), _year_days(a), p),
+        _make(ctx.text, m.start("yrange_b"), e, "DATE", str(b), _year_days(b)),
+    ]
+
+
+def _fiscal(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "fiscal 2015", "this fiscal year": the year (fiscal years start in different months)."""
+    s, e, p = _span(m, kind)
+    if m.group("fy_y"):
+        year = int(m.group("fy_y"))
+    elif ctx.published is None:
+        return [_make(ctx.text, s, e, "DATE", "XXXX", phrase_start=p)]
+    else:
+        word = m.group("fy_w").lower()
+        year = ctx.published.year + {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(word, 0)
+    return [_make(ctx.text, s, e, "DATE", str(year), _year_days(year), p)]
+
+
+def _bare_year(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "a 2010 raid", "2009": a four-digit year that is not a quantity ("2010 people" is
+    still read as a year: news rarely counts that exactly)."""
+    s, e, p = _span(m, kind)
+    if ctx.text[s - 1 : s] == "$" or re.match(r"\s*(?:%|percent\b|per\s+cent\b)", ctx.text[e : e + 10]):
+        return []
+    if _QUANTITY_BEFORE.search(ctx.text, max(0, s - 20), s):
+        return []  # "more than 2000 people", "about 1900 fighters": a count
+    if (
+        not m.group("prep")
+        and _PLURAL_AFTER.match(ctx.text, e)
+        and not _DETERMINER_BEFORE.search(ctx.text, max(0, s - 12), s)
+    ):
+        return []  # "2000 shares", "1900 troops"; but "the 2010 elections" is a year
+    year = int(m.group("byear_y"))
+    return [_make(ctx.text, s, e, "DATE", str(year), _year_days(year), p)]
+
+
+_PLURAL_AFTER: Final = re.compile(  # a plural noun, not a verb ("2016 marks ...")
+    r"\s+(?!(?:is|was|has|does|marks|sees|remains|looks|promises|brings|becomes|means|proves"
+    r"|begins|ends|starts|comes|goes|seems|gives|takes|makes|as|was|plus|versus)\b)[a-z]+s\b(?!')"
+)
+_DETERMINER_BEFORE: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her|our|this|that|of)\s+|'s\s+|’s\s+)$")
+_QUANTITY_BEFORE: Final = re.compile(
+    r"(?i:\b(?:than|over|about|around|nearly|almost|some|approximately|least|estimated|up\s+to"
+    r"|roughly|only|just|another|total\s+of)\s+)$"
+)
+
+
+def _bare_month(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "the October slaying": the latest such month (the next one in a sentence about the
+    future)."""
+    s, e, p = _span(m, kind)
+    if m.group("bmon") in ("March", "August") and not _d._NOUN_AFTER.match(ctx.text, e):
+        return []  # "the March on Washington" is a march
+    month = _d._MONTH_NUMBERS[m.group("bmon").lower()]
+    if ctx.published is None:
+        return [_make(ctx.text, s, e, "DATE", f"XXXX-{month:02d}", phrase_start=p)]
+    year = _d._month_year(ctx.published, month, None, ctx.is_future(s, e))
+    first = _date(year, month, 1)
+    return [_make(ctx.text, s, e, "DATE", f"{year}-{month:02d}", (_date(year, month, 15), first, _d._month_end(first), "month"), p)]
+
+
+def _clock(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "3 p.m.", "10:30 am", "noon": a time on the publication day."""
+    s, e, p = _span(m, kind)
+    if m.group("clock_24"):
+        h, mi = m.group("clock_24").split(":")
+        hhmm = f"{int(h):02d}:{mi}"
+    elif m.group("clock_w"):
+        hhmm = "24:00" if m.group("clock_w").lower() == "midnight" else "12:00"
+    else:
+        h = int(m.group("clock_h")) % 12 + (12 if m.group("clock_ap").lower() == "p" else 0)
+        hhmm = f"{h:02d}:{m.group('clock_m') or '00'}"
+    pub = ctx.published
+    days = (pub, pub, pub, "day") if pub else _NO_DAYS
+    return [_make(ctx.text, s, e, "TIME", f"{_day_value(pub)}T{hhmm}", days, p)]
+
+
+def _day_part(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "yesterday morning", "tomorrow night", "early morning" (of the publication day)."""
+    s, e, p = _span(m, kind)
+    word = m.group("rtod_d").lower()
+    pub = ctx.published
+    day = pub + datetime.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0)) if pub else None
+    days = (day, day, day, "day") if day else _NO_DAYS
+    code = _TOD[m.group("rtod_t").lower()]
+    return [_make(ctx.text, s, e, "TIME", f"{_day_value(day)}T{code}", days, p)]
+
+
+_SET_VALUES: Final = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "quarter": "P3M",
+                      "weekend": "XXXX-WXX-WE", "morning": "XXXX-XX-XXTMO", "afternoon": "XXXX-XX-XXTAF",
+                      "evening": "XXXX-XX-XXTEV", "night": "XXXX-XX-XXTNI"}  # fmt: skip
+
+
+def _set(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "every year", "each Monday", "twice a week", "annually": a set of times."""
+    s, e, p = _span(m, kind)
+    word = (m.group("set_u") or m.group("set_a") or "").lower()
+    if m.group("set_adv"):
+        value = _SETS[m.group("set_adv").lower()]
+    elif word in _d._WEEKDAY_NUMBERS:
+        value = f"XXXX-WXX-{_d._WEEKDAY_NUMBERS[word] + 1}"
+    elif word in _SEASONS:
+        value = "XXXX-" + _SEASONS[word]
+    else:
+        value = _SET_VALUES.get(word, "P1Y" if word == "season" else "P1D")
+    return [_make(ctx.text, s, e, "SET", value, phrase_start=p)]
+
+
+def _duration(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "for three days", "the past several months", "a five-year plan", "24 hours"."""
+    s, e, p = _span(m, kind)
+    if m.group("dur_p"):
+        unit = m.group("dur_p").split()[-1]
+        return [_make(ctx.text, s, e, "DURATION", duration_value(None, unit), phrase_start=p)]
+    count, unit = m.group("dur_n"), m.group("dur_u")
+    if count.lower() in ("a", "an") and (unit.lower().endswith("s") or unit.lower() == "second"):
+        return []  # "a second attack" is an ordinal
+    if unit.lower().startswith("quarter") and re.match(r"\s+of\b", ctx.text[e:]):
+        return []  # "a quarter of the vote", "three quarters of them": fractions
+    if ctx.text[m.end("dur_n") : m.start("dur_u")].startswith("-"):
+        s = m.start("dur_n")  # "a five-year plan": the adjective is the duration
+    if re.match(r"\s+(?:ago)\b", ctx.text[e : e + 12]):
+        return []
+    return [_make(ctx.text, s, e, "DURATION", duration_value(count, unit), phrase_start=p)]
+
+
+def _present_ref(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "now", "currently": PRESENT_REF, with the week up to publication as its window."""
+    s, e, p = _span(m, kind)
+    pub = ctx.published
+    days = (pub, pub - datetime.timedelta(days=6), pub, "week") if pub else _NO_DAYS
+    return [_make(ctx.text, s, e, "DATE", "PRESENT_REF", days, p)]
+
+
+def _past_ref(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
+    """ "recently", "lately": PAST_REF within about three months before publication; "the
+    past" and "formerly" have no window."""
+    s, e, p = _span(m, kind)
+    pub = ctx.published
+    days = _NO_DAYS
+    if pub and m.group(kind).lower() in ("recently", "lately"):
+        days = (pub - datetime.timedelta(days=30), pub - datetime.timedelta(days=90), pub, "month")
+    return [_make(ctx.text, s, e, "DATE", "PAST_REF", days, p)]
+
+
+_HANDLERS: Final = {
+    "dec": _decade, "cen": _century, "dago": _decades_ago, "qu": _quarter, "se": _season,
+    "wkend": _weekend, "hol": _holiday, "ana": _anaphor, "rel": _relative_offset, "endof": _end_of,
+    "yrange": _year_range, "fy": _fiscal, "byear": _bare_year, "bmon": _bare_month,
+    "clock": _clock, "rtod": _day_part, "set": _set, "pres": _present_ref,
+    "past": _past_ref, "fut": _simple("DATE", "FUTURE_REF"), "dur": _duration,
+}  # fmt: skip
+
+
+def anchor_anaphors(mentions: list[TimeMention]) -> list[TimeMention]:
+    """Fill in "the following year", "two days later" from the latest date before each."""
+    out: list[TimeMention] = []
+    anchor: TimeMention | None = None
+    for t in mentions:
+        if t.value.startswith("ANCHOR "):
+            t = _anchored(t, anchor)
+            if t is None:
+                continue
+        elif t.type in ("DATE", "TIME") and t.date is not None and t.precision in ("day", "month", "year", "week"):
+            anchor = t
+        out.append(t)
+    return out
+
+
+def _anchored(t: TimeMention, anchor: TimeMention | None) -> TimeMention | None:
+    _, unit, shift_s, *duration = t.value.split()
+    shift = int(shift_s)
+    if duration:  # "two days later": a duration whose days are those it points at
+        if anchor is None or anchor.date is None:
+            return replace(t, value=duration[0])
+        dated = _anchored(replace(t, value=f"ANCHOR {unit} {shift}"), anchor)
+        return replace(dated, value=duration[0]) if dated else None
+    if anchor is None or anchor.date is None:
+        return replace(t, value="PAST_REF" if shift < 0 else "FUTURE_REF") if shift else None
+    tod = {"morning": "TMO", "night": "TNI", "evening": "TEV", "afternoon": "TAF"}.get(unit)
+    base = anchor.date
+    if tod:
+        d = base + datetime.timedelta(days=shift)
+        return replace(t, value=d.isoformat() + tod, date=d, date_start=d, date_end=d, precision="day")
+    d = base + relativedelta(**{unit + "s": shift})
+    if unit == "day":
+        days: Days = (d, d, d, "day")
+        value = d.isoformat()
+    elif unit == "week":
+        monday = d - datetime.timedelta(days=d.weekday())
+        days, value = _window(monday, monday + datetime.timedelta(days=6), "week"), _week_value(d)
+    elif unit == "month":
+        first = d.replace(day=1)
+        days, value = _window(first, _d._month_end(first), "month"), f"{d.year}-{d.month:02d}"
+    else:
+        days, value = _year_days(d.year), str(d.year)
+    best, lo, hi, precision = days
+    return replace(t, value=value, date=best, date_start=lo, date_end=hi, precision=precision)
