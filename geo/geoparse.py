@@ -44,7 +44,7 @@ class Toponym:
     candidates: tuple[str, ...] = ()
 
 
-_KIND = {"place": "town", "country": "country", "demonym": "demonym", "region": "admin1"}
+_KIND = {"place": "town", "country": "country", "demonym": "demonym", "region": "admin1", "area": "region"}
 
 
 def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = None) -> list[Toponym]:
@@ -60,14 +60,36 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     gaz = gazetteer if isinstance(gazetteer, Gazetteer) else load_gazetteer()
     mentions = find_places(text, gaz)
     resolved = {r.mention.start_char: r for r in resolve_places(mentions, gaz)}
-    return [_toponym(m, resolved.get(m.start_char)) for m in mentions]
+    return [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]
 
 
-def _toponym(m: PlaceMention, r: ResolvedPlace | None) -> Toponym:
+def _toponym(m: PlaceMention, r: ResolvedPlace | None, gazetteer: Gazetteer) -> Toponym:
     kind = _KIND.get(m.kind, m.kind)
+    if m.kind == "demonym":
+        code = gazetteer.demonym(m.key)
+        country = gazetteer.countries.get(code or "")
+        if country is None:
+            return _unplaced(m, kind, f"no country known for the adjective {m.text!r}")
+        return Toponym(
+            m.start_char, m.end_char, m.text, kind, country.latitude, country.longitude,
+            country.geonameid, country.name, country.code, "", "country",
+        )
+    if m.kind in {"region", "area"}:
+        region = gazetteer.region_info(m.key) if m.kind == "region" else gazetteer.area(m.key)
+        if region is None or region.latitude is None:
+            return _unplaced(m, kind, "no point for this region offline (GeoNames' admin1 points come with --gazetteer)")
+        return Toponym(
+            m.start_char, m.end_char, m.text, kind, region.latitude, region.longitude,
+            region.geonameid, region.name, region.country, region.admin1,
+            "admin1" if m.kind == "region" else "region",
+        )
     if r is None:
-        return Toponym(m.start_char, m.end_char, m.text, kind, None, None, None, why="no candidate fits the article")
+        return _unplaced(m, kind, "no candidate fits the article")
     return Toponym(
         m.start_char, m.end_char, m.text, kind, r.latitude, r.longitude, r.geonameid, r.name,
         r.country, r.admin1, r.precision, "", r.candidates,
     )
+
+
+def _unplaced(m: PlaceMention, kind: str, why: str) -> Toponym:
+    return Toponym(m.start_char, m.end_char, m.text, kind, None, None, None, why=why)

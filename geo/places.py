@@ -80,6 +80,36 @@ _NOT_PLACES = frozenset(
 _WORD_TOWNS = frozenset("reading mobile bath deal split nice orange".split())
 _WORD_TOWN_MIN_POPULATION = 50_000
 
+# Abbreviations of countries and of US states and Canadian provinces as news writes them
+# (AP style). Dotted forms only: "Mass" or "Ind" without a dot are words. The short ones that
+# are also words or names ("Ind.", "La.", "Mo.", "Miss.", "Del.", "Wash.", "Pa.", "Ga.",
+# "Ill.", "Me.", "Man.") count only after "Town, ".
+_COUNTRY_ABBREVIATIONS = {"U.S.A.": "us", "U.S.": "us", "U.K.": "uk"}
+_STATE_ABBREVIATIONS = {
+    "Ala.": "alabama", "Ariz.": "arizona", "Ark.": "arkansas", "Calif.": "california",
+    "Colo.": "colorado", "Conn.": "connecticut", "Fla.": "florida", "Kan.": "kansas",
+    "Kans.": "kansas", "Ky.": "kentucky", "Md.": "maryland", "Mass.": "massachusetts",
+    "Mich.": "michigan", "Minn.": "minnesota", "Mont.": "montana", "Neb.": "nebraska",
+    "Nev.": "nevada", "N.H.": "new hampshire", "N.J.": "new jersey", "N.M.": "new mexico",
+    "N.Y.": "new york state", "N.C.": "north carolina", "N.D.": "north dakota",
+    "Okla.": "oklahoma", "Ore.": "oregon", "R.I.": "rhode island", "S.C.": "south carolina",
+    "S.D.": "south dakota", "Tenn.": "tennessee", "Tex.": "texas", "Vt.": "vermont",
+    "Va.": "virginia", "W.Va.": "west virginia", "W. Va.": "west virginia", "Wis.": "wisconsin",
+    "Wyo.": "wyoming", "D.C.": "district of columbia", "B.C.": "british columbia",
+    "Alta.": "alberta", "Sask.": "saskatchewan", "Ont.": "ontario", "N.S.": "nova scotia",
+    "N.B.": "new brunswick",
+}
+_AFTER_TOWN_ONLY = {
+    "Ind.": "indiana", "La.": "louisiana", "Mo.": "missouri", "Miss.": "mississippi",
+    "Del.": "delaware", "Wash.": "washington state", "Pa.": "pennsylvania", "Ga.": "georgia state",
+    "Ill.": "illinois", "Me.": "maine", "Man.": "manitoba",
+}
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(a) for a in sorted({**_COUNTRY_ABBREVIATIONS, **_STATE_ABBREVIATIONS, **_AFTER_TOWN_ONLY}, key=len, reverse=True))
+    + r")(?!\w)"
+)
+
 _PROVINCE_WORDS = frozenset("province governorate region district state oblast county prefecture".split())
 # Words that make a capitalised neighbour an organisation's name, not a person's.
 _ORGANISATION_WORDS = frozenset(
@@ -105,8 +135,9 @@ class PlaceMention:
     """A name in the text that the gazetteer knows.
 
     ``kind`` is "place" (populated places; may also be a country name), "country" or
-    "demonym" (an adjective of nationality: context only, never an event's place) or "region"
-    (a first-level region such as a US state: context, and the qualifier of "Town, State").
+    "demonym" (an adjective of nationality: context only, never an event's place), "region"
+    (a first-level region such as a US state: context, and the qualifier of "Town, State") or
+    "area" (a continent or named area such as "Middle East", or its adjective: never a town).
     """
 
     text: str
@@ -171,7 +202,33 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     if in_headlines:
         named = {m.key for m in out}
         out = sorted(out + [m for m in in_headlines if m.key in named], key=lambda m: m.start_char)
-    return _qualified(text, out, gazetteer)
+    return _qualified(text, _with_abbreviations(text, out, gazetteer), gazetteer)
+
+
+def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Add "U.S.", "U.K.", "Calif.", "W.Va.", "B.C." (their dots keep them from the word
+    matcher); the short state abbreviations that are also words only right after "Town, "."""
+    ends = {m.end_char for m in found}
+    extra: list[PlaceMention] = []
+    for hit in _ABBREVIATION.finditer(text):
+        abbreviation, start, end = hit.group(), hit.start(), hit.end()
+        if abbreviation in _COUNTRY_ABBREVIATIONS:
+            key, kind = _COUNTRY_ABBREVIATIONS[abbreviation], "country"
+        else:
+            key = _STATE_ABBREVIATIONS.get(abbreviation) or _AFTER_TOWN_ONLY[abbreviation]
+            kind = "region"
+            if abbreviation in _AFTER_TOWN_ONLY and not (text[start - 2 : start] == ", " and start - 2 in ends):
+                continue
+            if abbreviation == "B.C." and re.search(r"\d\s*$", text[max(0, start - 8) : start]):
+                continue  # "500 B.C."
+        if (gazetteer.country(key) if kind == "country" else gazetteer.region(key)) is None:
+            continue
+        extra.append(PlaceMention(abbreviation, start, end, key, kind, False, False))
+    if not extra:
+        return found
+    spans = [(m.start_char, m.end_char) for m in extra]
+    kept = [m for m in found if not any(s < m.end_char and m.start_char < e for s, e in spans)]
+    return sorted(kept + extra, key=lambda m: m.start_char)
 
 
 def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
@@ -295,6 +352,8 @@ def _longest_match(
             return j, key, "demonym"
         if gazetteer.region(key) is not None:
             return j, key, "region"
+        if gazetteer.area(key) is not None:
+            return j, key, "area"
         if gazetteer.has_key(key):
             return j, key, "place"
     return None
@@ -313,7 +372,7 @@ def _is_place(
     *,
     glue: bool = True,
 ) -> bool:
-    if kind in {"country", "demonym", "region"}:
+    if kind in {"country", "demonym", "region", "area"}:
         return True
     if key in _WORD_TOWNS:
         cue = i > 0 and (folded[i - 1] in _LOCATIVE_WORDS or folded[i - 1] in {"city", "town"})

@@ -67,6 +67,8 @@ def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) ->
             region = gazetteer.region(m.key)
             if region:
                 weights[region[0]] += 1
+        elif m.kind == "area":
+            continue  # a continent says nothing of the country
         elif not (m.initial and " " not in m.key):  # a first word proves nothing by itself
             candidates = gazetteer.places(m.key)
             if len({c.country for c in candidates}) == 1 and candidates[0].population >= 10_000:
@@ -97,7 +99,7 @@ def resolve_places(
     out: list[ResolvedPlace] = []
     by_key: dict[tuple[str, bool, bool, str, bool], ResolvedPlace | None] = {}
     for m in mentions:
-        if m.kind in {"demonym", "region"}:
+        if m.kind in {"demonym", "region", "area"}:
             continue
         if m.kind == "country":
             country = gazetteer.country(m.key)
