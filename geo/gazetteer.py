@@ -48,7 +48,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 6
+_INDEX_VERSION = 7
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -137,7 +137,21 @@ _DEMONYMS: dict[str, str] = {
     "Tajik": "TJ", "Tanzanian": "TZ", "Thai": "TH", "Tunisian": "TN", "Turkish": "TR",
     "Turkmen": "TM", "Ugandan": "UG", "Ukrainian": "UA", "Uruguayan": "UY", "Uzbek": "UZ",
     "Venezuelan": "VE", "Vietnamese": "VN", "Welsh": "GB", "Yemeni": "YE", "Zambian": "ZM",
-    "Zimbabwean": "ZW", "Kurdish": "IQ", "Iraqi-Kurdish": "IQ",
+    "Zimbabwean": "ZW", "Kurdish": "IQ", "Iraqi-Kurdish": "IQ", "South Korean": "KR",
+    "North Korean": "KP", "Salvadoran": "SV", "Salvadorean": "SV", "Philippine": "PH",
+    "Singaporean": "SG", "Sri Lankan": "LK", "New Zealander": "NZ", "Dominican": "DO",
+    "Jamaican": "JM", "Costa Rican": "CR", "Panamanian": "PA", "Paraguayan": "PY",
+    "Icelandic": "IS", "Latvian": "LV", "Slovenian": "SI", "Macedonian": "MK",
+    "Montenegrin": "ME", "Maltese": "MT", "Luxembourgish": "LU", "Liberian": "LR",
+    "Sierra Leonean": "SL", "Gambian": "GM", "Guinean": "GN", "Beninese": "BJ", "Togolese": "TG",
+    "Ivorian": "CI", "Burkinabe": "BF", "Malawian": "MW", "Namibian": "NA", "Botswanan": "BW",
+    "Gabonese": "GA", "Malagasy": "MG", "Mauritian": "MU", "South African": "ZA",
+    "South Sudanese": "SS", "Djiboutian": "DJ", "Laotian": "LA", "Bhutanese": "BT",
+    "Maldivian": "MV", "Fijian": "FJ", "Papuan": "PG", "Yemenite": "YE", "Brit": "GB",
+    "Britons": "GB", "Scots": "GB", "Kiwi": "NZ", "Aussie": "AU", "Trinidadian": "TT",
+    "Barbadian": "BB", "Bahamian": "BS", "Puerto Rican": "PR", "Guyanese": "GY",
+    "Surinamese": "SR", "Belizean": "BZ", "Salvadorans": "SV", "Filipinos": "PH",
+    "Sudanese": "SD", "Lebanese": "LB", "Chinese": "CN", "Japanese": "JP", "Vietnamese": "VN",
 }
 
 
@@ -398,6 +412,12 @@ class Gazetteer:
 
 # As bare words these mean the cities (and Georgia the country) far more often.
 _REGION_NAMES_THAT_ARE_TOWNS = frozenset({"new york", "washington", "georgia"})
+_GENERIC_REGION_WORDS = frozenset(
+    """north south east west northern southern eastern western central centre center upper
+    lower middle capital coast coastal lakes lake islands island free gulf highlands mountain
+    mountains plateau valley river border interior metropolitan city greater north-east
+    northeast northwest southeast southwest far littoral""".split()
+)
 # A region's name that is also a town this big somewhere means the town ("Victoria").
 _TOWN_BEATS_REGION = 500_000
 
@@ -415,6 +435,8 @@ def _region_table(
             key += " state"  # "New York State", and the abbreviation "N.Y."
         if not key or key in country_keys or key in out:
             continue
+        if r.get("iso") and set(key.split()) <= _GENERIC_REGION_WORDS:
+            continue  # "Centre", "Western", "North West", "Free": words before they are regions
         if r.get("iso"):
             hit = keys.get(key, ())
             rows = (hit,) if isinstance(hit, int) else hit

@@ -72,8 +72,12 @@ _NOT_PLACES = frozenset(
     god allah king queen prince pope church mosque temple university college school hospital
     airport station museum park bridge street road square palace castle tower amphitheatre
     unesco nato isis isil daesh nusra amaq hamas hezbollah taliban kurds kurdish arab arabs
-    persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city""".split()
-) | frozenset({"old city", "new city", "city centre", "holy city"})
+    persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city
+    one two three four five six seven eight nine ten eleven twelve hundred thousand million
+    christmas easter ramadan eid thanksgiving halloween congress parliament senate council
+    centre center commerce industry research chamber law nino xinhua internet twitter
+    facebook google youtube instagram""".split()
+) | frozenset({"old city", "new city", "city centre", "holy city", "white house", "notre dame"})
 
 # Towns named like common words, taken for places only after "in", "near", "city of"...
 # and only when a place of that name is large: "in Nice", "near Split", "the city of Reading".
@@ -160,6 +164,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
     headlines = _title_case_lines(text, tokens)
     breaks = [m.start() for m in re.finditer("\n", text)]
+    lower_words = {t.text for t in tokens if t.text.islower()}
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -174,7 +179,9 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             continue
         j, key, kind = match
         start, end = tokens[i].start, tokens[j].end
-        accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer)
+        accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
+            kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
+        )
         # In a Title Case headline every word is capitalised, so the glued-name test says
         # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
         headline = not accepted and _line_of(breaks, start) in headlines
@@ -229,6 +236,23 @@ def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: Gazette
     spans = [(m.start_char, m.end_char) for m in extra]
     kept = [m for m in found if not any(s < m.end_char and m.start_char < e for s, e in spans)]
     return sorted(kept + extra, key=lambda m: m.start_char)
+
+
+_CONTRACTION = re.compile(r"['’ʼ](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
+
+
+def _common_word(
+    tokens: list[Token], folded: list[str], i: int, key: str, lower_words: set[str], gazetteer: Gazetteer
+) -> bool:
+    """A one-word town name that is a word of this very article ("One", "Just", "Bank",
+    "Research": the article also writes it in lower case) or a contraction ("We're", "I've"),
+    unless a place of that name is large and a word that introduces places stands before it."""
+    if _CONTRACTION.search(tokens[i].text):
+        return True
+    if folded[i] not in lower_words:
+        return False
+    locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
+    return not (locative and gazetteer.largest_population(key) >= _STRONG_PLACE)
 
 
 def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
@@ -348,12 +372,12 @@ def _longest_match(
             continue
         if gazetteer.country(key) is not None:
             return j, key, "country"
-        if i == j and gazetteer.demonym(key) is not None:
+        if gazetteer.demonym(key) is not None:
             return j, key, "demonym"
-        if gazetteer.region(key) is not None:
-            return j, key, "region"
         if gazetteer.area(key) is not None:
             return j, key, "area"
+        if gazetteer.region(key) is not None:
+            return j, key, "region"
         if gazetteer.has_key(key):
             return j, key, "place"
     return None
