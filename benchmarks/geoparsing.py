@@ -112,7 +112,7 @@ def main() -> None:
     folder = Path(args.devset)
     if not folder.exists():
         folder = Path("/work/shared/devset/geoparsing")
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer(user=args.gazetteer) if args.gazetteer else load_gazetteer()
     for name in CORPORA:
         path = folder / f"{name}.jsonl"
         if not path.exists():

