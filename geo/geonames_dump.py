@@ -49,6 +49,7 @@ class UserGazetteer:
     def __init__(self, index: Path) -> None:
         self.index = Path(index)
         self._db: sqlite3.Connection | None = None
+        self._pid = os.getpid()
         self._cache: dict[str, tuple[Row, ...]] = {}
 
     def __getstate__(self) -> dict:
@@ -58,8 +59,10 @@ class UserGazetteer:
         self.__init__(state["index"])
 
     def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
+        # One connection per process: a connection carried across fork() must not be used.
+        if self._db is None or self._pid != os.getpid():
             self._db = sqlite3.connect(f"file:{self.index}?mode=ro", uri=True, check_same_thread=False)
+            self._pid = os.getpid()
         return self._db
 
     def rows(self, key: str) -> tuple[Row, ...]:

@@ -74,3 +74,41 @@ def test_unusable_files_get_a_clear_error(tmp_path: Path, content: str) -> None:
 def test_missing_gazetteer_says_what_to_give(tmp_path: Path) -> None:
     with pytest.raises(GazetteerError, match="GeoNames dump file"):
         open_user_gazetteer(tmp_path / "nope.txt")
+
+
+def test_cli_ingest_with_own_gazetteer_maps_an_own_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+
+    monkeypatch.delenv("DATELINES_GAZETTEER", raising=False)  # restored after the CLI sets it
+    monkeypatch.setenv("DATELINES_CACHE", str(tmp_path / "cache"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Camp Nowhere Ridge shelled\n\nOn 3 March 2016 rebels shelled Camp Nowhere Ridge in Syria, killing four.\n",
+        encoding="utf-8",
+    )
+    own = tmp_path / "mine.csv"
+    own.write_text("Camp Nowhere Ridge,36.5,40.1,SY\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    result = CliRunner().invoke(app, ["ingest", str(corpus), "-o", str(out), "--gazetteer", str(own), "-q"])
+    assert result.exit_code == 0, result.output
+    points = [f["geometry"]["coordinates"] for f in json.loads(out.read_text("utf-8"))["features"]]
+    assert [40.1, 36.5] in points
+
+
+def test_cli_ingest_with_a_bad_gazetteer_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+
+    monkeypatch.delenv("DATELINES_GAZETTEER", raising=False)
+    monkeypatch.setenv("DATELINES_CACHE", str(tmp_path / "cache"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Somewhere,north,east\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "-o", str(tmp_path / "o.geojson"), "--gazetteer", str(bad)])
+    assert result.exit_code == 1
+    assert "Cannot index" in result.output
