@@ -45,7 +45,13 @@ _FUNCTION_WORDS = frozenset(
     last next early late mid north south east west northern southern eastern western central
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december said says say told according reported
-    key points updated topics""".split()
+    key points updated topics though although overall because if whether why how what who
+    which whose whom so still now once why thus hence meanwhile instead indeed perhaps maybe
+    unlike like including besides further furthermore moreover nevertheless nonetheless
+    otherwise today tonight yesterday tomorrow every each some many most all any no not only
+    just even another other such there here where why is are was were be been has have had
+    will would could should can may might must do does did many several few both either
+    neither what's it's that's there's here's""".split()
 )
 
 # Titles: a capitalised word after one of these is a person ("President Assad").
