@@ -49,7 +49,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 7
+_INDEX_VERSION = 8
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -584,13 +584,22 @@ def _iso_regions(cities: list[dict]) -> list[dict]:
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code not in {"US", "GB"}:
             by_country.setdefault(sub.country_code, []).append(sub)
+    from geo.region_seats import ENGLISH_REGION_NAMES, REGION_SEATS
+
+    seats: dict[tuple[str, str], str] = {}  # (country, town key) -> admin1 of its largest town
+    for c in sorted(cities, key=lambda c: int(c.get("population") or 0)):
+        seats[(c["countrycode"], name_key(c["name"]))] = str(c.get("admin1code") or "")
     out: list[dict] = []
     for country, subs in by_country.items():
         suffixes = [sub.code.split("-", 1)[1] for sub in subs]
         known = admin1.get(country, set())
         iso_is_admin1 = sum(x in known for x in suffixes) >= 0.8 * len(suffixes)
         for sub, suffix in zip(subs, suffixes):
-            out.append({"name": sub.name, "code": suffix if iso_is_admin1 else "", "country": country, "iso": True})
+            seat = REGION_SEATS.get(sub.code)
+            code = suffix if iso_is_admin1 else seats.get((country, name_key(seat)), "") if seat else ""
+            for name in (ENGLISH_REGION_NAMES.get(sub.code), sub.name):
+                if name:
+                    out.append({"name": name, "code": code, "country": country, "iso": True})
     return out
 
 
