@@ -49,7 +49,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 8
+_INDEX_VERSION = 9
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -511,9 +511,10 @@ def _area_table(records) -> dict[str, Region]:
 
 
 def _region_points(cities: list[dict]) -> dict[tuple[str, str], tuple[float, float]]:
-    """(country, admin1) -> the middle of the span of its towns' coordinates (5th to 95th
+    """(country, admin1) -> the middle of the span of its towns' coordinates (1st to 99th
     percentile, so a far-flung island does not pull it): GeoNames' admin1 points are near a
-    region's geometric middle, which the largest city often is not."""
+    region's geometric middle, which its largest city, or the mean of its towns (crowded
+    where people live), often is not."""
     groups: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for c in cities:
         code = str(c.get("admin1code") or "")
@@ -522,7 +523,7 @@ def _region_points(cities: list[dict]) -> dict[tuple[str, str], tuple[float, flo
     out: dict[tuple[str, str], tuple[float, float]] = {}
     for group, coords in groups.items():
         arr = np.asarray(coords)
-        low, high = np.percentile(arr, [5, 95], axis=0)
+        low, high = np.percentile(arr, [1, 99], axis=0)
         out[group] = (round(float(low[0] + high[0]) / 2, 4), round(float(low[1] + high[1]) / 2, 4))
     return out
 
