@@ -9,6 +9,7 @@ the country, first-level regions at the region, nationality adjectives at their 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from os import PathLike
 
@@ -65,7 +66,56 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
         gaz = load_gazetteer(user=gazetteer) if gazetteer is not None else load_gazetteer()
     mentions = find_places(text, gaz)
     resolved = {r.mention.start_char: r for r in resolve_places(mentions, gaz)}
-    return [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]
+    found = [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]
+    return _with_landmarks(text, found)
+
+
+# A run of capitalised words ending in a word for a facility, street or lesser area: a
+# landmark ("Royal Street", "Windsor Castle", "Metcalfe County", "Thomas Memorial Hospital").
+_LANDMARK_WORDS = (
+    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Highway|Square|Bridge|County|Township|"
+    "Parish|Borough|District|Park|Castle|Palace|Cathedral|Church|Mosque|Temple|Hospital|University|"
+    "College|Stadium|Arena|Airport|Station|Museum|Gallery|Theatre|Theater|Valley|River|Lake|"
+    "Mountain|Mountains|Hills|Island|Islands|Beach|Bay|Harbour|Harbor|Canyon|Forest|Base|Camp|Prison"
+)
+_LANDMARK = re.compile(
+    r"\b(?:[A-Z][\w’'.-]*\s+(?:of\s+(?:the\s+)?)?){1,4}(?:" + _LANDMARK_WORDS + r")\b(?![’']s\b\s+[a-z])"
+)
+_NOT_LANDMARK_START = frozenset("The A An In At On Of For From To By With And But Or As If When While This That".split())
+
+
+def _with_landmarks(text: str, found: list[Toponym]) -> list[Toponym]:
+    """Add landmarks no gazetteer entry covers, placed at the town inside their name
+    ("Vancouver Art Gallery") or else at the town the article names most (streets, hospitals
+    and counties are in or near it); names overlapping a landmark give way to it."""
+    towns = [t for t in found if t.kind == "town" and t.latitude is not None]
+    focus = max(towns, key=lambda t: sum(u.geonameid == t.geonameid for u in towns), default=None)
+    out = list(found)
+    for hit in _LANDMARK.finditer(text):
+        start, end = hit.start(), hit.end()
+        first = hit.group().split()[0]
+        if first in _NOT_LANDMARK_START:
+            start += len(first) + 1
+            if not _LANDMARK.fullmatch(text, start, end):
+                continue
+        inside = [t for t in out if t.start < end and start < t.end]
+        if any(t.start == start and t.end == end for t in inside):
+            continue  # the gazetteer knows the whole name ("Beverly Hills")
+        if any(t.kind in {"country", "admin1", "region", "demonym"} for t in inside):
+            continue
+        anchor = next((t for t in inside if t.latitude is not None), focus)
+        out = [t for t in out if t not in inside]
+        out.append(_landmark(text, start, end, anchor))
+    return sorted(out, key=lambda t: t.start)
+
+
+def _landmark(text: str, start: int, end: int, anchor: Toponym | None) -> Toponym:
+    if anchor is None:
+        return Toponym(start, end, text[start:end], "landmark", None, None, None, why="a landmark, and no town to place it by")
+    return Toponym(
+        start, end, text[start:end], "landmark", anchor.latitude, anchor.longitude, None, anchor.name,
+        anchor.country, anchor.admin1, "city", f"placed at {anchor.name}, the town it is in or the article names most",
+    )
 
 
 def _toponym(m: PlaceMention, r: ResolvedPlace | None, gazetteer: Gazetteer) -> Toponym:
