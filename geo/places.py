@@ -188,6 +188,9 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
             kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
         )
+        if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
+            people.add(key)  # "Bassett said": a person; small towns do not speak
+            accepted = False
         # In a Title Case headline every word is capitalised, so the glued-name test says
         # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
         headline = not accepted and _line_of(breaks, start) in headlines
@@ -259,6 +262,17 @@ def _common_word(
         return False
     locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
     return not (locative and gazetteer.largest_population(key) >= _STRONG_PLACE)
+
+
+_SPEECH_VERBS = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
+
+
+def _speaks(folded: list[str], i: int, key: str, gazetteer: Gazetteer) -> bool:
+    """A one-word small town's name followed by a verb of saying is a person ("Johnson said");
+    a large place may speak for its government ("Moscow said")."""
+    if i + 1 >= len(folded) or folded[i + 1] not in _SPEECH_VERBS:
+        return False
+    return (i == 0 or folded[i - 1] not in _LOCATIVE_WORDS) and gazetteer.largest_population(key) < _STRONG_PLACE
 
 
 def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:

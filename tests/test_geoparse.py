@@ -80,3 +80,9 @@ def test_landmarks_are_placed_at_their_town() -> None:
 
 def test_no_places_no_output() -> None:
     assert geoparse("nothing here at all", gazetteer=GAZETTEER) == []
+
+
+def test_a_small_town_that_speaks_is_a_person() -> None:
+    text = "Bassett said the road was closed. Later, Bassett added that it had reopened."
+    assert "Bassett" not in parse(text)
+    assert "Moscow" in parse("Moscow said it would respond.")
