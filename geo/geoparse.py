@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from os import PathLike
 
-from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.gazetteer import Gazetteer, load_gazetteer, name_key
 from geo.places import PlaceMention, find_places
 from geo.resolve import ResolvedPlace, resolve_places
 
@@ -67,7 +67,7 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     mentions = find_places(text, gaz)
     resolved = {r.mention.start_char: r for r in resolve_places(mentions, gaz)}
     found = [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]
-    return _with_landmarks(text, found)
+    return _with_embedded(text, _with_landmarks(text, found), gaz)
 
 
 # A run of capitalised words ending in a word for a facility, street or lesser area: a
@@ -148,3 +148,38 @@ def _toponym(m: PlaceMention, r: ResolvedPlace | None, gazetteer: Gazetteer) -> 
 
 def _unplaced(m: PlaceMention, kind: str, why: str) -> Toponym:
     return Toponym(m.start_char, m.end_char, m.text, kind, None, None, None, why=why)
+
+
+# Words that make the place before them part of an organisation's name ("Washington Post",
+# "Alexandria Police", "Toronto Star"): still a toponym, though never an event's place.
+_EMBEDDING_WORDS = (
+    "Times|Post|Star|Herald|Tribune|Journal|Gazette|Chronicle|Globe|Observer|Independent|Sun|"
+    "Police|Council|University|College|FC|United|City Council|Airport|Port|Zoo|Symphony|Opera|"
+    "Museum|Hospital|Assembly|Parliament|Government|Court|Stock Exchange|Mayor|Marathon"
+)
+_EMBEDDED = re.compile(r"\b((?:[A-Z][a-z]+[ -]){0,2}[A-Z][a-z]+) (?:" + _EMBEDDING_WORDS + r")\b")
+_MIN_EMBEDDED_POPULATION = 100_000
+
+
+def _with_embedded(text: str, found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """Add well-known places inside organisation names that the matcher left out, at the
+    candidate in a country the article names, else the largest."""
+    countries = {t.country for t in found if t.country}
+    out = list(found)
+    for hit in _EMBEDDED.finditer(text):
+        words = hit.group(1).replace("-", " ").split()
+        for k in range(len(words)):
+            start = hit.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+            end = hit.end(1)
+            if any(t.start < end and start < t.end for t in out):
+                break
+            key = name_key(" ".join(words[k:]))
+            places = gazetteer.places(key) if key not in {"new", "old"} else ()
+            if places and places[0].population >= _MIN_EMBEDDED_POPULATION:
+                best = next((p for p in places if p.country in countries), places[0])
+                out.append(Toponym(
+                    start, end, text[start:end], "town", best.latitude, best.longitude, best.geonameid,
+                    best.name, best.country, best.admin1, "city", "", (),
+                ))
+                break
+    return sorted(out, key=lambda t: t.start)

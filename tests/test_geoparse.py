@@ -86,3 +86,8 @@ def test_a_small_town_that_speaks_is_a_person() -> None:
     text = "Bassett said the road was closed. Later, Bassett added that it had reopened."
     assert "Bassett" not in parse(text)
     assert "Moscow" in parse("Moscow said it would respond.")
+
+
+def test_places_inside_organisation_names_are_toponyms() -> None:
+    found = parse("A reporter for the Chicago Tribune spoke to Toronto Police officers.")
+    assert found["Chicago"].country == "US" and found["Toronto"].country == "CA"
