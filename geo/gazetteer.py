@@ -49,7 +49,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 9
+_INDEX_VERSION = 11
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -95,6 +95,7 @@ _AREAS: dict[str, tuple[float, float]] = {
     "Arctic": (80.0, 0.0), "Indian Ocean": (-20.0, 80.0), "Black Sea": (43.5, 34.0),
     "Red Sea": (20.0, 38.5), "Baltic": (58.0, 20.0), "Balochistan": (28.0, 65.0),
     "Kurdistan": (36.5, 44.0), "Siberia": (60.0, 100.0), "Patagonia": (-45.0, -69.0),
+    "European Union": (50.0, 10.0), "EU": (50.0, 10.0),
 }
 
 # Adjectives of continents and areas: context, placed at the area ("European leaders").
