@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from os import PathLike
 
 from geo.gazetteer import Gazetteer, load_gazetteer, name_key
-from geo.places import PlaceMention, find_places
+from geo.places import _FUNCTION_WORDS, _NOT_PLACES, PlaceMention, find_places
 from geo.resolve import ResolvedPlace, resolve_places
 
 __all__ = ["Toponym", "geoparse"]
@@ -174,7 +174,8 @@ def _with_embedded(text: str, found: list[Toponym], gazetteer: Gazetteer) -> lis
             if any(t.start < end and start < t.end for t in out):
                 break
             key = name_key(" ".join(words[k:]))
-            places = gazetteer.places(key) if key not in {"new", "old"} else ()
+            ordinary = len(key) < 3 or key in _FUNCTION_WORDS or key in _NOT_PLACES or key in {"new", "old"}
+            places = () if ordinary else gazetteer.places(key)
             if places and places[0].population >= _MIN_EMBEDDED_POPULATION:
                 best = next((p for p in places if p.country in countries), places[0])
                 out.append(Toponym(
