@@ -67,6 +67,9 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     mentions = find_places(text, gaz)
     resolved = {r.mention.start_char: r for r in resolve_places(mentions, gaz)}
     found = [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]
+    # A one-word name that fits no candidate of the article's geography is a word or a person far
+    # more often than an unknown place ("Levi", "Hydro"): left out, where events leave it out too.
+    found = [t for t in found if not (t.kind == "town" and t.latitude is None and " " not in t.text)]
     return _with_embedded(text, _with_landmarks(text, found), gaz)
 
 
