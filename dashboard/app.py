@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -46,7 +47,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         argv = argv[argv.index("--") + 1 :]
     parser = argparse.ArgumentParser(prog="dashboard/app.py", allow_abbrev=False, add_help=False)
     parser.add_argument("--data", default=str(_ROOT / "seeds"))
+    # Your own gazetteer (GeoNames dump files or a CSV name,lat,lon[,country]) for ingesting.
+    parser.add_argument("--gazetteer", default=None)
     args, _unknown = parser.parse_known_args(argv)
+    if args.gazetteer:
+        os.environ["DATELINES_GAZETTEER"] = args.gazetteer  # read by geo.gazetteer.load_gazetteer
     return args
 
 

@@ -13,6 +13,7 @@ from geo.errors import DatelinesError
 from geo.export import read_events, to_csv_bytes, to_geojson_bytes, write_events, write_report
 from geo.gazetteer import ATTRIBUTION, load_gazetteer
 from geo.geocoders import GeocodeResult, confirm_candidate, make_geocoder
+from geo.geoparse import Toponym, geoparse
 from geo.ingest import IngestResult, ingest
 from geo.schema import EVENT_PROPERTIES, EVENT_TYPES
 from geo.timex import TimeMention, read_dates
@@ -24,6 +25,8 @@ __all__ = [
     "EVENT_PROPERTIES",
     "EVENT_TYPES",
     "GeocodeResult",
+    "Toponym",
+    "geoparse",
     "confirm_candidate",
     "make_geocoder",
     "IngestResult",

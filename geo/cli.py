@@ -57,6 +57,7 @@ def ingest(
     geocoder_url: Annotated[Optional[str], typer.Option("--geocoder-url", help="Another Nominatim server, e.g. http://127.0.0.1:8080.")] = None,
     geocoder_cache: Annotated[Optional[Path], typer.Option("--geocoder-cache", help="SQLite cache of online answers (kept across runs).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    gazetteer: Annotated[Optional[Path], typer.Option("--gazetteer", help="Your own gazetteer added to the built-in one: GeoNames dump files (e.g. SY.txt or allCountries.txt with admin1CodesASCII.txt) or a CSV name,lat,lon[,country]; indexed once.")] = None,
 ) -> None:
     """Read CORPUS and write its events as GeoJSON (RFC 7946), CSV or GeoParquet."""
     from geo.errors import DatelinesError
@@ -66,6 +67,11 @@ def ingest(
     online = None
     fmt_name = fmt.value if fmt else None
     try:
+        if gazetteer is not None:
+            from geo.gazetteer import load_gazetteer
+
+            load_gazetteer(user=gazetteer)  # index it now: a bad file stops here, clearly
+            os.environ["DATELINES_GAZETTEER"] = str(gazetteer)  # workers and Dask load it too
         if geocoder is not GeocoderChoice.off:
             online = _make_online(geocoder.value, user_agent, geocoder_url, geocoder_cache)
         result = _run(corpus, output, fmt=fmt_name, workers=workers, scheduler=scheduler,

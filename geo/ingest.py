@@ -133,7 +133,7 @@ def process_batch(
 def ingest(
     corpus: str | Path,
     *,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer | str | Path | None = None,
     geocoder: object | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
     workers: int = 1,
@@ -148,7 +148,8 @@ def ingest(
         A folder of articles (with an optional ``articles.csv``), a JSON Lines file, or one
         article file.
     gazetteer
-        The offline gazetteer; default :func:`geo.gazetteer.load_gazetteer`.
+        The offline gazetteer; default :func:`geo.gazetteer.load_gazetteer`. A path adds
+        your own gazetteer files to it (GeoNames dump files, or a CSV name,lat,lon[,country]).
     geocoder
         Optional online geocoder (:func:`geo.geocoders.make_geocoder`); off by default.
     max_bytes
@@ -182,14 +183,15 @@ def ingest(
 def _processed_batches(
     corpus: str | Path,
     *,
-    gazetteer: Gazetteer | None,
+    gazetteer: Gazetteer | str | Path | None,
     geocoder: object | None,
     max_bytes: int,
     workers: int,
     batch_size: int,
 ) -> Iterator[ProcessedBatch]:
     """The corpus's inputs processed batch by batch, in order, here or on a pool."""
-    gazetteer = gazetteer or load_gazetteer()
+    if not isinstance(gazetteer, Gazetteer):  # None, or the path of the user's own gazetteer
+        gazetteer = load_gazetteer(user=gazetteer)
     batches = _chunks(read_corpus(corpus, max_bytes=max_bytes), batch_size)
     if workers > 1 and geocoder is None:
         return _process_in_pool(batches, gazetteer, workers=workers)
@@ -286,7 +288,7 @@ def ingest_to_file(
     output: str | Path,
     *,
     fmt: str | None = None,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer | str | Path | None = None,
     geocoder: object | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
     workers: int = 1,

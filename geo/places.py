@@ -17,6 +17,7 @@ Which of the places that share a name is meant is decided later, in :mod:`geo.re
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -44,7 +45,13 @@ _FUNCTION_WORDS = frozenset(
     last next early late mid north south east west northern southern eastern western central
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december said says say told according reported
-    key points updated topics""".split()
+    key points updated topics though although overall because if whether why how what who
+    which whose whom so still now once why thus hence meanwhile instead indeed perhaps maybe
+    unlike like including besides further furthermore moreover nevertheless nonetheless
+    otherwise today tonight yesterday tomorrow every each some many most all any no not only
+    just even another other such there here where why is are was were be been has have had
+    will would could should can may might must do does did many several few both either
+    neither what's it's that's there's here's""".split()
 )
 
 # Titles: a capitalised word after one of these is a person ("President Assad").
@@ -71,13 +78,47 @@ _NOT_PLACES = frozenset(
     god allah king queen prince pope church mosque temple university college school hospital
     airport station museum park bridge street road square palace castle tower amphitheatre
     unesco nato isis isil daesh nusra amaq hamas hezbollah taliban kurds kurdish arab arabs
-    persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city""".split()
-) | frozenset({"old city", "new city", "city centre", "holy city"})
+    persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city
+    one two three four five six seven eight nine ten eleven twelve hundred thousand million
+    christmas easter ramadan eid thanksgiving halloween congress parliament senate council
+    centre center commerce industry research chamber law nino xinhua internet twitter
+    facebook google youtube instagram""".split()
+) | frozenset({"old city", "new city", "city centre", "holy city", "white house", "notre dame"})
 
 # Towns named like common words, taken for places only after "in", "near", "city of"...
 # and only when a place of that name is large: "in Nice", "near Split", "the city of Reading".
 _WORD_TOWNS = frozenset("reading mobile bath deal split nice orange".split())
 _WORD_TOWN_MIN_POPULATION = 50_000
+
+# Abbreviations of countries and of US states and Canadian provinces as news writes them
+# (AP style). Dotted forms only: "Mass" or "Ind" without a dot are words. The short ones that
+# are also words or names ("Ind.", "La.", "Mo.", "Miss.", "Del.", "Wash.", "Pa.", "Ga.",
+# "Ill.", "Me.", "Man.") count only after "Town, ".
+_COUNTRY_ABBREVIATIONS = {"U.S.A.": "us", "U.S.": "us", "U.K.": "uk"}
+_STATE_ABBREVIATIONS = {
+    "Ala.": "alabama", "Ariz.": "arizona", "Ark.": "arkansas", "Calif.": "california",
+    "Colo.": "colorado", "Conn.": "connecticut", "Fla.": "florida", "Kan.": "kansas",
+    "Kans.": "kansas", "Ky.": "kentucky", "Md.": "maryland", "Mass.": "massachusetts",
+    "Mich.": "michigan", "Minn.": "minnesota", "Mont.": "montana", "Neb.": "nebraska",
+    "Nev.": "nevada", "N.H.": "new hampshire", "N.J.": "new jersey", "N.M.": "new mexico",
+    "N.Y.": "new york state", "N.C.": "north carolina", "N.D.": "north dakota",
+    "Okla.": "oklahoma", "Ore.": "oregon", "R.I.": "rhode island", "S.C.": "south carolina",
+    "S.D.": "south dakota", "Tenn.": "tennessee", "Tex.": "texas", "Vt.": "vermont",
+    "Va.": "virginia", "W.Va.": "west virginia", "W. Va.": "west virginia", "Wis.": "wisconsin",
+    "Wyo.": "wyoming", "D.C.": "district of columbia", "B.C.": "british columbia",
+    "Alta.": "alberta", "Sask.": "saskatchewan", "Ont.": "ontario", "N.S.": "nova scotia",
+    "N.B.": "new brunswick",
+}
+_AFTER_TOWN_ONLY = {
+    "Ind.": "indiana", "La.": "louisiana", "Mo.": "missouri", "Miss.": "mississippi",
+    "Del.": "delaware", "Wash.": "washington state", "Pa.": "pennsylvania", "Ga.": "georgia state",
+    "Ill.": "illinois", "Me.": "maine", "Man.": "manitoba",
+}
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(a) for a in sorted({**_COUNTRY_ABBREVIATIONS, **_STATE_ABBREVIATIONS, **_AFTER_TOWN_ONLY}, key=len, reverse=True))
+    + r")(?!\w)"
+)
 
 _PROVINCE_WORDS = frozenset("province governorate region district state oblast county prefecture".split())
 # Words that make a capitalised neighbour an organisation's name, not a person's.
@@ -104,8 +145,9 @@ class PlaceMention:
     """A name in the text that the gazetteer knows.
 
     ``kind`` is "place" (populated places; may also be a country name), "country" or
-    "demonym" (an adjective of nationality: context only, never an event's place) or "region"
-    (a first-level region such as a US state: context, and the qualifier of "Town, State").
+    "demonym" (an adjective of nationality: context only, never an event's place), "region"
+    (a first-level region such as a US state: context, and the qualifier of "Town, State") or
+    "area" (a continent or named area such as "Middle East", or its adjective: never a town).
     """
 
     text: str
@@ -127,6 +169,8 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     folded = [_fold(t.text) for t in tokens]
     joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
     headlines = _title_case_lines(text, tokens)
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    lower_words = {t.text for t in tokens if t.text.islower()}
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -141,10 +185,15 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             continue
         j, key, kind = match
         start, end = tokens[i].start, tokens[j].end
-        accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer)
+        accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
+            kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
+        )
+        if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
+            people.add(key)  # "Bassett said": a person; small towns do not speak
+            accepted = False
         # In a Title Case headline every word is capitalised, so the glued-name test says
         # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
-        headline = not accepted and _line_of(text, start) in headlines
+        headline = not accepted and _line_of(breaks, start) in headlines
         if headline and _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer, glue=False):
             in_headlines.append(PlaceMention(text[start:end], start, end, key, kind, False, False))
             i = j + 1
@@ -153,7 +202,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
                 i >= 2 and folded[i - 1] == "of" and folded[i - 2] in _PROVINCE_WORDS
             )
             locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
-            dateline = _is_dateline(text, start, end)
+            dateline = _is_dateline(text, start, end, breaks)
             initial = _sentence_initial(text, start)
             out.append(
                 PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial)
@@ -169,7 +218,61 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     if in_headlines:
         named = {m.key for m in out}
         out = sorted(out + [m for m in in_headlines if m.key in named], key=lambda m: m.start_char)
-    return _qualified(text, out, gazetteer)
+    return _qualified(text, _with_abbreviations(text, out, gazetteer), gazetteer)
+
+
+def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Add "U.S.", "U.K.", "Calif.", "W.Va.", "B.C." (their dots keep them from the word
+    matcher); the short state abbreviations that are also words only right after "Town, "."""
+    ends = {m.end_char for m in found}
+    extra: list[PlaceMention] = []
+    for hit in _ABBREVIATION.finditer(text):
+        abbreviation, start, end = hit.group(), hit.start(), hit.end()
+        if abbreviation in _COUNTRY_ABBREVIATIONS:
+            key, kind = _COUNTRY_ABBREVIATIONS[abbreviation], "country"
+        else:
+            key = _STATE_ABBREVIATIONS.get(abbreviation) or _AFTER_TOWN_ONLY[abbreviation]
+            kind = "region"
+            if abbreviation in _AFTER_TOWN_ONLY and not (text[start - 2 : start] == ", " and start - 2 in ends):
+                continue
+            if abbreviation == "B.C." and re.search(r"\d\s*$", text[max(0, start - 8) : start]):
+                continue  # "500 B.C."
+        if (gazetteer.country(key) if kind == "country" else gazetteer.region(key)) is None:
+            continue
+        extra.append(PlaceMention(abbreviation, start, end, key, kind, False, False))
+    if not extra:
+        return found
+    spans = [(m.start_char, m.end_char) for m in extra]
+    kept = [m for m in found if not any(s < m.end_char and m.start_char < e for s, e in spans)]
+    return sorted(kept + extra, key=lambda m: m.start_char)
+
+
+_CONTRACTION = re.compile(r"['’ʼ](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
+
+
+def _common_word(
+    tokens: list[Token], folded: list[str], i: int, key: str, lower_words: set[str], gazetteer: Gazetteer
+) -> bool:
+    """A one-word town name that is a word of this very article ("One", "Just", "Bank",
+    "Research": the article also writes it in lower case) or a contraction ("We're", "I've"),
+    unless a place of that name is large and a word that introduces places stands before it."""
+    if _CONTRACTION.search(tokens[i].text):
+        return True
+    if folded[i] not in lower_words:
+        return False
+    locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
+    return not (locative and gazetteer.largest_population(key) >= _STRONG_PLACE)
+
+
+_SPEECH_VERBS = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
+
+
+def _speaks(folded: list[str], i: int, key: str, gazetteer: Gazetteer) -> bool:
+    """A one-word small town's name followed by a verb of saying is a person ("Johnson said");
+    a large place may speak for its government ("Moscow said")."""
+    if i + 1 >= len(folded) or folded[i + 1] not in _SPEECH_VERBS:
+        return False
+    return (i == 0 or folded[i - 1] not in _LOCATIVE_WORDS) and gazetteer.largest_population(key) < _STRONG_PLACE
 
 
 def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
@@ -188,8 +291,10 @@ def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
     }
 
 
-def _line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos)
+def _line_of(breaks: list[int], pos: int) -> int:
+    """The 0-based line of ``pos``, by bisecting the newline offsets: counting newlines from
+    the start for each name made long texts quadratic (a 4 MB text took minutes)."""
+    return bisect.bisect_left(breaks, pos)
 
 
 def _qualified(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -231,10 +336,11 @@ def _split_glued_articles(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _is_dateline(text: str, start: int, end: int) -> bool:
+def _is_dateline(text: str, start: int, end: int, breaks: list[int]) -> bool:
     """A place in capitals that opens a line and is followed by a comma, bracket or dash:
     the dateline of a wire story ("KYIV, Feb 17 (Reuters) -", "BEIRUT —")."""
-    line_start = text.rfind("\n", 0, start) + 1
+    line = _line_of(breaks, start)
+    line_start = breaks[line - 1] + 1 if line else 0
     if text[line_start:start].strip() or not text[start:end].isupper():
         return False
     return bool(_DATELINE_TAIL.match(text, end, min(len(text), end + 40)))
@@ -286,8 +392,10 @@ def _longest_match(
             continue
         if gazetteer.country(key) is not None:
             return j, key, "country"
-        if i == j and gazetteer.demonym(key) is not None:
+        if gazetteer.demonym(key) is not None:
             return j, key, "demonym"
+        if gazetteer.area(key) is not None:
+            return j, key, "area"
         if gazetteer.region(key) is not None:
             return j, key, "region"
         if gazetteer.has_key(key):
@@ -308,7 +416,7 @@ def _is_place(
     *,
     glue: bool = True,
 ) -> bool:
-    if kind in {"country", "demonym", "region"}:
+    if kind in {"country", "demonym", "region", "area"}:
         return True
     if key in _WORD_TOWNS:
         cue = i > 0 and (folded[i - 1] in _LOCATIVE_WORDS or folded[i - 1] in {"city", "town"})

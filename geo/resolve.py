@@ -67,6 +67,8 @@ def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) ->
             region = gazetteer.region(m.key)
             if region:
                 weights[region[0]] += 1
+        elif m.kind == "area":
+            continue  # a continent says nothing of the country
         elif not (m.initial and " " not in m.key):  # a first word proves nothing by itself
             candidates = gazetteer.places(m.key)
             if len({c.country for c in candidates}) == 1 and candidates[0].population >= 10_000:
@@ -94,10 +96,11 @@ def resolve_places(
     """
     context = article_countries(mentions, gazetteer)
     anchors = _unambiguous_points(mentions, gazetteer, context)
+    regions = _article_regions(mentions, gazetteer)
     out: list[ResolvedPlace] = []
     by_key: dict[tuple[str, bool, bool, str, bool], ResolvedPlace | None] = {}
     for m in mentions:
-        if m.kind in {"demonym", "region"}:
+        if m.kind in {"demonym", "region", "area"}:
             continue
         if m.kind == "country":
             country = gazetteer.country(m.key)
@@ -106,18 +109,36 @@ def resolve_places(
             continue
         memo = (m.key, m.province, m.locative, m.qualifier, m.initial)
         if memo not in by_key:  # the same name means the same place throughout an article
-            by_key[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder)
+            by_key[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder, regions)
         resolved = by_key[memo]
         if resolved is not None:
             out.append(dataclasses.replace(resolved, mention=m))
     return out
 
 
-def _score(place: Place, context: Counter[str], anchors: list[tuple[float, float]]) -> float:
+def _article_regions(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> frozenset[tuple[str, str]]:
+    """(country, admin1) of the first-level regions the article names ("Kentucky", "Ky.")."""
+    found = set()
+    for m in mentions:
+        if m.kind == "region":
+            region = gazetteer.region(m.key)
+            if region and region[1]:
+                found.add(region)
+    return frozenset(found)
+
+
+def _score(
+    place: Place,
+    context: Counter[str],
+    anchors: list[tuple[float, float]],
+    regions: frozenset[tuple[str, str]] = frozenset(),
+) -> float:
     # Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
     # names in passing, such as "US officials", proportionally less); being within 300 km of
     # the article's unambiguous places 2.
     score = 1.5 * math.log10(place.population + 10)
+    if (place.country, place.admin1) in regions:
+        score += 2.5  # in a region the article names: Edmonton, Kentucky beside "Kentucky"
     top = max(context.values(), default=0)
     if top:
         score += 3.0 * context.get(place.country, 0) / top
@@ -140,6 +161,8 @@ def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> f
 
 
 def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> bool:
+    if place.geonameid < 0:
+        return True  # a place of the user's own list: they listed it to be found
     if mention.qualifier.startswith(place.country) and mention.qualifier:
         return True
     if mention.initial and " " not in mention.key:
@@ -159,6 +182,7 @@ def _resolve_one(
     context: Counter[str],
     anchors: list[tuple[float, float]],
     geocoder: object | None,
+    regions: frozenset[tuple[str, str]] = frozenset(),
 ) -> ResolvedPlace | None:
     candidates = gazetteer.places(mention.key)
     if mention.qualifier:
@@ -168,7 +192,7 @@ def _resolve_one(
     if not candidates:
         return None
     ranked = sorted(
-        candidates, key=lambda p: (-_score(p, context, anchors), p.geonameid)
+        candidates, key=lambda p: (-_score(p, context, anchors, regions), p.geonameid)
     )
     online = ""
     if geocoder is not None and len(ranked) > 1:

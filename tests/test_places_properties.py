@@ -33,7 +33,7 @@ def check_mentions(text: str) -> list:
         assert 0 <= m.start_char < m.end_char <= len(text)
         assert m.start_char >= previous_end, f"{m} overlaps the mention before it"
         assert text[m.start_char : m.end_char] == m.text
-        assert m.kind in {"place", "country", "demonym", "region"}
+        assert m.kind in {"place", "country", "demonym", "region", "area"}
         previous_end = m.end_char
     assert find_places(text, GAZETTEER) == mentions
     return mentions

@@ -1,0 +1,189 @@
+"""Geoparsing: every place name of a text, with what it is and where.
+
+:func:`geoparse` is the toponym-level view of the same machinery the event pipeline uses
+(:func:`geo.places.find_places` then :func:`geo.resolve.resolve_places`), for users who want
+the places themselves and for scoring against the field's benchmarks
+(``benchmarks/geoparsing.py``). Unlike events, it keeps every mention: countries are placed at
+the country, first-level regions at the region, nationality adjectives at their country.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from os import PathLike
+
+from geo.gazetteer import Gazetteer, load_gazetteer, name_key
+from geo.places import _FUNCTION_WORDS, _NOT_PLACES, PlaceMention, find_places
+from geo.resolve import ResolvedPlace, resolve_places
+
+__all__ = ["Toponym", "geoparse"]
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """One place mention: where it is in the text, what kind of place, and where on Earth.
+
+    ``kind`` is "town", "admin1", "country", "demonym", "region" (continents and named areas
+    such as "Middle East") or "landmark". ``latitude``/``longitude`` are None when the name
+    could not be placed; ``why`` then says why. ``candidates`` are the places it beat, as
+    "geonameid name CC", best first.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    latitude: float | None
+    longitude: float | None
+    geonameid: int | None
+    name: str = ""
+    country: str = ""
+    admin1: str = ""
+    precision: str = ""
+    why: str = ""
+    candidates: tuple[str, ...] = ()
+
+
+_KIND = {"place": "town", "country": "country", "demonym": "demonym", "region": "admin1", "area": "region"}
+
+
+def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = None) -> list[Toponym]:
+    """Every place mention of ``text``, in order, with its coordinates or why it has none.
+
+    Parameters
+    ----------
+    text
+        The article text.
+    gazetteer
+        A loaded :class:`geo.gazetteer.Gazetteer`; or the path of your own gazetteer files
+        (GeoNames dump files with admin1CodesASCII.txt, or a CSV name,lat,lon[,country]),
+        added to the built-in one and indexed once on disk; None for the built-in one.
+    """
+    if isinstance(gazetteer, Gazetteer):
+        gaz = gazetteer
+    else:
+        gaz = load_gazetteer(user=gazetteer) if gazetteer is not None else load_gazetteer()
+    mentions = find_places(text, gaz)
+    resolved = {r.mention.start_char: r for r in resolve_places(mentions, gaz)}
+    found = [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]
+    # A one-word name that fits no candidate of the article's geography is a word or a person far
+    # more often than an unknown place ("Levi", "Hydro"): left out, where events leave it out too.
+    found = [t for t in found if not (t.kind == "town" and t.latitude is None and " " not in t.text)]
+    return _with_embedded(text, _with_landmarks(text, found), gaz)
+
+
+# A run of capitalised words ending in a word for a facility, street or lesser area: a
+# landmark ("Royal Street", "Windsor Castle", "Metcalfe County", "Thomas Memorial Hospital").
+_LANDMARK_WORDS = (
+    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Highway|Square|Bridge|County|Township|"
+    "Parish|Borough|District|Park|Castle|Palace|Cathedral|Church|Mosque|Temple|Hospital|University|"
+    "College|Stadium|Arena|Airport|Station|Museum|Gallery|Theatre|Theater|Valley|River|Lake|"
+    "Mountain|Mountains|Hills|Island|Islands|Beach|Bay|Harbour|Harbor|Canyon|Forest|Base|Camp|Prison"
+)
+_LANDMARK = re.compile(
+    r"\b(?:[A-Z][\w’'.-]*\s+(?:of\s+(?:the\s+)?)?){1,4}(?:" + _LANDMARK_WORDS + r")\b(?![’']s\b\s+[a-z])"
+)
+_NOT_LANDMARK_START = frozenset("The A An In At On Of For From To By With And But Or As If When While This That".split())
+
+
+def _with_landmarks(text: str, found: list[Toponym]) -> list[Toponym]:
+    """Add landmarks no gazetteer entry covers, placed at the town inside their name
+    ("Vancouver Art Gallery") or else at the town the article names most (streets, hospitals
+    and counties are in or near it); names overlapping a landmark give way to it."""
+    towns = [t for t in found if t.kind == "town" and t.latitude is not None]
+    focus = max(towns, key=lambda t: sum(u.geonameid == t.geonameid for u in towns), default=None)
+    out = list(found)
+    for hit in _LANDMARK.finditer(text):
+        start, end = hit.start(), hit.end()
+        first = hit.group().split()[0]
+        if first in _NOT_LANDMARK_START:
+            start += len(first) + 1
+            if not _LANDMARK.fullmatch(text, start, end):
+                continue
+        inside = [t for t in out if t.start < end and start < t.end]
+        if any(t.start == start and t.end == end for t in inside):
+            continue  # the gazetteer knows the whole name ("Beverly Hills")
+        if any(t.kind in {"country", "admin1", "region", "demonym"} for t in inside):
+            continue
+        anchor = next((t for t in inside if t.latitude is not None), focus)
+        out = [t for t in out if t not in inside]
+        out.append(_landmark(text, start, end, anchor))
+    return sorted(out, key=lambda t: t.start)
+
+
+def _landmark(text: str, start: int, end: int, anchor: Toponym | None) -> Toponym:
+    if anchor is None:
+        return Toponym(start, end, text[start:end], "landmark", None, None, None, why="a landmark, and no town to place it by")
+    return Toponym(
+        start, end, text[start:end], "landmark", anchor.latitude, anchor.longitude, None, anchor.name,
+        anchor.country, anchor.admin1, "city", f"placed at {anchor.name}, the town it is in or the article names most",
+    )
+
+
+def _toponym(m: PlaceMention, r: ResolvedPlace | None, gazetteer: Gazetteer) -> Toponym:
+    kind = _KIND.get(m.kind, m.kind)
+    if m.kind == "demonym":
+        code = gazetteer.demonym(m.key)
+        country = gazetteer.countries.get(code or "")
+        if country is None:
+            return _unplaced(m, kind, f"no country known for the adjective {m.text!r}")
+        return Toponym(
+            m.start_char, m.end_char, m.text, kind, country.latitude, country.longitude,
+            country.geonameid, country.name, country.code, "", "country",
+        )
+    if m.kind in {"region", "area"}:
+        region = gazetteer.region_info(m.key) if m.kind == "region" else gazetteer.area(m.key)
+        if region is None or region.latitude is None:
+            return _unplaced(m, kind, "no point for this region offline (GeoNames' admin1 points come with --gazetteer)")
+        return Toponym(
+            m.start_char, m.end_char, m.text, kind, region.latitude, region.longitude,
+            region.geonameid, region.name, region.country, region.admin1,
+            "admin1" if m.kind == "region" else "region",
+        )
+    if r is None:
+        return _unplaced(m, kind, "no candidate fits the article")
+    return Toponym(
+        m.start_char, m.end_char, m.text, kind, r.latitude, r.longitude, r.geonameid, r.name,
+        r.country, r.admin1, r.precision, "", r.candidates,
+    )
+
+
+def _unplaced(m: PlaceMention, kind: str, why: str) -> Toponym:
+    return Toponym(m.start_char, m.end_char, m.text, kind, None, None, None, why=why)
+
+
+# Words that make the place before them part of an organisation's name ("Washington Post",
+# "Alexandria Police", "Toronto Star"): still a toponym, though never an event's place.
+_EMBEDDING_WORDS = (
+    "Times|Post|Star|Herald|Tribune|Journal|Gazette|Chronicle|Globe|Observer|Independent|Sun|"
+    "Police|Council|University|College|FC|United|City Council|Airport|Port|Zoo|Symphony|Opera|"
+    "Museum|Hospital|Assembly|Parliament|Government|Court|Stock Exchange|Mayor|Marathon"
+)
+_EMBEDDED = re.compile(r"\b((?:[A-Z][a-z]+[ -]){0,2}[A-Z][a-z]+) (?:" + _EMBEDDING_WORDS + r")\b")
+_MIN_EMBEDDED_POPULATION = 100_000
+
+
+def _with_embedded(text: str, found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """Add well-known places inside organisation names that the matcher left out, at the
+    candidate in a country the article names, else the largest."""
+    countries = {t.country for t in found if t.country}
+    out = list(found)
+    for hit in _EMBEDDED.finditer(text):
+        words = hit.group(1).replace("-", " ").split()
+        for k in range(len(words)):
+            start = hit.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+            end = hit.end(1)
+            if any(t.start < end and start < t.end for t in out):
+                break
+            key = name_key(" ".join(words[k:]))
+            ordinary = len(key) < 3 or key in _FUNCTION_WORDS or key in _NOT_PLACES or key in {"new", "old"}
+            places = () if ordinary else gazetteer.places(key)
+            if places and places[0].population >= _MIN_EMBEDDED_POPULATION:
+                best = next((p for p in places if p.country in countries), places[0])
+                out.append(Toponym(
+                    start, end, text[start:end], "town", best.latitude, best.longitude, best.geonameid,
+                    best.name, best.country, best.admin1, "city", "", (),
+                ))
+                break
+    return sorted(out, key=lambda t: t.start)

@@ -1,0 +1,93 @@
+"""geo.geoparse: every place mention with its kind and point, on sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.gazetteer import load_gazetteer
+from geo.geoparse import Toponym, geoparse
+
+GAZETTEER = load_gazetteer()
+KINDS = {"town", "admin1", "country", "demonym", "region", "landmark"}
+
+
+def parse(text: str) -> dict[str, Toponym]:
+    found = geoparse(text, gazetteer=GAZETTEER)
+    for t in found:
+        assert text[t.start : t.end] == t.text and t.kind in KINDS
+        assert (t.latitude is None) == (t.longitude is None)
+        assert t.latitude is not None or t.why, f"{t.text} unplaced without a reason"
+    return {t.text: t for t in found}
+
+
+def test_demonyms_are_their_country() -> None:
+    found = parse("Mexican officials met Canadians and Sri Lankan envoys.")
+    assert found["Mexican"].kind == "demonym" and found["Mexican"].country == "MX"
+    assert found["Canadians"].country == "CA"
+    assert found["Sri Lankan"].country == "LK"
+    assert found["Mexican"].geonameid == GAZETTEER.countries["MX"].geonameid
+
+
+def test_regions_are_placed_at_the_region() -> None:
+    found = parse("Floods hit Texas and Alberta, and Queensland braced for more.")
+    assert found["Texas"].kind == "admin1" and found["Texas"].precision == "admin1"
+    assert found["Texas"].admin1 == "TX" and 25 < found["Texas"].latitude < 37
+    assert found["Alberta"].country == "CA" and 49 < found["Alberta"].latitude < 60
+    assert found["Queensland"].country == "AU" and found["Queensland"].latitude < -10
+
+
+def test_abbreviations() -> None:
+    found = parse("The U.S. and U.K. sent aid to Louisville, Ky., and to Fresno, Calif.")
+    assert found["U.S."].kind == "country" and found["U.S."].country == "US"
+    assert found["U.K."].country == "GB"
+    assert found["Ky."].admin1 == "KY" and found["Calif."].admin1 == "CA"
+    assert found["Louisville"].admin1 == "KY"
+
+
+def test_short_state_abbreviations_only_after_a_town() -> None:
+    assert "Pa." not in parse("Pa. said the dinner was ready.")
+    assert parse("He grew up in Scranton, Pa., and moved.")["Pa."].admin1 == "PA"
+
+
+def test_continents_and_areas_are_not_towns() -> None:
+    found = parse("Leaders from the Middle East and Europe met African ministers.")
+    assert found["Middle East"].kind == "region" and found["Middle East"].country == ""
+    assert found["Europe"].kind == "region" and 35 < found["Europe"].latitude < 60
+    assert found["African"].kind == "region"
+
+
+def test_words_and_contractions_are_not_places() -> None:
+    found = parse("One of them said we're ready. We're here, I've seen it; one day soon.")
+    assert not {"One", "We're", "I've"} & set(found)
+
+
+def test_sentence_openers_do_not_make_a_town_a_surname() -> None:
+    text = "Although Lisbon's economy grew, Lisbon lagged. Residents of Lisbon waited."
+    assert sum(t.text == "Lisbon" for t in geoparse(text, gazetteer=GAZETTEER)) == 3
+
+
+def test_homonym_in_the_region_the_article_names() -> None:
+    found = parse("In Kentucky, officials in Paris said the roads had reopened.")
+    assert found["Paris"].country == "US" and found["Paris"].admin1 == "KY"
+
+
+def test_landmarks_are_placed_at_their_town() -> None:
+    found = parse("A fire broke out in Denver on Colfax Avenue near the Denver Art Museum.")
+    assert found["Colfax Avenue"].kind == "landmark"
+    assert found["Denver Art Museum"].kind == "landmark"
+    assert found["Colfax Avenue"].latitude == pytest.approx(found["Denver"].latitude)
+
+
+def test_no_places_no_output() -> None:
+    assert geoparse("nothing here at all", gazetteer=GAZETTEER) == []
+
+
+def test_a_small_town_that_speaks_is_a_person() -> None:
+    text = "Bassett said the road was closed. Later, Bassett added that it had reopened."
+    assert "Bassett" not in parse(text)
+    assert "Moscow" in parse("Russian envoys left. Moscow said it would respond.")
+
+
+def test_places_inside_organisation_names_are_toponyms() -> None:
+    found = parse("A reporter for the Chicago Tribune spoke to Toronto Police officers.")
+    assert found["Chicago"].country == "US" and found["Toronto"].country == "CA"
