@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import uploads, view  # noqa: E402
+from dashboard import review_panel, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
 from dashboard.mapview import show_map  # noqa: E402
@@ -46,6 +46,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         argv = argv[argv.index("--") + 1 :]
     parser = argparse.ArgumentParser(prog="dashboard/app.py", allow_abbrev=False, add_help=False)
     parser.add_argument("--data", default=str(_ROOT / "seeds"))
+    parser.add_argument("--review", default=None)  # review file; default beside --data
     args, _unknown = parser.parse_known_args(argv)
     return args
 
@@ -220,6 +221,8 @@ def main() -> None:
         st.stop()
 
     dataset = _upload_sidebar(base)
+    review_file = review_panel.review_path(args.data, args.review)  # review (issue 13)
+    dataset = review_panel.reviewed(dataset, review_file)
     bounds = dataset.bounds()
     _initialise_state(dataset)
     _fit_state_to(dataset, bounds)  # also applies a window queued by Play
@@ -247,6 +250,7 @@ def main() -> None:
 
     filters = _sidebar_filters(dataset, window)
     mask = view.event_mask(dataset, filters)
+    mask &= review_panel.sidebar_mask(dataset)  # review (issue 13): status, country, rejected
     in_view = int(mask.sum())
     _write_query(filters)
 
@@ -281,6 +285,7 @@ def main() -> None:
         key="events_table",
     )
     _download_buttons(dataset, mask, filters)
+    review_panel.panel(dataset, mask, review_file)  # review (issue 13)
 
     with st.expander("Ingest summary"):
         _show_summary(dataset)

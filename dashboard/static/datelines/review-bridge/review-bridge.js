@@ -1,0 +1,92 @@
+/*
+ * Datelines review bridge: a zero-height Streamlit component between the map and the review
+ * panel (dashboard/review_bridge.py).
+ *
+ * - The map follows the review: when the panel's current event changes (args.row), the
+ *   event's popup opens on the map (window.datelines.openEvent in the map's frame).
+ * - The map talks back: every event popup gets a "Review this event" button; pressing it
+ *   sends {row, nonce} to Streamlit, which makes that event the one under review.
+ *
+ * Speaks Streamlit's component protocol (postMessage) by hand: a dozen lines, no build step.
+ * The map's frame is found through the parent page (same origin). Popup text stays textContent.
+ */
+(function () {
+  "use strict";
+
+  var lastRow = null;
+
+  function send(type, data) {
+    var message = {isStreamlitMessage: true, type: type};
+    for (var k in data) message[k] = data[k];
+    window.parent.postMessage(message, "*");
+  }
+
+  function mapWindow() {
+    var frames = window.parent.document.querySelectorAll("iframe");
+    for (var i = 0; i < frames.length; i++) {
+      try {
+        var w = frames[i].contentWindow;
+        if (w && w.datelines && w.datelines.loaded) return w;
+      } catch (err) { /* another origin: not the map */ }
+    }
+    return null;
+  }
+
+  function addButton(w, box) {
+    if (box.querySelector(".dl-review-this")) return;
+    var button = w.document.createElement("button");
+    button.type = "button";
+    button.className = "dl-review-this";
+    button.setAttribute("data-testid", "review-this-event");
+    button.textContent = "Review this event";
+    button.addEventListener("click", function (e) {
+      e.stopPropagation();
+      var row = parseInt(box.getAttribute("data-event-index"), 10);
+      send("streamlit:setComponentValue", {value: {row: row, nonce: Date.now() + Math.random()}, dataType: "json"});
+    });
+    box.appendChild(button);
+  }
+
+  function hook(w) {
+    if (w.__datelinesReviewHooked) return;
+    w.__datelinesReviewHooked = true;
+    var decorate = function () {
+      var boxes = w.document.querySelectorAll('[data-testid="event-popup"]');
+      for (var i = 0; i < boxes.length; i++) addButton(w, boxes[i]);
+    };
+    new w.MutationObserver(decorate).observe(w.document.body, {childList: true, subtree: true});
+    decorate();
+  }
+
+  function follow(row) {
+    var w = mapWindow();
+    if (!w) return false;
+    hook(w);
+    if (row !== null && row >= 0 && row !== lastRow) {
+      try {
+        w.datelines.openEvent(row);
+        lastRow = row;
+      } catch (err) { /* not on this map (yet): try again */ return false; }
+    }
+    return true;
+  }
+
+  var wanted = null;
+  setInterval(function () { follow(wanted); }, 400);  // the map may load, or be replaced, later
+
+  window.addEventListener("message", function (e) {
+    var data = e.data;
+    if (!data || data.type !== "streamlit:render") return;
+    var row = data.args && typeof data.args.row === "number" ? data.args.row : null;
+    if (data.args && data.args.data_version !== undefined && data.args.data_version !== wanted_version) {
+      wanted_version = data.args.data_version;
+      lastRow = null;  // new data: the popup content is stale
+    }
+    wanted = row;
+    follow(row);
+  });
+  var wanted_version = null;
+
+  send("streamlit:componentReady", {apiVersion: 1});
+  send("streamlit:setFrameHeight", {height: 0});
+})();
