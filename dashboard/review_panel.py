@@ -305,48 +305,55 @@ def _index(options: Sequence[str], value: Any) -> int:
 
 
 def _place_form(path: Path, events: pd.DataFrame, row: int, event: pd.Series, off: bool) -> None:
-    """Pick an alternative the machine beat, a gazetteer entry found by name, or coordinates."""
-    alternatives = labels.place_candidates(event.get("place_candidates"))
-    with st.form("review_place_form"):
-        how = st.radio("New place from", ["an alternative", "the gazetteer, by name", "coordinates"], horizontal=True)
-        alternative = st.selectbox("Alternative", alternatives, format_func=lambda c: c.label)
-        name = st.text_input("Search the gazetteer by name", max_chars=120)
-        lat = st.number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f")
-        lon = st.number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f")
-        label = st.text_input("Name for the coordinates", max_chars=120)
-        submitted = st.form_submit_button("Save place", disabled=off)
-    matches = _lookup(name) if how.startswith("the gazetteer") else []
-    if how.startswith("the gazetteer") and name.strip():
-        st.caption(f"{len(matches)} gazetteer match(es) for the name; the most populous is used.")
-    if not submitted:
-        return
+    """Pick an alternative the machine beat, a gazetteer entry found by name, or coordinates.
+
+    Not a form: the gazetteer's matches for a name are listed as soon as it is typed, so the
+    analyst picks Madaya, SY rather than the larger Madaya, MM.
+    """
+    how = st.radio("New place from", ["an alternative", "the gazetteer, by name", "coordinates"],
+                   horizontal=True, key="review_place_how")
     try:
-        new = _new_place(how, alternative, matches, lat, lon, label)
+        if how == "an alternative":
+            alternatives = labels.place_candidates(event.get("place_candidates"))
+            choice = st.selectbox("Alternative", alternatives, format_func=lambda c: c.label, key="review_place_alt")
+            new = _alternative(choice) if choice is not None else None
+        elif how.startswith("the gazetteer"):
+            name = st.text_input("Search the gazetteer by name", max_chars=120, key="review_place_name")
+            matches = _lookup(name)
+            choice = st.selectbox(f"Matches ({len(matches)})", matches, key="review_place_match",
+                                  format_func=lambda p: f"{p.name}, {p.country} (admin1 {p.admin1}), population {p.population:,}")
+            new = _from_gazetteer(choice) if choice is not None else None
+        else:
+            new = _from_coordinates()
     except ReviewError as err:
-        st.session_state["_review_flash"] = f"Not saved: {err}"
+        st.caption(str(err))
+        new = None
+    if st.button("Save place", key="review_place_save", disabled=off or new is None):
+        _decide(path, events, [row], "place", new)
         st.rerun()
-    _decide(path, events, [row], "place", new)
-    st.rerun()
 
 
-def _new_place(how: str, alternative, matches: list, lat, lon, label: str) -> dict:
-    if how == "an alternative":
-        if alternative is None:
-            raise ReviewError("this event beat no alternative place: search by name or give coordinates")
-        found = [p for p in _lookup(alternative.name) if p.geonameid == alternative.geonameid]
-        if not found:
-            raise ReviewError(f"GeoNames {alternative.geonameid} is not in the offline gazetteer: search by name")
-        place = found[0]
-    elif how.startswith("the gazetteer"):
-        if not matches:
-            raise ReviewError("no gazetteer entry has that name: check the spelling or give coordinates")
-        place = matches[0]
-    else:
-        if lat is None or lon is None or not label.strip():
-            raise ReviewError("give a latitude, a longitude and a name")
-        return place_fix(label, lon, lat)
+def _alternative(choice: labels.Candidate) -> dict:
+    found = [p for p in _lookup(choice.name) if p.geonameid == choice.geonameid]
+    if not found:
+        raise ReviewError(f"GeoNames {choice.geonameid} is not in the offline gazetteer: search by name")
+    return _from_gazetteer(found[0])
+
+
+def _from_gazetteer(place) -> dict:
     return place_fix(place.name, place.longitude, place.latitude, country=place.country,
                      geonameid=place.geonameid, admin1=place.admin1)
+
+
+def _from_coordinates() -> dict | None:
+    cells = st.columns(3)
+    lat = cells[0].number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="review_place_lat")
+    lon = cells[1].number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="review_place_lon")
+    label = cells[2].text_input("Name", max_chars=120, key="review_place_label")
+    if lat is None or lon is None or not label.strip():
+        st.caption("Give a latitude, a longitude and a name.")
+        return None
+    return place_fix(label, lon, lat)
 
 
 # --------------------------------------------------------------------------- several at once
