@@ -272,13 +272,14 @@ def _fixes(path: Path, events: pd.DataFrame, row: int) -> None:
     with tabs[0]:
         _place_form(path, events, row, event, off)
     with tabs[1], st.form("review_date_form"):
-        start = st.date_input("First day", value=labels._day(event.get("date_start")), format="YYYY-MM-DD")
-        end = st.date_input("Last day", value=labels._day(event.get("date_end")), format="YYYY-MM-DD")
+        start = st.text_input("Day, or first day (YYYY-MM-DD)", value=str(event.get("date_start") or "")[:10], max_chars=10)
+        end = st.text_input("Last day (blank: the same day)", value=str(event.get("date_end") or "")[:10], max_chars=10)
         precision = st.selectbox("Precision", ["(from the interval)", "day", "week", "month", "year"])
-        if st.form_submit_button("Save date", disabled=off) and start:
+        if st.form_submit_button("Save date", disabled=off):
             chosen = None if precision.startswith("(") else precision
             try:
-                _decide(path, events, [row], "date", date_fix(start, end or start, date_precision=chosen))
+                new = date_fix(start, end.strip() or None, date_precision=chosen)
+                _decide(path, events, [row], "date", new)
             except ReviewError as err:
                 st.session_state["_review_flash"] = f"Not saved: {err}"
             st.rerun()
