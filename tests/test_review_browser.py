@@ -80,7 +80,7 @@ def wait_for_decisions(page, corpus: Path, count: int) -> list[dict]:
 def open_review(page, server, name: str = "ana", query: str = ""):
     page.goto(server.url + query, timeout=90_000)
     frame = wait_for_map(page)
-    box = page.get_by_label(NAME_INPUT)
+    box = settled(page.get_by_label(NAME_INPUT))
     box.fill(name)
     box.press("Enter")
     wait_idle(page)
@@ -94,7 +94,7 @@ def current_label(page) -> str:
 
 
 def picker(page):
-    return page.get_by_role("combobox", name=re.compile("^Event to review"))
+    return settled(page.get_by_role("combobox", name=re.compile("^Event to review")))
 
 
 def unfocus(page) -> None:
@@ -115,7 +115,7 @@ def tab(page, label: str) -> None:
 
 def action(page, label: str):
     """A review button by its label (its accessible name adds the keyboard shortcut)."""
-    return page.get_by_role("button", name=re.compile("^" + re.escape(label) + "( Shortcut .)?$"))
+    return settled(page.get_by_role("button", name=re.compile("^" + re.escape(label) + "( Shortcut .)?$")))
 
 
 def evidence(page) -> str:
@@ -220,10 +220,9 @@ def test_fixes_and_a_hostile_note_are_saved_and_shown_as_text(request, review_se
 
 def _grid_click_row(page, index: int) -> None:
     """Tick row ``index``'s selection box in the review table (a canvas grid)."""
-    grid = page.get_by_test_id("stDataFrame").last
+    grid = settled(page.get_by_test_id("stDataFrame"))
     grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 * (index + 1) + 17)
+    grid.click(position={"x": 16, "y": 35 * (index + 1) + 17})
 
 
 def test_several_rows_at_once(request, review_server, corpus, guarded_page):
@@ -232,6 +231,7 @@ def test_several_rows_at_once(request, review_server, corpus, guarded_page):
     open_review(page, review_server, name="di")
     for index in (0, 1, 2):
         _grid_click_row(page, index)
+        expect(settled(page.get_by_role("button", name=f"✓ Confirm {index + 1} selected"))).to_be_visible(timeout=30_000)
         wait_idle(page)
     button = page.get_by_role("button", name="✓ Confirm 3 selected")
     expect(button).to_be_enabled(timeout=30_000)
