@@ -6,8 +6,8 @@ and :func:`panel` (evidence, actions, the "needs review" queue, several events a
 Every decision is appended to the review file at once and the page reruns on the file's new
 state, so two sessions reviewing the same corpus see each other's decisions.
 
-Article text (excerpts, notes, titles) reaches the page only through ``st.text``,
-``st.dataframe`` and widget values, never as Markdown or HTML.
+Article text (excerpts, notes, titles) reaches the page only through ``st.code`` (verbatim
+text), ``st.dataframe`` and widget values, never as Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ _applied: dict[tuple, tuple[Any, view.Dataset]] = {}
 
 def reviewed(dataset: view.Dataset, path: Path) -> view.Dataset:
     """``dataset`` with the review file applied; recomputed only when the file or the data
-    change (keyed by the events' identity and the file's size and mtime)."""
+    change (keyed by the events' identity and the file's size and mtime). With no decision
+    yet, the data set is returned as it is (no review columns, as `datelines ingest` without
+    --review)."""
     try:
         stat = path.stat()
         signature = (stat.st_size, stat.st_mtime_ns)
@@ -64,7 +66,10 @@ def reviewed(dataset: view.Dataset, path: Path) -> view.Dataset:
     hit = _applied.get(key)
     if hit is not None and hit[0] is dataset.events:
         return hit[1]
-    result = apply_review(dataset.events, read_review(path))
+    log = read_review(path)
+    if not log.decisions and not log.warnings:  # nothing decided yet: the data as it is
+        return dataset
+    result = apply_review(dataset.events, log)
     out = view.build_dataset(result.events, report=dataset.report, summary={**dataset.summary})
     object.__setattr__(out, "review", result)  # the orphans and warnings, for the panel
     if len(_applied) > 8:
@@ -167,6 +172,7 @@ def panel(dataset: view.Dataset, mask: np.ndarray, path: Path) -> None:
 def _summary(dataset: view.Dataset, path: Path) -> None:
     result = getattr(dataset, "review", None)
     if result is None:
+        st.caption(f"No decision yet; they will be kept in {path}.")
         return
     summary = review_summary(result)
     cells = st.columns(5)
@@ -183,7 +189,7 @@ def _summary(dataset: view.Dataset, path: Path) -> None:
                  for o in result.orphans],
                 columns=["event", "field", "new", "reviewer", "time", "why"]), hide_index=True)  # fmt: skip
             for warning in result.warnings:
-                st.text(warning)
+                st.code(warning, language=None, wrap_lines=True)
 
 
 def _actions(path: Path, events: pd.DataFrame, row: int, ids: list[str]) -> None:
@@ -221,8 +227,9 @@ def _evidence(event: pd.Series) -> None:
     lines.append("Alternatives it beat: " + ("; ".join(c.label for c in alternatives) if alternatives else "none"))
     if _plain(event.get("review_note")):
         lines.append(f"Note: {event.get('review_note')}")
-    st.text("\n".join(lines))
-    st.text(f"“{event.get('excerpt')}” — {event.get('title')} ({event.get('source')})")
+    # st.code: article text and notes shown verbatim as text, never Markdown or HTML
+    st.code("\n".join(lines), language=None, wrap_lines=True)
+    st.code(f"“{event.get('excerpt')}” — {event.get('title')} ({event.get('source')})", language=None, wrap_lines=True)
 
 
 def _plain(value: Any) -> Any:

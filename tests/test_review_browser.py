@@ -119,7 +119,7 @@ def action(page, label: str):
 
 
 def evidence(page) -> str:
-    return page.get_by_test_id("stText").first.inner_text()
+    return page.get_by_test_id("stCode").first.inner_text()
 
 
 def test_confirm_by_click_and_reject_by_keyboard_hides_it(request, review_server, corpus, events, guarded_page):
@@ -183,7 +183,7 @@ def test_fixes_and_a_hostile_note_are_saved_and_shown_as_text(request, review_se
     settled(page.get_by_role("button", name="Save note")).click()
     found = wait_for_decisions(page, corpus, before + 1)
     assert (found[-1]["field"], found[-1]["new"]) == ("note", HOSTILE_NOTE)
-    expect(page.get_by_test_id("stText").first).to_contain_text(HOSTILE_NOTE)
+    expect(page.get_by_test_id("stCode").first).to_contain_text(HOSTILE_NOTE)
     assert page.evaluate("() => window.__pwned") is None
 
     tab(page, "Fix type & fatalities")
@@ -212,8 +212,8 @@ def test_fixes_and_a_hostile_note_are_saved_and_shown_as_text(request, review_se
     found = wait_for_decisions(page, corpus, before + 4)
     assert (found[-1]["field"], found[-1]["new"]["date_start"], found[-1]["new"]["date_precision"]) == (
         "date", "2016-03-21", "week")
-    expect(page.get_by_test_id("stText").first).to_contain_text("Status: corrected")
-    expect(page.get_by_test_id("stText").first).to_contain_text("week of 21 Mar 2016")
+    expect(page.get_by_test_id("stCode").first).to_contain_text("Status: corrected")
+    expect(page.get_by_test_id("stCode").first).to_contain_text("week of 21 Mar 2016")
     assert page.evaluate("() => window.__pwned") is None
     guard.check()
 
