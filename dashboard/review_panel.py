@@ -272,40 +272,62 @@ def _lookup(name: str) -> list:
 
 
 def _fixes(path: Path, events: pd.DataFrame, row: int) -> None:
-    """Forms for the current event: place, date, type and fatalities, note."""
+    """Forms for the current event: place, date, type and fatalities, note.
+
+    Saving runs in the button's callback, before the rerun that shows the result: one run, so
+    the open tab stays open. Widget keys carry the row, so each event starts from its values.
+    """
     event = events.iloc[row]
     off = not _reviewer()
     tabs = st.tabs(["Fix place", "Fix date", "Fix type & fatalities", "Note"])
     with tabs[0]:
         _place_form(path, events, row, event, off)
-    with tabs[1], st.form("review_date_form"):
-        start = st.text_input("Day, or first day (YYYY-MM-DD)", value=str(event.get("date_start") or "")[:10], max_chars=10)
-        end = st.text_input("Last day (blank: the same day)", value=str(event.get("date_end") or "")[:10], max_chars=10)
-        precision = st.selectbox("Precision", ["(from the interval)", "day", "week", "month", "year"])
-        if st.form_submit_button("Save date", disabled=off):
-            chosen = None if precision.startswith("(") else precision
-            try:
-                new = date_fix(start, end.strip() or None, date_precision=chosen)
-                _decide(path, events, [row], "date", new)
-            except ReviewError as err:
-                st.session_state["_review_flash"] = f"Not saved: {err}"
-            st.rerun()
-    with tabs[2], st.form("review_type_form"):
-        kind = st.selectbox("Event type", list(EVENT_TYPES), index=_index(EVENT_TYPES, event.get("event_type")))
+    with tabs[1], st.form(f"review_date_form_{row}"):
+        st.text_input("Day, or first day (YYYY-MM-DD)", value=str(event.get("date_start") or "")[:10],
+                      max_chars=10, key=f"review_date_start_{row}")
+        st.text_input("Last day (blank: the same day)", value=str(event.get("date_end") or "")[:10],
+                      max_chars=10, key=f"review_date_end_{row}")
+        st.selectbox("Precision", ["(from the interval)", "day", "week", "month", "year"], key=f"review_date_precision_{row}")
+        st.form_submit_button("Save date", disabled=off, on_click=_save_date, args=(path, events, row))
+    with tabs[2], st.form(f"review_type_form_{row}"):
+        st.selectbox("Event type", list(EVENT_TYPES), index=_index(EVENT_TYPES, event.get("event_type")),
+                     key=f"review_type_{row}")
         known = _plain(event.get("fatalities"))
-        count = st.number_input("Fatalities (blank: not stated)", min_value=0, step=1,
-                                value=None if known is None else int(known))
-        if st.form_submit_button("Save type & fatalities", disabled=off):
-            if kind != event.get("event_type"):
-                _decide(path, events, [row], "event_type", kind)
-            if (None if count is None else int(count)) != (None if known is None else int(known)):
-                _decide(path, events, [row], "fatalities", None if count is None else int(count))
-            st.rerun()
-    with tabs[3], st.form("review_note_form", clear_on_submit=True):
-        note = st.text_area("Note", max_chars=2000)
-        if st.form_submit_button("Save note", disabled=off) and note.strip():
-            _decide(path, events, [row], "note", note)
-            st.rerun()
+        st.number_input("Fatalities (blank: not stated)", min_value=0, step=1,
+                        value=None if known is None else int(known), key=f"review_fatalities_{row}")
+        st.form_submit_button("Save type & fatalities", disabled=off, on_click=_save_type, args=(path, events, row))
+    with tabs[3], st.form(f"review_note_form_{row}", clear_on_submit=True):
+        st.text_area("Note", max_chars=2000, key=f"review_note_{row}")
+        st.form_submit_button("Save note", disabled=off, on_click=_save_note, args=(path, events, row))
+
+
+def _save_date(path: Path, events: pd.DataFrame, row: int) -> None:
+    state = st.session_state
+    precision = state[f"review_date_precision_{row}"]
+    try:
+        new = date_fix(state[f"review_date_start_{row}"], state[f"review_date_end_{row}"].strip() or None,
+                       date_precision=None if precision.startswith("(") else precision)
+    except ReviewError as err:
+        state["_review_flash"] = f"Not saved: {err}"
+        return
+    _decide(path, events, [row], "date", new)
+
+
+def _save_type(path: Path, events: pd.DataFrame, row: int) -> None:
+    state = st.session_state
+    event = events.iloc[row]
+    kind, count = state[f"review_type_{row}"], state[f"review_fatalities_{row}"]
+    known = _plain(event.get("fatalities"))
+    if kind != event.get("event_type"):
+        _decide(path, events, [row], "event_type", kind)
+    if (None if count is None else int(count)) != (None if known is None else int(known)):
+        _decide(path, events, [row], "fatalities", None if count is None else int(count))
+
+
+def _save_note(path: Path, events: pd.DataFrame, row: int) -> None:
+    note = str(st.session_state.get(f"review_note_{row}") or "")
+    if note.strip():
+        _decide(path, events, [row], "note", note)
 
 
 def _index(options: Sequence[str], value: Any) -> int:
@@ -336,9 +358,8 @@ def _place_form(path: Path, events: pd.DataFrame, row: int, event: pd.Series, of
     except ReviewError as err:
         st.caption(str(err))
         new = None
-    if st.button("Save place", key="review_place_save", disabled=off or new is None):
-        _decide(path, events, [row], "place", new)
-        st.rerun()
+    st.button("Save place", key="review_place_save", disabled=off or new is None,
+              on_click=_decide, args=(path, events, [row], "place", new))
 
 
 def _alternative(choice: labels.Candidate) -> dict:
