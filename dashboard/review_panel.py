@@ -245,10 +245,15 @@ def _with_picked(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     ids = events["id"].astype(str)
     current = state.get("review_current")
     at = np.flatnonzero((ids == current).to_numpy()) if current else []
-    picked = follow(int(at[0]) if len(at) else None, data_version=str(id(events)))
-    if picked is not None and 0 <= picked < len(events):
-        state["review_current"] = str(ids.iloc[picked])
-        state["_review_pinned"] = picked
+    picked = follow(int(at[0]) if len(at) else None, data_version=str(id(events)),
+                    pick_point=bool(state.get("review_place_pick")))
+    if picked is not None and picked.row is not None and 0 <= picked.row < len(events):
+        state["review_current"] = str(ids.iloc[picked.row])
+        state["_review_pinned"] = picked.row
+    elif picked is not None and picked.latitude is not None:  # a click on the map: Fix place
+        state["review_place_how"] = "coordinates"
+        state["review_place_lat"], state["review_place_lon"] = picked.latitude, picked.longitude
+        state["review_place_pick"] = False
     pinned = state.get("_review_pinned")
     if pinned is not None and pinned < len(events) and pinned not in set(rows.tolist()):
         rows = np.concatenate([[pinned], rows])
@@ -375,6 +380,7 @@ def _from_gazetteer(place) -> dict:
 
 
 def _from_coordinates() -> dict | None:
+    st.toggle("Pick the point on the map (the next click)", key="review_place_pick")
     cells = st.columns(3)
     lat = cells[0].number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="review_place_lat")
     lon = cells[1].number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="review_place_lon")

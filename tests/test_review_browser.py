@@ -277,3 +277,32 @@ def test_two_sessions_reviewing_at_once_lose_nothing(request, chromium_browser, 
         wait_idle(page)
         guard.check()
         context.close()
+
+
+def test_fix_place_by_clicking_the_map(request, review_server, corpus, guarded_page):
+    page, guard = guarded_page
+    attach_server(request, review_server)
+    frame = open_review(page, review_server, name="hal")
+    tab(page, "Fix place")
+    settled(page.get_by_text("coordinates", exact=True)).click()
+    wait_idle(page)
+    settled(page.get_by_text("Pick the point on the map (the next click)")).click()
+    wait_idle(page)
+    frame.wait_for_function("() => document.querySelector('.leaflet-container').style.cursor === 'crosshair'",
+                            timeout=15_000)
+    frame.evaluate("() => { window.datelines.map().setView([33.69, 36.10], 9, {animate: false}); }")
+    container = frame.locator(".leaflet-container")
+    container.scroll_into_view_if_needed()  # the map is above the review panel
+    box = container.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the map's centre
+    expect(settled(page.get_by_label("Latitude"))).to_have_value(re.compile(r"^33\.6"), timeout=30_000)
+    settled(page.get_by_label("Name")).fill("Madaya (by the map)")
+    settled(page.get_by_label("Name")).press("Enter")
+    wait_idle(page)
+    before = len(decisions(corpus))
+    settled(page.get_by_role("button", name="Save place")).click()
+    found = wait_for_decisions(page, corpus, before + 1)
+    new = found[-1]["new"]
+    assert (found[-1]["field"], new["place"], round(new["latitude"], 1), round(new["longitude"], 1)) == (
+        "place", "Madaya (by the map)", 33.7, 36.1)
+    guard.check()

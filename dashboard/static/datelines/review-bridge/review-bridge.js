@@ -6,6 +6,8 @@
  *   event's popup opens on the map (window.datelines.openEvent in the map's frame).
  * - The map talks back: every event popup gets a "Review this event" button; pressing it
  *   sends {row, nonce} to Streamlit, which makes that event the one under review.
+ * - Fix place by clicking the map: while args.pick is true, the next click on the map sends
+ *   {lat, lng, nonce}.
  *
  * Speaks Streamlit's component protocol (postMessage) by hand: a dozen lines, no build step.
  * The map's frame is found through the parent page (same origin). Popup text stays textContent.
@@ -71,8 +73,33 @@
     return true;
   }
 
-  var wanted = null;
-  setInterval(function () { follow(wanted); }, 400);  // the map may load, or be replaced, later
+  var pickArmed = null;  // the map whose next click is awaited
+  var onPick = null;     // its click handler, removed when picking is called off
+
+  function armPick(pick) {
+    var w = mapWindow();
+    if (!w) return;
+    var map = w.datelines.map();
+    if (pick && pickArmed !== map) {
+      pickArmed = map;
+      map.getContainer().style.cursor = "crosshair";
+      onPick = function (e) {
+        map.getContainer().style.cursor = "";
+        pickArmed = null;
+        send("streamlit:setComponentValue", {
+          value: {lat: e.latlng.lat, lng: e.latlng.lng, nonce: Date.now() + Math.random()}, dataType: "json"
+        });
+      };
+      map.once("click", onPick);
+    } else if (!pick && pickArmed) {
+      pickArmed.off("click", onPick);
+      pickArmed.getContainer().style.cursor = "";
+      pickArmed = null;
+    }
+  }
+
+  var wanted = null, wantPick = false;
+  setInterval(function () { follow(wanted); armPick(wantPick); }, 400);  // the map may load, or be replaced, later
 
   window.addEventListener("message", function (e) {
     var data = e.data;
@@ -83,7 +110,9 @@
       lastRow = null;  // new data: the popup content is stale
     }
     wanted = row;
+    wantPick = !!(data.args && data.args.pick);
     follow(row);
+    armPick(wantPick);
   });
   var wanted_version = null;
 
