@@ -33,11 +33,15 @@ class Pick:
     longitude: float | None = None
 
 
-def follow(row: int | None, *, data_version: str = "", pick_point: bool = False) -> Pick | None:
+def follow(
+    row: int | None, *, data_version: str = "", pick_point: bool = False, notes: dict[str, str] | None = None
+) -> Pick | None:
     """Open event ``row``'s popup on the map; return what the analyst picked on the map since
     the last call: an event from a popup's button, or (with ``pick_point``) the point of the
-    next map click. None when nothing new was picked. ``data_version`` changes with the events."""
-    value = _component(row=row, data_version=data_version, pick=pick_point, key="review_bridge", default=None)
+    next map click. None when nothing new was picked. ``data_version`` changes with the events;
+    ``notes`` ({row: text}) adds a line of review evidence to those events' popups (as text)."""
+    value = _component(row=row, data_version=data_version, pick=pick_point, notes=notes or {},
+                       key="review_bridge", default=None)
     if not isinstance(value, dict):
         return None
     nonce = value.get("nonce")

@@ -220,9 +220,8 @@ def _evidence(event: pd.Series) -> None:
     ]
     if "confidence" in event.index and _plain(event.get("confidence")) is not None:
         lines.append(f"Confidence: {float(event['confidence']):.2f}")
-    if "review_reasons" in event.index and _plain(event.get("review_reasons")):
-        reasons = event["review_reasons"]
-        lines.append("Why to check: " + ("; ".join(map(str, reasons)) if isinstance(reasons, (list, tuple, np.ndarray)) else str(reasons)))
+    if _reasons_text(event.get("review_reasons")):
+        lines.append("Why to check: " + _reasons_text(event.get("review_reasons")))
     alternatives = labels.place_candidates(event.get("place_candidates"))
     lines.append("Alternatives it beat: " + ("; ".join(c.label for c in alternatives) if alternatives else "none"))
     if _plain(event.get("review_note")):
@@ -236,6 +235,36 @@ def _plain(value: Any) -> Any:
     return None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else value
 
 
+def _reasons_text(value: Any) -> str:
+    """``review_reasons`` as text, whether the data holds a list or a string ("" if none)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(map(str, value))
+    return "" if _plain(value) is None else str(value)
+
+
+def _popup_notes(events: pd.DataFrame, rows: np.ndarray) -> dict[str, str]:
+    """A line of review evidence for the popups of the listed events: status, confidence and
+    reasons (when the data has them), the alternatives the place beat. Column by column, not
+    row by row: it runs on every rerun."""
+    def column(name: str) -> list:
+        return events[name].iloc[rows].tolist() if name in events.columns else [None] * len(rows)
+
+    notes: dict[str, str] = {}
+    for row, status, confidence, reasons, beaten in zip(
+        rows.tolist(), column("review_status"), column("confidence"), column("review_reasons"), column("place_candidates")
+    ):
+        parts = [f"Review: {status or 'unreviewed'}"]
+        if _plain(confidence) is not None:
+            parts.append(f"confidence {float(confidence):.2f}")
+        if _reasons_text(reasons):
+            parts.append("check: " + _reasons_text(reasons))
+        alternatives = labels.place_candidates(beaten)
+        if alternatives:
+            parts.append("beat " + ", ".join(f"{c.name} ({c.country})" for c in alternatives))
+        notes[str(row)] = " · ".join(parts)
+    return notes
+
+
 def _with_picked(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Let the map follow the current event; an event picked from a map popup becomes the
     current one (added to the list when the queue or filters left it out)."""
@@ -246,7 +275,7 @@ def _with_picked(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     current = state.get("review_current")
     at = np.flatnonzero((ids == current).to_numpy()) if current else []
     picked = follow(int(at[0]) if len(at) else None, data_version=str(id(events)),
-                    pick_point=bool(state.get("review_place_pick")))
+                    pick_point=bool(state.get("review_place_pick")), notes=_popup_notes(events, rows))
     if picked is not None and picked.row is not None and 0 <= picked.row < len(events):
         state["review_current"] = str(ids.iloc[picked.row])
         state["_review_pinned"] = picked.row
@@ -401,8 +430,7 @@ def _several(path: Path, events: pd.DataFrame, rows: np.ndarray) -> None:
     table.insert(1, "when", [labels.date_range_label(s, e, p) for s, e, p in zip(
         events["date_start"].iloc[rows], events["date_end"].iloc[rows], events["date_precision"].iloc[rows])])
     if "review_reasons" in table.columns:
-        table["review_reasons"] = table["review_reasons"].map(
-            lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
+        table["review_reasons"] = table["review_reasons"].map(_reasons_text)
     picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="review_table")
     chosen = [int(rows[i]) for i in picked.selection.rows if i < len(rows)]
     off = not _reviewer() or not chosen

@@ -249,6 +249,7 @@ def test_a_popup_button_picks_the_event_to_review(request, review_server, corpus
     frame = open_review(page, review_server, name="ed")
     target = len(events) - 1
     frame.evaluate(f"() => window.datelines.openEvent({target})")
+    expect(frame.get_by_test_id("review-note").first).to_contain_text("Review: ")  # evidence, as text
     frame.get_by_test_id("review-this-event").first.click()
     wait_idle(page)
     expected = review_labels.event_label(events.iloc[target])

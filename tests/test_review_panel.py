@@ -72,3 +72,19 @@ def test_event_label_names_date_place_type_and_title():
     label = event_label({"date_start": "2016-03-21", "date_end": "2016-03-27", "date_precision": "week",
                          "place": "Tadmur", "event_type": "battles", "title": "x" * 80})
     assert label.startswith("week of 21 Mar 2016 · Tadmur · battles · ") and label.endswith("…")
+
+
+def test_popup_notes_carry_status_confidence_reasons_and_alternatives():
+    from dashboard.review_panel import _popup_notes
+
+    events = _events(confidence=[0.42, None, 0.9, 0.1],
+                     review_reasons=[["two towns named Madaya", "<b>date</b> from context"], None, "", "x"],
+                     place_candidates=["1312649 Madaya MM", "", "", ""])
+    notes = _popup_notes(events, np.array([0, 1, 2]))
+    assert notes["0"] == ("Review: unreviewed · confidence 0.42 · check: two towns named Madaya; <b>date</b> from context"
+                          " · beat Madaya (MM)")
+    assert notes["1"] == "Review: confirmed"
+    assert notes["2"] == "Review: unreviewed · confidence 0.90"
+    assert set(notes) == {"0", "1", "2"}
+    plain = _popup_notes(_events().drop(columns="review_status"), np.array([3]))  # before any review
+    assert plain == {"3": "Review: unreviewed"}

@@ -6,6 +6,8 @@
  *   event's popup opens on the map (window.datelines.openEvent in the map's frame).
  * - The map talks back: every event popup gets a "Review this event" button; pressing it
  *   sends {row, nonce} to Streamlit, which makes that event the one under review.
+ * - Popups of the events in the review list get a line of evidence (review status,
+ *   confidence, reasons to check), as text.
  * - Fix place by clicking the map: while args.pick is true, the next click on the map sends
  *   {lat, lng, nonce}.
  *
@@ -16,6 +18,7 @@
   "use strict";
 
   var lastRow = null;
+  var notes = {};  // row -> a line of review evidence for its popup (status, confidence, reasons)
 
   function send(type, data) {
     var message = {isStreamlitMessage: true, type: type};
@@ -36,6 +39,14 @@
 
   function addButton(w, box) {
     if (box.querySelector(".dl-review-this")) return;
+    var note = notes[box.getAttribute("data-event-index")];
+    if (note) {
+      var line = w.document.createElement("div");
+      line.className = "dl-review-note";
+      line.setAttribute("data-testid", "review-note");
+      line.textContent = note;  // text, never HTML
+      box.appendChild(line);
+    }
     var button = w.document.createElement("button");
     button.type = "button";
     button.className = "dl-review-this";
@@ -109,6 +120,7 @@
       wanted_version = data.args.data_version;
       lastRow = null;  // new data: the popup content is stale
     }
+    notes = (data.args && data.args.notes) || {};
     wanted = row;
     wantPick = !!(data.args && data.args.pick);
     follow(row);
