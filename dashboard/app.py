@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import uploads, view  # noqa: E402
+from dashboard import review_panel, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
 from dashboard.mapview import show_map  # noqa: E402
@@ -49,6 +49,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data", default=str(_ROOT / "seeds"))
     # Your own gazetteer (GeoNames dump files or a CSV name,lat,lon[,country]) for ingesting.
     parser.add_argument("--gazetteer", default=None)
+    parser.add_argument("--review", default=None)  # review file; default beside --data
     args, _unknown = parser.parse_known_args(argv)
     if args.gazetteer:
         os.environ["DATELINES_GAZETTEER"] = args.gazetteer  # read by geo.gazetteer.load_gazetteer
@@ -225,6 +226,8 @@ def main() -> None:
         st.stop()
 
     dataset = _upload_sidebar(base)
+    review_file = review_panel.review_path(args.data, args.review)  # review (issue 13)
+    dataset = review_panel.reviewed(dataset, review_file)
     bounds = dataset.bounds()
     _initialise_state(dataset)
     _fit_state_to(dataset, bounds)  # also applies a window queued by Play
@@ -252,6 +255,7 @@ def main() -> None:
 
     filters = _sidebar_filters(dataset, window)
     mask = view.event_mask(dataset, filters)
+    mask &= review_panel.sidebar_mask(dataset)  # review (issue 13): status, country, rejected
     in_view = int(mask.sum())
     _write_query(filters)
 
@@ -286,6 +290,7 @@ def main() -> None:
         key="events_table",
     )
     _download_buttons(dataset, mask, filters)
+    review_panel.panel(dataset, mask, review_file)  # review (issue 13)
 
     with st.expander("Ingest summary"):
         _show_summary(dataset)

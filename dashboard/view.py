@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
+from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS, REVIEW_PROPERTIES
 
 __all__ = [
     "Dataset",
@@ -328,7 +328,8 @@ def event_mask(dataset: Dataset, filters: Filters, *, use_window: bool = True) -
 def events_in_view(dataset: Dataset, mask: np.ndarray) -> gpd.GeoDataFrame:
     """The events the mask selects, in the data set's order, schema columns + geometry only."""
     selected = dataset.events.loc[np.asarray(mask, dtype=bool)]
-    return selected[[*EVENT_PROPERTIES, "geometry"]].reset_index(drop=True)
+    reviewed = [c for c in REVIEW_PROPERTIES if c in selected.columns]  # with a review applied
+    return selected[[*EVENT_PROPERTIES, *reviewed, "geometry"]].reset_index(drop=True)
 
 
 def table_rows(dataset: Dataset, mask: np.ndarray, *, limit: int) -> pd.DataFrame:

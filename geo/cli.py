@@ -3,6 +3,7 @@
     datelines ingest CORPUS -o events.geojson [--report report.csv]
     datelines dashboard [PATH]
     datelines evaluate CORPUS GOLD.csv [-v] [--no-manifest]
+    datelines review summary PATH [--review FILE]
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def ingest(
     geocoder_cache: Annotated[Optional[Path], typer.Option("--geocoder-cache", help="SQLite cache of online answers (kept across runs).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     gazetteer: Annotated[Optional[Path], typer.Option("--gazetteer", help="Your own gazetteer added to the built-in one: GeoNames dump files (e.g. SY.txt or allCountries.txt with admin1CodesASCII.txt) or a CSV name,lat,lon[,country]; indexed once.")] = None,
+    review: Annotated[Optional[Path], typer.Option("--review", help="Apply this review file (datelines-review.jsonl): analysts' confirmations, corrections and rejections.")] = None,
+    include_rejected: Annotated[bool, typer.Option("--include-rejected", help="With --review: keep the events analysts rejected (review_status 'rejected').")] = False,
 ) -> None:
     """Read CORPUS and write its events as GeoJSON (RFC 7946), CSV or GeoParquet."""
     from geo.errors import DatelinesError
@@ -74,8 +77,12 @@ def ingest(
             os.environ["DATELINES_GAZETTEER"] = str(gazetteer)  # workers and Dask load it too
         if geocoder is not GeocoderChoice.off:
             online = _make_online(geocoder.value, user_agent, geocoder_url, geocoder_cache)
-        result = _run(corpus, output, fmt=fmt_name, workers=workers, scheduler=scheduler,
-                      max_bytes=max_bytes, geocoder=online, quiet=quiet)
+        if review is not None:
+            result = _run_reviewed(corpus, output, fmt=fmt_name, workers=workers, max_bytes=max_bytes,
+                                   geocoder=online, review=review, include_rejected=include_rejected)
+        else:
+            result = _run(corpus, output, fmt=fmt_name, workers=workers, scheduler=scheduler,
+                          max_bytes=max_bytes, geocoder=online, quiet=quiet)
         if report is not None:  # written even when nothing was read: it says why
             write_report(result.report, report)
         require_some_articles(result)
@@ -88,6 +95,8 @@ def ingest(
             online.close()
     if not quiet:
         _print_summary(result, output, report)
+        if review is not None:
+            _print_review(result.review)
 
 
 def _make_online(provider: str, user_agent: str | None, url: str | None, cache: Path | None):
@@ -178,6 +187,85 @@ def _print_summary(result, output: Path, report: Path | None) -> None:
     _err.print(f"by status — {counts}", highlight=False)
 
 
+# -- review ------------------------------------------------------------------------------------
+review_app = typer.Typer(no_args_is_help=True, help="Analysts' review of the events: confirmed, corrected, rejected.")
+app.add_typer(review_app, name="review")
+
+
+def _run_reviewed(corpus: Path, output: Path, *, fmt: str | None, workers: int, max_bytes: int,
+                  geocoder, review: Path, include_rejected: bool):
+    """Ingest in memory, apply the review file, write the reviewed events (rejected left out
+    unless asked for). Holds every event, unlike the streaming run: review needs them all."""
+    from geo.export import write_events, write_events_parquet
+    from geo.ingest import ingest as ingest_corpus
+    from geo.review import ReviewError
+
+    if review.is_dir():
+        raise ReviewError(f"--review should be a file (datelines-review.jsonl), got the folder {str(review)!r}")
+    result = ingest_corpus(corpus, workers=workers, max_bytes=max_bytes, geocoder=geocoder,
+                           review=review, include_rejected=include_rejected)
+    if result.summary.get("articles", 0) == 0:
+        return result
+    if (fmt or output.suffix.lower().lstrip(".")) in {"parquet", "geoparquet"}:
+        write_events_parquet(result.events, output)  # a folder of part files, as without --review
+    else:
+        write_events(result.events, output, fmt=fmt)
+    return result
+
+
+def _print_review(reviewed, *, limit: int = 20) -> None:
+    """The review's counts, implied precision, unreadable lines and orphaned decisions."""
+    from geo.review import review_summary
+
+    for line in review_summary(reviewed).lines():
+        _err.print(escape(line), highlight=False)
+    for warning in reviewed.warnings:
+        _err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+    if reviewed.orphans:
+        table = Table("event", "field", "reviewer", "time", "why orphaned", title="Orphaned decisions", title_justify="left")
+        for orphan in reviewed.orphans[:limit]:
+            d = orphan.decision
+            table.add_row(escape(d.event_id), escape(d.field), escape(d.reviewer), escape(d.time), escape(orphan.reason))
+        _err.print(table)
+        if len(reviewed.orphans) > limit:
+            _err.print(f"… and {len(reviewed.orphans) - limit} more", highlight=False)
+
+
+@review_app.command("summary")
+def review_summary_command(
+    path: Annotated[Path, typer.Argument(help="The corpus folder or events file (GeoJSON, CSV, GeoParquet) the review is of.")],
+    review: Annotated[Optional[Path], typer.Option("--review", help="The review file; default: datelines-review.jsonl beside PATH.")] = None,
+) -> None:
+    """How many events are reviewed, confirmed, corrected, rejected; the precision that
+    implies for the rest; and the decisions whose events are gone (orphans)."""
+    from geo.errors import DatelinesError
+    from geo.review import apply_review, default_review_path, read_review
+
+    review = review or default_review_path(path)
+    try:
+        if not review.is_file():
+            raise DatelinesError(f"No review file at {str(review)!r}: review events in the dashboard first, or pass --review FILE.")
+        events = _events_of(path)
+        _print_review(apply_review(events, read_review(review)))
+    except (DatelinesError, OSError) as err:
+        _err.print(f"[bold red]datelines:[/] {escape(str(err))}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(code=1) from err
+
+
+def _events_of(path: Path):
+    """Events of a corpus folder (ingested) or of an events file (read)."""
+    from geo.export import read_events
+    from geo.ingest import ingest as ingest_corpus
+
+    source = path.expanduser()
+    is_parts = source.is_dir() and any(source.glob("part-*.parquet"))
+    if source.is_dir() and not is_parts:
+        return ingest_corpus(source).events
+    if source.suffix.lower() in {".geojson", ".json", ".csv", ".parquet", ".geoparquet"} or is_parts:
+        return read_events(source)
+    return ingest_corpus(source).events
+
+
 @app.command()
 def evaluate(
     corpus: Annotated[Path, typer.Argument(help="The corpus folder the gold rows were labelled on.")],
@@ -213,14 +301,19 @@ def evaluate(
 def dashboard(
     path: Annotated[Optional[Path], typer.Argument(help="A corpus folder or a GeoJSON/GeoParquet file; default: the seed corpus.")] = None,
     port: Annotated[Optional[int], typer.Option("--port", help="Port to serve on.")] = None,
+    review: Annotated[Optional[Path], typer.Option("--review", help="The review file; default: datelines-review.jsonl beside PATH.")] = None,
 ) -> None:
     """Open the map dashboard (Streamlit) on PATH."""
     app_file = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(app_file)]
     if port:
         command += ["--server.port", str(port)]
+    if path is not None or review is not None:
+        command += ["--"]
     if path is not None:
-        command += ["--", "--data", str(path.resolve())]
+        command += ["--data", str(path.resolve())]
+    if review is not None:
+        command += ["--review", str(review.resolve())]
     raise typer.Exit(subprocess.call(command, cwd=app_file.parent.parent))
 
 

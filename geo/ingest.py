@@ -57,6 +57,8 @@ class IngestResult:
     events: gpd.GeoDataFrame
     report: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    #: With ``ingest(..., review=...)``: the applied review, its orphans and warnings.
+    review: object | None = None
 
 
 def process_article(
@@ -139,6 +141,8 @@ def ingest(
     workers: int = 1,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int], None] | None = None,
+    review: str | Path | Iterable | None = None,
+    include_rejected: bool = False,
 ) -> IngestResult:
     """Turn a corpus into events.
 
@@ -162,6 +166,11 @@ def ingest(
         Inputs per batch: memory holds one batch of article texts per process at a time.
     on_progress
         Called with the number of inputs done after each batch, e.g. to advance a bar.
+    review
+        A review file (path) or decisions (:mod:`geo.review`) to apply: the events gain the
+        review columns, and ``result.review`` lists the decisions that no longer match.
+    include_rejected
+        With a review: keep the events the analyst rejected (status ``rejected``).
 
     Raises
     ------
@@ -177,7 +186,12 @@ def ingest(
         kept.append(batch)
         if on_progress is not None:
             on_progress(len(batch.report))
-    return assemble_batches(kept)
+    result = assemble_batches(kept)
+    if review is not None:
+        from geo.review import apply_reviews_to
+
+        result = apply_reviews_to(result, review, include_rejected=include_rejected)
+    return result
 
 
 def _processed_batches(

@@ -16,6 +16,9 @@ __all__ = [
     "ARTICLE_STATUSES",
     "PUBLISHED_SOURCES",
     "EVENT_KINDS",
+    "REVIEW_STATUSES",
+    "REVIEW_FIELDS",
+    "REVIEW_PROPERTIES",
 ]
 
 #: Event types, after ACLED's top-level event types (acleddata.com codebook), plus "other" for
@@ -96,3 +99,34 @@ REPORT_COLUMNS: tuple[str, ...] = ("file", "status", "events", "reason")
 #: What became of one input: read and mapped, read with no place, read with no date to anchor
 #: it, not readable, or not an article at all.
 ARTICLE_STATUSES: tuple[str, ...] = ("ok", "no_places", "undated", "unreadable", "skipped")
+
+#: What an analyst made of an event (geo.review): not looked at yet, confirmed as the machine
+#: had it, corrected (some field changed), or rejected (not an event; left out of exports).
+REVIEW_STATUSES: tuple[str, ...] = ("unreviewed", "confirmed", "corrected", "rejected")
+
+#: What a review decision can change: the status, a correctable field, or the note.
+REVIEW_FIELDS: tuple[str, ...] = ("status", "place", "date", "event_type", "fatalities", "note")
+
+#: Columns a reviewed export adds after EVENT_PROPERTIES (only when a review file is applied):
+#: who decided what and when, and the machine's original value of every corrected column
+#: (null where that field was not corrected).
+REVIEW_PROPERTIES: tuple[str, ...] = (
+    "review_status",  # one of REVIEW_STATUSES
+    "reviewed_by",  # the reviewer of the latest decision
+    "reviewed_at",  # its time, ISO 8601 UTC
+    "review_note",  # the latest note
+    "review_corrected",  # the corrected fields, ";"-separated: place, date, event_type, fatalities
+    "place_auto",  # the machine's values of corrected columns
+    "country_auto",
+    "geonameid_auto",
+    "admin1_auto",
+    "place_precision_auto",
+    "longitude_auto",
+    "latitude_auto",
+    "date_auto",
+    "date_start_auto",
+    "date_end_auto",
+    "date_precision_auto",
+    "event_type_auto",
+    "fatalities_auto",
+)
