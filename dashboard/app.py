@@ -25,15 +25,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import uploads, view  # noqa: E402
+from dashboard import link, table, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
-from dashboard.mapview import show_map  # noqa: E402
+from dashboard.mapview import MapState, show_map  # noqa: E402
 from geo.export import to_csv_bytes, to_geojson_bytes  # noqa: E402
 from geo.schema import REPORT_COLUMNS  # noqa: E402
 
 PLAY_STEP_SECONDS = 2.0
-TABLE_MAX_ROWS = 1000
+TABLE_ROW_HEIGHT = 84  # px; over 64 px Streamlit wraps long text, so the excerpt is readable
 BASEMAPS = {
     "natural-earth": "Natural Earth (offline)",
     "osm": "OpenStreetMap tiles (needs internet)",
@@ -56,19 +56,30 @@ def _queue_window(window: tuple[dt.date, dt.date]) -> None:
 
 
 def _initialise_state(dataset: view.Dataset) -> None:
-    """First run of a session: widget state from the link's query string, else the defaults."""
+    """First run of a session: widget state from the link's query string, else the defaults.
+
+    What the link asked for but cannot be applied is kept in ``_link_warnings`` and shown.
+    """
     state = st.session_state
     if state.get("_initialised"):
         return
-    filters = view.filters_from_query(st.query_params.get_all, dataset)
+    shared = link.read_link(st.query_params.get_all, dataset, basemaps=list(BASEMAPS))
+    filters = shared.filters
     state["window"] = (filters.start, filters.end)
     state["places"] = list(filters.places)
     state["event_types"] = list(filters.event_types)
     state["sources"] = list(filters.sources)
     state["text"] = filters.text
     state["show_undated"] = filters.show_undated
-    state["basemap"] = "natural-earth"
+    state["basemap"] = shared.basemap
     state["playing"] = False
+    state["_link_warnings"] = list(shared.warnings)
+    view_ = shared.map_view
+    # The map opens where the link says, once; later reruns must pass the same (see show_map).
+    state["_initial_view"] = None if view_ is None else (view_.lat, view_.lon, view_.zoom)
+    state["_map_view"] = view_
+    state["selected_id"] = shared.event
+    state["_pan_to_selection"] = view_ is None  # the link's own view wins over the event's
     state["_initialised"] = True
 
 
@@ -101,9 +112,17 @@ def _stop_play() -> None:
 
 
 def _write_query(filters: view.Filters) -> None:
-    """Mirror the view to the URL, touching only keys whose value changed."""
-    wanted = view.filters_to_query(filters)
-    for key in view.QUERY_KEYS:
+    """Mirror the view (filters, basemap, map view, selection) to the URL, touching only keys
+    whose value changed; keys this function does not know are left alone."""
+    state = st.session_state
+    shared = link.Link(
+        filters=filters,
+        basemap=state["basemap"],
+        map_view=state.get("_map_view"),
+        event=state.get("selected_id"),
+    )
+    wanted = link.link_to_query(shared, default_basemap=next(iter(BASEMAPS)))
+    for key in link.LINK_KEYS:
         value = wanted.get(key)
         values = [] if value is None else ([value] if isinstance(value, str) else list(value))
         if st.query_params.get_all(key) == values:
@@ -248,7 +267,7 @@ def main() -> None:
     filters = _sidebar_filters(dataset, window)
     mask = view.event_mask(dataset, filters)
     in_view = int(mask.sum())
-    _write_query(filters)
+    _show_link_warnings()
 
     controls[1].caption(
         f"{in_view:,} of {len(dataset):,} events in view · "
@@ -258,11 +277,7 @@ def main() -> None:
     if playing:
         _play_ticker(bounds)
 
-    try:
-        show_map(dataset.events, mask, key="map", basemap=st.session_state["basemap"], height=560)
-    except AssetsMissing as err:  # the table, timeline and downloads still work
-        st.error("The map's browser files are not installed: run `make assets`.")
-        st.text(str(err))
+    _show_map(dataset, mask)
 
     freq = view.timeline_freq(bounds)
     counts = view.timeline_counts(
@@ -272,18 +287,131 @@ def main() -> None:
     st.caption(f"Events per {freq} by their best date; red: the {freq}s the window overlaps.")
 
     st.subheader("Events in view")
-    if in_view > TABLE_MAX_ROWS:
-        st.caption(f"The first {TABLE_MAX_ROWS:,} of {in_view:,}; the downloads hold them all.")
-    st.dataframe(
-        view.table_rows(dataset, mask, limit=TABLE_MAX_ROWS),
-        hide_index=True,
-        width="stretch",
-        key="events_table",
-    )
+    _events_table(dataset, mask)
     _download_buttons(dataset, mask, filters)
+    _write_query(filters)  # last: the map and the table may have changed the selection
 
     with st.expander("Ingest summary"):
         _show_summary(dataset)
+
+
+def _show_link_warnings() -> None:
+    """The parts of the opening link that could not be applied, until the analyst closes them."""
+    warnings = st.session_state.get("_link_warnings") or []
+    if not warnings:
+        return
+    box = st.container(key="link_warnings")
+    box.warning("This link could not be applied in full:\n\n" + "\n".join(f"- {w}" for w in warnings))
+    if box.button("Dismiss", key="dismiss_link_warnings"):
+        st.session_state["_link_warnings"] = []
+        st.rerun()
+
+
+def _selected_position(dataset: view.Dataset) -> int | None:
+    """Position of the selected event (``selected_id``) in the data set, None if none."""
+    selected = st.session_state.get("selected_id")
+    if not selected:
+        return None
+    found = np.flatnonzero(dataset.events["id"].astype("string").to_numpy() == selected)
+    return int(found[0]) if len(found) else None
+
+
+def _show_map(dataset: view.Dataset, mask: np.ndarray) -> None:
+    """The map, with the selected event's popup open; reads back clicks, centre and zoom."""
+    state = st.session_state
+    position = _selected_position(dataset)
+    if position is not None and not mask[position]:
+        position = None  # out of view: no popup for an event the map does not show
+    try:
+        reported = show_map(
+            dataset.events,
+            mask,
+            key="map",
+            basemap=state["basemap"],
+            height=560,
+            selected=position,
+            pan=bool(state.get("_pan_to_selection", True)),
+            centre=state.get("_initial_view"),
+        )
+    except AssetsMissing as err:  # the table, timeline and downloads still work
+        st.error("The map's browser files are not installed: run `make assets`.")
+        st.text(str(err))
+        return
+    _follow_map(dataset, reported)
+
+
+def _follow_map(dataset: view.Dataset, reported: MapState) -> None:
+    """A marker click selects its event (and the table turns to its row); pans go to the link."""
+    state = st.session_state
+    if reported.centre is not None and reported.zoom is not None:
+        state["_map_view"] = link.MapView(*reported.centre, zoom=reported.zoom)
+    if reported.click_token and reported.click_token != state.get("_last_click"):
+        state["_last_click"] = reported.click_token
+        if reported.clicked is not None and reported.clicked < len(dataset):
+            state["selected_id"] = str(dataset.events["id"].iloc[reported.clicked])
+            state["_turn_to_selection"] = True
+
+
+def _on_table_select() -> None:
+    """A row picked in the table selects its event: the map opens its popup and pans to it."""
+    state = st.session_state
+    picked = state["events_table"].selection.rows
+    rows = state.get("_table_rows", [])
+    if picked and picked[0] < len(rows):
+        state["selected_id"] = rows[picked[0]]
+        state["_pan_to_selection"] = True
+
+
+def _table_controls() -> tuple[str, bool, int, list[str]]:
+    """Sort key, direction, page size and columns of the events table."""
+    controls = st.columns([2, 1, 1, 4])
+    by = controls[0].selectbox("Sort by", list(table.SORT_KEYS), key="table_sort")
+    descending = controls[1].toggle("Descending", key="table_desc")
+    size = controls[2].selectbox("Rows a page", table.PAGE_SIZES, index=1, key="table_page_size")
+    columns = controls[3].multiselect(
+        "Columns", view.TABLE_COLUMNS, default=list(table.DEFAULT_COLUMNS), key="table_columns"
+    )
+    return by, descending, int(size), list(columns)
+
+
+def _events_table(dataset: view.Dataset, mask: np.ndarray) -> None:
+    """Every event in view, one page at a time, sorted on the server; the selected row marked."""
+    state = st.session_state
+    by, descending, size, columns = _table_controls()
+    rows = table.sorted_rows(dataset, mask, by=by, descending=descending)
+    pages = table.page_count(len(rows), size)
+    selected = _selected_position(dataset)
+    if state.pop("_turn_to_selection", False) and selected is not None:
+        state["table_page"] = table.page_of(rows, selected, page_size=size) or 1
+    state["table_page"] = min(max(1, int(state.get("table_page", 1))), pages)
+    shown = table.page_rows(rows, page=state["table_page"], page_size=size)
+    state["_table_rows"] = [str(v) for v in dataset.events["id"].iloc[shown]]
+    frame = table.page_frame(dataset, shown, columns=columns)
+    marked = shown == selected
+    styled = frame.style.apply(
+        lambda row: ["background-color: #fde2c8" if marked[row.name] else ""] * len(row), axis=1
+    )
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key="events_table",
+        on_select=_on_table_select,
+        selection_mode="single-row",
+        row_height=TABLE_ROW_HEIGHT if "excerpt" in frame.columns else None,
+        column_config={
+            "excerpt": st.column_config.TextColumn("excerpt", width="large"),
+            "title": st.column_config.TextColumn("title", width="medium"),
+        },
+    )
+    footer = st.columns([1, 4])
+    footer[0].number_input("Page", min_value=1, max_value=pages, step=1, key="table_page")
+    first = (state["table_page"] - 1) * size
+    footer[1].caption(
+        f"Events {first + 1 if len(rows) else 0:,}–{first + len(shown):,} of {len(rows):,} "
+        f"in view, by {by}{' (descending)' if descending else ''}; page {state['table_page']} "
+        f"of {pages:,}. Click a row to show it on the map."
+    )
 
 
 def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> view.Filters:

@@ -32,6 +32,7 @@ __all__ = [
     "events_in_view",
     "filters_from_query",
     "filters_to_query",
+    "read_filters",
     "load_dataset",
     "read_dataset",
     "table_rows",
@@ -420,15 +421,41 @@ def filters_from_query(
 
     ``get_all(key)`` returns every value of a key (``st.query_params.get_all``). Values that do
     not fit this data set — unparseable dates, dates outside it, unknown places — are dropped,
-    keeping the default, so an old link still opens.
+    keeping the default, so an old link still opens. :func:`read_filters` also says which.
+    """
+    return read_filters(get_all, dataset, default=default)[0]
+
+
+def read_filters(
+    get_all: Callable[[str], list[str]], dataset: Dataset, *, default: Filters | None = None
+) -> tuple[Filters, list[str]]:
+    """:func:`filters_from_query` plus one sentence per value of the link that was not applied.
+
+    The app shows those sentences as a warning: a link that silently shows everything would
+    let an analyst read the wrong events as the ones a colleague meant.
     """
     view = default or default_filters(dataset)
     first, last = dataset.bounds()
+    warnings: list[str] = []
 
     def day(key: str, fallback: dt.date) -> dt.date:
         values = get_all(key)
-        parsed = _parse_date(values[-1]) if values else None
-        return fallback if parsed is None else min(max(parsed, first), last)
+        if not values:
+            return fallback
+        parsed = _parse_date(values[-1])
+        if parsed is None:
+            warnings.append(
+                f"The link's {key} date {values[-1][:40]!r} is not a date like 2016-03-01: "
+                f"{fallback:%Y-%m-%d} is used instead."
+            )
+            return fallback
+        clamped = min(max(parsed, first), last)
+        if clamped != parsed:
+            warnings.append(
+                f"The link's {key} date {parsed:%Y-%m-%d} is outside the data "
+                f"({first:%Y-%m-%d} to {last:%Y-%m-%d}): {clamped:%Y-%m-%d} is used instead."
+            )
+        return clamped
 
     start, end = day("start", view.start), day("end", view.end)
     if start > end:
@@ -439,11 +466,18 @@ def filters_from_query(
         if not values:
             return fallback
         allowed = set(options)
+        unknown = [v for v in dict.fromkeys(values) if v not in allowed]
+        if unknown:
+            shown = ", ".join(repr(v[:60]) for v in unknown[:5])
+            warnings.append(
+                f"The link's {_KEY_NAMES[key]} {shown} {'is' if len(unknown) == 1 else 'are'} "
+                f"not in this data set: left out of the filter."
+            )
         return tuple(dict.fromkeys(v for v in values if v in allowed))
 
     text_values = get_all("q")
     undated_values = get_all("undated")
-    return replace(
+    filters = replace(
         view,
         start=start,
         end=end,
@@ -455,6 +489,10 @@ def filters_from_query(
         if undated_values
         else view.show_undated,
     )
+    return filters, warnings
+
+
+_KEY_NAMES = {"place": "place(s)", "type": "event type(s)", "source": "source(s)"}
 
 
 def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:

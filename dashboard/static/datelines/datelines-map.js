@@ -36,8 +36,14 @@
   var LIST_PAGE = 200;      // list entries added per "show more"
   var CLUSTER_RADIUS = 48;  // px
 
+  var SELECT_MIN_ZOOM = 7;  // a selected event is shown at least this close
+  var FIT_SHARE = 0.95;     // "Zoom to events in view" fits this share of them (no outliers)
+  var CLICK_PREFIX = "datelines-event:";
+
   var layers = [];          // live EventLayers (normally one per page)
   var pendingMask = null;   // a mask that arrived before any layer existed
+  var pendingSelect;        // a selection that arrived before any layer existed
+  var clickCount = 0;       // marker clicks reported to Streamlit (makes each report new)
 
   // ------------------------------------------------------------------ small helpers
 
@@ -191,6 +197,8 @@
       this.spider = [];
       this.spiderCluster = null;
       this.lastApplyMs = null;
+      this.selected = null;       // the event selected from outside (table, link) or by a click
+      this.pendingSelect = undefined;
     },
 
     getAttribution: function () {
@@ -222,6 +230,7 @@
                             className: "dl-leaflet-popup"});
       this.tooltip = L.tooltip({direction: "top", offset: [0, -6], className: "dl-tooltip"});
       this.legend = legendControl(this).addTo(map);
+      this.fitControl = fitControl(this).addTo(map);
       map.on("moveend", this._render, this);
       map.on("moveend", this._renderLabels, this);
       map.on("zoomstart", this._unspiderfy, this);
@@ -240,6 +249,7 @@
       map.removeLayer(this.markers);
       map.removeLayer(this.spiderLayer);
       map.removeControl(this.legend);
+      map.removeControl(this.fitControl);
       if (this.basemap) map.removeLayer(this.basemap);
       layers.splice(layers.indexOf(this), 1);
     },
@@ -300,6 +310,9 @@
           if (mask) maskMismatch(mask.count, self.events.count);
           self._applyMask(null, self.events.count);   // everything, until a mask arrives
         }
+        var wanted = self.pendingSelect !== undefined ? self.pendingSelect : pendingSelect;
+        self.pendingSelect = pendingSelect = undefined;
+        if (wanted !== undefined) self.select(wanted.i, wanted.pan);
       }).catch(function (err) {
         self.legend.setStatus("Could not load the events (" + err.message + "): reload the page");
         console.error("Datelines: could not load events from " + self.options.dataUrl + ": " + err.message);
@@ -316,7 +329,57 @@
         maskMismatch(count, this.events.count);
         return;
       }
+      // A rerun that changed only the selection sends the same mask: nothing to redraw.
+      if (this.mask && this.mask.b64 === b64 && this.mask.count === count) return;
       this._applyMask(b64, count);
+    },
+
+    /**
+     * Select event i (null: none): open its popup and, unless pan is false (a link that also
+     * gives the map's view), pan to it, close enough to see it apart. The same selection again
+     * does nothing, so reruns do not move a map the analyst moved.
+     */
+    select: function (i, pan) {
+      if (!this.events) { this.pendingSelect = {i: i, pan: pan}; return; }
+      if (i === this.selected) return;
+      this.selected = i;
+      if (i === null || i === undefined) return;
+      if (i < 0 || i >= this.events.count) {
+        console.error("Datelines: no event " + i + " to select");
+        return;
+      }
+      var ev = this.events;
+      if (ev.hasPoint[i] && pan !== false) {
+        var at = L.latLng(ev.lat[i], ev.lon[i]);
+        this._map.setView(at, Math.max(this._map.getZoom(), SELECT_MIN_ZOOM), {animate: false});
+      }
+      this.openEvent(i);
+    },
+
+    /** Fit the map to the visible events (the bulk of them: FIT_SHARE, no far outliers). */
+    fitVisible: function () {
+      if (!this.index || !this.visible) return false;
+      var ev = this.events, bits = this.mask ? decodeMask(this.mask.b64, this.mask.count) : null;
+      var lats = [], lons = [];
+      for (var i = 0; i < ev.count; i++) {
+        if ((bits === null || bits[i]) && ev.hasPoint[i]) { lats.push(ev.lat[i]); lons.push(ev.lon[i]); }
+      }
+      var b = denseBounds(lats, lons, FIT_SHARE);
+      this._map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {padding: [32, 32], maxZoom: 9, animate: false});
+      return true;
+    },
+
+    /** Tell streamlit-folium (and so the app) which event's marker was clicked. */
+    _reportClick: function (i, latlng) {
+      clickCount += 1;
+      var token = CLICK_PREFIX + i + ":" + clickCount;
+      // streamlit-folium listens for "click" on every layer of the map and reads the clicked
+      // thing's tooltip text; this carrier hands it the event's position instead of HTML.
+      var carrier = {
+        _tooltip: {_content: token},
+        getTooltip: function () { return {getContent: function () { return token; }}; }
+      };
+      this.fire("click", {latlng: latlng, sourceTarget: carrier});
     },
 
     _applyMask: function (b64, count) {
@@ -411,7 +474,10 @@
 
     _onEventClick: function (e) {
       L.DomEvent.stopPropagation(e);
-      this.openEvent(e.target.eventIndex, e.target.getLatLng());
+      var i = e.target.eventIndex;
+      this.selected = i;  // the rerun this click causes selects it again: nothing to do then
+      this.openEvent(i, e.target.getLatLng());
+      this._reportClick(i, e.target.getLatLng());
     },
 
     _onEventOver: function (e) {
@@ -626,7 +692,9 @@
     button.textContent = label;
     L.DomEvent.on(button, "click", function (e) {
       L.DomEvent.stop(e);
+      layer.selected = j;
       layer.openEvent(j);
+      layer._reportClick(j, layer.popup.getLatLng());
     });
     item.appendChild(button);
     return item;
@@ -735,6 +803,45 @@
     return control;
   }
 
+  /** [west, south, east, north] of the bulk of the points: the share kept on both axes. */
+  function denseBounds(lats, lons, share) {
+    var n = lats.length, cut = Math.floor(n * (1 - share) / 2);
+    var num = function (a, b) { return a - b; };
+    var keepLat = [-90, 90], keepLon = [-180, 180];
+    if (cut > 0) {
+      var sl = lats.slice().sort(num), so = lons.slice().sort(num);
+      keepLat = [sl[cut], sl[n - 1 - cut]];
+      keepLon = [so[cut], so[n - 1 - cut]];
+    }
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    for (var k = 0; k < n; k++) {
+      if (lats[k] < keepLat[0] || lats[k] > keepLat[1] || lons[k] < keepLon[0] || lons[k] > keepLon[1]) continue;
+      b = [Math.min(b[0], lons[k]), Math.min(b[1], lats[k]), Math.max(b[2], lons[k]), Math.max(b[3], lats[k])];
+    }
+    if (b[0] === Infinity) {  // the cuts on the two axes left nothing: every point then
+      for (var j = 0; j < n; j++) {
+        b = [Math.min(b[0], lons[j]), Math.min(b[1], lats[j]), Math.max(b[2], lons[j]), Math.max(b[3], lats[j])];
+      }
+    }
+    return b;
+  }
+
+  function fitControl(layer) {
+    var control = L.control({position: "topleft"});
+    control.onAdd = function () {
+      var box = el("div", "dl-fit leaflet-bar");
+      var button = el("button", "dl-fit-button", "Zoom to events in view");
+      button.type = "button";
+      button.title = "Fit the map to the events in view (all but far outliers)";
+      button.setAttribute("data-testid", "zoom-to-events");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(button, "click", function (e) { L.DomEvent.stop(e); layer.fitVisible(); });
+      box.appendChild(button);
+      return box;
+    };
+    return control;
+  }
+
   function maskMismatch(got, expected) {
     console.error("Datelines: a mask for " + got + " events does not fit the " + expected +
       " events loaded; ignored (the page and the server disagree on the data set)");
@@ -749,6 +856,11 @@
     setMask: function (b64, count) {
       if (layers.length === 0) { pendingMask = {b64: b64, count: count}; return; }
       for (var k = 0; k < layers.length; k++) layers[k].setMask(b64, count);
+    },
+    /** Called by the rerun's feature group: the event selected in the table or the link. */
+    select: function (i, pan) {
+      if (layers.length === 0) { pendingSelect = {i: i, pan: pan}; return; }
+      for (var k = 0; k < layers.length; k++) layers[k].select(i, pan);
     },
     colours: TYPE_COLOURS
   };
@@ -769,6 +881,9 @@
     clusterCount: function () { return current().clusters; },
     setMask: function (b64, count) { L.datelines.setMask(b64, count); },
     openEvent: function (i) { return current().openEvent(i); },
+    /** The selected event (table row, link or marker click), null for none. */
+    selected: function () { return current().selected; },
+    fitVisible: function () { return current().fitVisible(); },
     /** The spread-out markers: [{index, x, y}] in container pixels, for clicking them. */
     spiderfied: function () {
       var layer = current();
