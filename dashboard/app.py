@@ -362,12 +362,21 @@ def _on_table_select() -> None:
         state["_pan_to_selection"] = True
 
 
+def _first_page() -> None:
+    """A new order or page size starts the table on its first page."""
+    st.session_state["table_page"] = 1
+
+
 def _table_controls() -> tuple[str, bool, int, list[str]]:
     """Sort key, direction, page size and columns of the events table."""
     controls = st.columns([2, 1, 1, 4])
-    by = controls[0].selectbox("Sort by", list(table.SORT_KEYS), key="table_sort")
-    descending = controls[1].toggle("Descending", key="table_desc")
-    size = controls[2].selectbox("Rows a page", table.PAGE_SIZES, index=1, key="table_page_size")
+    by = controls[0].selectbox(
+        "Sort by", list(table.SORT_KEYS), key="table_sort", on_change=_first_page
+    )
+    descending = controls[1].toggle("Descending", key="table_desc", on_change=_first_page)
+    size = controls[2].selectbox(
+        "Rows a page", table.PAGE_SIZES, index=1, key="table_page_size", on_change=_first_page
+    )
     columns = controls[3].multiselect(
         "Columns", view.TABLE_COLUMNS, default=list(table.DEFAULT_COLUMNS), key="table_columns"
     )

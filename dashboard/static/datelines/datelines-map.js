@@ -353,7 +353,13 @@
         var at = L.latLng(ev.lat[i], ev.lon[i]);
         this._map.setView(at, Math.max(this._map.getZoom(), SELECT_MIN_ZOOM), {animate: false});
       }
-      this.openEvent(i);
+      // Not panning means not panning for the popup either: the link's view stays as it was.
+      this.popup.options.autoPan = pan !== false;
+      try {
+        this.openEvent(i);
+      } finally {
+        this.popup.options.autoPan = true;
+      }
     },
 
     /** Fit the map to the visible events (the bulk of them: FIT_SHARE, no far outliers). */
