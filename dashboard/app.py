@@ -25,11 +25,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import link, table, uploads, view  # noqa: E402
+from dashboard import downloads, link, table, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
 from dashboard.mapview import MapState, show_map  # noqa: E402
-from geo.export import to_csv_bytes, to_geojson_bytes  # noqa: E402
 from geo.schema import REPORT_COLUMNS  # noqa: E402
 
 PLAY_STEP_SECONDS = 2.0
@@ -345,6 +344,8 @@ def _follow_map(dataset: view.Dataset, reported: MapState) -> None:
     state = st.session_state
     if reported.centre is not None and reported.zoom is not None:
         state["_map_view"] = link.MapView(*reported.centre, zoom=reported.zoom)
+    if reported.bounds is not None:
+        state["_map_bounds"] = reported.bounds
     if reported.click_token and reported.click_token != state.get("_last_click"):
         state["_last_click"] = reported.click_token
         if reported.clicked is not None and reported.clicked < len(dataset):
@@ -452,26 +453,32 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
 
 
 def _download_buttons(dataset: view.Dataset, mask: np.ndarray, filters: view.Filters) -> None:
-    """GeoJSON and CSV of exactly the events in view, built only when clicked."""
+    """The events in view (or only those in the map's extent) as GeoJSON, CSV and GeoParquet,
+    each built only when clicked."""
+    extent = st.session_state.get("_map_bounds")
+    scope = st.radio(
+        "Download",
+        ["events in view", "only those inside the map's current extent"],
+        key="download_scope",
+        horizontal=True,
+        disabled=extent is None,
+        help="The extent is what the map shows now; pan or zoom the map to change it.",
+    )
     visible = mask.copy()  # this run's view, whatever later runs do to theirs
+    if extent is not None and scope != "events in view":
+        visible &= downloads.inside_extent(dataset.events, extent)
     stamp = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
-    columns = st.columns(2)
-    columns[0].download_button(
-        "Download GeoJSON",
-        data=lambda: to_geojson_bytes(view.events_in_view(dataset, visible)),
-        file_name=f"datelines-{stamp}.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
-        key="download_geojson",
-    )
-    columns[1].download_button(
-        "Download CSV",
-        data=lambda: to_csv_bytes(view.events_in_view(dataset, visible)),
-        file_name=f"datelines-{stamp}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="download_csv",
-    )
+    st.caption(f"{int(visible.sum()):,} events in the download.")
+    columns = st.columns(len(downloads.FORMATS))
+    for column, (name, (suffix, mime, writer)) in zip(columns, downloads.FORMATS.items()):
+        column.download_button(
+            f"Download {name}",
+            data=lambda writer=writer: writer(view.events_in_view(dataset, visible)),
+            file_name=f"datelines-{stamp}.{suffix}",
+            mime=mime,
+            on_click="ignore",
+            key=f"download_{suffix if suffix != 'parquet' else 'geoparquet'}",
+        )
 
 
 def _show_summary(dataset: view.Dataset) -> None:

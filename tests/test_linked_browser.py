@@ -204,3 +204,35 @@ def test_the_table_pages_and_sorts_on_the_server(request, server, dataset, guard
     assert "page 1 of 2" in caption.inner_text()  # a new order starts on page 1
     expect(first_row).to_contain_text(dataset.events["date"].iloc[newest[0]], timeout=30_000)
     guard.check()
+
+
+def test_download_only_the_maps_extent(request, server, dataset, guarded_page):
+    import json
+
+    from dashboard import downloads
+
+    page, guard = guarded_page
+    attach_server(request, server)
+    frame = open_app(page, server, "?lat=36.2000&lon=37.1500&zoom=9")  # around Aleppo
+    page.wait_for_function("() => location.search.includes('zoom=9')", timeout=30_000)
+    wait_idle(page)
+    extent = frame.evaluate(
+        "() => { const b = window.datelines.map().getBounds();"
+        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
+    )
+    page.get_by_text("only those inside the map's current extent").click()
+    page.wait_for_function(
+        "() => document.body.innerText.match(/\\d+ events in the download/)", timeout=30_000
+    )
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download GeoJSON").click()
+    features = json.loads(Path(info.value.path()).read_bytes())["features"]
+    start, end = dataset.bounds()
+    mask = view.event_mask(dataset, view.Filters(start=start, end=end))
+    expected = mask & downloads.inside_extent(dataset.events, tuple(extent))
+    assert 0 < expected.sum() < mask.sum()
+    assert sorted(f["properties"]["id"] for f in features) == sorted(
+        dataset.events.loc[expected, "id"]
+    )
+    guard.check()
