@@ -194,9 +194,16 @@ def _upload_sidebar(base: view.Dataset) -> view.Dataset:
     return cached[1]
 
 
-def _timeline_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
-    """Bars of events per bin; the bins the window overlaps in the theme's red."""
-    label = "Events per day" if freq == "day" else "Events per week"
+def _timeline_chart(
+    counts: pd.DataFrame, freq: str, window: tuple[dt.date, dt.date] | None = None
+) -> alt.Chart:
+    """Bars of events per bin; the bins the window overlaps in the theme's red.
+
+    Dragging across it draws a brush (the ``brush`` selection) that sets the window; the brush
+    opens on ``window`` (None: no brush, the whole span), so a double-click, which clears it,
+    resets the window to the whole span.
+    """
+    label = f"Events per {freq}"
     bars = counts.assign(
         bin_stop=pd.to_datetime(counts["bin_end"]) + pd.Timedelta(days=1),
         bin_start=pd.to_datetime(counts["bin_start"]),
@@ -223,6 +230,7 @@ def _timeline_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
                 alt.Tooltip("events:Q", title="events"),
             ],
         )
+        .add_params(_brush(window))
         .properties(height=140)
     )
 
@@ -254,7 +262,7 @@ def main() -> None:
         help="Events whose possible dates overlap this window are on the map.",
     )
 
-    controls = st.columns([1, 5])
+    controls = st.columns([1, 2, 3])
     playing = st.session_state.get("playing", False)
     controls[0].button(
         "⏸ Pause" if playing else "▶ Play",
@@ -268,7 +276,8 @@ def main() -> None:
     in_view = int(mask.sum())
     _show_link_warnings()
 
-    controls[1].caption(
+    _typed_dates(controls[1], window, bounds)
+    controls[2].caption(
         f"{in_view:,} of {len(dataset):,} events in view · "
         f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
     )
@@ -278,12 +287,7 @@ def main() -> None:
 
     _show_map(dataset, mask)
 
-    freq = view.timeline_freq(bounds)
-    counts = view.timeline_counts(
-        dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
-    )
-    st.altair_chart(_timeline_chart(counts, freq), width="stretch")
-    st.caption(f"Events per {freq} by their best date; red: the {freq}s the window overlaps.")
+    _timeline(dataset, filters, bounds)
 
     st.subheader("Events in view")
     _events_table(dataset, mask)
@@ -292,6 +296,73 @@ def main() -> None:
 
     with st.expander("Ingest summary"):
         _show_summary(dataset)
+
+
+def _brush(window: tuple[dt.date, dt.date] | None) -> alt.Parameter:
+    """The timeline's interval selection, drawn over ``window`` when there is one."""
+    if window is None:
+        return alt.selection_interval(name="brush", encodings=["x"])
+    ends = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in window]
+    return alt.selection_interval(name="brush", encodings=["x"], value={"x": ends})
+
+
+def _timeline(dataset: view.Dataset, filters: view.Filters, bounds: tuple[dt.date, dt.date]) -> None:
+    """Events over time under the map; drag across it to set the window, double-click to reset."""
+    freq = view.timeline_freq(bounds)
+    window = (filters.start, filters.end)
+    counts = view.timeline_counts(
+        dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
+    )
+    st.session_state["_timeline_bounds"] = bounds
+    st.altair_chart(
+        _timeline_chart(counts, freq, None if window == bounds else window),
+        width="stretch",
+        key="timeline",
+        on_select=_on_brush,
+        selection_mode="brush",
+    )
+    st.caption(
+        f"Events per {freq} by their best date; red: the {freq}s the window overlaps. "
+        "Drag across the bars to set the window; double-click to show the whole span."
+    )
+
+
+def _on_brush() -> None:
+    """A brush on the timeline becomes the window; a cleared brush (double-click) resets it."""
+    state = st.session_state
+    bounds = state.get("_timeline_bounds")
+    if bounds is None:
+        return
+    selection = state["timeline"].selection.get("brush") or {}
+    interval = next(iter(selection.values()), None) if selection else None
+    window = view.window_from_brush(interval, bounds)
+    _stop_play()
+    _queue_window(window or bounds)
+
+
+def _on_typed_dates() -> None:
+    """Dates typed into From / To become the window."""
+    state = st.session_state
+    start, end = state.get("typed_start"), state.get("typed_end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        _stop_play()
+        _queue_window((min(start, end), max(start, end)))
+
+
+def _typed_dates(column, window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]) -> None:
+    """From / To date boxes beside Play, showing the window and setting it when typed."""
+    state = st.session_state
+    state["typed_start"], state["typed_end"] = window  # before the widgets: follows the slider
+    boxes = column.columns(2)
+    for box, key, label in ((boxes[0], "typed_start", "From"), (boxes[1], "typed_end", "To")):
+        box.date_input(
+            label,
+            min_value=bounds[0],
+            max_value=bounds[1],
+            key=key,
+            format="YYYY-MM-DD",
+            on_change=_on_typed_dates,
+        )
 
 
 def _show_link_warnings() -> None:

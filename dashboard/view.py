@@ -39,6 +39,7 @@ __all__ = [
     "next_window",
     "timeline_counts",
     "timeline_freq",
+    "window_from_brush",
     "window_mask",
 ]
 
@@ -67,6 +68,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 #: Up to this many days of data the timeline counts per day, past it per week.
 DAILY_TIMELINE_MAX_DAYS = 120
+#: Past this many days of data the timeline counts per calendar month (weeks would be hairlines).
+WEEKLY_TIMELINE_MAX_DAYS = 1100
 
 
 # --------------------------------------------------------------------------- data set
@@ -355,10 +358,38 @@ def next_window(
 # --------------------------------------------------------------------------- timeline
 
 
-def timeline_freq(bounds: tuple[dt.date, dt.date]) -> Literal["day", "week"]:
-    """Per day for a short span (up to ``DAILY_TIMELINE_MAX_DAYS``), per week past it."""
+def timeline_freq(bounds: tuple[dt.date, dt.date]) -> Literal["day", "week", "month"]:
+    """Per day for a short span (up to ``DAILY_TIMELINE_MAX_DAYS``), per week up to
+    ``WEEKLY_TIMELINE_MAX_DAYS`` (about three years), per calendar month past it."""
     span = (bounds[1] - bounds[0]).days + 1
-    return "day" if span <= DAILY_TIMELINE_MAX_DAYS else "week"
+    if span <= DAILY_TIMELINE_MAX_DAYS:
+        return "day"
+    return "week" if span <= WEEKLY_TIMELINE_MAX_DAYS else "month"
+
+
+def window_from_brush(
+    interval: Sequence[Any] | None, bounds: tuple[dt.date, dt.date]
+) -> tuple[dt.date, dt.date] | None:
+    """The window a brush on the timeline selects, clamped to ``bounds``; None if it is empty.
+
+    Vega-Lite reports a temporal interval as two epoch milliseconds (or ISO strings); the
+    window runs from the day the brush starts on to the day it ends on.
+    """
+    if not interval or len(interval) != 2:
+        return None
+    days = []
+    for value in interval:
+        if isinstance(value, (int, float)) and np.isfinite(value):
+            stamp = pd.Timestamp(int(value), unit="ms")
+        else:
+            stamp = pd.to_datetime(str(value), errors="coerce")
+        if pd.isna(stamp):
+            return None
+        days.append(stamp.date())
+    start, end = sorted(days)
+    start = min(max(start, bounds[0]), bounds[1])
+    end = min(max(end, bounds[0]), bounds[1])
+    return (start, max(start, end))
 
 
 def timeline_counts(
@@ -366,9 +397,9 @@ def timeline_counts(
     mask: np.ndarray,
     window: tuple[dt.date, dt.date],
     *,
-    freq: Literal["day", "week"],
+    freq: Literal["day", "week", "month"],
 ) -> pd.DataFrame:
-    """Events per day or per (Monday-starting) week, each event counted on its best day.
+    """Events per day, (Monday-starting) week or calendar month, each counted on its best day.
 
     Returns one row per bin from the first to the last bin of the data set (empty bins
     included) with columns ``bin_start`` (date), ``bin_end`` (date), ``events`` (int) and
@@ -376,11 +407,15 @@ def timeline_counts(
     undated ones are never counted.
     """
     columns = {"bin_start": [], "bin_end": [], "events": [], "in_window": []}
-    if freq not in ("day", "week"):
-        raise ValueError(f"'freq' should be one of 'day' or 'week', got {freq!r} instead")
+    if freq not in ("day", "week", "month"):
+        raise ValueError(
+            f"'freq' should be one of 'day', 'week' or 'month', got {freq!r} instead"
+        )
     first, last = dataset.first_day, dataset.last_day
     if first is None or last is None:
         return pd.DataFrame(columns)
+    if freq == "month":
+        return _monthly_counts(dataset, mask, window, first, last)
     step = 1 if freq == "day" else 7
     # 1970-01-01 was a Thursday: day d is weekday (d + 3) % 7, Monday = 0.
     origin = _to_day(first)
@@ -398,6 +433,33 @@ def timeline_counts(
         {
             "bin_start": [_to_date(int(s)) for s in starts],
             "bin_end": [_to_date(int(e)) for e in ends],
+            "events": counts.astype("int64"),
+            "in_window": (starts <= hi) & (ends >= lo),
+        }
+    )
+
+
+def _monthly_counts(
+    dataset: Dataset,
+    mask: np.ndarray,
+    window: tuple[dt.date, dt.date],
+    first: dt.date,
+    last: dt.date,
+) -> pd.DataFrame:
+    """:func:`timeline_counts` per calendar month (numpy's datetime64[M] does the calendar)."""
+    first_month = np.datetime64(first, "M")
+    months = np.arange(first_month, np.datetime64(last, "M") + 1)
+    counted = np.asarray(mask, dtype=bool) & dataset.dated
+    best = dataset.best_day[counted].astype("datetime64[D]").astype("datetime64[M]")
+    bins = np.clip((best - first_month).astype("int64"), 0, len(months) - 1)
+    counts = np.bincount(bins, minlength=len(months))
+    starts = months.astype("datetime64[D]")
+    ends = (months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    lo, hi = sorted(np.datetime64(d, "D") for d in window)
+    return pd.DataFrame(
+        {
+            "bin_start": [d.item() for d in starts],
+            "bin_end": [d.item() for d in ends],
             "events": counts.astype("int64"),
             "in_window": (starts <= hi) & (ends >= lo),
         }

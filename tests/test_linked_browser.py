@@ -236,3 +236,67 @@ def test_download_only_the_maps_extent(request, server, dataset, guarded_page):
         dataset.events.loc[expected, "id"]
     )
     guard.check()
+
+
+def slider_window(page) -> tuple[dt.date, dt.date]:
+    thumbs = page.get_by_role("slider")
+    return tuple(
+        dt.date.fromisoformat(thumbs.nth(k).get_attribute("aria-valuetext")) for k in (0, 1)
+    )
+
+
+def test_a_brush_on_the_timeline_sets_the_window_and_a_double_click_resets(
+    request, server, dataset, guarded_page
+):
+    page, guard = guarded_page
+    attach_server(request, server)
+    open_app(page, server)
+    whole = slider_window(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    wait_idle(page)
+    box = chart.bounding_box()
+    y = box["y"] + box["height"] * 0.5
+    page.mouse.move(box["x"] + box["width"] * 0.45, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=8)
+    page.mouse.up()
+    page.wait_for_function(
+        f"() => document.querySelector('[role=slider]')?.getAttribute('aria-valuetext') !== '{whole[0]}'",
+        timeout=30_000,
+    )
+    wait_idle(page)
+    start, end = slider_window(page)
+    assert whole[0] < start < end < whole[1]
+    assert f"start={start.isoformat()}" in page.url  # the link follows the brush
+    # The events in view are the new window's.
+    mask = view.event_mask(dataset, view.Filters(start=start, end=end))
+    caption = page.get_by_text(re.compile(r"events in view ·")).first.inner_text()
+    assert caption.startswith(f"{int(mask.sum())} of")
+
+    chart.dblclick(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5})
+    expect(page.get_by_role("slider").first).to_have_attribute(
+        "aria-valuetext", whole[0].isoformat(), timeout=60_000
+    )
+    wait_idle(page)
+    assert slider_window(page) == whole
+    guard.check()
+
+
+def test_typed_dates_set_the_window(request, server, guarded_page):
+    page, guard = guarded_page
+    attach_server(request, server)
+    open_app(page, server)
+    # Streamlit's date box is a segmented field: year, month and day are typed in turn.
+    for segment, digits in (("year", "2016"), ("month", "03"), ("day", "01")):
+        page.get_by_role("spinbutton", name=f"{segment}, From").click()
+        page.keyboard.type(digits)
+    page.keyboard.press("Tab")
+    page.wait_for_function(
+        "() => document.querySelector('[role=slider]')?.getAttribute('aria-valuetext') === '2016-03-01'",
+        timeout=30_000,
+    )
+    wait_idle(page)
+    assert slider_window(page)[0] == dt.date(2016, 3, 1)
+    assert "start=2016-03-01" in page.url
+    guard.check()
