@@ -49,6 +49,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def _load_with_progress(path: str) -> view.Dataset:
+    """The data set at ``path``, with a progress bar while a folder's articles are ingested.
+
+    The bar shows from the first second (articles done / total and what is happening) and is
+    gone once the map can be drawn; a cached data set never shows it.
+    """
+    bar = st.empty()
+
+    def on_progress(done: int, total: int, what: str) -> None:
+        share = done / total if total else 0.0
+        counts = f" — {done:,} / {total:,} articles" if total else ""
+        bar.progress(min(1.0, share), text=f"{what}{counts}")
+
+    dataset = view.load_dataset(path, on_progress=on_progress)
+    bar.empty()
+    return dataset
+
+
 def _queue_window(window: tuple[dt.date, dt.date]) -> None:
     """Ask for a new slider window; it is applied before the slider exists on the next run."""
     st.session_state["_pending_window"] = window
@@ -239,7 +257,7 @@ def main() -> None:
     st.set_page_config(page_title="Datelines", page_icon=":world_map:", layout="wide")
     args = parse_args(sys.argv[1:])
     try:
-        base = view.load_dataset(args.data)
+        base = _load_with_progress(args.data)
     except (OSError, ValueError) as err:
         st.error("Datelines could not read --data.")
         st.text(f"{args.data}: {err}")

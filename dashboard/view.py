@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -598,13 +599,24 @@ def data_signature(path: str | Path) -> tuple[str, tuple[tuple[str, int, int], .
     return str(resolved), ((resolved.name, stat.st_mtime_ns, stat.st_size),)
 
 
-def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
-    """Ingest a corpus folder, or read an events file written by ``datelines ingest``."""
+def _read(
+    path: str, *, on_progress: Callable[[int, int, str], None] | None = None, cached: bool = False
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
+    """Ingest a corpus folder, or read an events file written by ``datelines ingest``.
+
+    ``cached=True`` reuses each article's earlier result from the disk cache
+    (``dashboard.article_cache``) and reports progress to ``on_progress(done, total, what)``.
+    """
     source = Path(path)
     if source.is_dir() and not _is_partitioned_events(source):
-        from geo import ingest
+        if cached:
+            from dashboard.article_cache import cached_ingest
 
-        result = ingest(source)
+            result = cached_ingest(source, on_progress=on_progress)
+        else:
+            from geo import ingest
+
+            result = ingest(source)
         return result.events, result.report, dict(result.summary)
     if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"} or source.is_dir():
         from geo import read_events
@@ -633,31 +645,30 @@ def read_dataset(path: str | Path) -> Dataset:
     return build_dataset(events, report=report, summary=summary)
 
 
-def load_dataset(path: str | Path) -> Dataset:
+def load_dataset(
+    path: str | Path, *, on_progress: Callable[[int, int, str], None] | None = None
+) -> Dataset:
     """The data set at ``path``: ingested (folder) or read (file) once, then shared.
 
-    Two caches: ``st.cache_data`` keeps the ingest result (the expensive part, keyed by path and
-    every file's mtime and size); ``st.cache_resource`` keeps the derived ``Dataset`` so a rerun
-    costs nothing. Callers must not modify what they get back.
+    Kept in this process by path and every file's mtime and size (``data_signature``), so a
+    rerun or another session costs nothing; a folder's articles are also cached on disk one by
+    one (``dashboard.article_cache``), so a new server reads them back instead of ingesting
+    again. ``on_progress(done, total, what)`` hears how an ingest goes (never on a hit). This
+    is a plain cache rather than ``st.cache_resource`` because Streamlit's caches refuse a
+    function that updates a progress bar made outside it. Callers must not modify the result.
     """
-    resolved, files = data_signature(path)
-    return _dataset_cached(resolved, files)
+    key = data_signature(path)
+    with _LOAD_LOCK:  # one ingest at a time; a second session then finds it loaded
+        found = _LOADED.get(key)
+        if found is None:
+            events, report, summary = _read(key[0], on_progress=on_progress, cached=True)
+            found = build_dataset(events, report=report, summary=summary)
+            _LOADED[key] = found
+            while len(_LOADED) > _LOADED_MAX:
+                _LOADED.pop(next(iter(_LOADED)))  # the oldest
+        return found
 
 
-def _streamlit_caches() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    import streamlit as st
-
-    @st.cache_data(show_spinner="Reading the articles…", max_entries=16)
-    def ingest_cached(path: str, files: tuple) -> tuple:
-        del files  # only part of the cache key
-        return _read(path)
-
-    @st.cache_resource(show_spinner=False, max_entries=16)
-    def dataset_cached(path: str, files: tuple) -> Dataset:
-        events, report, summary = ingest_cached(path, files)
-        return build_dataset(events, report=report, summary=summary)
-
-    return ingest_cached, dataset_cached
-
-
-_ingest_cached, _dataset_cached = _streamlit_caches()
+_LOADED: dict[tuple, Dataset] = {}
+_LOADED_MAX = 4
+_LOAD_LOCK = threading.Lock()
