@@ -300,3 +300,41 @@ def test_typed_dates_set_the_window(request, server, guarded_page):
     assert slider_window(page)[0] == dt.date(2016, 3, 1)
     assert "start=2016-03-01" in page.url
     guard.check()
+
+
+def test_a_big_folder_shows_progress_then_the_map_and_opens_again_from_the_cache(
+    request, chromium_browser, tmp_path, monkeypatch
+):
+    from benchmarks.make_corpus import make_corpus
+    from browser_support import new_guarded_page
+
+    corpus = make_corpus(300, tmp_path / "corpus")
+    cache = tmp_path / "article-cache"
+    monkeypatch.setenv("DATELINES_ARTICLE_CACHE", str(cache))
+    with StreamlitServer(corpus, log_dir=tmp_path) as first:
+        attach_server(request, first)
+        context, page, guard = new_guarded_page(chromium_browser)
+        try:
+            page.goto(first.url, timeout=90_000)
+            progress = page.locator('[data-testid="stProgress"]')
+            progress.wait_for(timeout=60_000)
+            assert re.search(r"\d[\d,]* / 30\d articles", progress.inner_text())
+            wait_for_map(page, timeout=300_000)
+            assert progress.count() == 0  # gone once the map is there
+            guard.check()
+        finally:
+            context.close()
+    cached = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(cached) >= 250  # one entry per article read
+
+    with StreamlitServer(corpus, log_dir=tmp_path) as second:  # a new process: nothing in memory
+        attach_server(request, second)
+        context, page, guard = new_guarded_page(chromium_browser)
+        try:
+            page.goto(second.url, timeout=90_000)
+            wait_for_map(page, timeout=120_000)
+            assert page.get_by_text("Ingest summary").count() == 1
+            guard.check()
+        finally:
+            context.close()
+    assert sorted(p for p in cache.rglob("*") if p.is_file()) == sorted(cached)  # nothing new
