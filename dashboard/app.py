@@ -31,7 +31,9 @@ from dashboard.assets import AssetsMissing  # noqa: E402
 from dashboard.mapview import MapState, show_map  # noqa: E402
 from geo.schema import REPORT_COLUMNS  # noqa: E402
 
-PLAY_STEP_SECONDS = 2.0
+PLAY_STEP_SECONDS = 2.0  # at 1×
+PLAY_SPEEDS = {1: "1×", 2: "2×", 4: "4×"}
+PLAY_STEP_LABELS = {"window": "its width", "day": "a day", "week": "a week", "month": "a month"}
 TABLE_ROW_HEIGHT = 84  # px; over 64 px Streamlit wraps long text, so the excerpt is readable
 BASEMAPS = {
     "natural-earth": "Natural Earth (offline)",
@@ -47,6 +49,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data", default=str(_ROOT / "seeds"))
     args, _unknown = parser.parse_known_args(argv)
     return args
+
+
+def _name_the_page(data: str, dataset: view.Dataset) -> None:
+    """The browser tab names the corpus and its counts ("seeds: 62 events, 5 articles")."""
+    articles = dataset.summary.get("articles")
+    counts = f"{len(dataset):,} events" + (f", {int(articles):,} articles" if articles else "")
+    name = Path(data).name or str(data)
+    st.set_page_config(page_title=f"{name}: {counts} · Datelines")
 
 
 def _load_with_progress(path: str) -> view.Dataset:
@@ -264,6 +274,7 @@ def main() -> None:
         st.stop()
 
     dataset = _upload_sidebar(base)
+    _name_the_page(args.data, dataset)
     bounds = dataset.bounds()
     _initialise_state(dataset)
     _fit_state_to(dataset, bounds)  # also applies a window queued by Play
@@ -280,22 +291,24 @@ def main() -> None:
         help="Events whose possible dates overlap this window are on the map.",
     )
 
-    controls = st.columns([1, 2, 3])
+    controls = st.columns([1, 1, 1, 3, 3])
     playing = st.session_state.get("playing", False)
     controls[0].button(
         "⏸ Pause" if playing else "▶ Play",
         key="play",
         on_click=_toggle_play,
-        help="Step the window forward by its own width every few seconds.",
+        help="Step the window forward every few seconds (Step and Speed say how).",
     )
+    controls[1].selectbox("Step", view.PLAY_STEPS, key="play_step", format_func=PLAY_STEP_LABELS.get)
+    controls[2].selectbox("Speed", list(PLAY_SPEEDS), key="play_speed", format_func=PLAY_SPEEDS.get)
 
     filters = _sidebar_filters(dataset, window)
     mask = view.event_mask(dataset, filters)
     in_view = int(mask.sum())
     _show_link_warnings()
 
-    _typed_dates(controls[1], window, bounds)
-    controls[2].caption(
+    _typed_dates(controls[3], window, bounds)
+    controls[4].caption(
         f"{in_view:,} of {len(dataset):,} events in view · "
         f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
     )
@@ -591,10 +604,11 @@ def _show_summary(dataset: view.Dataset) -> None:
 
 
 def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
-    """While playing, every PLAY_STEP_SECONDS move the window forward by its width."""
+    """While playing, every PLAY_STEP_SECONDS / speed move the window forward one step."""
     st.session_state["_full_run"] = True
+    speed = int(st.session_state.get("play_speed", 1))
 
-    @st.fragment(run_every=PLAY_STEP_SECONDS)
+    @st.fragment(run_every=PLAY_STEP_SECONDS / speed)
     def tick() -> None:
         state = st.session_state
         if state.pop("_full_run", False):
@@ -602,7 +616,7 @@ def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
         if not state.get("playing"):
             return
         current = tuple(state["window"])
-        following = view.next_window(current, bounds)
+        following = view.next_window(current, bounds, step=state.get("play_step", "window"))
         if following == current:
             state["playing"] = False
         else:

@@ -38,6 +38,7 @@ __all__ = [
     "read_dataset",
     "table_rows",
     "next_window",
+    "PLAY_STEPS",
     "timeline_counts",
     "timeline_freq",
     "window_from_brush",
@@ -342,18 +343,64 @@ def table_rows(dataset: Dataset, mask: np.ndarray, *, limit: int) -> pd.DataFram
     return pd.DataFrame(dataset.events.iloc[rows][list(TABLE_COLUMNS)]).reset_index(drop=True)
 
 
+#: How Play can step the window: a day, a week, a calendar month, or the window's own width.
+PLAY_STEPS: tuple[str, ...] = ("window", "day", "week", "month")
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by calendar months; a month's last day stays a month's last day (so
+    31 Jan → 28 Feb → 31 Mar, never 28 Mar: no drift), other days clamp to the month."""
+    index = day.year * 12 + day.month - 1 + months
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    if day == _month_end(day):
+        return _month_end(first)
+    return first.replace(day=min(day.day, _month_end(first).day))
+
+
+def _whole_months(window: tuple[dt.date, dt.date]) -> int:
+    """How many calendar months the window spans exactly (1 Apr–31 May: 2), else 0."""
+    start, end = window
+    if start.day != 1 or end != _month_end(end):
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def next_window(
-    window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]
+    window: tuple[dt.date, dt.date],
+    bounds: tuple[dt.date, dt.date],
+    *,
+    step: str = "window",
 ) -> tuple[dt.date, dt.date]:
-    """The window one width later (Play), clamped to ``bounds``; unchanged at the end."""
+    """The window one step later (Play), clamped to ``bounds``; unchanged at the end.
+
+    ``step`` is one of ``PLAY_STEPS``: ``"window"`` moves by the window's width — by calendar
+    months when the window is whole months (1–30 Apr → 1–31 May, not 1–30 May), ``"month"`` by
+    one calendar month, ``"day"`` and ``"week"`` by 1 and 7 days. The width is kept where the
+    end of the data allows it.
+    """
+    if step not in PLAY_STEPS:
+        raise ValueError(f"'step' should be one of {list(PLAY_STEPS)}, got {step!r} instead")
     start, end = window
     first, last = bounds
     if end >= last:
         return window
-    width = end - start + dt.timedelta(days=1)
-    new_end = min(end + width, last)
-    new_start = max(first, min(start + width, new_end - width + dt.timedelta(days=1)))
-    return new_start, new_end
+    months = {"month": 1, "window": _whole_months(window)}.get(step, 0)
+    if months:
+        new_start, new_end = _add_months(start, months), _add_months(end, months)
+        if _whole_months(window):
+            new_end = _month_end(_add_months(new_start, months - 1))
+    else:
+        days = {"day": 1, "week": 7}.get(step, (end - start).days + 1)
+        new_start, new_end = start + dt.timedelta(days=days), end + dt.timedelta(days=days)
+    if new_end > last:  # the last step: as wide as before, ending on the last day
+        new_start = max(first, new_start - (new_end - last))
+        new_end = last
+    return max(first, new_start), new_end
 
 
 # --------------------------------------------------------------------------- timeline

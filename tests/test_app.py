@@ -388,3 +388,13 @@ def test_download_only_the_maps_extent(monkeypatch, synthetic_path, downloads):
 
     frame = gpd.read_parquet(io.BytesIO(parquet))
     assert sorted(frame["id"]) == sorted(f["properties"]["id"] for f in features)
+
+
+def test_play_offers_steps_and_speeds(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    assert list(at.selectbox(key="play_speed").options) == ["1×", "2×", "4×"]
+    assert list(at.selectbox(key="play_step").options) == ["its width", "a day", "a week", "a month"]
+    at.selectbox(key="play_step").set_value("month")
+    at.selectbox(key="play_speed").set_value(4).run()
+    assert not at.exception
+    assert at.session_state["play_step"] == "month" and at.session_state["play_speed"] == 4
