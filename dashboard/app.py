@@ -433,6 +433,7 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> None:
             selected=position,
             pan=bool(state.get("_pan_to_selection", True)),
             centre=state.get("_initial_view"),
+            colour_by=state.get("colour_by", "type"),
         )
     except AssetsMissing as err:  # the table, timeline and downloads still work
         st.error("The map's browser files are not installed: run `make assets`.")
@@ -535,6 +536,13 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
         st.multiselect("Source", dataset.sources, key="sources")
         st.text_input("Text contains", key="text", max_chars=200)
         st.toggle("Show undated events", key="show_undated")
+        st.radio(
+            "Colour markers by",
+            ["type", "source"],
+            format_func={"type": "event type", "source": "source"}.get,
+            key="colour_by",
+            horizontal=True,
+        )
         st.radio(
             "Basemap",
             list(BASEMAPS),

@@ -57,6 +57,9 @@ __all__ = [
 #: (opt-in: the only choice that makes the browser leave 127.0.0.1).
 BASEMAPS: tuple[str, ...] = ("natural-earth", "osm")
 
+#: What markers can be coloured by.
+COLOUR_BY: tuple[str, ...] = ("type", "source")
+
 #: Names the JSON layout below; datelines-map.js refuses any other.
 PAYLOAD_FORMAT = "datelines-events/1"
 
@@ -360,6 +363,7 @@ class _MaskScript(folium.MacroElement):
         {% macro script(this, kwargs) %}
             if (window.L && L.datelines) {
                 L.datelines.setMask({{ this.mask|tojson }}, {{ this.count|tojson }});
+                L.datelines.colourBy({{ this.colour_by|tojson }});
                 L.datelines.select({{ this.selected|tojson }}, {{ this.pan|tojson }});
             } else {
                 console.error("Datelines: datelines-map.js is not loaded; run `make setup`");
@@ -368,8 +372,11 @@ class _MaskScript(folium.MacroElement):
         """
     )
 
-    def __init__(self, mask: str, count: int, selected: int | None, *, pan: bool) -> None:
+    def __init__(
+        self, mask: str, count: int, selected: int | None, *, pan: bool, colour_by: str = "type"
+    ) -> None:
         super().__init__()
+        self.colour_by = colour_by
         self._name = "MaskScript"
         self.mask = mask
         self.count = count
@@ -467,19 +474,27 @@ def _decode_mask(text: str, count: int) -> np.ndarray:
 
 
 def visibility_layer(
-    visible: np.ndarray, *, selected: int | None = None, pan: bool = True
+    visible: np.ndarray,
+    *,
+    selected: int | None = None,
+    pan: bool = True,
+    colour_by: str = "type",
 ) -> folium.FeatureGroup:
     """A FeatureGroup whose script hands the visible-event mask to the loaded event layer.
 
     For ``st_folium(feature_group_to_add=...)``: only this group changes between reruns.
     ``selected`` is the position of the event whose popup the map should open, or None;
-    ``pan=False`` opens it without moving the map (a link that also gives the map's view).
+    ``pan=False`` opens it without moving the map (a link that also gives the map's view);
+    ``colour_by`` is ``"type"`` (event type) or ``"source"`` (the most frequent sources).
     """
+    if colour_by not in COLOUR_BY:
+        raise ValueError(f"'colour_by' should be one of {list(COLOUR_BY)}, got {colour_by!r}")
     mask, count = _encode_mask(visible)
     if selected is not None and not 0 <= int(selected) < count:
         raise ValueError(f"'selected' should be an event position below {count}, got {selected!r}")
     group = folium.FeatureGroup(name="visible events", control=False)
-    group.add_child(_MaskScript(mask, count, None if selected is None else int(selected), pan=pan))
+    position = None if selected is None else int(selected)
+    group.add_child(_MaskScript(mask, count, position, pan=pan, colour_by=colour_by))
     return group
 
 
@@ -608,6 +623,7 @@ def show_map(
     selected: int | None = None,
     pan: bool = True,
     centre: tuple[float, float, int] | None = None,
+    colour_by: str = "type",
 ) -> MapState:
     """Publish ``events`` (once), then render the map showing the events where ``visible``.
 
@@ -633,7 +649,9 @@ def show_map(
         key=key,
         height=height,
         use_container_width=True,
-        feature_group_to_add=visibility_layer(np.asarray(visible), selected=selected, pan=pan),
+        feature_group_to_add=visibility_layer(
+            np.asarray(visible), selected=selected, pan=pan, colour_by=colour_by
+        ),
         returned_objects=["last_object_clicked_tooltip", "center", "zoom", "bounds"],
     )
     return map_state(value)

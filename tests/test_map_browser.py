@@ -464,3 +464,16 @@ def test_a_marker_click_is_reported_to_streamlit_folium(site, page):
     assert len(clicks) == 1 and re.fullmatch(r"datelines-event:3:\d+", clicks[0])
     assert mapview.map_state({"last_object_clicked_tooltip": clicks[0]}).clicked == 3
     page.watch.assert_clean()
+
+
+def test_colour_by_source_recolours_markers_and_legend(site, page):
+    events = scattered_events()
+    open_map(page, site.page_for(events, np.ones(len(events), dtype=bool), name="colour"))
+    assert "battles" in page.get_by_test_id("map-legend").text_content()
+    page.evaluate("L.datelines.colourBy('source')")
+    legend = page.get_by_test_id("map-legend").text_content()
+    assert "other sources" in legend and "battles" not in legend
+    assert "Reuters" in legend  # the towns' reports share one outlet: it has a colour
+    page.evaluate("L.datelines.colourBy('type')")
+    assert "battles" in page.get_by_test_id("map-legend").text_content()
+    page.watch.assert_clean()

@@ -31,6 +31,9 @@
     "other": "#7A6A3A"
   };
   var FALLBACK_COLOUR = "#555555";
+  // Colour by source: the most frequent sources get these, the rest OTHER_SOURCES_COLOUR.
+  var SOURCE_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7A6A3A", "#882255"];
+  var OTHER_SOURCES_COLOUR = "#BBBBBB";
   var UNDATED_COLOUR = "#9A9A9A";
   var SPIDER_MAX = 40;      // more reports than this at one point: a list instead of a spiral
   var LIST_PAGE = 200;      // list entries added per "show more"
@@ -43,6 +46,7 @@
   var layers = [];          // live EventLayers (normally one per page)
   var pendingMask = null;   // a mask that arrived before any layer existed
   var pendingSelect;        // a selection that arrived before any layer existed
+  var pendingColourBy;      // a colouring that arrived before any layer existed
   var clickCount = 0;       // marker clicks reported to Streamlit (makes each report new)
 
   // ------------------------------------------------------------------ small helpers
@@ -132,7 +136,27 @@
   };
   Events.prototype.colour = function (i) {
     if (this.undated(i)) return UNDATED_COLOUR;
+    if (this.colourBy === "source") {
+      var source = this.json.articles.source[this.json.article[i]] || "";
+      return this.sourceColours.get(source) || OTHER_SOURCES_COLOUR;
+    }
     return TYPE_COLOURS[this.typeName(i)] || FALLBACK_COLOUR;
+  };
+  /** Colour markers by "type" (default) or "source" (the most frequent sources get colours). */
+  Events.prototype.setColourBy = function (by) {
+    this.colourBy = by === "source" ? "source" : "type";
+    if (this.sourceColours) return;
+    var counts = new Map();
+    for (var i = 0; i < this.count; i++) {
+      var s = this.json.articles.source[this.json.article[i]] || "";
+      counts.set(s, (counts.get(s) || 0) + 1);
+    }
+    var ranked = Array.from(counts.keys()).filter(function (s) { return s !== ""; })
+      .sort(function (a, b) { return counts.get(b) - counts.get(a) || (a < b ? -1 : 1); });
+    this.sourceColours = new Map();
+    for (var k = 0; k < Math.min(ranked.length, SOURCE_PALETTE.length); k++) {
+      this.sourceColours.set(ranked[k], SOURCE_PALETTE[k]);
+    }
   };
   Events.prototype.article = function (i) {
     var a = this.json.article[i], arts = this.json.articles;
@@ -236,6 +260,7 @@
       map.on("zoomstart", this._unspiderfy, this);
       map.on("click", this._unspiderfy, this);
       layers.push(this);
+      if (pendingColourBy) { this.colourBy = pendingColourBy; pendingColourBy = undefined; }
       if (this.options.basemapUrl) this._loadBasemap();
       this._loadEvents();
     },
@@ -300,6 +325,8 @@
         return response.json();
       }).then(function (json) {
         self.events = new Events(json);
+        self.events.setColourBy(self.colourBy || "type");
+        self.legend.setColours(self.events);
         self._map.getContainer().setAttribute("data-loaded", "true");
         self.loaded = true;
         var mask = self.mask || pendingMask;
@@ -373,6 +400,16 @@
       var b = denseBounds(lats, lons, FIT_SHARE);
       this._map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {padding: [32, 32], maxZoom: 9, animate: false});
       return true;
+    },
+
+    /** Colour markers by "type" or "source"; redraws and rewrites the legend. */
+    setColourBy: function (by) {
+      this.colourBy = by;
+      if (!this.events) return;
+      if ((this.events.colourBy || "type") === (by === "source" ? "source" : "type")) return;
+      this.events.setColourBy(by);
+      this.legend.setColours(this.events);
+      this._render();
     },
 
     /** Tell streamlit-folium (and so the app) which event's marker was clicked. */
@@ -788,6 +825,7 @@
       details.open = layer._map.getSize().x >= 1000;
       details.appendChild(el("summary", null, "Legend"));
       var types = el("div", "dl-legend-grid");
+      this.colours = types;
       Object.keys(TYPE_COLOURS).forEach(function (name) {
         types.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
       });
@@ -802,6 +840,22 @@
       details.appendChild(el("div", "dl-legend-note", "Larger: more fatalities. Numbered: a cluster; click it to zoom in or list its events."));
       box.appendChild(details);
       return box;
+    };
+    /** The colour rows: event types, or the sources that have a colour. */
+    control.setColours = function (events) {
+      if (!this.colours) return;
+      while (this.colours.firstChild) this.colours.removeChild(this.colours.firstChild);
+      var box = this.colours;
+      if (events.colourBy === "source") {
+        events.sourceColours.forEach(function (colour, name) {
+          box.appendChild(swatchRow(name, {background: colour, borderColor: "#fff"}));
+        });
+        box.appendChild(swatchRow("other sources", {background: OTHER_SOURCES_COLOUR, borderColor: "#fff"}));
+      } else {
+        Object.keys(TYPE_COLOURS).forEach(function (name) {
+          box.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
+        });
+      }
     };
     control.setStatus = function (text) {
       if (this.status) this.status.textContent = text;
@@ -862,6 +916,11 @@
     setMask: function (b64, count) {
       if (layers.length === 0) { pendingMask = {b64: b64, count: count}; return; }
       for (var k = 0; k < layers.length; k++) layers[k].setMask(b64, count);
+    },
+    /** Called by the rerun's feature group: colour markers by "type" or "source". */
+    colourBy: function (by) {
+      for (var k = 0; k < layers.length; k++) layers[k].setColourBy(by);
+      if (layers.length === 0) pendingColourBy = by;
     },
     /** Called by the rerun's feature group: the event selected in the table or the link. */
     select: function (i, pan) {
