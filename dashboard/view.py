@@ -545,45 +545,15 @@ def read_filters(
     let an analyst read the wrong events as the ones a colleague meant.
     """
     view = default or default_filters(dataset)
-    first, last = dataset.bounds()
+    bounds = dataset.bounds()
     warnings: list[str] = []
-
-    def day(key: str, fallback: dt.date) -> dt.date:
-        values = get_all(key)
-        if not values:
-            return fallback
-        parsed = _parse_date(values[-1])
-        if parsed is None:
-            warnings.append(
-                f"The link's {key} date {values[-1][:40]!r} is not a date like 2016-03-01: "
-                f"{fallback:%Y-%m-%d} is used instead."
-            )
-            return fallback
-        clamped = min(max(parsed, first), last)
-        if clamped != parsed:
-            warnings.append(
-                f"The link's {key} date {parsed:%Y-%m-%d} is outside the data "
-                f"({first:%Y-%m-%d} to {last:%Y-%m-%d}): {clamped:%Y-%m-%d} is used instead."
-            )
-        return clamped
-
-    start, end = day("start", view.start), day("end", view.end)
+    start = _link_day(get_all, "start", view.start, bounds, warnings)
+    end = _link_day(get_all, "end", view.end, bounds, warnings)
     if start > end:
         start, end = end, start
 
     def known(key: str, options: tuple[str, ...], fallback: tuple[str, ...]) -> tuple[str, ...]:
-        values = get_all(key)
-        if not values:
-            return fallback
-        allowed = set(options)
-        unknown = [v for v in dict.fromkeys(values) if v not in allowed]
-        if unknown:
-            shown = ", ".join(repr(v[:60]) for v in unknown[:5])
-            warnings.append(
-                f"The link's {_KEY_NAMES[key]} {shown} {'is' if len(unknown) == 1 else 'are'} "
-                f"not in this data set: left out of the filter."
-            )
-        return tuple(dict.fromkeys(v for v in values if v in allowed))
+        return _link_values(get_all, key, options, fallback, warnings)
 
     text_values = get_all("q")
     undated_values = get_all("undated")
@@ -600,6 +570,56 @@ def read_filters(
         else view.show_undated,
     )
     return filters, warnings
+
+
+def _link_day(
+    get_all: Callable[[str], list[str]],
+    key: str,
+    fallback: dt.date,
+    bounds: tuple[dt.date, dt.date],
+    warnings: list[str],
+) -> dt.date:
+    """A date of the link, clamped to the data; a bad or clamped one adds a warning."""
+    values = get_all(key)
+    if not values:
+        return fallback
+    parsed = _parse_date(values[-1])
+    if parsed is None:
+        warnings.append(
+            f"The link's {key} date {values[-1][:40]!r} is not a date like 2016-03-01: "
+            f"{fallback:%Y-%m-%d} is used instead."
+        )
+        return fallback
+    first, last = bounds
+    clamped = min(max(parsed, first), last)
+    if clamped != parsed:
+        warnings.append(
+            f"The link's {key} date {parsed:%Y-%m-%d} is outside the data "
+            f"({first:%Y-%m-%d} to {last:%Y-%m-%d}): {clamped:%Y-%m-%d} is used instead."
+        )
+    return clamped
+
+
+def _link_values(
+    get_all: Callable[[str], list[str]],
+    key: str,
+    options: tuple[str, ...],
+    fallback: tuple[str, ...],
+    warnings: list[str],
+) -> tuple[str, ...]:
+    """The link's values of a filter that this data set has; the others add a warning."""
+    values = get_all(key)
+    if not values:
+        return fallback
+    allowed = set(options)
+    unknown = [v for v in dict.fromkeys(values) if v not in allowed]
+    if unknown:
+        shown = ", ".join(repr(v[:60]) for v in unknown[:5])
+        warnings.append(
+            f"The link's {_KEY_NAMES[key]} {shown} {'is' if len(unknown) == 1 else 'are'} "
+            f"not in this data set: left out of the filter."
+        )
+    return tuple(dict.fromkeys(v for v in values if v in allowed))
 
 
 _KEY_NAMES = {"place": "place(s)", "type": "event type(s)", "source": "source(s)"}
