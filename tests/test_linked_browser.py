@@ -261,9 +261,8 @@ def test_a_brush_on_the_timeline_sets_the_window_and_a_double_click_resets(
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=8)
     page.mouse.up()
-    page.wait_for_function(
-        f"() => document.querySelector('[role=slider]')?.getAttribute('aria-valuetext') !== '{whole[0]}'",
-        timeout=30_000,
+    expect(page.get_by_role("slider").first).not_to_have_attribute(
+        "aria-valuetext", whole[0].isoformat(), timeout=60_000
     )
     wait_idle(page)
     start, end = slider_window(page)
