@@ -26,15 +26,16 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import review_panel, uploads, view  # noqa: E402
+from dashboard import downloads, link, review_panel, table, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
-from dashboard.mapview import show_map  # noqa: E402
-from geo.export import to_csv_bytes, to_geojson_bytes  # noqa: E402
+from dashboard.mapview import MapState, show_map  # noqa: E402
 from geo.schema import REPORT_COLUMNS  # noqa: E402
 
-PLAY_STEP_SECONDS = 2.0
-TABLE_MAX_ROWS = 1000
+PLAY_STEP_SECONDS = 2.0  # at 1×
+PLAY_SPEEDS = {1: "1×", 2: "2×", 4: "4×"}
+PLAY_STEP_LABELS = {"window": "its width", "day": "a day", "week": "a week", "month": "a month"}
+TABLE_ROW_HEIGHT = 84  # px; over 64 px Streamlit wraps long text, so the excerpt is readable
 BASEMAPS = {
     "natural-earth": "Natural Earth (offline)",
     "osm": "OpenStreetMap tiles (needs internet)",
@@ -56,25 +57,62 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def _name_the_page(data: str, dataset: view.Dataset) -> None:
+    """The browser tab names the corpus and its counts ("seeds: 62 events, 5 articles")."""
+    articles = dataset.summary.get("articles")
+    counts = f"{len(dataset):,} events" + (f", {int(articles):,} articles" if articles else "")
+    name = Path(data).name or str(data)
+    st.set_page_config(page_title=f"{name}: {counts} · Datelines")
+
+
+def _load_with_progress(path: str) -> view.Dataset:
+    """The data set at ``path``, with a progress bar while a folder's articles are ingested.
+
+    The bar shows from the first second (articles done / total and what is happening) and is
+    gone once the map can be drawn; a cached data set never shows it.
+    """
+    bar = st.empty()
+
+    def on_progress(done: int, total: int, what: str) -> None:
+        share = done / total if total else 0.0
+        counts = f" — {done:,} / {total:,} articles" if total else ""
+        bar.progress(min(1.0, share), text=f"{what}{counts}")
+
+    dataset = view.load_dataset(path, on_progress=on_progress)
+    bar.empty()
+    return dataset
+
+
 def _queue_window(window: tuple[dt.date, dt.date]) -> None:
     """Ask for a new slider window; it is applied before the slider exists on the next run."""
     st.session_state["_pending_window"] = window
 
 
 def _initialise_state(dataset: view.Dataset) -> None:
-    """First run of a session: widget state from the link's query string, else the defaults."""
+    """First run of a session: widget state from the link's query string, else the defaults.
+
+    What the link asked for but cannot be applied is kept in ``_link_warnings`` and shown.
+    """
     state = st.session_state
     if state.get("_initialised"):
         return
-    filters = view.filters_from_query(st.query_params.get_all, dataset)
+    shared = link.read_link(st.query_params.get_all, dataset, basemaps=list(BASEMAPS))
+    filters = shared.filters
     state["window"] = (filters.start, filters.end)
     state["places"] = list(filters.places)
     state["event_types"] = list(filters.event_types)
     state["sources"] = list(filters.sources)
     state["text"] = filters.text
     state["show_undated"] = filters.show_undated
-    state["basemap"] = "natural-earth"
+    state["basemap"] = shared.basemap
     state["playing"] = False
+    state["_link_warnings"] = list(shared.warnings)
+    view_ = shared.map_view
+    # The map opens where the link says, once; later reruns must pass the same (see show_map).
+    state["_initial_view"] = None if view_ is None else (view_.lat, view_.lon, view_.zoom)
+    state["_map_view"] = view_
+    state["selected_id"] = shared.event
+    state["_pan_to_selection"] = view_ is None  # the link's own view wins over the event's
     state["_initialised"] = True
 
 
@@ -107,9 +145,17 @@ def _stop_play() -> None:
 
 
 def _write_query(filters: view.Filters) -> None:
-    """Mirror the view to the URL, touching only keys whose value changed."""
-    wanted = view.filters_to_query(filters)
-    for key in view.QUERY_KEYS:
+    """Mirror the view (filters, basemap, map view, selection) to the URL, touching only keys
+    whose value changed; keys this function does not know are left alone."""
+    state = st.session_state
+    shared = link.Link(
+        filters=filters,
+        basemap=state["basemap"],
+        map_view=state.get("_map_view"),
+        event=state.get("selected_id"),
+    )
+    wanted = link.link_to_query(shared, default_basemap=next(iter(BASEMAPS)))
+    for key in link.LINK_KEYS:
         value = wanted.get(key)
         values = [] if value is None else ([value] if isinstance(value, str) else list(value))
         if st.query_params.get_all(key) == values:
@@ -182,9 +228,16 @@ def _upload_sidebar(base: view.Dataset) -> view.Dataset:
     return cached[1]
 
 
-def _timeline_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
-    """Bars of events per bin; the bins the window overlaps in the theme's red."""
-    label = "Events per day" if freq == "day" else "Events per week"
+def _timeline_chart(
+    counts: pd.DataFrame, freq: str, window: tuple[dt.date, dt.date] | None = None
+) -> alt.Chart:
+    """Bars of events per bin; the bins the window overlaps in the theme's red.
+
+    Dragging across it draws a brush (the ``brush`` selection) that sets the window; the brush
+    opens on ``window`` (None: no brush, the whole span), so a double-click, which clears it,
+    resets the window to the whole span.
+    """
+    label = f"Events per {freq}"
     bars = counts.assign(
         bin_stop=pd.to_datetime(counts["bin_end"]) + pd.Timedelta(days=1),
         bin_start=pd.to_datetime(counts["bin_start"]),
@@ -211,6 +264,7 @@ def _timeline_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
                 alt.Tooltip("events:Q", title="events"),
             ],
         )
+        .add_params(_brush(window))
         .properties(height=140)
     )
 
@@ -219,7 +273,7 @@ def main() -> None:
     st.set_page_config(page_title="Datelines", page_icon=":world_map:", layout="wide")
     args = parse_args(sys.argv[1:])
     try:
-        base = view.load_dataset(args.data)
+        base = _load_with_progress(args.data)
     except (OSError, ValueError) as err:
         st.error("Datelines could not read --data.")
         st.text(f"{args.data}: {err}")
@@ -228,6 +282,7 @@ def main() -> None:
     dataset = _upload_sidebar(base)
     review_file = review_panel.review_path(args.data, args.review)  # review (issue 13)
     dataset = review_panel.reviewed(dataset, review_file)
+    _name_the_page(args.data, dataset)
     bounds = dataset.bounds()
     _initialise_state(dataset)
     _fit_state_to(dataset, bounds)  # also applies a window queued by Play
@@ -244,22 +299,25 @@ def main() -> None:
         help="Events whose possible dates overlap this window are on the map.",
     )
 
-    controls = st.columns([1, 5])
+    controls = st.columns([1, 1, 1, 3, 3])
     playing = st.session_state.get("playing", False)
     controls[0].button(
         "⏸ Pause" if playing else "▶ Play",
         key="play",
         on_click=_toggle_play,
-        help="Step the window forward by its own width every few seconds.",
+        help="Step the window forward every few seconds (Step and Speed say how).",
     )
+    controls[1].selectbox("Step", view.PLAY_STEPS, key="play_step", format_func=PLAY_STEP_LABELS.get)
+    controls[2].selectbox("Speed", list(PLAY_SPEEDS), key="play_speed", format_func=PLAY_SPEEDS.get)
 
     filters = _sidebar_filters(dataset, window)
     mask = view.event_mask(dataset, filters)
     mask &= review_panel.sidebar_mask(dataset)  # review (issue 13): status, country, rejected
     in_view = int(mask.sum())
-    _write_query(filters)
+    _show_link_warnings()
 
-    controls[1].caption(
+    _typed_dates(controls[3], window, bounds)
+    controls[4].caption(
         f"{in_view:,} of {len(dataset):,} events in view · "
         f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
     )
@@ -267,33 +325,216 @@ def main() -> None:
     if playing:
         _play_ticker(bounds)
 
-    try:
-        show_map(dataset.events, mask, key="map", basemap=st.session_state["basemap"], height=560)
-    except AssetsMissing as err:  # the table, timeline and downloads still work
-        st.error("The map's browser files are not installed: run `make assets`.")
-        st.text(str(err))
+    _show_map(dataset, mask)
 
-    freq = view.timeline_freq(bounds)
-    counts = view.timeline_counts(
-        dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
-    )
-    st.altair_chart(_timeline_chart(counts, freq), width="stretch")
-    st.caption(f"Events per {freq} by their best date; red: the {freq}s the window overlaps.")
+    _timeline(dataset, filters, bounds)
 
     st.subheader("Events in view")
-    if in_view > TABLE_MAX_ROWS:
-        st.caption(f"The first {TABLE_MAX_ROWS:,} of {in_view:,}; the downloads hold them all.")
-    st.dataframe(
-        view.table_rows(dataset, mask, limit=TABLE_MAX_ROWS),
-        hide_index=True,
-        width="stretch",
-        key="events_table",
-    )
+    _events_table(dataset, mask)
     _download_buttons(dataset, mask, filters)
     review_panel.panel(dataset, mask, review_file)  # review (issue 13)
+    _write_query(filters)  # last: the map and the table may have changed the selection
 
     with st.expander("Ingest summary"):
         _show_summary(dataset)
+
+
+def _brush(window: tuple[dt.date, dt.date] | None) -> alt.Parameter:
+    """The timeline's interval selection, drawn over ``window`` when there is one."""
+    if window is None:
+        return alt.selection_interval(name="brush", encodings=["x"])
+    ends = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in window]
+    return alt.selection_interval(name="brush", encodings=["x"], value={"x": ends})
+
+
+def _timeline(dataset: view.Dataset, filters: view.Filters, bounds: tuple[dt.date, dt.date]) -> None:
+    """Events over time under the map; drag across it to set the window, double-click to reset."""
+    freq = view.timeline_freq(bounds)
+    window = (filters.start, filters.end)
+    counts = view.timeline_counts(
+        dataset, view.event_mask(dataset, filters, use_window=False), window, freq=freq
+    )
+    st.session_state["_timeline_bounds"] = bounds
+    st.altair_chart(
+        _timeline_chart(counts, freq, None if window == bounds else window),
+        width="stretch",
+        key="timeline",
+        on_select=_on_brush,
+        selection_mode="brush",
+    )
+    st.caption(
+        f"Events per {freq} by their best date; red: the {freq}s the window overlaps. "
+        "Drag across the bars to set the window; double-click to show the whole span."
+    )
+
+
+def _on_brush() -> None:
+    """A brush on the timeline becomes the window; a cleared brush (double-click) resets it."""
+    state = st.session_state
+    bounds = state.get("_timeline_bounds")
+    if bounds is None:
+        return
+    selection = state["timeline"].selection.get("brush") or {}
+    interval = next(iter(selection.values()), None) if selection else None
+    window = view.window_from_brush(interval, bounds)
+    _stop_play()
+    _queue_window(window or bounds)
+
+
+def _on_typed_dates() -> None:
+    """Dates typed into From / To become the window."""
+    state = st.session_state
+    start, end = state.get("typed_start"), state.get("typed_end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        _stop_play()
+        _queue_window((min(start, end), max(start, end)))
+
+
+def _typed_dates(column, window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]) -> None:
+    """From / To date boxes beside Play, showing the window and setting it when typed."""
+    state = st.session_state
+    state["typed_start"], state["typed_end"] = window  # before the widgets: follows the slider
+    boxes = column.columns(2)
+    for box, key, label in ((boxes[0], "typed_start", "From"), (boxes[1], "typed_end", "To")):
+        box.date_input(
+            label,
+            min_value=bounds[0],
+            max_value=bounds[1],
+            key=key,
+            format="YYYY-MM-DD",
+            on_change=_on_typed_dates,
+        )
+
+
+def _show_link_warnings() -> None:
+    """The parts of the opening link that could not be applied, until the analyst closes them."""
+    warnings = st.session_state.get("_link_warnings") or []
+    if not warnings:
+        return
+    box = st.container(key="link_warnings")
+    box.warning("This link could not be applied in full:\n\n" + "\n".join(f"- {w}" for w in warnings))
+    if box.button("Dismiss", key="dismiss_link_warnings"):
+        st.session_state["_link_warnings"] = []
+        st.rerun()
+
+
+def _selected_position(dataset: view.Dataset) -> int | None:
+    """Position of the selected event (``selected_id``) in the data set, None if none."""
+    selected = st.session_state.get("selected_id")
+    if not selected:
+        return None
+    found = np.flatnonzero(dataset.events["id"].astype("string").to_numpy() == selected)
+    return int(found[0]) if len(found) else None
+
+
+def _show_map(dataset: view.Dataset, mask: np.ndarray) -> None:
+    """The map, with the selected event's popup open; reads back clicks, centre and zoom."""
+    state = st.session_state
+    position = _selected_position(dataset)
+    if position is not None and not mask[position]:
+        position = None  # out of view: no popup for an event the map does not show
+    try:
+        reported = show_map(
+            dataset.events,
+            mask,
+            key="map",
+            basemap=state["basemap"],
+            height=560,
+            selected=position,
+            pan=bool(state.get("_pan_to_selection", True)),
+            centre=state.get("_initial_view"),
+            colour_by=state.get("colour_by", "type"),
+        )
+    except AssetsMissing as err:  # the table, timeline and downloads still work
+        st.error("The map's browser files are not installed: run `make assets`.")
+        st.text(str(err))
+        return
+    _follow_map(dataset, reported)
+
+
+def _follow_map(dataset: view.Dataset, reported: MapState) -> None:
+    """A marker click selects its event (and the table turns to its row); pans go to the link."""
+    state = st.session_state
+    if reported.centre is not None and reported.zoom is not None:
+        state["_map_view"] = link.MapView(*reported.centre, zoom=reported.zoom)
+    if reported.bounds is not None:
+        state["_map_bounds"] = reported.bounds
+    if reported.click_token and reported.click_token != state.get("_last_click"):
+        state["_last_click"] = reported.click_token
+        if reported.clicked is not None and reported.clicked < len(dataset):
+            state["selected_id"] = str(dataset.events["id"].iloc[reported.clicked])
+            state["_turn_to_selection"] = True
+
+
+def _on_table_select() -> None:
+    """A row picked in the table selects its event: the map opens its popup and pans to it."""
+    state = st.session_state
+    picked = state["events_table"].selection.rows
+    rows = state.get("_table_rows", [])
+    if picked and picked[0] < len(rows):
+        state["selected_id"] = rows[picked[0]]
+        state["_pan_to_selection"] = True
+
+
+def _first_page() -> None:
+    """A new order or page size starts the table on its first page."""
+    st.session_state["table_page"] = 1
+
+
+def _table_controls() -> tuple[str, bool, int, list[str]]:
+    """Sort key, direction, page size and columns of the events table."""
+    controls = st.columns([2, 1, 1, 4])
+    by = controls[0].selectbox(
+        "Sort by", list(table.SORT_KEYS), key="table_sort", on_change=_first_page
+    )
+    descending = controls[1].toggle("Descending", key="table_desc", on_change=_first_page)
+    size = controls[2].selectbox(
+        "Rows a page", table.PAGE_SIZES, index=1, key="table_page_size", on_change=_first_page
+    )
+    columns = controls[3].multiselect(
+        "Columns", view.TABLE_COLUMNS, default=list(table.DEFAULT_COLUMNS), key="table_columns"
+    )
+    return by, descending, int(size), list(columns)
+
+
+def _events_table(dataset: view.Dataset, mask: np.ndarray) -> None:
+    """Every event in view, one page at a time, sorted on the server; the selected row marked."""
+    state = st.session_state
+    by, descending, size, columns = _table_controls()
+    rows = table.sorted_rows(dataset, mask, by=by, descending=descending)
+    pages = table.page_count(len(rows), size)
+    selected = _selected_position(dataset)
+    if state.pop("_turn_to_selection", False) and selected is not None:
+        state["table_page"] = table.page_of(rows, selected, page_size=size) or 1
+    state["table_page"] = min(max(1, int(state.get("table_page", 1))), pages)
+    shown = table.page_rows(rows, page=state["table_page"], page_size=size)
+    state["_table_rows"] = [str(v) for v in dataset.events["id"].iloc[shown]]
+    frame = table.page_frame(dataset, shown, columns=columns)
+    # The selected event's row is marked in a first column (cheaper than a pandas Styler,
+    # which costs every rerun, slider moves included).
+    frame.insert(0, "selected", np.where(shown == selected, "▶", ""))
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key="events_table",
+        on_select=_on_table_select,
+        selection_mode="single-row",
+        row_height=TABLE_ROW_HEIGHT if "excerpt" in frame.columns else None,
+        column_config={
+            "excerpt": st.column_config.TextColumn("excerpt", width="large"),
+            "title": st.column_config.TextColumn("title", width="medium"),
+            "selected": st.column_config.TextColumn("", width=24, help="the selected event"),
+        },
+    )
+    footer = st.columns([1, 4])
+    footer[0].number_input("Page", min_value=1, max_value=pages, step=1, key="table_page")
+    first = (state["table_page"] - 1) * size
+    footer[1].caption(
+        f"Events {first + 1 if len(rows) else 0:,}–{first + len(shown):,} of {len(rows):,} "
+        f"in view, by {by}{' (descending)' if descending else ''}; page {state['table_page']} "
+        f"of {pages:,}. Click a row to show it on the map."
+    )
 
 
 def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> view.Filters:
@@ -305,6 +546,13 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
         st.multiselect("Source", dataset.sources, key="sources")
         st.text_input("Text contains", key="text", max_chars=200)
         st.toggle("Show undated events", key="show_undated")
+        st.radio(
+            "Colour markers by",
+            ["type", "source"],
+            format_func={"type": "event type", "source": "source"}.get,
+            key="colour_by",
+            horizontal=True,
+        )
         st.radio(
             "Basemap",
             list(BASEMAPS),
@@ -325,26 +573,32 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
 
 
 def _download_buttons(dataset: view.Dataset, mask: np.ndarray, filters: view.Filters) -> None:
-    """GeoJSON and CSV of exactly the events in view, built only when clicked."""
+    """The events in view (or only those in the map's extent) as GeoJSON, CSV and GeoParquet,
+    each built only when clicked."""
+    extent = st.session_state.get("_map_bounds")
+    scope = st.radio(
+        "Download",
+        ["events in view", "only those inside the map's current extent"],
+        key="download_scope",
+        horizontal=True,
+        disabled=extent is None,
+        help="The extent is what the map shows now; pan or zoom the map to change it.",
+    )
     visible = mask.copy()  # this run's view, whatever later runs do to theirs
+    if extent is not None and scope != "events in view":
+        visible &= downloads.inside_extent(dataset.events, extent)
     stamp = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
-    columns = st.columns(2)
-    columns[0].download_button(
-        "Download GeoJSON",
-        data=lambda: to_geojson_bytes(view.events_in_view(dataset, visible)),
-        file_name=f"datelines-{stamp}.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
-        key="download_geojson",
-    )
-    columns[1].download_button(
-        "Download CSV",
-        data=lambda: to_csv_bytes(view.events_in_view(dataset, visible)),
-        file_name=f"datelines-{stamp}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="download_csv",
-    )
+    st.caption(f"{int(visible.sum()):,} events in the download.")
+    columns = st.columns(len(downloads.FORMATS))
+    for column, (name, (suffix, mime, writer)) in zip(columns, downloads.FORMATS.items()):
+        column.download_button(
+            f"Download {name}",
+            data=lambda writer=writer: writer(view.events_in_view(dataset, visible)),
+            file_name=f"datelines-{stamp}.{suffix}",
+            mime=mime,
+            on_click="ignore",
+            key=f"download_{suffix if suffix != 'parquet' else 'geoparquet'}",
+        )
 
 
 def _show_summary(dataset: view.Dataset) -> None:
@@ -368,10 +622,11 @@ def _show_summary(dataset: view.Dataset) -> None:
 
 
 def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
-    """While playing, every PLAY_STEP_SECONDS move the window forward by its width."""
+    """While playing, every PLAY_STEP_SECONDS / speed move the window forward one step."""
     st.session_state["_full_run"] = True
+    speed = int(st.session_state.get("play_speed", 1))
 
-    @st.fragment(run_every=PLAY_STEP_SECONDS)
+    @st.fragment(run_every=PLAY_STEP_SECONDS / speed)
     def tick() -> None:
         state = st.session_state
         if state.pop("_full_run", False):
@@ -379,7 +634,7 @@ def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
         if not state.get("playing"):
             return
         current = tuple(state["window"])
-        following = view.next_window(current, bounds)
+        following = view.next_window(current, bounds, step=state.get("play_step", "window"))
         if following == current:
             state["playing"] = False
         else:

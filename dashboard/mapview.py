@@ -22,7 +22,8 @@ import os
 import re
 import tempfile
 import weakref
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,10 +40,14 @@ from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS
 
 __all__ = [
     "BASEMAPS",
+    "DENSE_SHARE",
+    "MapState",
     "PAYLOAD_FORMAT",
     "STATIC_DIR",
     "build_map",
+    "dense_bounds",
     "events_payload",
+    "map_state",
     "publish_events",
     "show_map",
     "visibility_layer",
@@ -51,6 +56,9 @@ __all__ = [
 #: Basemaps build_map knows: the offline Natural Earth countries, or OpenStreetMap web tiles
 #: (opt-in: the only choice that makes the browser leave 127.0.0.1).
 BASEMAPS: tuple[str, ...] = ("natural-earth", "osm")
+
+#: What markers can be coloured by.
+COLOUR_BY: tuple[str, ...] = ("type", "source")
 
 #: Names the JSON layout below; datelines-map.js refuses any other.
 PAYLOAD_FORMAT = "datelines-events/1"
@@ -344,13 +352,19 @@ class EventLayer(JSCSSMixin):
 
 
 class _MaskScript(folium.MacroElement):
-    """Hands the visible-event mask to the event layer (queued if it is not loaded yet)."""
+    """Hands the visible-event mask and the selected event to the event layer.
+
+    Both are queued in the browser if the events are not loaded yet; a selection opens that
+    event's popup and pans to it (once: the same selection sent again does nothing).
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             if (window.L && L.datelines) {
                 L.datelines.setMask({{ this.mask|tojson }}, {{ this.count|tojson }});
+                L.datelines.colourBy({{ this.colour_by|tojson }});
+                L.datelines.select({{ this.selected|tojson }}, {{ this.pan|tojson }});
             } else {
                 console.error("Datelines: datelines-map.js is not loaded; run `make setup`");
             }
@@ -358,11 +372,16 @@ class _MaskScript(folium.MacroElement):
         """
     )
 
-    def __init__(self, mask: str, count: int) -> None:
+    def __init__(
+        self, mask: str, count: int, selected: int | None, *, pan: bool, colour_by: str = "type"
+    ) -> None:
         super().__init__()
+        self.colour_by = colour_by
         self._name = "MaskScript"
         self.mask = mask
         self.count = count
+        self.selected = selected
+        self.pan = pan
 
 
 def build_map(
@@ -371,6 +390,7 @@ def build_map(
     bounds: tuple[float, float, float, float] | None = None,
     basemap: str = "natural-earth",
     height: int = 560,
+    centre: tuple[float, float, int] | None = None,
 ) -> folium.Map:
     """A folium map whose event layer fetches ``data_url``; its script depends only on the args.
 
@@ -387,11 +407,16 @@ def build_map(
         which need the internet.
     height
         Height of the map in pixels.
+    centre
+        ``(lat, lon, zoom)`` to open at instead of fitting ``bounds`` (a shared link's view).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"'basemap' should be one of {list(BASEMAPS)}, got {basemap!r} instead")
+    location, zoom_start = (30.0, 20.0), MIN_ZOOM
+    if centre is not None:
+        location, zoom_start = (float(centre[0]), float(centre[1])), int(centre[2])  # [lat, lon]
     m = folium.Map(
-        location=(30.0, 20.0), zoom_start=MIN_ZOOM, tiles=None, height=height, control_scale=True
+        location=location, zoom_start=zoom_start, tiles=None, height=height, control_scale=True
     )
     # With tiles=None folium does not pass min/max zoom to L.map; supercluster needs maxZoom.
     m.options["minZoom"] = MIN_ZOOM
@@ -402,7 +427,7 @@ def build_map(
         folium.TileLayer("OpenStreetMap", min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM).add_to(m)
     basemap_url = vendor_url("world-atlas/countries-50m.json") if basemap == "natural-earth" else None
     EventLayer(data_url, basemap_url=basemap_url).add_to(m)
-    if bounds is not None:
+    if centre is None and bounds is not None:
         west, south, east, north = _validate_bounds(bounds)
         # Leaflet wants [[lat, lon], [lat, lon]]: (south, west) and (north, east).
         folium.FitBounds(
@@ -448,14 +473,28 @@ def _decode_mask(text: str, count: int) -> np.ndarray:
     return np.unpackbits(np.frombuffer(base64.b64decode(text), dtype=np.uint8), count=count).astype(bool)
 
 
-def visibility_layer(visible: np.ndarray) -> folium.FeatureGroup:
+def visibility_layer(
+    visible: np.ndarray,
+    *,
+    selected: int | None = None,
+    pan: bool = True,
+    colour_by: str = "type",
+) -> folium.FeatureGroup:
     """A FeatureGroup whose script hands the visible-event mask to the loaded event layer.
 
     For ``st_folium(feature_group_to_add=...)``: only this group changes between reruns.
+    ``selected`` is the position of the event whose popup the map should open, or None;
+    ``pan=False`` opens it without moving the map (a link that also gives the map's view);
+    ``colour_by`` is ``"type"`` (event type) or ``"source"`` (the most frequent sources).
     """
+    if colour_by not in COLOUR_BY:
+        raise ValueError(f"'colour_by' should be one of {list(COLOUR_BY)}, got {colour_by!r}")
     mask, count = _encode_mask(visible)
+    if selected is not None and not 0 <= int(selected) < count:
+        raise ValueError(f"'selected' should be an event position below {count}, got {selected!r}")
     group = folium.FeatureGroup(name="visible events", control=False)
-    group.add_child(_MaskScript(mask, count))
+    position = None if selected is None else int(selected)
+    group.add_child(_MaskScript(mask, count, position, pan=pan, colour_by=colour_by))
     return group
 
 
@@ -494,12 +533,84 @@ def _fingerprint(events: gpd.GeoDataFrame) -> str:
     return digest.hexdigest()
 
 
+#: Share of the events the first view fits: a few far-off events (a wrong match on another
+#: continent) should not zoom the map out to the whole world.
+DENSE_SHARE = 0.95
+
+
+def dense_bounds(
+    lat: np.ndarray, lon: np.ndarray, *, share: float = DENSE_SHARE
+) -> tuple[float, float, float, float] | None:
+    """``(west, south, east, north)`` of the bulk of the points, leaving out the outliers.
+
+    On each axis the ``(1 - share) / 2`` smallest and largest values are cut (whole points, so
+    fewer than ``2 / (1 - share)`` points are all kept); the bounds are those of the points
+    left on both axes. None when there is no point. NaN coordinates are not points.
+    """
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    keep = np.isfinite(lat) & np.isfinite(lon)
+    lat, lon = lat[keep], lon[keep]
+    if not len(lat):
+        return None
+    cut = int(len(lat) * (1.0 - share) / 2.0)
+    if cut:
+        lat_lo, lat_hi = np.sort(lat)[[cut, len(lat) - 1 - cut]]
+        lon_lo, lon_hi = np.sort(lon)[[cut, len(lon) - 1 - cut]]
+        inside = (lat >= lat_lo) & (lat <= lat_hi) & (lon >= lon_lo) & (lon <= lon_hi)
+        if inside.any():
+            lat, lon = lat[inside], lon[inside]
+    return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
+
+
 def _bounds(events: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
     points = events.geometry[events.geometry.notna() & ~events.geometry.is_empty]
     if points.empty:
         return None
-    west, south, east, north = (float(v) for v in points.total_bounds)
-    return west, south, east, north
+    # shapely points are (x=lon, y=lat)
+    return dense_bounds(points.y.to_numpy(dtype=float), points.x.to_numpy(dtype=float))
+
+
+@dataclass(frozen=True)
+class MapState:
+    """What the analyst did on the map, as streamlit-folium reports it after a rerun."""
+
+    #: Position of the event whose marker was clicked last, and a token that changes with each
+    #: click (so a second click on the same marker counts again); None before any click.
+    clicked: int | None = None
+    click_token: str | None = None
+    #: Centre ``(lat, lon)`` and zoom of the map, None until the map has reported them.
+    centre: tuple[float, float] | None = None
+    zoom: int | None = None
+    #: ``(west, south, east, north)`` in view, None until reported.
+    bounds: tuple[float, float, float, float] | None = None
+
+
+_CLICK = re.compile(r"^datelines-event:(\d+):(\d+)$")
+
+
+def map_state(value: Mapping[str, Any] | None) -> MapState:
+    """Read st_folium's return value (marker click, centre, zoom, bounds) into a MapState."""
+    if not value:
+        return MapState()
+    clicked = token = None
+    match = _CLICK.match(str(value.get("last_object_clicked_tooltip") or ""))
+    if match:
+        clicked, token = int(match.group(1)), f"{match.group(1)}:{match.group(2)}"
+    centre = zoom = bounds = None
+    try:
+        c = value.get("center") or {}
+        centre = (float(c["lat"]), float(c["lng"]))
+        zoom = int(value["zoom"])
+    except (KeyError, TypeError, ValueError):
+        centre = zoom = None
+    try:
+        b = value.get("bounds") or {}
+        sw, ne = b["_southWest"], b["_northEast"]
+        bounds = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        bounds = None
+    return MapState(clicked=clicked, click_token=token, centre=centre, zoom=zoom, bounds=bounds)
 
 
 def show_map(
@@ -509,12 +620,20 @@ def show_map(
     key: str = "map",
     basemap: str = "natural-earth",
     height: int = 560,
-) -> None:
+    selected: int | None = None,
+    pan: bool = True,
+    centre: tuple[float, float, int] | None = None,
+    colour_by: str = "type",
+) -> MapState:
     """Publish ``events`` (once), then render the map showing the events where ``visible``.
 
-    Only the mask changes between reruns that keep the same events, so streamlit-folium keeps
-    the map as it is (zoom, centre, open popup) and the event layer redraws in the browser.
-    ``events`` is treated as read-only: the same object is not re-published on later reruns.
+    Only the mask (and ``selected``) change between reruns that keep the same events, so
+    streamlit-folium keeps the map as it is (zoom, centre, open popup) and the event layer
+    redraws in the browser. ``selected`` opens that event's popup and pans to it (unless
+    ``pan`` is False); ``centre``
+    (lat, lon, zoom) opens the map there instead of fitting the events — keep it the same on
+    every rerun, or the map is rebuilt. Returns what the analyst did on the map: a rerun
+    follows a marker click and each pan or zoom. ``events`` is treated as read-only.
     """
     from streamlit_folium import st_folium
 
@@ -524,15 +643,18 @@ def show_map(
             f"'visible' should have one value per event ({len(events)}), got {len(visible)} instead"
         )
     data_url, bounds = _published(events)
-    m = build_map(data_url, bounds=bounds, basemap=basemap, height=height)
-    st_folium(
+    m = build_map(data_url, bounds=bounds, basemap=basemap, height=height, centre=centre)
+    value = st_folium(
         m,
         key=key,
         height=height,
         use_container_width=True,
-        feature_group_to_add=visibility_layer(np.asarray(visible)),
-        returned_objects=[],
+        feature_group_to_add=visibility_layer(
+            np.asarray(visible), selected=selected, pan=pan, colour_by=colour_by
+        ),
+        returned_objects=["last_object_clicked_tooltip", "center", "zoom", "bounds"],
     )
+    return map_state(value)
 
 
 def _file_of(url: str) -> Path:

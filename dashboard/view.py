@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,12 +33,15 @@ __all__ = [
     "events_in_view",
     "filters_from_query",
     "filters_to_query",
+    "read_filters",
     "load_dataset",
     "read_dataset",
     "table_rows",
     "next_window",
+    "PLAY_STEPS",
     "timeline_counts",
     "timeline_freq",
+    "window_from_brush",
     "window_mask",
 ]
 
@@ -66,6 +70,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 #: Up to this many days of data the timeline counts per day, past it per week.
 DAILY_TIMELINE_MAX_DAYS = 120
+#: Past this many days of data the timeline counts per calendar month (weeks would be hairlines).
+WEEKLY_TIMELINE_MAX_DAYS = 1100
 
 
 # --------------------------------------------------------------------------- data set
@@ -338,27 +344,101 @@ def table_rows(dataset: Dataset, mask: np.ndarray, *, limit: int) -> pd.DataFram
     return pd.DataFrame(dataset.events.iloc[rows][list(TABLE_COLUMNS)]).reset_index(drop=True)
 
 
+#: How Play can step the window: a day, a week, a calendar month, or the window's own width.
+PLAY_STEPS: tuple[str, ...] = ("window", "day", "week", "month")
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by calendar months; a month's last day stays a month's last day (so
+    31 Jan → 28 Feb → 31 Mar, never 28 Mar: no drift), other days clamp to the month."""
+    index = day.year * 12 + day.month - 1 + months
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    if day == _month_end(day):
+        return _month_end(first)
+    return first.replace(day=min(day.day, _month_end(first).day))
+
+
+def _whole_months(window: tuple[dt.date, dt.date]) -> int:
+    """How many calendar months the window spans exactly (1 Apr–31 May: 2), else 0."""
+    start, end = window
+    if start.day != 1 or end != _month_end(end):
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def next_window(
-    window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]
+    window: tuple[dt.date, dt.date],
+    bounds: tuple[dt.date, dt.date],
+    *,
+    step: str = "window",
 ) -> tuple[dt.date, dt.date]:
-    """The window one width later (Play), clamped to ``bounds``; unchanged at the end."""
+    """The window one step later (Play), clamped to ``bounds``; unchanged at the end.
+
+    ``step`` is one of ``PLAY_STEPS``: ``"window"`` moves by the window's width — by calendar
+    months when the window is whole months (1–30 Apr → 1–31 May, not 1–30 May), ``"month"`` by
+    one calendar month, ``"day"`` and ``"week"`` by 1 and 7 days. The width is kept where the
+    end of the data allows it.
+    """
+    if step not in PLAY_STEPS:
+        raise ValueError(f"'step' should be one of {list(PLAY_STEPS)}, got {step!r} instead")
     start, end = window
     first, last = bounds
     if end >= last:
         return window
-    width = end - start + dt.timedelta(days=1)
-    new_end = min(end + width, last)
-    new_start = max(first, min(start + width, new_end - width + dt.timedelta(days=1)))
-    return new_start, new_end
+    months = {"month": 1, "window": _whole_months(window)}.get(step, 0)
+    if months:
+        new_start, new_end = _add_months(start, months), _add_months(end, months)
+        if _whole_months(window):
+            new_end = _month_end(_add_months(new_start, months - 1))
+    else:
+        days = {"day": 1, "week": 7}.get(step, (end - start).days + 1)
+        new_start, new_end = start + dt.timedelta(days=days), end + dt.timedelta(days=days)
+    if new_end > last:  # the last step: as wide as before, ending on the last day
+        new_start = max(first, new_start - (new_end - last))
+        new_end = last
+    return max(first, new_start), new_end
 
 
 # --------------------------------------------------------------------------- timeline
 
 
-def timeline_freq(bounds: tuple[dt.date, dt.date]) -> Literal["day", "week"]:
-    """Per day for a short span (up to ``DAILY_TIMELINE_MAX_DAYS``), per week past it."""
+def timeline_freq(bounds: tuple[dt.date, dt.date]) -> Literal["day", "week", "month"]:
+    """Per day for a short span (up to ``DAILY_TIMELINE_MAX_DAYS``), per week up to
+    ``WEEKLY_TIMELINE_MAX_DAYS`` (about three years), per calendar month past it."""
     span = (bounds[1] - bounds[0]).days + 1
-    return "day" if span <= DAILY_TIMELINE_MAX_DAYS else "week"
+    if span <= DAILY_TIMELINE_MAX_DAYS:
+        return "day"
+    return "week" if span <= WEEKLY_TIMELINE_MAX_DAYS else "month"
+
+
+def window_from_brush(
+    interval: Sequence[Any] | None, bounds: tuple[dt.date, dt.date]
+) -> tuple[dt.date, dt.date] | None:
+    """The window a brush on the timeline selects, clamped to ``bounds``; None if it is empty.
+
+    Vega-Lite reports a temporal interval as two epoch milliseconds (or ISO strings); the
+    window runs from the day the brush starts on to the day it ends on.
+    """
+    if not interval or len(interval) != 2:
+        return None
+    days = []
+    for value in interval:
+        if isinstance(value, (int, float)) and np.isfinite(value):
+            stamp = pd.Timestamp(int(value), unit="ms")
+        else:
+            stamp = pd.to_datetime(str(value), errors="coerce")
+        if pd.isna(stamp):
+            return None
+        days.append(stamp.date())
+    start, end = sorted(days)
+    start = min(max(start, bounds[0]), bounds[1])
+    end = min(max(end, bounds[0]), bounds[1])
+    return (start, max(start, end))
 
 
 def timeline_counts(
@@ -366,9 +446,9 @@ def timeline_counts(
     mask: np.ndarray,
     window: tuple[dt.date, dt.date],
     *,
-    freq: Literal["day", "week"],
+    freq: Literal["day", "week", "month"],
 ) -> pd.DataFrame:
-    """Events per day or per (Monday-starting) week, each event counted on its best day.
+    """Events per day, (Monday-starting) week or calendar month, each counted on its best day.
 
     Returns one row per bin from the first to the last bin of the data set (empty bins
     included) with columns ``bin_start`` (date), ``bin_end`` (date), ``events`` (int) and
@@ -376,11 +456,15 @@ def timeline_counts(
     undated ones are never counted.
     """
     columns = {"bin_start": [], "bin_end": [], "events": [], "in_window": []}
-    if freq not in ("day", "week"):
-        raise ValueError(f"'freq' should be one of 'day' or 'week', got {freq!r} instead")
+    if freq not in ("day", "week", "month"):
+        raise ValueError(
+            f"'freq' should be one of 'day', 'week' or 'month', got {freq!r} instead"
+        )
     first, last = dataset.first_day, dataset.last_day
     if first is None or last is None:
         return pd.DataFrame(columns)
+    if freq == "month":
+        return _monthly_counts(dataset, mask, window, first, last)
     step = 1 if freq == "day" else 7
     # 1970-01-01 was a Thursday: day d is weekday (d + 3) % 7, Monday = 0.
     origin = _to_day(first)
@@ -404,6 +488,33 @@ def timeline_counts(
     )
 
 
+def _monthly_counts(
+    dataset: Dataset,
+    mask: np.ndarray,
+    window: tuple[dt.date, dt.date],
+    first: dt.date,
+    last: dt.date,
+) -> pd.DataFrame:
+    """:func:`timeline_counts` per calendar month (numpy's datetime64[M] does the calendar)."""
+    first_month = np.datetime64(first, "M")
+    months = np.arange(first_month, np.datetime64(last, "M") + 1)
+    counted = np.asarray(mask, dtype=bool) & dataset.dated
+    best = dataset.best_day[counted].astype("datetime64[D]").astype("datetime64[M]")
+    bins = np.clip((best - first_month).astype("int64"), 0, len(months) - 1)
+    counts = np.bincount(bins, minlength=len(months))
+    starts = months.astype("datetime64[D]")
+    ends = (months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    lo, hi = sorted(np.datetime64(d, "D") for d in window)
+    return pd.DataFrame(
+        {
+            "bin_start": [d.item() for d in starts],
+            "bin_end": [d.item() for d in ends],
+            "events": counts.astype("int64"),
+            "in_window": (starts <= hi) & (ends >= lo),
+        }
+    )
+
+
 # --------------------------------------------------------------------------- query string
 
 
@@ -421,30 +532,33 @@ def filters_from_query(
 
     ``get_all(key)`` returns every value of a key (``st.query_params.get_all``). Values that do
     not fit this data set — unparseable dates, dates outside it, unknown places — are dropped,
-    keeping the default, so an old link still opens.
+    keeping the default, so an old link still opens. :func:`read_filters` also says which.
+    """
+    return read_filters(get_all, dataset, default=default)[0]
+
+
+def read_filters(
+    get_all: Callable[[str], list[str]], dataset: Dataset, *, default: Filters | None = None
+) -> tuple[Filters, list[str]]:
+    """:func:`filters_from_query` plus one sentence per value of the link that was not applied.
+
+    The app shows those sentences as a warning: a link that silently shows everything would
+    let an analyst read the wrong events as the ones a colleague meant.
     """
     view = default or default_filters(dataset)
-    first, last = dataset.bounds()
-
-    def day(key: str, fallback: dt.date) -> dt.date:
-        values = get_all(key)
-        parsed = _parse_date(values[-1]) if values else None
-        return fallback if parsed is None else min(max(parsed, first), last)
-
-    start, end = day("start", view.start), day("end", view.end)
+    bounds = dataset.bounds()
+    warnings: list[str] = []
+    start = _link_day(get_all, "start", view.start, bounds, warnings)
+    end = _link_day(get_all, "end", view.end, bounds, warnings)
     if start > end:
         start, end = end, start
 
     def known(key: str, options: tuple[str, ...], fallback: tuple[str, ...]) -> tuple[str, ...]:
-        values = get_all(key)
-        if not values:
-            return fallback
-        allowed = set(options)
-        return tuple(dict.fromkeys(v for v in values if v in allowed))
+        return _link_values(get_all, key, options, fallback, warnings)
 
     text_values = get_all("q")
     undated_values = get_all("undated")
-    return replace(
+    filters = replace(
         view,
         start=start,
         end=end,
@@ -456,6 +570,60 @@ def filters_from_query(
         if undated_values
         else view.show_undated,
     )
+    return filters, warnings
+
+
+def _link_day(
+    get_all: Callable[[str], list[str]],
+    key: str,
+    fallback: dt.date,
+    bounds: tuple[dt.date, dt.date],
+    warnings: list[str],
+) -> dt.date:
+    """A date of the link, clamped to the data; a bad or clamped one adds a warning."""
+    values = get_all(key)
+    if not values:
+        return fallback
+    parsed = _parse_date(values[-1])
+    if parsed is None:
+        warnings.append(
+            f"The link's {key} date {values[-1][:40]!r} is not a date like 2016-03-01: "
+            f"{fallback:%Y-%m-%d} is used instead."
+        )
+        return fallback
+    first, last = bounds
+    clamped = min(max(parsed, first), last)
+    if clamped != parsed:
+        warnings.append(
+            f"The link's {key} date {parsed:%Y-%m-%d} is outside the data "
+            f"({first:%Y-%m-%d} to {last:%Y-%m-%d}): {clamped:%Y-%m-%d} is used instead."
+        )
+    return clamped
+
+
+def _link_values(
+    get_all: Callable[[str], list[str]],
+    key: str,
+    options: tuple[str, ...],
+    fallback: tuple[str, ...],
+    warnings: list[str],
+) -> tuple[str, ...]:
+    """The link's values of a filter that this data set has; the others add a warning."""
+    values = get_all(key)
+    if not values:
+        return fallback
+    allowed = set(options)
+    unknown = [v for v in dict.fromkeys(values) if v not in allowed]
+    if unknown:
+        shown = ", ".join(repr(v[:60]) for v in unknown[:5])
+        warnings.append(
+            f"The link's {_KEY_NAMES[key]} {shown} {'is' if len(unknown) == 1 else 'are'} "
+            f"not in this data set: left out of the filter."
+        )
+    return tuple(dict.fromkeys(v for v in values if v in allowed))
+
+
+_KEY_NAMES = {"place": "place(s)", "type": "event type(s)", "source": "source(s)"}
 
 
 def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:
@@ -499,13 +667,24 @@ def data_signature(path: str | Path) -> tuple[str, tuple[tuple[str, int, int], .
     return str(resolved), ((resolved.name, stat.st_mtime_ns, stat.st_size),)
 
 
-def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
-    """Ingest a corpus folder, or read an events file written by ``datelines ingest``."""
+def _read(
+    path: str, *, on_progress: Callable[[int, int, str], None] | None = None, cached: bool = False
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
+    """Ingest a corpus folder, or read an events file written by ``datelines ingest``.
+
+    ``cached=True`` reuses each article's earlier result from the disk cache
+    (``dashboard.article_cache``) and reports progress to ``on_progress(done, total, what)``.
+    """
     source = Path(path)
     if source.is_dir() and not _is_partitioned_events(source):
-        from geo import ingest
+        if cached:
+            from dashboard.article_cache import cached_ingest
 
-        result = ingest(source)
+            result = cached_ingest(source, on_progress=on_progress)
+        else:
+            from geo import ingest
+
+            result = ingest(source)
         return result.events, result.report, dict(result.summary)
     if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"} or source.is_dir():
         from geo import read_events
@@ -534,31 +713,30 @@ def read_dataset(path: str | Path) -> Dataset:
     return build_dataset(events, report=report, summary=summary)
 
 
-def load_dataset(path: str | Path) -> Dataset:
+def load_dataset(
+    path: str | Path, *, on_progress: Callable[[int, int, str], None] | None = None
+) -> Dataset:
     """The data set at ``path``: ingested (folder) or read (file) once, then shared.
 
-    Two caches: ``st.cache_data`` keeps the ingest result (the expensive part, keyed by path and
-    every file's mtime and size); ``st.cache_resource`` keeps the derived ``Dataset`` so a rerun
-    costs nothing. Callers must not modify what they get back.
+    Kept in this process by path and every file's mtime and size (``data_signature``), so a
+    rerun or another session costs nothing; a folder's articles are also cached on disk one by
+    one (``dashboard.article_cache``), so a new server reads them back instead of ingesting
+    again. ``on_progress(done, total, what)`` hears how an ingest goes (never on a hit). This
+    is a plain cache rather than ``st.cache_resource`` because Streamlit's caches refuse a
+    function that updates a progress bar made outside it. Callers must not modify the result.
     """
-    resolved, files = data_signature(path)
-    return _dataset_cached(resolved, files)
+    key = data_signature(path)
+    with _LOAD_LOCK:  # one ingest at a time; a second session then finds it loaded
+        found = _LOADED.get(key)
+        if found is None:
+            events, report, summary = _read(key[0], on_progress=on_progress, cached=True)
+            found = build_dataset(events, report=report, summary=summary)
+            _LOADED[key] = found
+            while len(_LOADED) > _LOADED_MAX:
+                _LOADED.pop(next(iter(_LOADED)))  # the oldest
+        return found
 
 
-def _streamlit_caches() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    import streamlit as st
-
-    @st.cache_data(show_spinner="Reading the articles…", max_entries=16)
-    def ingest_cached(path: str, files: tuple) -> tuple:
-        del files  # only part of the cache key
-        return _read(path)
-
-    @st.cache_resource(show_spinner=False, max_entries=16)
-    def dataset_cached(path: str, files: tuple) -> Dataset:
-        events, report, summary = ingest_cached(path, files)
-        return build_dataset(events, report=report, summary=summary)
-
-    return ingest_cached, dataset_cached
-
-
-_ingest_cached, _dataset_cached = _streamlit_caches()
+_LOADED: dict[tuple, Dataset] = {}
+_LOADED_MAX = 4
+_LOAD_LOCK = threading.Lock()

@@ -17,6 +17,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic_events import HOSTILE_STRINGS, synthetic_events, write_events  # noqa: E402
+from dashboard.table import PAGE_SIZES  # noqa: E402
+from dashboard.view import TABLE_COLUMNS  # noqa: E402
 from geo.schema import EVENT_PROPERTIES  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -53,7 +55,21 @@ def app(monkeypatch, data: Path, query: dict | None = None) -> AppTest:
     return at
 
 
-def events_table(at: AppTest):
+def events_table(at: AppTest, *, page: int | None = None):
+    """The events table's current page, with every column and the largest page size."""
+    changed = False
+    if at.multiselect(key="table_columns").value != list(TABLE_COLUMNS):
+        at.multiselect(key="table_columns").set_value(list(TABLE_COLUMNS))
+        changed = True
+    if at.selectbox(key="table_page_size").value != max(PAGE_SIZES):
+        at.selectbox(key="table_page_size").set_value(max(PAGE_SIZES))
+        changed = True
+    if page is not None:
+        at.number_input(key="table_page").set_value(page)
+        changed = True
+    if changed:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
     for frame in at.main.dataframe:
         if frame.proto.id and "events_table" in frame.proto.id:
             return frame.value
@@ -155,7 +171,9 @@ def test_undated_toggle(monkeypatch, synthetic_path):
     at = app(monkeypatch, synthetic_path)
     assert events_table(at)["date"].notna().all()
     at.sidebar.toggle(key="show_undated").set_value(True).run()
-    assert events_table(at)["date"].isna().any()
+    # Sorted by date, undated events come last: on the last page.
+    last_page = at.number_input(key="table_page").proto.max
+    assert events_table(at, page=int(last_page))["date"].isna().any()
 
 
 # ----------------------------------------------------------------------------- link
@@ -214,7 +232,7 @@ def test_download_geojson_is_exactly_the_events_in_view(monkeypatch, synthetic_p
     assert collection["type"] == "FeatureCollection"
     assert "crs" not in collection
     features = collection["features"]
-    assert [f["properties"]["id"] for f in features] == rows["id"].tolist()
+    assert sorted(f["properties"]["id"] for f in features) == sorted(rows["id"])
     assert caption.startswith(f"{len(features):,} of")
     for feature in features:
         assert list(feature["properties"]) == list(EVENT_PROPERTIES)
@@ -225,7 +243,7 @@ def test_download_geojson_is_exactly_the_events_in_view(monkeypatch, synthetic_p
     csv_text = csv.decode("utf-8") if isinstance(csv, bytes) else csv
     assert csv_text.count("Aleppo") >= len(features)
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download GeoJSON", "Download CSV"]
+    assert labels == ["Download GeoJSON", "Download CSV", "Download GeoParquet"]
 
 
 # ----------------------------------------------------------------------------- summary, escaping
@@ -318,3 +336,65 @@ def test_missing_data_is_reported_not_raised(monkeypatch, tmp_path):
     assert not at.exception
     assert "could not read --data" in at.error[0].value
     assert "nope" in at.text[0].value
+
+
+# ----------------------------------------------------------------------------- linked views
+
+
+def test_a_link_that_cannot_be_applied_warns(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path, {"source": "No Such Wire", "end": "2016-02-31"})
+    warning = at.main.warning[0].value
+    assert "could not be applied" in warning
+    assert "'No Such Wire'" in warning and "'2016-02-31'" in warning
+    at.button(key="dismiss_link_warnings").click().run()
+    assert not at.main.warning
+
+
+def test_the_table_holds_every_event_in_view_page_by_page(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    in_view = int(in_view_caption(at).split(" of ")[0].replace(",", ""))
+    assert in_view > max(PAGE_SIZES)
+    events_table(at)  # the largest page size
+    seen = []
+    pages = int(at.number_input(key="table_page").proto.max)
+    assert pages == -(-in_view // max(PAGE_SIZES))
+    for page in range(1, pages + 1):
+        seen += events_table(at, page=page)["id"].tolist()
+    assert len(seen) == len(set(seen)) == in_view
+
+
+def test_the_selected_event_is_in_the_link_and_opens_a_new_session(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    event_id = events_table(at)["id"].iloc[4]
+    at.session_state["selected_id"] = event_id  # what a row click or a marker click sets
+    at.run()
+    assert at.query_params["event"] in (event_id, [event_id])
+    again = app(monkeypatch, synthetic_path, dict(at.query_params))
+    assert again.session_state["selected_id"] == event_id
+    assert not again.main.warning
+
+
+def test_download_only_the_maps_extent(monkeypatch, synthetic_path, downloads):
+    at = app(monkeypatch, synthetic_path)
+    at.session_state["_map_bounds"] = (36.9, 36.0, 37.4, 36.4)  # what the map reports: Aleppo
+    at.run()
+    at.radio(key="download_scope").set_value("only those inside the map's current extent").run()
+    features = json.loads(downloads[".geojson"]())["features"]
+    assert features and {f["properties"]["place"] for f in features} == {"Aleppo"}
+    parquet = downloads[".parquet"]()
+    import io
+
+    import geopandas as gpd
+
+    frame = gpd.read_parquet(io.BytesIO(parquet))
+    assert sorted(frame["id"]) == sorted(f["properties"]["id"] for f in features)
+
+
+def test_play_offers_steps_and_speeds(monkeypatch, synthetic_path):
+    at = app(monkeypatch, synthetic_path)
+    assert list(at.selectbox(key="play_speed").options) == ["1×", "2×", "4×"]
+    assert list(at.selectbox(key="play_step").options) == ["its width", "a day", "a week", "a month"]
+    at.selectbox(key="play_step").set_value("month")
+    at.selectbox(key="play_speed").set_value(4).run()
+    assert not at.exception
+    assert at.session_state["play_step"] == "month" and at.session_state["play_speed"] == 4

@@ -10,6 +10,7 @@ error fails the test; a failing test leaves a screenshot in ``test-artifacts/``.
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import shutil
 import statistics
@@ -403,4 +404,76 @@ def test_mask_apply_time(site, page, n, budget_ms):
           f"max {max(times):.0f} ms (all visible {times[-2]:.0f} ms, random half {times[-1]:.0f} ms)")
     assert median < budget_ms
     assert max(times) < 2 * budget_ms
+    page.watch.assert_clean()
+
+
+# --------------------------------------------------------------------------- linked views
+
+
+def test_zoom_to_events_in_view_fits_the_visible_events(site, page):
+    events = scattered_events()
+    visible = np.zeros(len(events), dtype=bool)
+    visible[[2, 3]] = True  # Mosul and Baghdad only
+    open_map(page, site.page_for(events, visible, name="fit"))
+    page.evaluate("() => { window.datelines.map().setView([0, -60], 3, {animate: false}); }")
+    page.get_by_test_id("zoom-to-events").click()
+    bounds = page.evaluate(
+        "() => { const b = window.datelines.map().getBounds();"
+        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
+    )
+    west, south, east, north = bounds
+    # Both towns inside (Leaflet takes [lat, lon]; shapely x is lon), Beirut's longitude not.
+    assert west < 43.1189 < east and west < 44.4009 < east
+    assert south < 33.3406 < north and south < 36.335 < north
+    assert west > 35.5018
+    page.watch.assert_clean()
+
+
+def test_a_selection_opens_the_popup_and_pans_there_once(site, page):
+    events = scattered_events()
+    open_map(page, site.page_for(events, np.ones(len(events), dtype=bool), name="select"))
+    page.evaluate("L.datelines.select(3, true)")  # Baghdad
+    popup = page.locator('[data-testid="event-popup"]')
+    popup.wait_for()
+    assert popup.get_attribute("data-event-index") == "3"
+    centre = page.evaluate("() => { const c = window.datelines.map().getCenter(); return [c.lat, c.lng]; }")
+    zoom = page.evaluate("window.datelines.map().getZoom()")
+    assert zoom >= 7 and abs(centre[1] - 44.4009) < 1.0
+    # The same selection again (a rerun) does not move a map the analyst has moved since.
+    page.evaluate("() => { window.datelines.map().setView([30, 30], 4, {animate: false}); }")
+    page.evaluate("L.datelines.select(3, true)")
+    assert page.evaluate("window.datelines.map().getZoom()") == 4
+    page.watch.assert_clean()
+
+
+def test_a_marker_click_is_reported_to_streamlit_folium(site, page):
+    events = scattered_events()
+    open_map(page, site.page_for(events, np.ones(len(events), dtype=bool), name="report"))
+    # streamlit-folium binds its click listener on every layer of the map; stand in for it.
+    page.evaluate(
+        """() => { window.__clicks = [];
+          window.datelines.map().eachLayer(l => { if (l.fitVisible) l.on('click', e =>
+            window.__clicks.push(e.sourceTarget.getTooltip().getContent())); }); }"""
+    )
+    page.evaluate("() => { window.datelines.map().setView([33.3406, 44.4009], 9, {animate: false}); }")
+    page.wait_for_function("() => window.datelines.eventPoints().some(p => p.index === 3)")
+    point = next(p for p in page.evaluate("window.datelines.eventPoints()") if p["index"] == 3)
+    map_click(page, point["x"], point["y"])
+    page.locator('[data-testid="event-popup"]').wait_for()
+    clicks = page.evaluate("window.__clicks")
+    assert len(clicks) == 1 and re.fullmatch(r"datelines-event:3:\d+", clicks[0])
+    assert mapview.map_state({"last_object_clicked_tooltip": clicks[0]}).clicked == 3
+    page.watch.assert_clean()
+
+
+def test_colour_by_source_recolours_markers_and_legend(site, page):
+    events = scattered_events()
+    open_map(page, site.page_for(events, np.ones(len(events), dtype=bool), name="colour"))
+    assert "battles" in page.get_by_test_id("map-legend").text_content()
+    page.evaluate("L.datelines.colourBy('source')")
+    legend = page.get_by_test_id("map-legend").text_content()
+    assert "other sources" in legend and "battles" not in legend
+    assert "Reuters" in legend  # the towns' reports share one outlet: it has a colour
+    page.evaluate("L.datelines.colourBy('type')")
+    assert "battles" in page.get_by_test_id("map-legend").text_content()
     page.watch.assert_clean()

@@ -464,3 +464,60 @@ def test_show_map_publishes_once_per_data_set(tmp_path, monkeypatch):
 def test_public_names():
     assert set(mapview.__all__) >= {"events_payload", "publish_events", "build_map", "visibility_layer", "show_map"}
     assert isinstance(mapview.STATIC_DIR, Path)
+
+
+# --------------------------------------------------------------------------- linked views
+
+
+def test_dense_bounds_leave_out_far_outliers():
+    rng = np.random.default_rng(2)
+    lat = np.concatenate([34 + rng.random(97) * 3, [51.5, -33.9, 40.7]])  # Syria + 3 far away
+    lon = np.concatenate([36 + rng.random(97) * 5, [-0.1, 151.2, -74.0]])
+    west, south, east, north = mapview.dense_bounds(lat, lon)
+    assert 36 <= west < east <= 41 and 34 <= south < north <= 37
+
+
+def test_dense_bounds_keep_every_point_of_a_small_set_and_skip_nan():
+    lat = np.array([34.5, 36.2, np.nan, 51.5])
+    lon = np.array([38.3, 37.1, 10.0, -0.1])
+    assert mapview.dense_bounds(lat, lon) == (-0.1, 34.5, 38.3, 51.5)
+    assert mapview.dense_bounds(np.array([np.nan]), np.array([1.0])) is None
+
+
+def test_map_state_reads_clicks_centre_zoom_and_bounds():
+    value = {
+        "last_object_clicked_tooltip": "datelines-event:12:3",
+        "center": {"lat": 35.1, "lng": 38.2},
+        "zoom": 6,
+        "bounds": {"_southWest": {"lat": 30, "lng": 30}, "_northEast": {"lat": 40, "lng": 45}},
+    }
+    state = mapview.map_state(value)
+    assert (state.clicked, state.click_token) == (12, "12:3")
+    assert (state.centre, state.zoom, state.bounds) == ((35.1, 38.2), 6, (30.0, 30.0, 45.0, 40.0))
+    assert mapview.map_state(None) == mapview.MapState()
+    # Tooltip text of anything else (or hostile text) is not a click on an event.
+    odd = mapview.map_state({"last_object_clicked_tooltip": "<img src=x>", "center": None})
+    assert odd.clicked is None and odd.centre is None
+
+
+def test_visibility_layer_carries_the_selection():
+    from streamlit_folium import _get_feature_group_string
+
+    m = mapview.build_map("/app/static/data/abc.json")
+    m.get_root().render()
+    visible = np.array([True, False, True])
+    script = _get_feature_group_string(
+        mapview.visibility_layer(visible, selected=2, pan=False), map=m
+    )
+    assert "L.datelines.select(2, false);" in script
+    plain = _get_feature_group_string(mapview.visibility_layer(visible), map=m)
+    assert "L.datelines.select(null, true);" in plain
+    with pytest.raises(ValueError, match="'selected' should be an event position below 3"):
+        mapview.visibility_layer(visible, selected=3)
+
+
+def test_a_links_centre_replaces_the_fit():
+    m = mapview.build_map("/d.json", bounds=(36, 34, 41, 37), centre=(35.5, 38.0, 8))
+    html = m.get_root().render()
+    assert "fitBounds" not in html
+    assert "[35.5, 38.0]" in html and '"zoom": 8' in html

@@ -334,3 +334,29 @@ def test_a_folder_of_geoparquet_parts_opens_as_events_not_as_a_corpus(tmp_path):
     dataset = view.read_dataset(parts)
     assert len(dataset) > 50
     assert "Tadmur" in dataset.places
+
+
+def test_play_steps_by_calendar_months_without_drift():
+    bounds = (dt.date(2015, 1, 1), dt.date(2017, 12, 31))
+    april = (dt.date(2016, 4, 1), dt.date(2016, 4, 30))
+    assert view.next_window(april, bounds) == (dt.date(2016, 5, 1), dt.date(2016, 5, 31))
+    window = (dt.date(2016, 1, 1), dt.date(2016, 1, 31))
+    for _ in range(13):
+        window = view.next_window(window, bounds, step="month")
+        assert window[0].day == 1 and (window[1] + dt.timedelta(days=1)).day == 1
+    assert window == (dt.date(2017, 2, 1), dt.date(2017, 2, 28))
+    # Two whole months step by two; a 31-day window that is not a month steps by 31 days.
+    spring = (dt.date(2016, 3, 1), dt.date(2016, 4, 30))
+    assert view.next_window(spring, bounds) == (dt.date(2016, 5, 1), dt.date(2016, 6, 30))
+    odd = (dt.date(2016, 4, 1), dt.date(2016, 5, 1))
+    assert view.next_window(odd, bounds) == (dt.date(2016, 5, 2), dt.date(2016, 6, 1))
+    assert view.next_window(odd, bounds, step="month") == (dt.date(2016, 5, 1), dt.date(2016, 6, 1))
+
+
+def test_play_steps_by_a_day_or_a_week_and_stops_at_the_end():
+    bounds = (day(0), day(30))
+    assert view.next_window((day(0), day(9)), bounds, step="day") == (day(1), day(10))
+    assert view.next_window((day(0), day(9)), bounds, step="week") == (day(7), day(16))
+    assert view.next_window((day(18), day(27)), bounds, step="week") == (day(21), day(30))
+    with pytest.raises(ValueError, match="'step' should be one of"):
+        view.next_window((day(0), day(1)), bounds, step="fortnight")

@@ -31,13 +31,23 @@
     "other": "#7A6A3A"
   };
   var FALLBACK_COLOUR = "#555555";
+  // Colour by source: the most frequent sources get these, the rest OTHER_SOURCES_COLOUR.
+  var SOURCE_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7A6A3A", "#882255"];
+  var OTHER_SOURCES_COLOUR = "#BBBBBB";
   var UNDATED_COLOUR = "#9A9A9A";
   var SPIDER_MAX = 40;      // more reports than this at one point: a list instead of a spiral
   var LIST_PAGE = 200;      // list entries added per "show more"
   var CLUSTER_RADIUS = 48;  // px
 
+  var SELECT_MIN_ZOOM = 7;  // a selected event is shown at least this close
+  var FIT_SHARE = 0.95;     // "Zoom to events in view" fits this share of them (no outliers)
+  var CLICK_PREFIX = "datelines-event:";
+
   var layers = [];          // live EventLayers (normally one per page)
   var pendingMask = null;   // a mask that arrived before any layer existed
+  var pendingSelect;        // a selection that arrived before any layer existed
+  var pendingColourBy;      // a colouring that arrived before any layer existed
+  var clickCount = 0;       // marker clicks reported to Streamlit (makes each report new)
 
   // ------------------------------------------------------------------ small helpers
 
@@ -126,7 +136,27 @@
   };
   Events.prototype.colour = function (i) {
     if (this.undated(i)) return UNDATED_COLOUR;
+    if (this.colourBy === "source") {
+      var source = this.json.articles.source[this.json.article[i]] || "";
+      return this.sourceColours.get(source) || OTHER_SOURCES_COLOUR;
+    }
     return TYPE_COLOURS[this.typeName(i)] || FALLBACK_COLOUR;
+  };
+  /** Colour markers by "type" (default) or "source" (the most frequent sources get colours). */
+  Events.prototype.setColourBy = function (by) {
+    this.colourBy = by === "source" ? "source" : "type";
+    if (this.sourceColours) return;
+    var counts = new Map();
+    for (var i = 0; i < this.count; i++) {
+      var s = this.json.articles.source[this.json.article[i]] || "";
+      counts.set(s, (counts.get(s) || 0) + 1);
+    }
+    var ranked = Array.from(counts.keys()).filter(function (s) { return s !== ""; })
+      .sort(function (a, b) { return counts.get(b) - counts.get(a) || (a < b ? -1 : 1); });
+    this.sourceColours = new Map();
+    for (var k = 0; k < Math.min(ranked.length, SOURCE_PALETTE.length); k++) {
+      this.sourceColours.set(ranked[k], SOURCE_PALETTE[k]);
+    }
   };
   Events.prototype.article = function (i) {
     var a = this.json.article[i], arts = this.json.articles;
@@ -198,6 +228,8 @@
       this.spider = [];
       this.spiderCluster = null;
       this.lastApplyMs = null;
+      this.selected = null;       // the event selected from outside (table, link) or by a click
+      this.pendingSelect = undefined;
     },
 
     getAttribution: function () {
@@ -229,11 +261,13 @@
                             className: "dl-leaflet-popup"});
       this.tooltip = L.tooltip({direction: "top", offset: [0, -6], className: "dl-tooltip"});
       this.legend = legendControl(this).addTo(map);
+      this.fitControl = fitControl(this).addTo(map);
       map.on("moveend", this._render, this);
       map.on("moveend", this._renderLabels, this);
       map.on("zoomstart", this._unspiderfy, this);
       map.on("click", this._unspiderfy, this);
       layers.push(this);
+      if (pendingColourBy) { this.colourBy = pendingColourBy; pendingColourBy = undefined; }
       if (this.options.basemapUrl) this._loadBasemap();
       this._loadEvents();
     },
@@ -247,6 +281,7 @@
       map.removeLayer(this.markers);
       map.removeLayer(this.spiderLayer);
       map.removeControl(this.legend);
+      map.removeControl(this.fitControl);
       if (this.basemap) map.removeLayer(this.basemap);
       layers.splice(layers.indexOf(this), 1);
     },
@@ -297,6 +332,8 @@
         return response.json();
       }).then(function (json) {
         self.events = new Events(json);
+        self.events.setColourBy(self.colourBy || "type");
+        self.legend.setColours(self.events);
         self._map.getContainer().setAttribute("data-loaded", "true");
         self.loaded = true;
         var mask = self.mask || pendingMask;
@@ -307,6 +344,9 @@
           if (mask) maskMismatch(mask.count, self.events.count);
           self._applyMask(null, self.events.count);   // everything, until a mask arrives
         }
+        var wanted = self.pendingSelect !== undefined ? self.pendingSelect : pendingSelect;
+        self.pendingSelect = pendingSelect = undefined;
+        if (wanted !== undefined) self.select(wanted.i, wanted.pan);
       }).catch(function (err) {
         self.legend.setStatus("Could not load the events (" + err.message + "): reload the page");
         console.error("Datelines: could not load events from " + self.options.dataUrl + ": " + err.message);
@@ -323,7 +363,73 @@
         maskMismatch(count, this.events.count);
         return;
       }
+      // A rerun that changed only the selection sends the same mask: nothing to redraw.
+      if (this.mask && this.mask.b64 === b64 && this.mask.count === count) return;
       this._applyMask(b64, count);
+    },
+
+    /**
+     * Select event i (null: none): open its popup and, unless pan is false (a link that also
+     * gives the map's view), pan to it, close enough to see it apart. The same selection again
+     * does nothing, so reruns do not move a map the analyst moved.
+     */
+    select: function (i, pan) {
+      if (!this.events) { this.pendingSelect = {i: i, pan: pan}; return; }
+      if (i === this.selected) return;
+      this.selected = i;
+      if (i === null || i === undefined) return;
+      if (i < 0 || i >= this.events.count) {
+        console.error("Datelines: no event " + i + " to select");
+        return;
+      }
+      var ev = this.events;
+      if (ev.hasPoint[i] && pan !== false) {
+        var at = L.latLng(ev.lat[i], ev.lon[i]);
+        this._map.setView(at, Math.max(this._map.getZoom(), SELECT_MIN_ZOOM), {animate: false});
+      }
+      // Not panning means not panning for the popup either: the link's view stays as it was.
+      this.popup.options.autoPan = pan !== false;
+      try {
+        this.openEvent(i);
+      } finally {
+        this.popup.options.autoPan = true;
+      }
+    },
+
+    /** Fit the map to the visible events (the bulk of them: FIT_SHARE, no far outliers). */
+    fitVisible: function () {
+      if (!this.index || !this.visible) return false;
+      var ev = this.events, bits = this.mask ? decodeMask(this.mask.b64, this.mask.count) : null;
+      var lats = [], lons = [];
+      for (var i = 0; i < ev.count; i++) {
+        if ((bits === null || bits[i]) && ev.hasPoint[i]) { lats.push(ev.lat[i]); lons.push(ev.lon[i]); }
+      }
+      var b = denseBounds(lats, lons, FIT_SHARE);
+      this._map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {padding: [32, 32], maxZoom: 9, animate: false});
+      return true;
+    },
+
+    /** Colour markers by "type" or "source"; redraws and rewrites the legend. */
+    setColourBy: function (by) {
+      this.colourBy = by;
+      if (!this.events) return;
+      if ((this.events.colourBy || "type") === (by === "source" ? "source" : "type")) return;
+      this.events.setColourBy(by);
+      this.legend.setColours(this.events);
+      this._render();
+    },
+
+    /** Tell streamlit-folium (and so the app) which event's marker was clicked. */
+    _reportClick: function (i, latlng) {
+      clickCount += 1;
+      var token = CLICK_PREFIX + i + ":" + clickCount;
+      // streamlit-folium listens for "click" on every layer of the map and reads the clicked
+      // thing's tooltip text; this carrier hands it the event's position instead of HTML.
+      var carrier = {
+        _tooltip: {_content: token},
+        getTooltip: function () { return {getContent: function () { return token; }}; }
+      };
+      this.fire("click", {latlng: latlng, sourceTarget: carrier});
     },
 
     _applyMask: function (b64, count) {
@@ -418,7 +524,10 @@
 
     _onEventClick: function (e) {
       L.DomEvent.stopPropagation(e);
-      this.openEvent(e.target.eventIndex, e.target.getLatLng());
+      var i = e.target.eventIndex;
+      this.selected = i;  // the rerun this click causes selects it again: nothing to do then
+      this.openEvent(i, e.target.getLatLng());
+      this._reportClick(i, e.target.getLatLng());
     },
 
     _onEventOver: function (e) {
@@ -633,7 +742,9 @@
     button.textContent = label;
     L.DomEvent.on(button, "click", function (e) {
       L.DomEvent.stop(e);
+      layer.selected = j;
       layer.openEvent(j);
+      layer._reportClick(j, layer.popup.getLatLng());
     });
     item.appendChild(button);
     return item;
@@ -721,6 +832,7 @@
       details.open = layer._map.getSize().x >= 1000;
       details.appendChild(el("summary", null, "Legend"));
       var types = el("div", "dl-legend-grid");
+      this.colours = types;
       Object.keys(TYPE_COLOURS).forEach(function (name) {
         types.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
       });
@@ -736,8 +848,63 @@
       box.appendChild(details);
       return box;
     };
+    /** The colour rows: event types, or the sources that have a colour. */
+    control.setColours = function (events) {
+      if (!this.colours) return;
+      while (this.colours.firstChild) this.colours.removeChild(this.colours.firstChild);
+      var box = this.colours;
+      if (events.colourBy === "source") {
+        events.sourceColours.forEach(function (colour, name) {
+          box.appendChild(swatchRow(name, {background: colour, borderColor: "#fff"}));
+        });
+        box.appendChild(swatchRow("other sources", {background: OTHER_SOURCES_COLOUR, borderColor: "#fff"}));
+      } else {
+        Object.keys(TYPE_COLOURS).forEach(function (name) {
+          box.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
+        });
+      }
+    };
     control.setStatus = function (text) {
       if (this.status) this.status.textContent = text;
+    };
+    return control;
+  }
+
+  /** [west, south, east, north] of the bulk of the points: the share kept on both axes. */
+  function denseBounds(lats, lons, share) {
+    var n = lats.length, cut = Math.floor(n * (1 - share) / 2);
+    var num = function (a, b) { return a - b; };
+    var keepLat = [-90, 90], keepLon = [-180, 180];
+    if (cut > 0) {
+      var sl = lats.slice().sort(num), so = lons.slice().sort(num);
+      keepLat = [sl[cut], sl[n - 1 - cut]];
+      keepLon = [so[cut], so[n - 1 - cut]];
+    }
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    for (var k = 0; k < n; k++) {
+      if (lats[k] < keepLat[0] || lats[k] > keepLat[1] || lons[k] < keepLon[0] || lons[k] > keepLon[1]) continue;
+      b = [Math.min(b[0], lons[k]), Math.min(b[1], lats[k]), Math.max(b[2], lons[k]), Math.max(b[3], lats[k])];
+    }
+    if (b[0] === Infinity) {  // the cuts on the two axes left nothing: every point then
+      for (var j = 0; j < n; j++) {
+        b = [Math.min(b[0], lons[j]), Math.min(b[1], lats[j]), Math.max(b[2], lons[j]), Math.max(b[3], lats[j])];
+      }
+    }
+    return b;
+  }
+
+  function fitControl(layer) {
+    var control = L.control({position: "topleft"});
+    control.onAdd = function () {
+      var box = el("div", "dl-fit leaflet-bar");
+      var button = el("button", "dl-fit-button", "Zoom to events in view");
+      button.type = "button";
+      button.title = "Fit the map to the events in view (all but far outliers)";
+      button.setAttribute("data-testid", "zoom-to-events");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(button, "click", function (e) { L.DomEvent.stop(e); layer.fitVisible(); });
+      box.appendChild(button);
+      return box;
     };
     return control;
   }
@@ -756,6 +923,16 @@
     setMask: function (b64, count) {
       if (layers.length === 0) { pendingMask = {b64: b64, count: count}; return; }
       for (var k = 0; k < layers.length; k++) layers[k].setMask(b64, count);
+    },
+    /** Called by the rerun's feature group: colour markers by "type" or "source". */
+    colourBy: function (by) {
+      for (var k = 0; k < layers.length; k++) layers[k].setColourBy(by);
+      if (layers.length === 0) pendingColourBy = by;
+    },
+    /** Called by the rerun's feature group: the event selected in the table or the link. */
+    select: function (i, pan) {
+      if (layers.length === 0) { pendingSelect = {i: i, pan: pan}; return; }
+      for (var k = 0; k < layers.length; k++) layers[k].select(i, pan);
     },
     colours: TYPE_COLOURS
   };
@@ -776,6 +953,9 @@
     clusterCount: function () { return current().clusters; },
     setMask: function (b64, count) { L.datelines.setMask(b64, count); },
     openEvent: function (i) { return current().openEvent(i); },
+    /** The selected event (table row, link or marker click), null for none. */
+    selected: function () { return current().selected; },
+    fitVisible: function () { return current().fitVisible(); },
     /** The spread-out markers: [{index, x, y}] in container pixels, for clicking them. */
     spiderfied: function () {
       var layer = current();

@@ -1,0 +1,144 @@
+"""Ingest a folder with a per-article disk cache and progress, for the dashboard.
+
+Opening a 4,000-article folder used to mean a blank page and the whole pipeline again on every
+server start. Here each article's result is kept on disk under a key made of its content (every
+field of ``geo.Article``: text, title, source, dates, url, file) and the pipeline version (a
+digest of geo's source files), so:
+
+- a second open reads every result from disk and never loads the gazetteer;
+- adding ten articles to a folder processes only those ten;
+- any change to geo's code makes new keys, so a stale result is never shown.
+
+Events are grouped once over all articles at the end (``geo.ingest.assemble_batches``), exactly
+as ``geo.ingest`` does, so the result is the same as an uncached ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from geo.articles import Article, read_corpus
+from geo.frame import events_to_frame
+from geo.ingest import (
+    ArticleResult,
+    IngestResult,
+    ProcessedBatch,
+    assemble_batches,
+    process_article,
+)
+
+__all__ = ["cache_dir", "cached_ingest", "pipeline_version"]
+
+_GEO = Path(__file__).resolve().parents[1] / "geo"
+#: (articles done, articles in all, what is happening) — e.g. to advance a progress bar.
+Progress = Callable[[int, int, str], None]
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """A digest of geo's source files: results made by other code are not reused."""
+    digest = hashlib.sha256()
+    for path in sorted(_GEO.rglob("*.py")):
+        digest.update(path.relative_to(_GEO).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """``$DATELINES_ARTICLE_CACHE``, else ``$DATELINES_CACHE/articles`` (default
+    ``~/.cache/datelines/articles``, beside the gazetteer's cache)."""
+    if os.environ.get("DATELINES_ARTICLE_CACHE"):
+        return Path(os.environ["DATELINES_ARTICLE_CACHE"])
+    root = os.environ.get("DATELINES_CACHE") or Path.home() / ".cache" / "datelines"
+    return Path(root) / "articles"
+
+
+def _key(article: Article) -> str:
+    digest = hashlib.sha256(pipeline_version().encode())
+    for value in (article.id, article.file, article.title, article.source, article.url,
+                  article.published, article.published_from, article.notes, article.text):  # fmt: skip
+        digest.update(repr(value).encode("utf-8", errors="surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def _load(path: Path) -> ArticleResult | None:
+    try:
+        with path.open("rb") as handle:
+            result = pickle.load(handle)  # our own cache folder, written by _store only
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # missing or unreadable (another version's classes): process again
+    return result if isinstance(result, ArticleResult) else None
+
+
+def _store(path: Path, result: ArticleResult) -> None:
+    """Write atomically (temporary file, then rename): concurrent servers never see half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cached_ingest(
+    corpus: str | Path,
+    *,
+    on_progress: Progress | None = None,
+    folder: Path | None = None,
+    gazetteer: object | None = None,
+) -> IngestResult:
+    """``geo.ingest(corpus)``, reusing each article's result from ``folder`` when it is there.
+
+    ``on_progress(done, total, what)`` is called as articles are read and processed. The
+    gazetteer (``gazetteer``, default ``geo.load_gazetteer()``) is loaded only if some article
+    is not in the cache.
+    """
+    report = on_progress or (lambda done, total, what: None)
+    folder = Path(folder) if folder is not None else cache_dir()
+    report(0, 0, "Listing the articles…")
+    outcomes = list(read_corpus(corpus))
+    total = len(outcomes)
+    report(0, total, f"Read {total:,} files; looking up earlier results…")
+    results: list[ArticleResult | None] = []
+    missing: list[int] = []
+    for k, outcome in enumerate(outcomes):
+        if outcome.article is None:
+            results.append(ArticleResult(outcome.file, outcome.status, outcome.reason))
+            continue
+        found = _load(folder / _key(outcome.article)[:2] / _key(outcome.article))
+        results.append(found)
+        if found is None:
+            missing.append(k)
+    done = total - len(missing)
+    report(done, total, f"{done:,} of {total:,} from the cache; {len(missing):,} to process")
+    if missing:
+        if gazetteer is None:
+            from geo.gazetteer import load_gazetteer
+
+            report(done, total, "Loading the gazetteer…")
+            gazetteer = load_gazetteer()
+        for k in missing:
+            article = outcomes[k].article
+            result = process_article(article, gazetteer)
+            key = _key(article)
+            _store(folder / key[:2] / key, result)
+            results[k] = result
+            done += 1
+            if done % 25 == 0 or done == total:
+                report(done, total, f"Processed {done:,} of {total:,} articles")
+    batch = ProcessedBatch(
+        [(r.file, r.status, len(r.events), r.reason) for r in results],
+        events_to_frame([event for r in results for event in r.events]),
+    )
+    report(total, total, "Grouping the events…")
+    return assemble_batches([batch])
