@@ -10,12 +10,15 @@ written whole or in parts. Reading goes through pyogrio.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -32,6 +35,8 @@ __all__ = [
     "write_events_parquet",
     "read_events",
     "write_report",
+    "sweep_debris",
+    "spool_folder",
 ]
 
 _GEOJSON_HEAD = '{"type": "FeatureCollection", "features": [\n'
@@ -133,7 +138,7 @@ def write_events_parquet(events: gpd.GeoDataFrame, path: str | Path, *, rows_per
     return _write_parquet_parts((events.iloc[s : s + rows_per_part] for s in starts), Path(path))
 
 
-def _write_parquet_parts(parts: Iterable[gpd.GeoDataFrame], target: Path) -> Path:
+def _check_parquet_target(target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise FileExistsError(
             f"{str(target)!r} is a file: partitioned GeoParquet is written to a folder; "
@@ -148,26 +153,98 @@ def _write_parquet_parts(parts: Iterable[gpd.GeoDataFrame], target: Path) -> Pat
                 f"{str(target)!r} holds other files ({', '.join(foreign[:3])}): "
                 "pick an empty or new folder for the events."
             )
+
+
+def _write_parquet_parts(parts: Iterable[gpd.GeoDataFrame], target: Path) -> Path:
+    _check_parquet_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part"))
+    sweep_debris(target)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=_temp_prefix(target), suffix=".part"))
     try:
         number = 0
         for part in parts:
             if len(part) or number == 0:
                 _ordered(part).to_parquet(staging / _PART_NAME.format(number), index=False)
                 number += 1
-        # Swap folders so a reader never sees a half-written set of parts.
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old)
+        _chmod_public(staging, folder=True)  # mkdtemp made it private (0700); files are 0644
+        _swap_folder(staging, target)
     finally:
         if staging.exists():
-            shutil.rmtree(staging)
+            shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _swap_folder(staging: Path, target: Path) -> None:
+    """Put ``staging`` in ``target``'s place, so a reader never sees a half-written set of
+    parts. Writers of one output take turns (a lock on the folder holding it): the last one
+    wins whole, and none fails on the other's half-swapped folders."""
+    old = target.with_name(_temp_prefix(target) + f"old-{uuid.uuid4().hex}")
+    with _locked(target.parent):
+        _check_parquet_target(target)  # another writer may have put something there meanwhile
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` itself (flock on its descriptor; no lock file to leave)."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _temp_prefix(target: Path) -> str:
+    """Temporary names beside ``target`` carry the writer's process id, so a later run can tell
+    the debris of a killed writer (``kill -9``) from a live writer's files."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def sweep_debris(target: str | Path) -> list[Path]:
+    """Remove what killed runs left beside ``target`` (spool folders, ``.part`` files, old
+    parquet folders) whose process is gone; a live writer's files are left alone."""
+    target = Path(target)
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.")
+    removed: list[Path] = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0  # someone else's live process (or an absurd number: leave it)
+    return True
+
+
+def spool_folder(target: Path) -> tempfile.TemporaryDirectory:
+    """A temporary folder beside ``target`` for a run's intermediate parts (see sweep_debris)."""
+    return tempfile.TemporaryDirectory(dir=target.parent, prefix=_temp_prefix(target) + "spool-")
 
 
 def write_events(events: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None) -> Path:
@@ -244,12 +321,17 @@ def write_report(report: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
-def _publish(temporary: str, target: Path) -> None:
-    """Move a finished temporary file into place with the usual permissions (temporary files
-    are created private, 0600)."""
+def _chmod_public(path: str | Path, *, folder: bool = False) -> None:
+    """The usual permissions (0666 or 0777 less the umask): temporary files and folders are
+    created private, and a finished output should be readable like any other file."""
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
+    os.chmod(path, (0o777 if folder else 0o666) & ~umask)
+
+
+def _publish(temporary: str, target: Path) -> None:
+    """Move a finished temporary file into place with the usual permissions."""
+    _chmod_public(temporary)
     os.replace(temporary, target)
 
 
@@ -261,16 +343,21 @@ def _format_of(path: Path) -> str:
 @contextlib.contextmanager
 def _atomic_file(target: Path) -> Iterator:
     """A temporary file beside ``target`` that replaces it when the block ends, or is removed
-    if the block fails: a reader never sees half a file."""
+    if anything fails (the block, the final flush on a full disk, the move): a reader never
+    sees half a file, and nothing is left behind."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder: name a file for the output", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as fh:
-        try:
+    sweep_debris(target)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target), suffix=".part")
+    try:
+        with open(fd, "wb") as fh:
             yield fh
-        except BaseException:
-            fh.close()
-            os.unlink(fh.name)
-            raise
-    _publish(fh.name, target)
+        _publish(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
