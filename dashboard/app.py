@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
 
@@ -218,6 +219,8 @@ def main() -> None:
         st.error("Datelines could not read --data.")
         st.text(f"{args.data}: {err}")
         st.stop()
+    if base.summary.get("problems"):  # a hand-made events file: say what the map leaves out
+        st.warning("Some of --data could not be shown and was dropped: " + "; ".join(base.summary["problems"]))
 
     dataset = _upload_sidebar(base)
     bounds = dataset.bounds()
@@ -379,5 +382,19 @@ def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
     tick()
 
 
+def _main_with_error_panel() -> None:
+    """:func:`main`, with an unexpected failure shown as a short panel. Streamlit's own error
+    box would show a traceback (server paths, article text); the details go to the server's
+    log instead (and `client.showErrorDetails = false` hides any that slip through)."""
+    try:
+        main()
+    except Exception:  # noqa: BLE001 - the last line of defence; logged in full below
+        logging.getLogger("datelines.dashboard").exception("the dashboard page failed")
+        st.error(
+            "Something went wrong drawing this page. Reload it or change the filters; "
+            "if it happens again, the server's log has the details."
+        )
+
+
 if __name__ == "__main__":  # `streamlit run` and AppTest run the script as __main__
-    main()
+    _main_with_error_panel()

@@ -503,14 +503,17 @@ def _read(path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
     source = Path(path)
     if source.is_dir() and not _is_partitioned_events(source):
         from geo import ingest
+        from geo.export import check_events
 
         result = ingest(source)
-        return result.events, result.report, dict(result.summary)
+        events, problems = check_events(result.events)  # e.g. a date in the text the timeline cannot hold
+        return events, result.report, {**result.summary, "problems": problems}
     if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"} or source.is_dir():
-        from geo import read_events
+        from geo.export import read_checked_events
 
-        events = read_events(source)
-        summary = {"file": source.name, "events": len(events)}
+        # A file may be hand-made: what the map cannot show is dropped, and the page says why.
+        events, problems = read_checked_events(source)
+        summary = {"file": source.name, "events": len(events), "problems": problems}
         return events, None, summary
     raise ValueError(
         f"--data should be a folder of articles, a .geojson/.parquet events file or a folder "

@@ -36,6 +36,7 @@ __all__ = [
     "decode_text",
     "ARTICLE_SUFFIXES",
     "MAX_ARTICLE_BYTES",
+    "plausible_years",
 ]
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
@@ -43,6 +44,10 @@ MANIFEST_NAME = "articles.csv"
 MANIFEST_COLUMNS = ("file", "title", "source", "published")
 #: An article over this size is refused with a reason rather than read into memory.
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+#: Years a news article's publication date can fall in; others are typos ("1016-12-12") or
+#: hostile ("0001-01-01"), and later stages (date arithmetic, the dashboard's timeline) cannot
+#: hold them. Set DATELINES_YEARS="1700-2200" to widen it.
+DEFAULT_YEARS = (1800, 2100)
 _DATELINE_LINES = 12
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog", "copying", "notice")
 
@@ -404,7 +409,7 @@ def _dateline_date(line: str) -> dt.date | None:
         m = _WIRE_DATELINE.match(line)
         if m is not None:
             found = parse(m.group("date").strip(" ,"))
-    return found
+    return found if found is None or _plausible(found) else None
 
 
 def _first_lines(text: str, limit: int = _DATELINE_LINES) -> list[str]:
@@ -418,10 +423,41 @@ def _first_lines(text: str, limit: int = _DATELINE_LINES) -> list[str]:
 
 
 def _iso_date(value: str) -> dt.date | None:
+    """An ISO 8601 date within :func:`plausible_years`, else None."""
     try:
-        return dt.date.fromisoformat(value.strip()[:10])
+        found = dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
+    return found if _plausible(found) else None
+
+
+def plausible_years() -> tuple[int, int]:
+    """The first and last year a publication date may have (env DATELINES_YEARS="1800-2100")."""
+    text = os.environ.get("DATELINES_YEARS", "")
+    m = re.fullmatch(r"\s*(\d{1,4})\s*[-–]\s*(\d{1,4})\s*", text)
+    if m and 1 <= int(m.group(1)) <= int(m.group(2)) <= 9999:
+        return int(m.group(1)), int(m.group(2))
+    return DEFAULT_YEARS
+
+
+def _plausible(day: dt.date) -> bool:
+    first, last = plausible_years()
+    return first <= day.year <= last
+
+
+def _checked_date(value: str, where: str) -> tuple[dt.date | None, str]:
+    """A manifest's or JSON line's ``published``, and the problem with it ("" if none)."""
+    try:
+        found = dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None, f"{where}: published {value!r} is not an ISO 8601 date; dated from its text"
+    if not _plausible(found):
+        first, last = plausible_years()
+        return None, (
+            f"{where}: published {value!r} is outside {first}-{last}, the years a news date can "
+            "have (a typo?); dated from its text"
+        )
+    return found, ""
 
 
 # -- manifest and JSON Lines ------------------------------------------------------------------
@@ -468,9 +504,7 @@ def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcom
         published = None
         value = record.get("published", "")
         if value:
-            published = _iso_date(value)
-            if published is None:
-                problem = f"{where}: published {value!r} is not an ISO 8601 date; dated from its text"
+            published, problem = _checked_date(value, where)
         elif "published" in missing:
             problem = f"{MANIFEST_NAME} has no 'published' column; dated from its text"
         url = record.get("url") or None
@@ -498,6 +532,28 @@ def _jsonl_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[in
         while not raw.endswith(b"\n") and (raw := handle.readline(1 << 20)):
             size += len(raw.rstrip(b"\r\n"))
         yield number, b"", size
+
+
+#: A JSON escape of a UTF-16 surrogate (\ud800-\udfff): the only way a lone one gets in.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(record: object) -> str:
+    """The reason a decoded JSON line cannot be text (a lone surrogate, which no file can hold
+    and no writer can encode), or "" when it is fine."""
+    if not isinstance(record, dict):
+        return ""
+    for key, value in record.items():
+        for text in (key, value if isinstance(value, str) else ""):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as err:
+                return (
+                    f"field {key.encode('utf-8', 'backslashreplace').decode()!r} holds a lone "
+                    f"surrogate ({text[err.start]!r} at character {err.start}): not valid Unicode "
+                    "text; fix the line's escapes"
+                )
+    return ""
 
 
 def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[ReadOutcome]:
@@ -528,6 +584,13 @@ def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Ite
             except (ArticleError, ValueError) as err:
                 yield ReadOutcome(where, None, "unreadable", f"not valid JSON: {err}")
                 continue
+            except RecursionError:
+                yield ReadOutcome(where, None, "unreadable", "JSON nested too deep to read: one flat object per line is expected")
+                continue
+            bad = _SURROGATE_ESCAPE.search(raw) and _lone_surrogate(record)
+            if bad:
+                yield ReadOutcome(where, None, "unreadable", bad)
+                continue
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 yield ReadOutcome(where, None, "unreadable", "a JSON object with a 'text' string is expected")
                 continue
@@ -543,9 +606,9 @@ def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Ite
             seen_ids.setdefault(article_id, number)
             published = None
             if record.get("published"):
-                published = _iso_date(str(record["published"]))
-                if published is None:
-                    notes.append(f"{where}: published {record['published']!r} is not an ISO 8601 date")
+                published, problem = _checked_date(str(record["published"]), where)
+                if problem:
+                    notes.append(problem)
             meta = _ManifestRow(
                 row=number,
                 title=str(record.get("title") or ""),

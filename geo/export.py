@@ -10,6 +10,7 @@ written whole or in parts. Reading goes through pyogrio.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import io
 import json
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
@@ -36,6 +38,8 @@ __all__ = [
     "read_events",
     "write_report",
     "sweep_debris",
+    "check_events",
+    "read_checked_events",
     "spool_folder",
 ]
 
@@ -261,6 +265,18 @@ def write_events(events: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None 
 
 def read_events(path: str | Path) -> gpd.GeoDataFrame:
     """Events written by ``datelines ingest``: GeoJSON, CSV, GeoParquet, or a folder of partitions."""
+    return _restore_types(_read_raw(path))
+
+
+def read_checked_events(path: str | Path) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """:func:`read_events` for a file that may be hand-made: the events the map can show, and
+    what was dropped or emptied and why (see :func:`check_events`)."""
+    problems: list[str] = []
+    frame = _restore_types(_read_raw(path), problems)
+    return check_events(frame, problems=problems)
+
+
+def _read_raw(path: str | Path) -> gpd.GeoDataFrame:
     source = Path(path)
     if not source.exists():
         raise FileNotFoundError(f"No events at {str(source)!r}: run `datelines ingest CORPUS -o FILE` first.")
@@ -270,7 +286,7 @@ def read_events(path: str | Path) -> gpd.GeoDataFrame:
         frame = _read_csv(source)
     else:
         frame = gpd.read_file(source, engine="pyogrio")
-    return _restore_types(frame)
+    return frame
 
 
 #: Text columns that are null, not "", when unknown; CSV writes both as an empty field.
@@ -291,18 +307,96 @@ def _read_csv(source: Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
-def _restore_types(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _restore_types(frame: gpd.GeoDataFrame, problems: list[str] | None = None) -> gpd.GeoDataFrame:
+    """The schema's types; values an Int64 column cannot hold are left empty, noted in ``problems``."""
     for column in EVENT_PROPERTIES:
         if column not in frame.columns:
             frame[column] = None
+    problems = [] if problems is None else problems
     for column in ("geonameid", "fatalities", "place_char_start", "place_char_end",
                    "date_char_start", "date_char_end", "excerpt_char_start"):
-        frame[column] = pd.array(pd.to_numeric(frame[column], errors="coerce"), dtype="Int64")
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        # A hand-made file may hold 1e30 or 2.5: not a whole number an Int64 column can hold.
+        bad = numbers.notna() & ((numbers.abs() > 2**53) | (numbers % 1 != 0))
+        if bad.any():
+            problems.append(
+                f"{int(bad.sum())} {column} value(s) are not whole numbers in range "
+                f"(e.g. {float(numbers[bad].iloc[0]):g}): left empty"
+            )
+            numbers = numbers.mask(bad)
+        frame[column] = pd.array(numbers, dtype="Int64")
     for column in ("published", "date", "date_start", "date_end"):
         frame[column] = frame[column].map(_iso_text)
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     return _ordered(frame)
+
+
+#: More deaths than this in one event is a typo or hostile input, not news.
+MAX_FATALITIES = 10_000_000
+
+
+def check_events(
+    events: gpd.GeoDataFrame, *, years: tuple[int, int] | None = None, problems: list[str] | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Events from a file someone may have made by hand, without what the map cannot show,
+    and what was dropped or emptied and why (one sentence per reason).
+
+    Dropped: geometries that are not points, coordinates off the globe, an event_type,
+    date_precision or place_precision outside :mod:`geo.schema`'s lists, and dates that are not
+    ISO 8601 or fall outside ``years`` (default :func:`geo.articles.plausible_years`). Emptied:
+    an implausible ``published`` and fatalities over :data:`MAX_FATALITIES`.
+    """
+    from geo.articles import plausible_years
+    from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS
+
+    first, last = years or plausible_years()
+    problems = list(problems or [])
+    keep = np.ones(len(events), dtype=bool)
+
+    def drop(bad, why: str, column: str | None = None) -> None:
+        bad = np.asarray(bad, dtype=bool) & keep
+        if bad.any():
+            example = f" (e.g. {events[column][bad].iloc[0]!r})" if column else ""
+            problems.append(f"{int(bad.sum())} event(s) dropped: {why}{example}")
+            keep[bad] = False
+
+    geometry = events.geometry
+    kinds = geometry.geom_type.fillna("no geometry")
+    drop(kinds != "Point", f"not a point ({', '.join(sorted(set(kinds[kinds != 'Point'])))})")
+    points = (kinds == "Point").to_numpy()
+    xs, ys = np.zeros(len(events)), np.zeros(len(events))
+    if points.any():
+        xs[points], ys[points] = geometry[points].x.to_numpy(), geometry[points].y.to_numpy()
+    drop(~(np.isfinite(xs) & np.isfinite(ys) & (np.abs(xs) <= 180) & (np.abs(ys) <= 90)),
+         "coordinates off the globe (longitude -180..180, latitude -90..90)")
+    for column, allowed in (("event_type", EVENT_TYPES), ("date_precision", DATE_PRECISIONS),
+                            ("place_precision", PLACE_PRECISIONS)):
+        drop(~events[column].isin(allowed), f"{column} is not one of {', '.join(allowed)}", column)
+    for column in ("date", "date_start", "date_end"):
+        drop(~events[column].map(lambda v: _no_value(v) or _in_years(v, first, last)),
+             f"{column} is not an ISO 8601 date in {first}-{last}", column)
+    frame = events[keep].copy()
+    bad_published = ~frame["published"].map(lambda v: _no_value(v) or _in_years(v, first, last))
+    if bad_published.any():
+        problems.append(f"{int(bad_published.sum())} published date(s) outside {first}-{last} left empty")
+        frame.loc[bad_published, "published"] = None
+    huge = frame["fatalities"].fillna(0) > MAX_FATALITIES
+    if huge.any():
+        problems.append(f"{int(huge.sum())} fatalities value(s) over {MAX_FATALITIES:,} left empty")
+        frame.loc[huge, "fatalities"] = pd.NA
+    return frame, problems
+
+
+def _no_value(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+
+
+def _in_years(value, first: int, last: int) -> bool:
+    try:
+        return first <= dt.date.fromisoformat(str(value)[:10]).year <= last
+    except ValueError:
+        return False
 
 
 def _iso_text(value) -> str | None:

@@ -97,8 +97,16 @@ def process_outcomes(
     for outcome in outcomes:
         if outcome.article is None:
             yield ArticleResult(outcome.file, outcome.status, outcome.reason)
-        else:
+            continue
+        try:
             yield process_article(outcome.article, gazetteer, geocoder=geocoder)
+        except (ArithmeticError, RecursionError, ValueError, TypeError, LookupError, UnicodeError) as err:
+            # One article a stage cannot handle must never stop the rest of the corpus: it is
+            # reported, with the reason, like any unreadable input.
+            yield ArticleResult(
+                outcome.file, "unreadable",
+                f"could not be processed ({type(err).__name__}: {str(err)[:200]}); please report it",
+            )
 
 
 #: Inputs per batch by default.
