@@ -106,7 +106,10 @@ class _ManifestRow:
 def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[ReadOutcome]:
     """Read a corpus folder, a single article file, a manifest or a JSON Lines file.
 
-    Yields one :class:`ReadOutcome` per input, in a stable order (file names sorted).
+    Yields one :class:`ReadOutcome` per input, in a stable order (file names sorted). Article
+    ids are unique across the corpus (a JSON line's ``id`` may repeat a file's or another
+    line's: the later one gets a suffix, noted in its reason). Links are read only when they
+    lead to a file inside the corpus folder; a file passed directly is always read.
 
     Raises
     ------
@@ -115,9 +118,32 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
     """
     if max_bytes < 1:
         raise ValueError(f"'max_bytes' should be a positive number of bytes, got {max_bytes!r} instead")
-    root = Path(path)
+    return _with_unique_ids(_read_inputs(Path(path), max_bytes))
+
+
+def _with_unique_ids(outcomes: Iterator[ReadOutcome]) -> Iterator[ReadOutcome]:
+    """Outcomes with article ids made unique (event ids are "<article id>:<offset>")."""
+    used: set[str] = set()
+    for outcome in outcomes:
+        article = outcome.article
+        if article is not None:
+            if article.id in used:
+                n = 2
+                while f"{article.id}-{n}" in used:
+                    n += 1
+                note = f"id {article.id!r} is already used in this corpus; this one is {article.id}-{n}"
+                article = replace(article, id=f"{article.id}-{n}", notes=(*article.notes, note))
+                outcome = replace(outcome, article=article, reason="; ".join(article.notes))
+            used.add(article.id)
+        yield outcome
+
+
+def _read_inputs(root: Path, max_bytes: int) -> Iterator[ReadOutcome]:
+    """:func:`read_corpus` without the id check."""
     if not root.exists():
         raise CorpusError(f"Corpus {str(root)!r} does not exist: pass a folder of articles.")
+    if not (root.is_file() or root.is_dir()):
+        raise CorpusError(f"{str(root)!r} is neither a file nor a folder ({_kind(root)}): pass a folder of articles.")
     if root.is_file():
         if root.suffix.lower() == ".jsonl":
             yield from _read_jsonl(root, root.name, max_bytes)
@@ -134,7 +160,7 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
             )
     manifest, manifest_outcomes = _read_manifest(root)
     yield from manifest_outcomes
-    files, hidden = _walk(root)
+    files, hidden, odd = _walk(root)
     listed = {p.relative_to(root).as_posix(): p for p in files}
     ids = _article_ids(listed)
     for name, row in manifest.items():
@@ -145,8 +171,11 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
                 status="skipped",
                 reason=f"{MANIFEST_NAME} row {row.row} lists {name!r}, which is not in the corpus folder",
             )
-    entries = sorted([(rel, p) for rel, p in listed.items()] + [(rel, None) for rel in hidden])
+    entries = sorted([(rel, p) for rel, p in listed.items()] + [(rel, None) for rel in [*hidden, *odd]])
     for rel, p in entries:
+        if rel in odd:
+            yield odd[rel]
+            continue
         if p is None:
             yield ReadOutcome(
                 rel, None, "skipped",
@@ -211,9 +240,13 @@ def _read_one(
         notes.append(f"decoded as {encoding}")
     html_title = html_date = ""
     if path.suffix.lower() in {".html", ".htm"}:
-        text, html_title, html_date = _html_to_text(text)
+        too_big = _html_over_limits(text)
+        if too_big:  # checked before parsing: such pages cost the parser minutes
+            return ReadOutcome(rel, None, "skipped", too_big)
+        html = text
+        text, html_title, html_date = _html_to_text(html)
         if not text.strip():
-            return ReadOutcome(rel, None, "unreadable", "the HTML page holds no article text")
+            return ReadOutcome(rel, None, "unreadable", _why_no_html_text(html))
     text = _normalise(text)
     if not text.strip():
         return ReadOutcome(rel, None, "unreadable", "the file holds only white space")
@@ -299,29 +332,127 @@ def _article_ids(listed: dict[str, Path]) -> dict[str, str]:
     return {rel: _stem(rel) if stems[_stem(rel)] == 1 else rel for rel in listed}
 
 
-def _walk(root: Path) -> tuple[list[Path], list[str]]:
-    """The corpus's files, and its hidden files and folders (not entered), both sorted."""
+def _walk(root: Path) -> tuple[list[Path], list[str], dict[str, ReadOutcome]]:
+    """The corpus's files; its hidden files and folders (not entered); and what is neither a
+    regular file nor a folder, or a link that leads nowhere or out of the corpus, each with
+    its outcome. Folder links are not followed: they could lead anywhere, or loop."""
     files: list[Path] = []
     hidden: list[str] = []
+    odd: dict[str, ReadOutcome] = {}
+    real_root = root.resolve()
     for folder, dirs, names in os.walk(root):
         base = Path(folder)
         for name in sorted(dirs):
+            rel = (base / name).relative_to(root).as_posix()
             if name.startswith((".", "_")):
-                hidden.append((base / name).relative_to(root).as_posix())
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                hidden.append(rel)
+            elif (base / name).is_symlink():
+                odd[rel] = ReadOutcome(rel, None, "skipped", "a link to a folder: not followed (it "
+                                       "could lead out of the corpus or loop); copy the folder in to read it")
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and not (base / d).is_symlink())
         for name in names:
             path = base / name
+            rel = path.relative_to(root).as_posix()
             if name.startswith((".", "_")):
-                hidden.append(path.relative_to(root).as_posix())
-            elif path.is_file():
+                hidden.append(rel)
+                continue
+            problem = _not_a_corpus_file(path, rel, real_root)
+            if problem is None:
                 files.append(path)
+            else:
+                odd[rel] = problem
     files.sort(key=lambda p: p.relative_to(root).as_posix())
-    return files, sorted(hidden)
+    return files, sorted(hidden), odd
+
+
+def _not_a_corpus_file(path: Path, rel: str, real_root: Path) -> ReadOutcome | None:
+    """Why ``path`` is not read as a file of the corpus, or None when it is a regular file in
+    the corpus (a link to one included)."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            return ReadOutcome(rel, None, "unreadable", f"a link to {os.readlink(path)!r}, which does not exist")
+        except (RuntimeError, OSError):  # ELOOP: Python 3.11 raises RuntimeError for a loop
+            return ReadOutcome(rel, None, "unreadable", "a link that loops (it leads back to itself)")
+        if not target.is_relative_to(real_root):
+            return ReadOutcome(rel, None, "skipped", "a link to a file outside the corpus folder: not "
+                               "read; pass that file directly, or copy it in, to read it")
+    kind = _kind(path)
+    if kind == "file":
+        return None
+    return ReadOutcome(rel, None, "skipped" if kind != "unknown" else "unreadable",
+                       f"{kind}, not a file: not read")
+
+
+def _kind(path: Path) -> str:
+    """"file", "folder", or what else ``path`` is ("a named pipe (FIFO)", "a device file"...)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "unknown"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file"
+    return "not a regular file"
 
 
 def _normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     return unicodedata.normalize("NFC", text)
+
+
+#: Limits on an HTML page, checked before parsing. Parsers take time quadratic in one
+#: element's attributes (100,000 took minutes); real pages have a few dozen per element and a
+#: few tens of thousands of elements. lxml reads at most 255 levels of nesting.
+MAX_HTML_ELEMENTS = 200_000
+MAX_HTML_ATTRIBUTES_PER_ELEMENT = 1_000
+_HTML_MAX_DEPTH = 255
+_TAG_OPEN = re.compile(r"<[A-Za-z]")
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{3000,}")  # 1,000 attributes take at least 3,000 characters
+_ATTRIBUTE = re.compile(r"""[\s"'][^\s"'<>=/]+\s*=""")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*?(/?)>")
+_VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd option tr td th".split()
+)
+
+
+def _html_over_limits(html: str) -> str:
+    """Why a page is too big to parse (its element or attribute count), or ""."""
+    elements = len(_TAG_OPEN.findall(html))
+    if elements > MAX_HTML_ELEMENTS:
+        return (f"the HTML page has {elements:,} elements, over the limit of {MAX_HTML_ELEMENTS:,}: "
+                "not parsed; save the article's text as .txt")
+    for tag in _LONG_TAG.finditer(html):
+        attributes = len(_ATTRIBUTE.findall(tag.group()))
+        if attributes > MAX_HTML_ATTRIBUTES_PER_ELEMENT:
+            return (f"an element of the HTML page has {attributes:,} attributes, over the limit of "
+                    f"{MAX_HTML_ATTRIBUTES_PER_ELEMENT:,}: not parsed; save the article's text as .txt")
+    return ""
+
+
+def _why_no_html_text(html: str) -> str:
+    """The reason a page gave no text: nested deeper than the parser reads, or no text."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):  # only pages that gave no text get here: the cost is rare
+        closing, name, self_closing = m.groups()
+        if self_closing or name.lower() in _VOID_ELEMENTS:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    if deepest > _HTML_MAX_DEPTH:
+        return (f"the HTML page is nested too deep ({deepest:,} levels; the parser reads "
+                f"{_HTML_MAX_DEPTH}): its text could not be read; save it as .txt")
+    return "the HTML page holds no article text"
 
 
 def _html_to_text(html: str) -> tuple[str, str, str]:
@@ -464,7 +595,9 @@ def _checked_date(value: str, where: str) -> tuple[dt.date | None, str]:
 def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcome]]:
     path = root / MANIFEST_NAME
     if not path.is_file():
-        return {}, []
+        return {}, []  # a manifest that is a pipe, a dangling link...: reported by _walk
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return {}, []  # a link out of the corpus: reported by _walk, never read
     try:
         text, _ = decode_text(path.read_bytes())
     except (OSError, ArticleError) as err:
