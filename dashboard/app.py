@@ -177,6 +177,22 @@ def _upload_sidebar(base: view.Dataset) -> view.Dataset:
     return cached[1]
 
 
+def _hold_upload_payload(dataset: view.Dataset, base: view.Dataset) -> None:
+    """Keep the map file of this session's uploads only while the session lives: the lease in
+    the session's state deletes it when the session ends or its uploads change."""
+    state = st.session_state
+    if dataset is base:
+        state.pop("_payload_lease", None)
+        return
+    from dashboard import mapview
+
+    url, _ = mapview._published(dataset.events)  # show_map has just published it: a cache hit
+    path = mapview._file_of(url)
+    lease = state.get("_payload_lease")
+    if lease is None or lease.path != path:
+        state["_payload_lease"] = uploads.lease_payload(path)
+
+
 def _timeline_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
     """Bars of events per bin; the bins the window overlaps in the theme's red."""
     label = "Events per day" if freq == "day" else "Events per week"
@@ -263,6 +279,7 @@ def main() -> None:
 
     try:
         show_map(dataset.events, mask, key="map", basemap=st.session_state["basemap"], height=560)
+        _hold_upload_payload(dataset, base)
     except AssetsMissing as err:  # the table, timeline and downloads still work
         st.error("The map's browser files are not installed: run `make assets`.")
         st.text(str(err))
