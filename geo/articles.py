@@ -121,6 +121,18 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
     return _with_unique_ids(_read_inputs(Path(path), max_bytes))
 
 
+def _unlisted_rows(manifest: dict[str, _ManifestRow], listed: dict[str, Path]) -> Iterator[ReadOutcome]:
+    """Manifest rows naming a file the corpus folder does not hold."""
+    for name, row in manifest.items():
+        if name not in listed:
+            yield ReadOutcome(
+                file=f"{MANIFEST_NAME} row {row.row}",
+                article=None,
+                status="skipped",
+                reason=f"{MANIFEST_NAME} row {row.row} lists {name!r}, which is not in the corpus folder",
+            )
+
+
 def _with_unique_ids(outcomes: Iterator[ReadOutcome]) -> Iterator[ReadOutcome]:
     """Outcomes with article ids made unique (event ids are "<article id>:<offset>")."""
     used: set[str] = set()
@@ -163,14 +175,7 @@ def _read_inputs(root: Path, max_bytes: int) -> Iterator[ReadOutcome]:
     files, hidden, odd = _walk(root)
     listed = {p.relative_to(root).as_posix(): p for p in files}
     ids = _article_ids(listed)
-    for name, row in manifest.items():
-        if name not in listed:
-            yield ReadOutcome(
-                file=f"{MANIFEST_NAME} row {row.row}",
-                article=None,
-                status="skipped",
-                reason=f"{MANIFEST_NAME} row {row.row} lists {name!r}, which is not in the corpus folder",
-            )
+    yield from _unlisted_rows(manifest, listed)
     entries = sorted([(rel, p) for rel, p in listed.items()] + [(rel, None) for rel in [*hidden, *odd]])
     for rel, p in entries:
         if rel in odd:
@@ -689,6 +694,22 @@ def _lone_surrogate(record: object) -> str:
     return ""
 
 
+def _json_record(raw: bytes) -> tuple[object, str]:
+    """One JSON line decoded, or the reason it cannot be: not JSON, nested too deep for the
+    parser, or holding a lone surrogate."""
+    try:
+        try:
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            line = decode_text(raw)[0]  # a line in a legacy encoding (cp1252, ...)
+        record = json.loads(line)
+    except (ArticleError, ValueError) as err:
+        return None, f"not valid JSON: {err}"
+    except RecursionError:
+        return None, "JSON nested too deep to read: one flat object per line is expected"
+    return record, (_SURROGATE_ESCAPE.search(raw) and _lone_surrogate(record)) or ""
+
+
 def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[ReadOutcome]:
     try:
         handle = path.open("rb")
@@ -708,21 +729,9 @@ def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Ite
                 continue
             if not raw.strip():
                 continue
-            try:
-                try:
-                    line = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    line = decode_text(raw)[0]  # a line in a legacy encoding (cp1252, ...)
-                record = json.loads(line)
-            except (ArticleError, ValueError) as err:
-                yield ReadOutcome(where, None, "unreadable", f"not valid JSON: {err}")
-                continue
-            except RecursionError:
-                yield ReadOutcome(where, None, "unreadable", "JSON nested too deep to read: one flat object per line is expected")
-                continue
-            bad = _SURROGATE_ESCAPE.search(raw) and _lone_surrogate(record)
-            if bad:
-                yield ReadOutcome(where, None, "unreadable", bad)
+            record, problem = _json_record(raw)
+            if problem:
+                yield ReadOutcome(where, None, "unreadable", problem)
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 yield ReadOutcome(where, None, "unreadable", "a JSON object with a 'text' string is expected")

@@ -64,7 +64,7 @@ def ingest(
 
     online = None
     fmt_name = fmt.value if fmt else None
-    _stop_cleanly_on_sigterm()
+    previous = _stop_cleanly_on_sigterm()
     try:
         _check_outputs(corpus, output, report, fmt_name)
         if geocoder is not GeocoderChoice.off:
@@ -84,6 +84,7 @@ def ingest(
     finally:
         if online is not None:
             online.close()
+        _restore_sigterm(previous)
     if not quiet:
         _print_summary(result, output, report)
 
@@ -131,17 +132,25 @@ def _os_message(err: OSError) -> str:
     return f"cannot complete the run: {where}{what}; {hint}."
 
 
-def _stop_cleanly_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl-C, so temporary files and folders are removed on the way out."""
+def _stop_cleanly_on_sigterm():
+    """SIGTERM unwinds like Ctrl-C, so temporary files and folders are removed on the way out.
+    Returns the handler it replaced (None when it could not install one)."""
     import signal
 
     def stop(signum, frame) -> None:
         raise SystemExit(128 + signum)
 
     try:
-        signal.signal(signal.SIGTERM, stop)
+        return signal.signal(signal.SIGTERM, stop)
     except ValueError:  # not the main thread (e.g. called from a test runner's thread)
-        pass
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _make_online(provider: str, user_agent: str | None, url: str | None, cache: Path | None):

@@ -218,7 +218,12 @@ _worker_gazetteer: Gazetteer | None = None
 
 
 def _init_worker(gazetteer: Gazetteer | None) -> None:
+    import signal
+
     global _worker_gazetteer
+    # The pool stops its workers with SIGTERM: a handler inherited from the parent (the CLI's,
+    # which unwinds to clean up) must not run in them.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_gazetteer = gazetteer or load_gazetteer()
 
 
