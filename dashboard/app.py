@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import logging
 import sys
 from pathlib import Path
 
@@ -228,6 +229,22 @@ def _upload_sidebar(base: view.Dataset) -> view.Dataset:
     return cached[1]
 
 
+def _hold_upload_payload(dataset: view.Dataset, base: view.Dataset) -> None:
+    """Keep the map file of this session's uploads only while the session lives: the lease in
+    the session's state deletes it when the session ends or its uploads change."""
+    state = st.session_state
+    if dataset is base:
+        state.pop("_payload_lease", None)
+        return
+    from dashboard import mapview
+
+    url, _ = mapview._published(dataset.events)  # show_map has just published it: a cache hit
+    path = mapview._file_of(url)
+    lease = state.get("_payload_lease")
+    if lease is None or lease.path != path:
+        state["_payload_lease"] = uploads.lease_payload(path)
+
+
 def _timeline_chart(
     counts: pd.DataFrame, freq: str, window: tuple[dt.date, dt.date] | None = None
 ) -> alt.Chart:
@@ -278,6 +295,8 @@ def main() -> None:
         st.error("Datelines could not read --data.")
         st.text(f"{args.data}: {err}")
         st.stop()
+    if base.summary.get("problems"):  # a hand-made events file: say what the map leaves out
+        st.warning("Some of --data could not be shown and was dropped: " + "; ".join(base.summary["problems"]))
 
     dataset = _upload_sidebar(base)
     review_file = review_panel.review_path(args.data, args.review)  # review (issue 13)
@@ -326,6 +345,7 @@ def main() -> None:
         _play_ticker(bounds)
 
     _show_map(dataset, mask)
+    _hold_upload_payload(dataset, base)  # uploads' map file lives only as long as the session
 
     _timeline(dataset, filters, bounds)
 
@@ -644,5 +664,19 @@ def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
     tick()
 
 
+def _main_with_error_panel() -> None:
+    """:func:`main`, with an unexpected failure shown as a short panel. Streamlit's own error
+    box would show a traceback (server paths, article text); the details go to the server's
+    log instead (and `client.showErrorDetails = false` hides any that slip through)."""
+    try:
+        main()
+    except Exception:  # noqa: BLE001 - the last line of defence; logged in full below
+        logging.getLogger("datelines.dashboard").exception("the dashboard page failed")
+        st.error(
+            "Something went wrong drawing this page. Reload it or change the filters; "
+            "if it happens again, the server's log has the details."
+        )
+
+
 if __name__ == "__main__":  # `streamlit run` and AppTest run the script as __main__
-    main()
+    _main_with_error_panel()

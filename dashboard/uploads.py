@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
+import weakref
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,9 @@ __all__ = [
     "new_session_folder",
     "safe_name",
     "save_uploads",
+    "MAX_PAYLOAD_BYTES",
+    "PayloadLease",
+    "lease_payload",
 ]
 
 #: What an article (or a manifest) may be: plain text, Markdown, HTML, a CSV or JSONL manifest.
@@ -225,3 +231,63 @@ def _unique(name: str, used: set[str]) -> str:
     while f"{stem}-{n}.{suffix}".casefold() in used:
         n += 1
     return f"{stem}-{n}.{suffix}"
+
+
+# --------------------------------------------------------------------------- published payloads
+
+#: The most the map payloads of uploads (base events + a session's articles) may hold on disk
+#: together; past it the oldest are deleted (a session whose file went is re-published on its
+#: next rerun).
+MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
+
+_leases: Counter[Path] = Counter()
+_lease_order: dict[Path, int] = {}
+_lease_clock = iter(range(1 << 62))
+_lease_lock = threading.Lock()
+
+
+class PayloadLease:
+    """A session's hold on a published payload file (``static/data/<sha256>.json``).
+
+    The file is served only while some session holds it: when the last lease on it is released
+    (the session ends and its state is collected, or its uploads change), it is deleted, so an
+    upload's text is not fetchable after its session.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        with _lease_lock:
+            _leases[self.path] += 1
+            _lease_order[self.path] = next(_lease_clock)
+        self._release = weakref.finalize(self, _release, self.path)
+
+    def release(self) -> None:
+        """Let go of the file now (also done when the lease is garbage-collected)."""
+        self._release()
+
+
+def _release(path: Path) -> None:
+    with _lease_lock:
+        _leases[path] -= 1
+        if _leases[path] > 0:
+            return
+        del _leases[path]
+        _lease_order.pop(path, None)
+    path.unlink(missing_ok=True)
+
+
+def lease_payload(path: str | Path, *, max_total_bytes: int = MAX_PAYLOAD_BYTES) -> PayloadLease:
+    """Hold ``path`` for a session, and keep all leased payloads within ``max_total_bytes``
+    (the oldest others are deleted first; the new one is always kept)."""
+    lease = PayloadLease(Path(path))
+    with _lease_lock:
+        held = sorted(_lease_order, key=_lease_order.__getitem__)
+    sizes = {p: p.stat().st_size for p in held if p.is_file()}
+    total = sum(sizes.values())
+    for old in held:
+        if total <= max_total_bytes or old == lease.path:
+            break
+        if old in sizes:
+            old.unlink(missing_ok=True)
+            total -= sizes[old]
+    return lease

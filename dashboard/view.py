@@ -651,18 +651,21 @@ def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:
 def data_signature(path: str | Path) -> tuple[str, tuple[tuple[str, int, int], ...]]:
     """``(resolved path, ((name, mtime_ns, size), ...))``: changes when any input changes.
 
-    For a folder every regular, non-hidden file directly inside it counts, so adding, editing
-    or removing an article makes a new cache key.
+    For a folder every regular, non-hidden file in it or its (non-hidden) subfolders counts, so
+    adding, editing or removing an article anywhere in the corpus makes a new cache key.
     """
     resolved = Path(path).expanduser().resolve()
     if resolved.is_dir():
         entries = []
-        for entry in sorted(os.scandir(resolved), key=lambda e: e.name):
-            if entry.name.startswith(".") or not entry.is_file():
-                continue
-            stat = entry.stat()
-            entries.append((entry.name, stat.st_mtime_ns, stat.st_size))
-        return str(resolved), tuple(entries)
+        for folder, dirs, names in os.walk(resolved):  # the walk ingest makes: no folder links
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+            for name in names:
+                entry = Path(folder) / name
+                if name.startswith((".", "_")) or not entry.is_file():
+                    continue
+                stat = entry.stat()
+                entries.append((entry.relative_to(resolved).as_posix(), stat.st_mtime_ns, stat.st_size))
+        return str(resolved), tuple(sorted(entries))
     stat = resolved.stat()  # FileNotFoundError says which path
     return str(resolved), ((resolved.name, stat.st_mtime_ns, stat.st_size),)
 
@@ -685,12 +688,16 @@ def _read(
             from geo import ingest
 
             result = ingest(source)
-        return result.events, result.report, dict(result.summary)
-    if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"} or source.is_dir():
-        from geo import read_events
+        from geo.export import check_events
 
-        events = read_events(source)
-        summary = {"file": source.name, "events": len(events)}
+        events, problems = check_events(result.events)  # e.g. a date in the text the timeline cannot hold
+        return events, result.report, {**result.summary, "problems": problems}
+    if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"} or source.is_dir():
+        from geo.export import read_checked_events
+
+        # A file may be hand-made: what the map cannot show is dropped, and the page says why.
+        events, problems = read_checked_events(source)
+        summary = {"file": source.name, "events": len(events), "problems": problems}
         return events, None, summary
     raise ValueError(
         f"--data should be a folder of articles, a .geojson/.parquet events file or a folder "

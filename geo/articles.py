@@ -37,6 +37,7 @@ __all__ = [
     "decode_text",
     "ARTICLE_SUFFIXES",
     "MAX_ARTICLE_BYTES",
+    "plausible_years",
 ]
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
@@ -44,6 +45,10 @@ MANIFEST_NAME = "articles.csv"
 MANIFEST_COLUMNS = ("file", "title", "source", "published")
 #: An article over this size is refused with a reason rather than read into memory.
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+#: Years a news article's publication date can fall in; others are typos ("1016-12-12") or
+#: hostile ("0001-01-01"), and later stages (date arithmetic, the dashboard's timeline) cannot
+#: hold them. Set DATELINES_YEARS="1700-2200" to widen it.
+DEFAULT_YEARS = (1800, 2100)
 _DATELINE_LINES = 12
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog", "copying", "notice")
 
@@ -102,7 +107,10 @@ class _ManifestRow:
 def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[ReadOutcome]:
     """Read a corpus folder, a single article file, a manifest or a JSON Lines file.
 
-    Yields one :class:`ReadOutcome` per input, in a stable order (file names sorted).
+    Yields one :class:`ReadOutcome` per input, in a stable order (file names sorted). Article
+    ids are unique across the corpus (a JSON line's ``id`` may repeat a file's or another
+    line's: the later one gets a suffix, noted in its reason). Links are read only when they
+    lead to a file inside the corpus folder; a file passed directly is always read.
 
     Raises
     ------
@@ -111,9 +119,44 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
     """
     if max_bytes < 1:
         raise ValueError(f"'max_bytes' should be a positive number of bytes, got {max_bytes!r} instead")
-    root = Path(path)
+    return _with_unique_ids(_read_inputs(Path(path), max_bytes))
+
+
+def _unlisted_rows(manifest: dict[str, _ManifestRow], listed: dict[str, Path]) -> Iterator[ReadOutcome]:
+    """Manifest rows naming a file the corpus folder does not hold."""
+    for name, row in manifest.items():
+        if name not in listed:
+            yield ReadOutcome(
+                file=f"{MANIFEST_NAME} row {row.row}",
+                article=None,
+                status="skipped",
+                reason=f"{MANIFEST_NAME} row {row.row} lists {name!r}, which is not in the corpus folder",
+            )
+
+
+def _with_unique_ids(outcomes: Iterator[ReadOutcome]) -> Iterator[ReadOutcome]:
+    """Outcomes with article ids made unique (event ids are "<article id>:<offset>")."""
+    used: set[str] = set()
+    for outcome in outcomes:
+        article = outcome.article
+        if article is not None:
+            if article.id in used:
+                n = 2
+                while f"{article.id}-{n}" in used:
+                    n += 1
+                note = f"id {article.id!r} is already used in this corpus; this one is {article.id}-{n}"
+                article = replace(article, id=f"{article.id}-{n}", notes=(*article.notes, note))
+                outcome = replace(outcome, article=article, reason="; ".join(article.notes))
+            used.add(article.id)
+        yield outcome
+
+
+def _read_inputs(root: Path, max_bytes: int) -> Iterator[ReadOutcome]:
+    """:func:`read_corpus` without the id check."""
     if not root.exists():
         raise CorpusError(f"Corpus {str(root)!r} does not exist: pass a folder of articles.")
+    if not (root.is_file() or root.is_dir()):
+        raise CorpusError(f"{str(root)!r} is neither a file nor a folder ({_kind(root)}): pass a folder of articles.")
     if root.is_file():
         if root.suffix.lower() == ".jsonl":
             yield from _read_jsonl(root, root.name, max_bytes)
@@ -130,19 +173,15 @@ def read_corpus(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Iter
             )
     manifest, manifest_outcomes = _read_manifest(root)
     yield from manifest_outcomes
-    files, hidden = _walk(root)
+    files, hidden, odd = _walk(root)
     listed = {p.relative_to(root).as_posix(): p for p in files}
     ids = _article_ids(listed)
-    for name, row in manifest.items():
-        if name not in listed:
-            yield ReadOutcome(
-                file=f"{MANIFEST_NAME} row {row.row}",
-                article=None,
-                status="skipped",
-                reason=f"{MANIFEST_NAME} row {row.row} lists {name!r}, which is not in the corpus folder",
-            )
-    entries = sorted([(rel, p) for rel, p in listed.items()] + [(rel, None) for rel in hidden])
+    yield from _unlisted_rows(manifest, listed)
+    entries = sorted([(rel, p) for rel, p in listed.items()] + [(rel, None) for rel in [*hidden, *odd]])
     for rel, p in entries:
+        if rel in odd:
+            yield odd[rel]
+            continue
         if p is None:
             yield ReadOutcome(
                 rel, None, "skipped",
@@ -207,9 +246,13 @@ def _read_one(
         notes.append(f"decoded as {encoding}")
     html_title = html_date = ""
     if path.suffix.lower() in {".html", ".htm"}:
-        text, html_title, html_date = _html_to_text(text)
+        too_big = _html_over_limits(text)
+        if too_big:  # checked before parsing: such pages cost the parser minutes
+            return ReadOutcome(rel, None, "skipped", too_big)
+        html = text
+        text, html_title, html_date = _html_to_text(html)
         if not text.strip():
-            return ReadOutcome(rel, None, "unreadable", "the HTML page holds no article text")
+            return ReadOutcome(rel, None, "unreadable", _why_no_html_text(html))
     text = _normalise(text)
     if not text.strip():
         return ReadOutcome(rel, None, "unreadable", "the file holds only white space")
@@ -295,29 +338,127 @@ def _article_ids(listed: dict[str, Path]) -> dict[str, str]:
     return {rel: _stem(rel) if stems[_stem(rel)] == 1 else rel for rel in listed}
 
 
-def _walk(root: Path) -> tuple[list[Path], list[str]]:
-    """The corpus's files, and its hidden files and folders (not entered), both sorted."""
+def _walk(root: Path) -> tuple[list[Path], list[str], dict[str, ReadOutcome]]:
+    """The corpus's files; its hidden files and folders (not entered); and what is neither a
+    regular file nor a folder, or a link that leads nowhere or out of the corpus, each with
+    its outcome. Folder links are not followed: they could lead anywhere, or loop."""
     files: list[Path] = []
     hidden: list[str] = []
+    odd: dict[str, ReadOutcome] = {}
+    real_root = root.resolve()
     for folder, dirs, names in os.walk(root):
         base = Path(folder)
         for name in sorted(dirs):
+            rel = (base / name).relative_to(root).as_posix()
             if name.startswith((".", "_")):
-                hidden.append((base / name).relative_to(root).as_posix())
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                hidden.append(rel)
+            elif (base / name).is_symlink():
+                odd[rel] = ReadOutcome(rel, None, "skipped", "a link to a folder: not followed (it "
+                                       "could lead out of the corpus or loop); copy the folder in to read it")
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and not (base / d).is_symlink())
         for name in names:
             path = base / name
+            rel = path.relative_to(root).as_posix()
             if name.startswith((".", "_")):
-                hidden.append(path.relative_to(root).as_posix())
-            elif path.is_file():
+                hidden.append(rel)
+                continue
+            problem = _not_a_corpus_file(path, rel, real_root)
+            if problem is None:
                 files.append(path)
+            else:
+                odd[rel] = problem
     files.sort(key=lambda p: p.relative_to(root).as_posix())
-    return files, sorted(hidden)
+    return files, sorted(hidden), odd
+
+
+def _not_a_corpus_file(path: Path, rel: str, real_root: Path) -> ReadOutcome | None:
+    """Why ``path`` is not read as a file of the corpus, or None when it is a regular file in
+    the corpus (a link to one included)."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            return ReadOutcome(rel, None, "unreadable", f"a link to {os.readlink(path)!r}, which does not exist")
+        except (RuntimeError, OSError):  # ELOOP: Python 3.11 raises RuntimeError for a loop
+            return ReadOutcome(rel, None, "unreadable", "a link that loops (it leads back to itself)")
+        if not target.is_relative_to(real_root):
+            return ReadOutcome(rel, None, "skipped", "a link to a file outside the corpus folder: not "
+                               "read; pass that file directly, or copy it in, to read it")
+    kind = _kind(path)
+    if kind == "file":
+        return None
+    return ReadOutcome(rel, None, "skipped" if kind != "unknown" else "unreadable",
+                       f"{kind}, not a file: not read")
+
+
+def _kind(path: Path) -> str:
+    """"file", "folder", or what else ``path`` is ("a named pipe (FIFO)", "a device file"...)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "unknown"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file"
+    return "not a regular file"
 
 
 def _normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     return unicodedata.normalize("NFC", text)
+
+
+#: Limits on an HTML page, checked before parsing. Parsers take time quadratic in one
+#: element's attributes (100,000 took minutes); real pages have a few dozen per element and a
+#: few tens of thousands of elements. lxml reads at most 255 levels of nesting.
+MAX_HTML_ELEMENTS = 200_000
+MAX_HTML_ATTRIBUTES_PER_ELEMENT = 1_000
+_HTML_MAX_DEPTH = 255
+_TAG_OPEN = re.compile(r"<[A-Za-z]")
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{3000,}")  # 1,000 attributes take at least 3,000 characters
+_ATTRIBUTE = re.compile(r"""[\s"'][^\s"'<>=/]+\s*=""")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*?(/?)>")
+_VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd option tr td th".split()
+)
+
+
+def _html_over_limits(html: str) -> str:
+    """Why a page is too big to parse (its element or attribute count), or ""."""
+    elements = len(_TAG_OPEN.findall(html))
+    if elements > MAX_HTML_ELEMENTS:
+        return (f"the HTML page has {elements:,} elements, over the limit of {MAX_HTML_ELEMENTS:,}: "
+                "not parsed; save the article's text as .txt")
+    for tag in _LONG_TAG.finditer(html):
+        attributes = len(_ATTRIBUTE.findall(tag.group()))
+        if attributes > MAX_HTML_ATTRIBUTES_PER_ELEMENT:
+            return (f"an element of the HTML page has {attributes:,} attributes, over the limit of "
+                    f"{MAX_HTML_ATTRIBUTES_PER_ELEMENT:,}: not parsed; save the article's text as .txt")
+    return ""
+
+
+def _why_no_html_text(html: str) -> str:
+    """The reason a page gave no text: nested deeper than the parser reads, or no text."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):  # only pages that gave no text get here: the cost is rare
+        closing, name, self_closing = m.groups()
+        if self_closing or name.lower() in _VOID_ELEMENTS:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    if deepest > _HTML_MAX_DEPTH:
+        return (f"the HTML page is nested too deep ({deepest:,} levels; the parser reads "
+                f"{_HTML_MAX_DEPTH}): its text could not be read; save it as .txt")
+    return "the HTML page holds no article text"
 
 
 def _html_to_text(html: str) -> tuple[str, str, str]:
@@ -409,7 +550,7 @@ def _dateline_date(line: str) -> dt.date | None:
         m = _WIRE_DATELINE.match(line)
         if m is not None:
             found = parse(m.group("date").strip(" ,"))
-    return found
+    return found if found is None or _plausible(found) else None
 
 
 def _first_lines(text: str, limit: int = _DATELINE_LINES) -> list[str]:
@@ -423,17 +564,50 @@ def _first_lines(text: str, limit: int = _DATELINE_LINES) -> list[str]:
 
 
 def _iso_date(value: str) -> dt.date | None:
+    """An ISO 8601 date within :func:`plausible_years`, else None."""
     try:
-        return dt.date.fromisoformat(value.strip()[:10])
+        found = dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
+    return found if _plausible(found) else None
+
+
+def plausible_years() -> tuple[int, int]:
+    """The first and last year a publication date may have (env DATELINES_YEARS="1800-2100")."""
+    text = os.environ.get("DATELINES_YEARS", "")
+    m = re.fullmatch(r"\s*(\d{1,4})\s*[-–]\s*(\d{1,4})\s*", text)
+    if m and 1 <= int(m.group(1)) <= int(m.group(2)) <= 9999:
+        return int(m.group(1)), int(m.group(2))
+    return DEFAULT_YEARS
+
+
+def _plausible(day: dt.date) -> bool:
+    first, last = plausible_years()
+    return first <= day.year <= last
+
+
+def _checked_date(value: str, where: str) -> tuple[dt.date | None, str]:
+    """A manifest's or JSON line's ``published``, and the problem with it ("" if none)."""
+    try:
+        found = dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None, f"{where}: published {value!r} is not an ISO 8601 date; dated from its text"
+    if not _plausible(found):
+        first, last = plausible_years()
+        return None, (
+            f"{where}: published {value!r} is outside {first}-{last}, the years a news date can "
+            "have (a typo?); dated from its text"
+        )
+    return found, ""
 
 
 # -- manifest and JSON Lines ------------------------------------------------------------------
 def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcome]]:
     path = root / MANIFEST_NAME
     if not path.is_file():
-        return {}, []
+        return {}, []  # a manifest that is a pipe, a dangling link...: reported by _walk
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return {}, []  # a link out of the corpus: reported by _walk, never read
     try:
         text, _ = decode_text(path.read_bytes())
     except (OSError, ArticleError) as err:
@@ -473,9 +647,7 @@ def _read_manifest(root: Path) -> tuple[dict[str, _ManifestRow], list[ReadOutcom
         published = None
         value = record.get("published", "")
         if value:
-            published = _iso_date(value)
-            if published is None:
-                problem = f"{where}: published {value!r} is not an ISO 8601 date; dated from its text"
+            published, problem = _checked_date(value, where)
         elif "published" in missing:
             problem = f"{MANIFEST_NAME} has no 'published' column; dated from its text"
         url = record.get("url") or None
@@ -505,6 +677,44 @@ def _jsonl_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[in
         yield number, b"", size
 
 
+#: A JSON escape of a UTF-16 surrogate (\ud800-\udfff): the only way a lone one gets in.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(record: object) -> str:
+    """The reason a decoded JSON line cannot be text (a lone surrogate, which no file can hold
+    and no writer can encode), or "" when it is fine."""
+    if not isinstance(record, dict):
+        return ""
+    for key, value in record.items():
+        for text in (key, value if isinstance(value, str) else ""):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as err:
+                return (
+                    f"field {key.encode('utf-8', 'backslashreplace').decode()!r} holds a lone "
+                    f"surrogate ({text[err.start]!r} at character {err.start}): not valid Unicode "
+                    "text; fix the line's escapes"
+                )
+    return ""
+
+
+def _json_record(raw: bytes) -> tuple[object, str]:
+    """One JSON line decoded, or the reason it cannot be: not JSON, nested too deep for the
+    parser, or holding a lone surrogate."""
+    try:
+        try:
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            line = decode_text(raw)[0]  # a line in a legacy encoding (cp1252, ...)
+        record = json.loads(line)
+    except (ArticleError, ValueError) as err:
+        return None, f"not valid JSON: {err}"
+    except RecursionError:
+        return None, "JSON nested too deep to read: one flat object per line is expected"
+    return record, (_SURROGATE_ESCAPE.search(raw) and _lone_surrogate(record)) or ""
+
+
 def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[ReadOutcome]:
     try:
         handle = path.open("rb")
@@ -524,14 +734,9 @@ def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Ite
                 continue
             if not raw.strip():
                 continue
-            try:
-                try:
-                    line = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    line = decode_text(raw)[0]  # a line in a legacy encoding (cp1252, ...)
-                record = json.loads(line)
-            except (ArticleError, ValueError) as err:
-                yield ReadOutcome(where, None, "unreadable", f"not valid JSON: {err}")
+            record, problem = _json_record(raw)
+            if problem:
+                yield ReadOutcome(where, None, "unreadable", problem)
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 yield ReadOutcome(where, None, "unreadable", "a JSON object with a 'text' string is expected")
@@ -548,9 +753,9 @@ def _read_jsonl(path: Path, rel: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Ite
             seen_ids.setdefault(article_id, number)
             published = None
             if record.get("published"):
-                published = _iso_date(str(record["published"]))
-                if published is None:
-                    notes.append(f"{where}: published {record['published']!r} is not an ISO 8601 date")
+                published, problem = _checked_date(str(record["published"]), where)
+                if problem:
+                    notes.append(problem)
             meta = _ManifestRow(
                 row=number,
                 title=str(record.get("title") or ""),

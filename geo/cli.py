@@ -69,7 +69,9 @@ def ingest(
 
     online = None
     fmt_name = fmt.value if fmt else None
+    previous = _stop_cleanly_on_sigterm()
     try:
+        _check_outputs(corpus, output, report, fmt_name)
         if gazetteer is not None:
             from geo.gazetteer import load_gazetteer
 
@@ -90,13 +92,81 @@ def ingest(
         # soft_wrap: a path in the message stays on one line, so it can be copied
         _err.print(f"[bold red]datelines:[/] {escape(str(err))}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(code=1) from err
+    except OSError as err:  # a read-only folder, a full disk: say which file and what to do
+        _err.print(f"[bold red]datelines:[/] {escape(_os_message(err))}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(code=1) from err
     finally:
         if online is not None:
             online.close()
+        _restore_sigterm(previous)
     if not quiet:
         _print_summary(result, output, report)
         if review is not None:
             _print_review(result.review)
+
+
+def _check_outputs(corpus: Path, output: Path, report: Path | None, fmt: str | None) -> None:
+    """Refuse outputs that would overwrite an input, the manifest or each other (resolved
+    paths are compared, so ``C/sub/../a.txt`` is ``C/a.txt``)."""
+    from geo.articles import ARTICLE_SUFFIXES, MANIFEST_NAME
+    from geo.errors import CorpusError
+
+    root = corpus.expanduser().resolve()
+    named = [("-o", output)] + ([("--report", report)] if report is not None else [])
+    seen: dict[Path, str] = {}
+    for option, path in named:
+        where = path.expanduser().resolve()
+        if where in seen:
+            raise CorpusError(f"{option} {str(path)!r} is also {seen[where]}: give the events and the report different names.")
+        seen[where] = option
+        is_input = where == root or (
+            root.is_dir() and where.parent.is_relative_to(root) and (
+                where.name.lower() == MANIFEST_NAME or where.suffix.lower() in ARTICLE_SUFFIXES | {".jsonl"}
+            )
+        )
+        if is_input:
+            raise CorpusError(
+                f"{option} {str(path)!r} is an input of the corpus (or its manifest): writing it "
+                "would replace what you are reading; write the output outside the corpus."
+            )
+        parquet = option == "-o" and (fmt or where.suffix.lower().lstrip(".")) in {"parquet", "geoparquet"}
+        if where.is_dir() and not parquet:
+            raise CorpusError(f"{option} {str(path)!r} is a folder: name a file for the output.")
+
+
+def _os_message(err: OSError) -> str:
+    import errno
+
+    where = f"{err.filename}: " if err.filename else ""
+    what = err.strerror or str(err)
+    if err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        hint = "the disk is full (or a size limit was reached): free some space or write elsewhere; nothing was replaced"
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "pick a folder you can write to (and articles you can read)"
+    else:
+        hint = "check the path and try again"
+    return f"cannot complete the run: {where}{what}; {hint}."
+
+
+def _stop_cleanly_on_sigterm():
+    """SIGTERM unwinds like Ctrl-C, so temporary files and folders are removed on the way out.
+    Returns the handler it replaced (None when it could not install one)."""
+    import signal
+
+    def stop(signum, frame) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (e.g. called from a test runner's thread)
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _make_online(provider: str, user_agent: str | None, url: str | None, cache: Path | None):
@@ -114,7 +184,8 @@ def _make_online(provider: str, user_agent: str | None, url: str | None, cache: 
 
 def _run(corpus: Path, output: Path, *, fmt: str | None, workers: int, scheduler: str | None,
          max_bytes: int, geocoder, quiet: bool):
-    """Ingest and write the events; the output is removed again if nothing could be read."""
+    """Ingest and write the events; nothing is written (an existing output stays) if nothing
+    could be read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from geo.ingest import ingest_to_file
@@ -131,8 +202,6 @@ def _run(corpus: Path, output: Path, *, fmt: str | None, workers: int, scheduler
             corpus, output, fmt=fmt, workers=workers, max_bytes=max_bytes, geocoder=geocoder,
             on_progress=lambda done: progress.advance(task, done),
         )
-    if result.summary.get("articles", 0) == 0:
-        _remove(output)
     return result
 
 
@@ -155,15 +224,6 @@ def _count_inputs(corpus: Path) -> int | None:
     if not corpus.is_dir():
         return None
     return sum(1 for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() != ".jsonl") or None
-
-
-def _remove(path: Path) -> None:
-    import shutil
-
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def _print_summary(result, output: Path, report: Path | None) -> None:

@@ -107,7 +107,8 @@ def ingest_dask(
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",  # this machine only
-            dashboard_address=":0",  # a free port: the scheduler's HTTP routes never clash on 8787
+            # this machine only, on a free port (":0" alone would listen on every interface)
+            dashboard_address="127.0.0.1:0",
         ) as cluster, Client(cluster) as client:
             return _run(client, outcomes, partition_size, gazetteer)
     if not isinstance(scheduler, str) or "://" not in scheduler:

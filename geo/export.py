@@ -10,16 +10,21 @@ written whole or in parts. Reading goes through pyogrio.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import errno
 import io
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
@@ -32,6 +37,10 @@ __all__ = [
     "write_events_parquet",
     "read_events",
     "write_report",
+    "sweep_debris",
+    "check_events",
+    "read_checked_events",
+    "spool_folder",
 ]
 
 _GEOJSON_HEAD = '{"type": "FeatureCollection", "features": [\n'
@@ -133,7 +142,7 @@ def write_events_parquet(events: gpd.GeoDataFrame, path: str | Path, *, rows_per
     return _write_parquet_parts((events.iloc[s : s + rows_per_part] for s in starts), Path(path))
 
 
-def _write_parquet_parts(parts: Iterable[gpd.GeoDataFrame], target: Path) -> Path:
+def _check_parquet_target(target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise FileExistsError(
             f"{str(target)!r} is a file: partitioned GeoParquet is written to a folder; "
@@ -148,26 +157,98 @@ def _write_parquet_parts(parts: Iterable[gpd.GeoDataFrame], target: Path) -> Pat
                 f"{str(target)!r} holds other files ({', '.join(foreign[:3])}): "
                 "pick an empty or new folder for the events."
             )
+
+
+def _write_parquet_parts(parts: Iterable[gpd.GeoDataFrame], target: Path) -> Path:
+    _check_parquet_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part"))
+    sweep_debris(target)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=_temp_prefix(target), suffix=".part"))
     try:
         number = 0
         for part in parts:
             if len(part) or number == 0:
                 _ordered(part).to_parquet(staging / _PART_NAME.format(number), index=False)
                 number += 1
-        # Swap folders so a reader never sees a half-written set of parts.
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old)
+        _chmod_public(staging, folder=True)  # mkdtemp made it private (0700); files are 0644
+        _swap_folder(staging, target)
     finally:
         if staging.exists():
-            shutil.rmtree(staging)
+            shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _swap_folder(staging: Path, target: Path) -> None:
+    """Put ``staging`` in ``target``'s place, so a reader never sees a half-written set of
+    parts. Writers of one output take turns (a lock on the folder holding it): the last one
+    wins whole, and none fails on the other's half-swapped folders."""
+    old = target.with_name(_temp_prefix(target) + f"old-{uuid.uuid4().hex}")
+    with _locked(target.parent):
+        _check_parquet_target(target)  # another writer may have put something there meanwhile
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` itself (flock on its descriptor; no lock file to leave)."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _temp_prefix(target: Path) -> str:
+    """Temporary names beside ``target`` carry the writer's process id, so a later run can tell
+    the debris of a killed writer (``kill -9``) from a live writer's files."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def sweep_debris(target: str | Path) -> list[Path]:
+    """Remove what killed runs left beside ``target`` (spool folders, ``.part`` files, old
+    parquet folders) whose process is gone; a live writer's files are left alone."""
+    target = Path(target)
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.")
+    removed: list[Path] = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0  # someone else's live process (or an absurd number: leave it)
+    return True
+
+
+def spool_folder(target: Path) -> tempfile.TemporaryDirectory:
+    """A temporary folder beside ``target`` for a run's intermediate parts (see sweep_debris)."""
+    return tempfile.TemporaryDirectory(dir=target.parent, prefix=_temp_prefix(target) + "spool-")
 
 
 def write_events(events: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None) -> Path:
@@ -184,6 +265,18 @@ def write_events(events: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None 
 
 def read_events(path: str | Path) -> gpd.GeoDataFrame:
     """Events written by ``datelines ingest``: GeoJSON, CSV, GeoParquet, or a folder of partitions."""
+    return _restore_types(_read_raw(path))
+
+
+def read_checked_events(path: str | Path) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """:func:`read_events` for a file that may be hand-made: the events the map can show, and
+    what was dropped or emptied and why (see :func:`check_events`)."""
+    problems: list[str] = []
+    frame = _restore_types(_read_raw(path), problems)
+    return check_events(frame, problems=problems)
+
+
+def _read_raw(path: str | Path) -> gpd.GeoDataFrame:
     source = Path(path)
     if not source.exists():
         raise FileNotFoundError(f"No events at {str(source)!r}: run `datelines ingest CORPUS -o FILE` first.")
@@ -193,7 +286,7 @@ def read_events(path: str | Path) -> gpd.GeoDataFrame:
         frame = _read_csv(source)
     else:
         frame = gpd.read_file(source, engine="pyogrio")
-    return _restore_types(frame)
+    return frame
 
 
 #: Text columns that are null, not "", when unknown; CSV writes both as an empty field.
@@ -214,18 +307,96 @@ def _read_csv(source: Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
-def _restore_types(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _restore_types(frame: gpd.GeoDataFrame, problems: list[str] | None = None) -> gpd.GeoDataFrame:
+    """The schema's types; values an Int64 column cannot hold are left empty, noted in ``problems``."""
     for column in EVENT_PROPERTIES:
         if column not in frame.columns:
             frame[column] = None
+    problems = [] if problems is None else problems
     for column in ("geonameid", "fatalities", "place_char_start", "place_char_end",
                    "date_char_start", "date_char_end", "excerpt_char_start"):
-        frame[column] = pd.array(pd.to_numeric(frame[column], errors="coerce"), dtype="Int64")
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        # A hand-made file may hold 1e30 or 2.5: not a whole number an Int64 column can hold.
+        bad = numbers.notna() & ((numbers.abs() > 2**53) | (numbers % 1 != 0))
+        if bad.any():
+            problems.append(
+                f"{int(bad.sum())} {column} value(s) are not whole numbers in range "
+                f"(e.g. {float(numbers[bad].iloc[0]):g}): left empty"
+            )
+            numbers = numbers.mask(bad)
+        frame[column] = pd.array(numbers, dtype="Int64")
     for column in ("published", "date", "date_start", "date_end"):
         frame[column] = frame[column].map(_iso_text)
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     return _ordered(frame)
+
+
+#: More deaths than this in one event is a typo or hostile input, not news.
+MAX_FATALITIES = 10_000_000
+
+
+def check_events(
+    events: gpd.GeoDataFrame, *, years: tuple[int, int] | None = None, problems: list[str] | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Events from a file someone may have made by hand, without what the map cannot show,
+    and what was dropped or emptied and why (one sentence per reason).
+
+    Dropped: geometries that are not points, coordinates off the globe, an event_type,
+    date_precision or place_precision outside :mod:`geo.schema`'s lists, and dates that are not
+    ISO 8601 or fall outside ``years`` (default :func:`geo.articles.plausible_years`). Emptied:
+    an implausible ``published`` and fatalities over :data:`MAX_FATALITIES`.
+    """
+    from geo.articles import plausible_years
+    from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS
+
+    first, last = years or plausible_years()
+    problems = list(problems or [])
+    keep = np.ones(len(events), dtype=bool)
+
+    def drop(bad, why: str, column: str | None = None) -> None:
+        bad = np.asarray(bad, dtype=bool) & keep
+        if bad.any():
+            example = f" (e.g. {events[column][bad].iloc[0]!r})" if column else ""
+            problems.append(f"{int(bad.sum())} event(s) dropped: {why}{example}")
+            keep[bad] = False
+
+    geometry = events.geometry
+    kinds = geometry.geom_type.fillna("no geometry")
+    drop(kinds != "Point", f"not a point ({', '.join(sorted(set(kinds[kinds != 'Point'])))})")
+    points = (kinds == "Point").to_numpy()
+    xs, ys = np.zeros(len(events)), np.zeros(len(events))
+    if points.any():
+        xs[points], ys[points] = geometry[points].x.to_numpy(), geometry[points].y.to_numpy()
+    drop(~(np.isfinite(xs) & np.isfinite(ys) & (np.abs(xs) <= 180) & (np.abs(ys) <= 90)),
+         "coordinates off the globe (longitude -180..180, latitude -90..90)")
+    for column, allowed in (("event_type", EVENT_TYPES), ("date_precision", DATE_PRECISIONS),
+                            ("place_precision", PLACE_PRECISIONS)):
+        drop(~events[column].isin(allowed), f"{column} is not one of {', '.join(allowed)}", column)
+    for column in ("date", "date_start", "date_end"):
+        drop(~events[column].map(lambda v: _no_value(v) or _in_years(v, first, last)),
+             f"{column} is not an ISO 8601 date in {first}-{last}", column)
+    frame = events[keep].copy()
+    bad_published = ~frame["published"].map(lambda v: _no_value(v) or _in_years(v, first, last))
+    if bad_published.any():
+        problems.append(f"{int(bad_published.sum())} published date(s) outside {first}-{last} left empty")
+        frame.loc[bad_published, "published"] = None
+    huge = frame["fatalities"].fillna(0) > MAX_FATALITIES
+    if huge.any():
+        problems.append(f"{int(huge.sum())} fatalities value(s) over {MAX_FATALITIES:,} left empty")
+        frame.loc[huge, "fatalities"] = pd.NA
+    return frame, problems
+
+
+def _no_value(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+
+
+def _in_years(value, first: int, last: int) -> bool:
+    try:
+        return first <= dt.date.fromisoformat(str(value)[:10]).year <= last
+    except ValueError:
+        return False
 
 
 def _iso_text(value) -> str | None:
@@ -244,12 +415,17 @@ def write_report(report: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
-def _publish(temporary: str, target: Path) -> None:
-    """Move a finished temporary file into place with the usual permissions (temporary files
-    are created private, 0600)."""
+def _chmod_public(path: str | Path, *, folder: bool = False) -> None:
+    """The usual permissions (0666 or 0777 less the umask): temporary files and folders are
+    created private, and a finished output should be readable like any other file."""
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
+    os.chmod(path, (0o777 if folder else 0o666) & ~umask)
+
+
+def _publish(temporary: str, target: Path) -> None:
+    """Move a finished temporary file into place with the usual permissions."""
+    _chmod_public(temporary)
     os.replace(temporary, target)
 
 
@@ -261,16 +437,21 @@ def _format_of(path: Path) -> str:
 @contextlib.contextmanager
 def _atomic_file(target: Path) -> Iterator:
     """A temporary file beside ``target`` that replaces it when the block ends, or is removed
-    if the block fails: a reader never sees half a file."""
+    if anything fails (the block, the final flush on a full disk, the move): a reader never
+    sees half a file, and nothing is left behind."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder: name a file for the output", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as fh:
-        try:
+    sweep_debris(target)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target), suffix=".part")
+    try:
+        with open(fd, "wb") as fh:
             yield fh
-        except BaseException:
-            fh.close()
-            os.unlink(fh.name)
-            raise
-    _publish(fh.name, target)
+        _publish(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

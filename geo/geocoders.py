@@ -17,6 +17,7 @@ Layers, from the wire out:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
@@ -29,8 +30,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
 
 import geopy.exc
+import urllib3
 import geopy.geocoders
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
 from geopy.distance import geodesic
@@ -80,32 +83,104 @@ class Candidate(Protocol):
 # The wire
 
 
+#: The most an answer may hold: Nominatim's answers are a few kilobytes.
+MAX_ANSWER_BYTES = 1 << 20
+_MAX_REDIRECTS = 3
+
+
+class _Refused(geopy.exc.GeocoderServiceError):
+    """An answer we will not read (too big, or a redirect to another host): not retried."""
+
+
 class _JsonOnlyAdapter(RequestsAdapter):
     """geopy's requests adapter that retries nothing itself and accepts only JSON answers.
 
     urllib3 would otherwise retry resets and time-outs on its own, unspaced and uncounted; every
     retry belongs to the rate limiter outside. A captive portal's or proxy's HTML page is a
-    failed call, not a parse of whatever happens to be in it.
+    failed call, not a parse of whatever happens to be in it. A hostile server is held to
+    bounds: at most :data:`MAX_ANSWER_BYTES` read, ``timeout`` for the whole answer (not per
+    read: one byte every few seconds would last for ever), redirects followed only on the
+    same host, JSON too deeply nested refused.
     """
 
     def __init__(self, *, proxies: Mapping[str, str] | None, ssl_context: Any) -> None:
         super().__init__(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+        # geopy's _request calls session.get(url, timeout=, headers=): stream the body so its
+        # size and time can be bounded, and decide on redirects here.
+        self.session.get = functools.partial(_streamed_get, self.session.get)
 
     def get_json(self, url: str, *, timeout: float, headers: Mapping[str, str]) -> Any:
-        # geopy's own RequestsAdapter.get_json is these lines without the content-type check.
-        response = self._request(url, timeout=timeout, headers=headers)
-        content_type = response.headers.get("Content-Type", "")
+        deadline = time.monotonic() + timeout
+        for _ in range(_MAX_REDIRECTS + 1):
+            response = self._request(url, timeout=timeout, headers=headers)
+            if not response.is_redirect:
+                break
+            url = self._same_host_redirect(url, response)
+        else:
+            raise _Refused(f"more than {_MAX_REDIRECTS} redirects: not followed")
+        with response:
+            content_type = response.headers.get("Content-Type", "")
+            body = _bounded_body(response, deadline, timeout)
         if "json" not in content_type.lower():
             raise geopy.exc.GeocoderParseError(
-                f"expected a JSON answer, got Content-Type {content_type!r}: "
-                f"{response.text[:120]!r}"
+                f"expected a JSON answer, got Content-Type {content_type!r}: {body[:120]!r}"
             )
         try:
-            return response.json()
+            return json.loads(body)
         except ValueError as err:
             raise geopy.exc.GeocoderParseError(
-                f"the answer is not valid JSON ({err}): {response.text[:120]!r}"
+                f"the answer is not valid JSON ({err}): {body[:120]!r}"
             ) from err
+        except RecursionError as err:
+            raise geopy.exc.GeocoderParseError("the answer is JSON nested too deep to read") from err
+
+    @staticmethod
+    def _same_host_redirect(url: str, response: Any) -> str:
+        location = urljoin(url, response.headers.get("Location", ""))
+        response.close()
+        if urlsplit(location).netloc.lower() != urlsplit(url).netloc.lower():
+            raise _Refused(f"the service redirected us to another host ({location!r}): not followed")
+        return location
+
+
+def _streamed_get(get: Callable[..., Any], url: str, **kwargs: Any) -> Any:
+    """``session.get`` streaming the body, without following redirects. An error answer's body
+    (which geopy reads whole for its message) is cut to its first 4 kB first."""
+    response = get(url, stream=True, allow_redirects=False, **kwargs)
+    if response.status_code >= 400:
+        try:
+            # requests' own fields: what .text reads from once the body is consumed
+            response._content = response.raw.read(4096, decode_content=True)
+        except Exception:  # noqa: BLE001 - a broken error body is just an empty message
+            response._content = b""
+        response._content_consumed = True
+        response.close()
+    return response
+
+
+def _bounded_body(response: Any, deadline: float, timeout: float) -> bytes:
+    """The answer's bytes, refusing more than MAX_ANSWER_BYTES or past the deadline."""
+    limit = MAX_ANSWER_BYTES
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _Refused(f"the answer is {int(declared) / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit: not read")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        # read1: whatever has arrived (requests' iter_content waits for a full chunk, which a
+        # server sending a byte at a time never completes); each wait is at most ``timeout``.
+        while chunk := response.raw.read1(65536, decode_content=True):
+            size += len(chunk)
+            if size > limit:
+                raise _Refused(f"the answer is over the {limit / 1e6:.0f} MB limit: not read")
+            if time.monotonic() > deadline:
+                raise geopy.exc.GeocoderTimedOut(f"the answer took longer than {timeout:g} s in all")
+            chunks.append(chunk)
+    except urllib3.exceptions.ReadTimeoutError as err:
+        raise geopy.exc.GeocoderTimedOut(f"the answer took longer than {timeout:g} s") from err
+    except (urllib3.exceptions.HTTPError, OSError) as err:
+        raise geopy.exc.GeocoderUnavailable(f"the answer broke off: {err}") from err
+    return b"".join(chunks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,7 +559,11 @@ class _Nominatim(geopy.geocoders.Nominatim):
         if not usable:  # also NaN, which compares false
             raise geopy.exc.GeocoderParseError(
                 f"expected a place with (lat, lon), got ({latitude!r}, {longitude!r}) "
-                f"for {place.get('display_name')!r}"
+                f"for {str(place.get('display_name'))[:120]!r}"
+            )
+        if not isinstance(place.get("display_name", ""), str):  # it becomes the address
+            raise geopy.exc.GeocoderParseError(
+                f"expected a text display_name, got {type(place.get('display_name')).__name__}"
             )
         return super()._parse_code(place)
 
@@ -614,6 +693,8 @@ def confirm_candidate(
         answer = geocoder.geocode(name, country_codes=country_codes)
     except GeocoderError as err:
         return None, f"service failed: {err}"
+    except (sqlite3.Error, OSError, RecursionError) as err:  # the cache, or an answer it cannot hold
+        return None, f"service failed: {type(err).__name__}: {err}"
     if answer is None:
         return None, "no answer"
     distances = [

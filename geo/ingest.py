@@ -8,7 +8,6 @@ them: :mod:`geo.articles` (reading), :mod:`geo.places` (finding places), :mod:`g
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -100,8 +99,16 @@ def process_outcomes(
     for outcome in outcomes:
         if outcome.article is None:
             yield ArticleResult(outcome.file, outcome.status, outcome.reason)
-        else:
+            continue
+        try:
             yield process_article(outcome.article, gazetteer, geocoder=geocoder)
+        except (ArithmeticError, RecursionError, ValueError, TypeError, LookupError, UnicodeError) as err:
+            # One article a stage cannot handle must never stop the rest of the corpus: it is
+            # reported, with the reason, like any unreadable input.
+            yield ArticleResult(
+                outcome.file, "unreadable",
+                f"could not be processed ({type(err).__name__}: {str(err)[:200]}); please report it",
+            )
 
 
 #: Inputs per batch by default.
@@ -227,7 +234,12 @@ _worker_gazetteer: Gazetteer | None = None
 
 
 def _init_worker(gazetteer: Gazetteer | None) -> None:
+    import signal
+
     global _worker_gazetteer
+    # The pool stops its workers with SIGTERM: a handler inherited from the parent (the CLI's,
+    # which unwinds to clean up) must not run in them.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_gazetteer = gazetteer or load_gazetteer()
 
 
@@ -316,8 +328,11 @@ def ingest_to_file(
     article is read, groups are decided over those columns and the parts are written out, one
     at a time, with their ``event_group``. The output is byte-identical to writing
     ``ingest(corpus).events`` (GeoJSON, CSV) or its parts (GeoParquet folder).
+
+    A run that reads no article at all writes nothing: an existing output is only ever
+    replaced by a complete new one.
     """
-    from geo.export import write_events_parts
+    from geo.export import spool_folder, sweep_debris, write_events_parts
 
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -327,7 +342,8 @@ def ingest_to_file(
     )
     rows: list[tuple[str, str, int, str]] = []
     keys: list[GroupKeys] = []
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.spool-") as spool:
+    sweep_debris(target)  # what a killed run left
+    with spool_folder(target) as spool:
         parts: list[Path] = []
         for batch in processed:
             rows.extend(batch.report)
@@ -351,9 +367,11 @@ def ingest_to_file(
             if not parts:
                 yield empty_events_frame()
 
-        write_events_parts(grouped_parts(), target, fmt=fmt)
-    report = report_frame(rows)
-    return WrittenIngest(target, report, summarise(report))
+        report = report_frame(rows)
+        summary = summarise(report)
+        if summary["articles"]:
+            write_events_parts(grouped_parts(), target, fmt=fmt)
+    return WrittenIngest(target, report, summary)
 
 
 def summarise(report: pd.DataFrame) -> dict:
