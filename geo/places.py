@@ -21,7 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from geo.gazetteer import ARTICLE_PREFIXES, Gazetteer, name_key
+from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, Gazetteer, name_key
 from geo.text import Token, tokenize
 
 __all__ = ["PlaceMention", "find_places"]
@@ -173,6 +173,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     breaks = [m.start() for m in re.finditer("\n", text)]
     lower_words = {t.text for t in tokens if t.text.islower()}
     capitalised = {f for t, f in zip(tokens, folded) if _is_capitalised(t.text)}
+    written_normally = {f for t, f in zip(tokens, folded) if _is_capitalised(t.text) and not t.text.isupper()}
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -190,6 +191,11 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
             kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
         )
+        the_word = j == i + 1 and folded[i] == "the"  # "The Summit", "The Center"
+        if accepted and kind == "place" and (i == j or the_word) and _ordinary_word(text, tokens, folded, j, folded[j], gazetteer):
+            accepted = False
+        if accepted and kind == "place" and i == j and _acronym(text, tokens, folded, i, breaks, written_normally):
+            accepted = False
         if accepted and variant and i == j:
             # A one-word spelling variant is a place only where the text introduces one.
             accepted = (i > 0 and folded[i - 1] in _LOCATIVE_WORDS) or (j + 1 < n and folded[j + 1] in _PROVINCE_WORDS)
@@ -267,6 +273,61 @@ def _common_word(
         return False
     locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
     return not (locative and gazetteer.largest_population(key) >= _STRONG_PLACE)
+
+
+def _ordinary_word(
+    text: str, tokens: list[Token], folded: list[str], i: int, key: str, gazetteer: Gazetteer
+) -> bool:
+    """A one-word name that is a frequent English word ("Peace", "Summit", "Center", "Sultan",
+    "Citadel"; capitalised in a headline, a title or an organisation's name) and no large town:
+    a place only where the text introduces a place ("in Summit", "the town of Center",
+    "Summit, New Jersey", "Citadel district"), and never before "of" ("Citadel of Aleppo")."""
+    if gazetteer.word_frequency(key) < COMMON_WORD_ZIPF or gazetteer.largest_population(key) >= _STRONG_PLACE:
+        return False
+    if i + 2 < len(folded) and folded[i + 1] == "of" and _is_capitalised(tokens[i + 2].text):
+        return True  # "Citadel of Aleppo", "Summit of the Americas": a thing of a place
+    if _DISTANCE_AFTER.match(text, tokens[i].end):
+        return False  # "Sake, about 25 km west of Goma"
+    if i > 0 and (folded[i - 1] in _LOCATIVE_WORDS or folded[i - 1] in _SETTLEMENT_WORDS or folded[i - 1] in _TAKING):
+        if not any(ch in ".!?:;\n" for ch in text[tokens[i - 1].end : tokens[i].start]):
+            return False  # the cue stands in the same sentence
+    if i + 1 < len(folded) and folded[i + 1] in _PROVINCE_WORDS:
+        return False
+    after = _QUALIFIED_AFTER.match(text, tokens[i].end)
+    return not (after and _kind_of(name_key(after.group(1)), gazetteer) in {"country", "region"})
+
+
+def _acronym(
+    text: str, tokens: list[Token], folded: list[str], i: int, breaks: list[int], written_normally: set[str]
+) -> bool:
+    """A word of four or five capitals in ordinary text is an acronym ("SANA reported", "OCHA",
+    "NATO"), not a town, unless it is a dateline ("HOMS, Syria -"), follows a word that
+    introduces places ("in HOMS"), stands in a line written in capitals, or the article also
+    writes it as a name ("Homs")."""
+    word = tokens[i].text
+    if not (word.isupper() and 4 <= len(word) <= 5 and word.isalpha()):
+        return False
+    if folded[i] in written_normally or (i > 0 and folded[i - 1] in _LOCATIVE_WORDS):
+        return False
+    start, end = tokens[i].start, tokens[i].end
+    if _is_dateline(text, start, end, breaks):
+        return False
+    line = _line_of(breaks, start)
+    line_start = max(breaks[line - 1] + 1 if line else 0, start - 80)
+    line_end = min(breaks[line] if line < len(breaks) else len(text), end + 80)
+    around = text[line_start:line_end]  # the line near the word: a headline in capitals?
+    letters = sum(ch.isalpha() for ch in around)
+    return sum(ch.isupper() for ch in around) < 0.6 * letters
+
+
+_TAKING = frozenset("took take takes taking overran overrun".split())  # "took Sake": a town taken
+_DISTANCE_AFTER = re.compile(
+    r",?\s+(?:about|some|around|nearly|roughly|just|only)?\s*\d[\d,.]*\s*(?:km|kms|kilometres|kilometers|miles|mi)\b"
+    r"(?:\s+\(\d[\d,.]*\s*\w+\))?\s+(?:to\s+the\s+)?(?:north|south|east|west)",
+    re.IGNORECASE,
+)
+_SETTLEMENT_WORDS = frozenset("city town village suburb district neighbourhood neighborhood".split())
+_QUALIFIED_AFTER = re.compile(r"\s?,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 
 
 _SPEECH_VERBS = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
