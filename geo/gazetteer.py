@@ -50,7 +50,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 16
+_INDEX_VERSION = 17
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -173,7 +173,7 @@ def name_key(name: str) -> str:
 # Transliteration folding (see :func:`skeleton_key`).
 _SUN_ARTICLE = re.compile(r"^[aeu]([tdrzsn])\1(?=[a-z]{2})")  # "ezzor", "assukhnah": article glued on
 _DOUBLED = re.compile(r"([a-z])\1+")
-_VOWEL_RUN = re.compile(r"(?:[aeiou]|[yw](?![aeiou]))+")  # "y", "w" before a vowel are consonants
+_VOWEL_RUN = re.compile(r"(?:[aeiouy]|w(?![aeiou]))+")  # "w" before a vowel is a consonant
 
 
 def _vowel_class(run: re.Match[str]) -> str:
@@ -188,7 +188,7 @@ def _vowel_class(run: re.Match[str]) -> str:
 @lru_cache(maxsize=65_536)
 def skeleton_key(key: str) -> str:
     """A folded name key's transliteration skeleton: ``"kafr zeita"`` and ``"kafr zayta"``
-    both give ``"kafr zita"``, ``"qaryatain"`` and ``"qaryatayn"`` give ``"karyatin"``.
+    both give ``"kafr zita"``, ``"qaryatain"`` and ``"qaryatayn"`` give ``"karitin"``.
 
     Latin spellings of Arabic, Persian and Russian names differ in vowels (ai/ay/ei/ey/ee/i,
     ou/oo/u, a/e), doubled consonants, q/k, a final -h and articles glued by assimilation
@@ -201,7 +201,10 @@ def skeleton_key(key: str) -> str:
         token = _DOUBLED.sub(r"\1", token)
         if len(token) > 3 and token[-1] == "h" and token[-2] in "aeiouy":
             token = token[:-1]  # "Atmeh"/"Atma", "Hamdaniyah"/"Hamdaniya"
-        out.append(_VOWEL_RUN.sub(_vowel_class, token))
+        token = _VOWEL_RUN.sub(_vowel_class, token)
+        if len(token) > 4 and token[-1] in "aiu" and token[-2] == "i":
+            token = token[:-1]  # "-iya", "-iye", "-ia", "-i": "Salamiyah", "Salamyieh"
+        out.append(token)
     return " ".join(out)
 
 

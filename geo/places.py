@@ -197,8 +197,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         if accepted and kind == "place" and i == j and _acronym(text, tokens, folded, i, breaks, written_normally):
             accepted = False
         if accepted and variant and i == j:
-            # A one-word spelling variant is a place only where the text introduces one.
-            accepted = (i > 0 and folded[i - 1] in _LOCATIVE_WORDS) or (j + 1 < n and folded[j + 1] in _PROVINCE_WORDS)
+            accepted = _introduced(tokens, folded, i)
         if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
             people.add(key)  # "Bassett said": a person; small towns do not speak
             accepted = False
@@ -295,6 +294,22 @@ def _ordinary_word(
         return False
     after = _QUALIFIED_AFTER.match(text, tokens[i].end)
     return not (after and _kind_of(name_key(after.group(1)), gazetteer) in {"country", "region"})
+
+
+def _introduced(tokens: list[Token], folded: list[str], i: int) -> bool:
+    """Whether the text introduces token i as a place: a word such as "in", "near", "town of"
+    before it (past an article: "in al-Qaryatain"), or "city", "village", "province" after it
+    ("the al-Qaryatain city"). A one-word spelling variant needs this."""
+    before = i - 1
+    if before >= 0 and folded[before] in ARTICLE_PREFIXES:
+        before -= 1
+    if before >= 0 and (folded[before] in _LOCATIVE_WORDS or folded[before] in _TOWN_WORDS):
+        return True
+    return i + 1 < len(folded) and (folded[i + 1] in _PROVINCE_WORDS or folded[i + 1] in _TOWN_WORDS)
+
+
+# Not "district" or "neighbourhood": "al-Midan neighbourhood" is a part of a city, not a town.
+_TOWN_WORDS = frozenset("city town village".split())
 
 
 def _acronym(

@@ -69,3 +69,22 @@ def test_possessive_without_apostrophe_is_the_place():
 def test_plural_word_is_not_a_possessive_of_a_place_the_article_never_names():
     text = "Turkeys were sold out before the holiday, shop owners in Ohio said."
     assert all(m.text != "Turkeys" for m in find_places(text, GAZETTEER))
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [("salamyieh", "salamiyah"), ("kiev", "kyiv"), ("massudiyeh", "masudiyah")],
+)
+def test_y_and_final_iya_fold_together(one, other):
+    assert skeleton_key(one) == skeleton_key(other)
+
+
+def test_one_word_variant_after_an_article_or_before_city():
+    text = "Syrian troops retook the al-Qaryatain city on Sunday, Syria's army said."
+    assert any(m.text == "Qaryatain" and m.variant for m in find_places(text, GAZETTEER))
+    assert _resolved(text)["Qaryatain"][1] == "SY"
+
+
+def test_one_word_variant_before_neighbourhood_is_not_a_town():
+    text = "Rockets hit the al-Qaryatain neighbourhood of a Syrian city, Syria's army said."
+    assert all(m.text != "Qaryatain" for m in find_places(text, GAZETTEER))
