@@ -50,7 +50,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 17
+_INDEX_VERSION = 18
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -401,6 +401,10 @@ class Gazetteer:
         """How common a one-word place name is as an English word (Zipf; 0 when rare)."""
         return self.__dict__.get("_common_words", {}).get(key, 0.0)
 
+    def is_frequent_word(self, word: str) -> bool:
+        """Whether a folded word is common in English text (a word or a well-known name)."""
+        return word in self.__dict__.get("_frequent_words", ())
+
     def largest_population(self, key: str) -> int:
         """The population of the most populous place named ``key`` (0 if none)."""
         found = self.places(key)
@@ -523,7 +527,7 @@ class Gazetteer:
             region_points=points,
         )
         gazetteer._skeletons = _pack(skeletons)
-        gazetteer._common_words = _common_words(compact)
+        gazetteer._common_words, gazetteer._frequent_words = _common_words(compact)
         return gazetteer
 
 
@@ -559,25 +563,22 @@ def _packed_lookup(packed: tuple, key: str) -> str | None:
 COMMON_WORD_ZIPF = 3.3
 
 
-def _common_words(keys: dict) -> dict[str, float]:
+def _common_words(keys: dict) -> tuple[dict[str, float], frozenset[str]]:
     """One-word gazetteer keys that are frequent English words, with their Zipf frequency
-    (wordfreq, a maintained word-frequency library: hand lists of words miss most of them).
-    Computed once into the cached index; without wordfreq, none (the old behaviour)."""
+    (wordfreq, a maintained word-frequency library: hand lists of words miss most of them),
+    and every word of English news at least that frequent ("nile", "putin": a well-known
+    word is not a loose spelling of another name). Computed once into the cached index;
+    without wordfreq, none (the old behaviour)."""
     try:
         from wordfreq import get_frequency_dict
     except ImportError:  # pragma: no cover - optional
-        return {}
+        return {}, frozenset()
     import math
 
-    freq = get_frequency_dict("en", "large")
-    out = {}
-    for key in keys:
-        f = freq.get(key)
-        if f and " " not in key:
-            zipf = math.log10(f * 1e9)
-            if zipf >= 3.0:
-                out[key] = round(zipf, 2)
-    return out
+    floor = 10 ** (3.0 - 9)  # Zipf 3.0: once per million words
+    frequent = {w: f for w, f in get_frequency_dict("en", "large").items() if f >= floor and w.isalpha()}
+    common = {k: round(math.log10(frequent[k] * 1e9), 2) for k in keys if k in frequent}
+    return common, frozenset(frequent)
 
 
 # As bare words these mean the cities (and Georgia the country) far more often.

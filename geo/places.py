@@ -172,8 +172,13 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     headlines = _title_case_lines(text, tokens)
     breaks = [m.start() for m in re.finditer("\n", text)]
     lower_words = {t.text for t in tokens if t.text.islower()}
-    capitalised = {f for t, f in zip(tokens, folded) if _is_capitalised(t.text)}
-    written_normally = {f for t, f in zip(tokens, folded) if _is_capitalised(t.text) and not t.text.isupper()}
+    capitalised: set[str] = set()  # folded words the article capitalises ("Syria" for "Syrias")
+    written_normally: set[str] = set()  # ... and writes as a name, not in capitals ("Homs")
+    for t, f in zip(tokens, folded):
+        if t.text[:1].isupper():
+            capitalised.add(f)
+            if not t.text.isupper():
+                written_normally.add(f)
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -197,7 +202,8 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         if accepted and kind == "place" and i == j and _acronym(text, tokens, folded, i, breaks, written_normally):
             accepted = False
         if accepted and variant and i == j:
-            accepted = _introduced(tokens, folded, i)
+            # A well-known word ("Nile", "Putin") is not a loose spelling of a village's name.
+            accepted = _introduced(tokens, folded, i) and not gazetteer.is_frequent_word(key)
         if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
             people.add(key)  # "Bassett said": a person; small towns do not speak
             accepted = False
@@ -303,6 +309,8 @@ def _introduced(tokens: list[Token], folded: list[str], i: int) -> bool:
     before = i - 1
     if before >= 0 and folded[before] in ARTICLE_PREFIXES:
         before -= 1
+    if before >= 1 and folded[before] == "the" and folded[before - 1] in _LOCATIVE_WORDS:
+        before -= 1  # "near the Atmeh crossing"
     if before >= 0 and (folded[before] in _LOCATIVE_WORDS or folded[before] in _TOWN_WORDS):
         return True
     return i + 1 < len(folded) and (folded[i + 1] in _PROVINCE_WORDS or folded[i + 1] in _TOWN_WORDS)
@@ -480,7 +488,7 @@ def _longest_match(
         base = _possessive_base(tokens[j].text, key, gazetteer, words)
         if base:
             return j, base[0], base[1], ()
-        if len(key) >= 5 and _variant_span(tokens, folded, i, j):
+        if len(key) >= 4 and _variant_span(tokens, folded, i, j):
             variant = gazetteer.variant_keys(key)
             if variant:
                 return j, key, "place", variant
@@ -618,6 +626,8 @@ def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazett
     key = folded[k]
     if gazetteer.demonym(key) is not None or gazetteer.country(key) is not None:
         return "free"
+    if key.endswith("s") and gazetteer.country(key[:-1]) is not None:
+        return "free"  # "Syrias Afrin": a country's possessive without its apostrophe
     # A small town's name beside ours ("Michael", "Jabha Shamiya") glues.
     if gazetteer.largest_population(key) >= _STRONG_PLACE:
         return "place"

@@ -86,5 +86,10 @@ def test_one_word_variant_after_an_article_or_before_city():
 
 
 def test_one_word_variant_before_neighbourhood_is_not_a_town():
-    text = "Rockets hit the al-Qaryatain neighbourhood of a Syrian city, Syria's army said."
+    text = "The al-Qaryatain neighbourhood of a Syrian city was quiet, Syria's army said."
     assert all(m.text != "Qaryatain" for m in find_places(text, GAZETTEER))
+
+
+def test_a_well_known_word_is_not_a_variant_of_a_village():
+    text = "Sudanese forces shelled Omdurman, across the Nile from Khartoum, in Sudan."
+    assert "Nile" not in _resolved(text)
