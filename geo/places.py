@@ -21,7 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from geo.gazetteer import ARTICLE_PREFIXES, Gazetteer, name_key
+from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, Gazetteer, name_key
 from geo.text import Token, tokenize
 
 __all__ = ["PlaceMention", "find_places"]
@@ -160,6 +160,7 @@ class PlaceMention:
     dateline: bool = False  # "KYIV, Feb 17 (Reuters) -": where it was filed, not what happened
     qualifier: str = ""  # "Newtown, Connecticut" -> "US.CT"; "Tripoli, Lebanon" -> "LB"
     initial: bool = False  # first word of a sentence or line, where capitals prove nothing
+    variant: tuple[str, ...] = ()  # gazetteer keys this spelling is a variant of ("Kafr Zeita")
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -171,6 +172,13 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     headlines = _title_case_lines(text, tokens)
     breaks = [m.start() for m in re.finditer("\n", text)]
     lower_words = {t.text for t in tokens if t.text.islower()}
+    capitalised: set[str] = set()  # folded words the article capitalises ("Syria" for "Syrias")
+    written_normally: set[str] = set()  # ... and writes as a name, not in capitals ("Homs")
+    for t, f in zip(tokens, folded):
+        if t.text[:1].isupper():
+            capitalised.add(f)
+            if not t.text.isupper():
+                written_normally.add(f)
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -179,15 +187,23 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
         if not _can_start(tokens, folded, joins, i):
             i += 1
             continue
-        match = _longest_match(tokens, folded, joins, i, gazetteer)
+        match = _longest_match(tokens, folded, joins, i, gazetteer, capitalised)
         if match is None:
             i += 1
             continue
-        j, key, kind = match
+        j, key, kind, variant = match
         start, end = tokens[i].start, tokens[j].end
         accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
             kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
         )
+        the_word = j == i + 1 and folded[i] == "the"  # "The Summit", "The Center"
+        if accepted and kind == "place" and (i == j or the_word) and _ordinary_word(text, tokens, folded, j, folded[j], gazetteer):
+            accepted = False
+        if accepted and kind == "place" and i == j and _acronym(text, tokens, folded, i, breaks, written_normally):
+            accepted = False
+        if accepted and variant and i == j:
+            # A well-known word ("Nile", "Putin") is not a loose spelling of a village's name.
+            accepted = _introduced(tokens, folded, i) and not gazetteer.is_frequent_word(key)
         if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
             people.add(key)  # "Bassett said": a person; small towns do not speak
             accepted = False
@@ -205,7 +221,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             dateline = _is_dateline(text, start, end, breaks)
             initial = _sentence_initial(text, start)
             out.append(
-                PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial)
+                PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial, variant)
             )
             i = j + 1
         else:
@@ -262,6 +278,79 @@ def _common_word(
         return False
     locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
     return not (locative and gazetteer.largest_population(key) >= _STRONG_PLACE)
+
+
+def _ordinary_word(
+    text: str, tokens: list[Token], folded: list[str], i: int, key: str, gazetteer: Gazetteer
+) -> bool:
+    """A one-word name that is a frequent English word ("Peace", "Summit", "Center", "Sultan",
+    "Citadel"; capitalised in a headline, a title or an organisation's name) and no large town:
+    a place only where the text introduces a place ("in Summit", "the town of Center",
+    "Summit, New Jersey", "Citadel district"), and never before "of" ("Citadel of Aleppo")."""
+    if gazetteer.word_frequency(key) < COMMON_WORD_ZIPF or gazetteer.largest_population(key) >= _STRONG_PLACE:
+        return False
+    if i + 2 < len(folded) and folded[i + 1] == "of" and _is_capitalised(tokens[i + 2].text):
+        return True  # "Citadel of Aleppo", "Summit of the Americas": a thing of a place
+    if _DISTANCE_AFTER.match(text, tokens[i].end):
+        return False  # "Sake, about 25 km west of Goma"
+    if i > 0 and (folded[i - 1] in _LOCATIVE_WORDS or folded[i - 1] in _SETTLEMENT_WORDS or folded[i - 1] in _TAKING):
+        if not any(ch in ".!?:;\n" for ch in text[tokens[i - 1].end : tokens[i].start]):
+            return False  # the cue stands in the same sentence
+    if i + 1 < len(folded) and folded[i + 1] in _PROVINCE_WORDS:
+        return False
+    after = _QUALIFIED_AFTER.match(text, tokens[i].end)
+    return not (after and _kind_of(name_key(after.group(1)), gazetteer) in {"country", "region"})
+
+
+def _introduced(tokens: list[Token], folded: list[str], i: int) -> bool:
+    """Whether the text introduces token i as a place: a word such as "in", "near", "town of"
+    before it (past an article: "in al-Qaryatain"), or "city", "village", "province" after it
+    ("the al-Qaryatain city"). A one-word spelling variant needs this."""
+    before = i - 1
+    if before >= 0 and folded[before] in ARTICLE_PREFIXES:
+        before -= 1
+    if before >= 1 and folded[before] == "the" and folded[before - 1] in _LOCATIVE_WORDS:
+        before -= 1  # "near the Atmeh crossing"
+    if before >= 0 and (folded[before] in _LOCATIVE_WORDS or folded[before] in _TOWN_WORDS):
+        return True
+    return i + 1 < len(folded) and (folded[i + 1] in _PROVINCE_WORDS or folded[i + 1] in _TOWN_WORDS)
+
+
+# Not "district" or "neighbourhood": "al-Midan neighbourhood" is a part of a city, not a town.
+_TOWN_WORDS = frozenset("city town village".split())
+
+
+def _acronym(
+    text: str, tokens: list[Token], folded: list[str], i: int, breaks: list[int], written_normally: set[str]
+) -> bool:
+    """A word of four or five capitals in ordinary text is an acronym ("SANA reported", "OCHA",
+    "NATO"), not a town, unless it is a dateline ("HOMS, Syria -"), follows a word that
+    introduces places ("in HOMS"), stands in a line written in capitals, or the article also
+    writes it as a name ("Homs")."""
+    word = tokens[i].text
+    if not (word.isupper() and 4 <= len(word) <= 5 and word.isalpha()):
+        return False
+    if folded[i] in written_normally or (i > 0 and folded[i - 1] in _LOCATIVE_WORDS):
+        return False
+    start, end = tokens[i].start, tokens[i].end
+    if _is_dateline(text, start, end, breaks):
+        return False
+    line = _line_of(breaks, start)
+    line_start = max(breaks[line - 1] + 1 if line else 0, start - 80)
+    line_end = min(breaks[line] if line < len(breaks) else len(text), end + 80)
+    around = text[line_start:line_end]  # the line near the word: a headline in capitals?
+    letters = sum(ch.isalpha() for ch in around)
+    return sum(ch.isupper() for ch in around) < 0.6 * letters
+
+
+_TAKING = frozenset("took take takes taking overran overrun".split())  # "took Sake": a town taken
+_DISTANCE_AFTER = re.compile(
+    r",?\s+(?:about|some|around|nearly|roughly|just|only)?\s*\d[\d,.]*\s*(?:km|kms|kilometres|kilometers|miles|mi)\b"
+    r"(?:\s+\(\d[\d,.]*\s*\w+\))?\s+(?:to\s+the\s+)?(?:north|south|east|west)",
+    re.IGNORECASE,
+)
+_SETTLEMENT_WORDS = frozenset("city town village suburb district neighbourhood neighborhood".split())
+_QUALIFIED_AFTER = re.compile(r"\s?,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 
 
 _SPEECH_VERBS = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
@@ -375,8 +464,11 @@ def _can_start(tokens: list[Token], folded: list[str], joins: list[bool], i: int
 
 
 def _longest_match(
-    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer
-) -> tuple[int, str, str] | None:
+    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer, words: set[str]
+) -> tuple[int, str, str, tuple[str, ...]] | None:
+    """The longest capitalised run from token i that the gazetteer knows: (last token, key,
+    kind, spelling variants). Exact keys first; then, for the same length, a possessive written
+    without its apostrophe ("Syrias") and a transliteration variant ("Kafr Zeita")."""
     last = i
     while last + 1 < len(tokens) and last + 1 < i + _MAX_WORDS and joins[last + 1]:
         last += 1
@@ -390,16 +482,59 @@ def _longest_match(
         key = " ".join(folded[k] for k in range(i, j + 1) if folded[k] not in ARTICLE_PREFIXES)
         if not key:
             continue
-        if gazetteer.country(key) is not None:
-            return j, key, "country"
-        if gazetteer.demonym(key) is not None:
-            return j, key, "demonym"
-        if gazetteer.area(key) is not None:
-            return j, key, "area"
-        if gazetteer.region(key) is not None:
-            return j, key, "region"
-        if gazetteer.has_key(key):
-            return j, key, "place"
+        kind = _kind_of(key, gazetteer)
+        if kind:
+            return j, key, kind, ()
+        base = _possessive_base(tokens[j].text, key, gazetteer, words)
+        if base:
+            return j, base[0], base[1], ()
+        if len(key) >= 4 and _variant_span(tokens, folded, i, j):
+            variant = gazetteer.variant_keys(key)
+            if variant:
+                return j, key, "place", variant
+    return None
+
+
+def _variant_span(tokens: list[Token], folded: list[str], i: int, j: int) -> bool:
+    """Whether tokens i..j may be a loosely spelled name: no function words ("The UN"), no
+    acronyms, no word shorter than three letters but articles and connectors."""
+    for k in range(i, j + 1):
+        word = folded[k]
+        if word in ARTICLE_PREFIXES or (i < k < j and word in _CONNECTORS):
+            continue
+        if word in _FUNCTION_WORDS or len(word) < 3 or (tokens[k].text.isupper() and len(word) > 1):
+            return False
+    return True
+
+
+def _kind_of(key: str, gazetteer: Gazetteer) -> str:
+    """What the gazetteer knows ``key`` as ("country", "demonym", "area", "region", "place"),
+    or "" when it does not know it."""
+    if gazetteer.country(key) is not None:
+        return "country"
+    if gazetteer.demonym(key) is not None:
+        return "demonym"
+    if gazetteer.area(key) is not None:
+        return "area"
+    if gazetteer.region(key) is not None:
+        return "region"
+    return "place" if gazetteer.has_key(key) else ""
+
+
+def _possessive_base(word: str, key: str, gazetteer: Gazetteer, words: set[str]) -> tuple[str, str] | None:
+    """"Syrias", "Iraqs", "Aleppos": a possessive whose apostrophe stripped text lost, when the
+    base is a country, region or large town that the article also names as such (so plurals
+    such as "Turkeys" or "Drugs" stay words) and the -s form is not a name itself."""
+    if not word.endswith("s") or len(key) < 5 or word[-2:-1] in {"s", "'", "’"}:
+        return None
+    base = key[:-1]
+    if base.rsplit(" ", 1)[-1] not in words:
+        return None
+    kind = _kind_of(base, gazetteer)
+    if kind in {"country", "region", "area"}:
+        return base, kind
+    if kind == "place" and gazetteer.largest_population(base) >= _STRONG_PLACE:
+        return base, kind
     return None
 
 
@@ -491,6 +626,8 @@ def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazett
     key = folded[k]
     if gazetteer.demonym(key) is not None or gazetteer.country(key) is not None:
         return "free"
+    if key.endswith("s") and gazetteer.country(key[:-1]) is not None:
+        return "free"  # "Syrias Afrin": a country's possessive without its apostrophe
     # A small town's name beside ours ("Michael", "Jabha Shamiya") glues.
     if gazetteer.largest_population(key) >= _STRONG_PLACE:
         return "place"

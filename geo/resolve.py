@@ -184,7 +184,7 @@ def _resolve_one(
     geocoder: object | None,
     regions: frozenset[tuple[str, str]] = frozenset(),
 ) -> ResolvedPlace | None:
-    candidates = gazetteer.places(mention.key)
+    candidates = _variant_places(mention, gazetteer, context) if mention.variant else gazetteer.places(mention.key)
     if mention.qualifier:
         country, _, admin1 = mention.qualifier.partition(".")
         named = [p for p in candidates if p.country == country and (not admin1 or p.admin1 == admin1)]
@@ -223,6 +223,22 @@ def _resolve_one(
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
     )
+
+
+def _variant_places(mention: PlaceMention, gazetteer: Gazetteer, context: Counter[str]) -> tuple[Place, ...]:
+    """Places a spelling variant may stand for ("Kafr Zeita" for Kafr Zayta): only those in a
+    country the article is about (at least half the weight of its main country) or that its
+    qualifier names (a one-word variant: its main country only), so a loose spelling can never
+    bring in a far-away namesake."""
+    top = max(context.values(), default=0)
+    country = mention.qualifier.partition(".")[0]
+    share = 1 if " " not in mention.key else 2  # one word, looser still: the main country only
+    found: dict[int, Place] = {}
+    for key in mention.variant:
+        for p in gazetteer.places(key):
+            if p.country == country or (top and share * context.get(p.country, 0) >= top):
+                found.setdefault(p.geonameid, p)
+    return tuple(sorted(found.values(), key=lambda p: (-p.population, p.geonameid)))
 
 
 def _country_place(mention: PlaceMention, country: Country) -> ResolvedPlace:
