@@ -236,9 +236,10 @@ def _events_of_sentence(
     sentence_text = text[sentence.start : sentence.end]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
     sentence_places = _anaphora(text, sentence, state.named_towns, index, before=first_named) + named
+    regional = [_as_region(text, p) for p in named]  # asked once: _regions_give_way needs it too
     # "the town" can stand for a town named before, never for a province
-    state.named_towns.extend((index, p, _descriptor(text, p)) for p in named if not _as_region(text, p))
-    sentence_places = _regions_give_way(text, sentence_places, sentence)
+    state.named_towns.extend((index, p, _descriptor(text, p)) for p, region in zip(named, regional) if not region)
+    sentence_places = _regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
     own_dates = [_date_for(place, sentence_dates, text) for place in sentence_places]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
@@ -315,6 +316,7 @@ def _places_by_sentence(
     furniture are set aside."""
     found: dict[int, list[ResolvedPlace]] = {}
     strays = _strays(places)
+    furniture: dict[int, bool] = {}  # by sentence: asked once, not once per place
     for p in places:
         if not _mappable(p) or _speaks_for_a_state(text, p) or _not_where_it_happened(text, p):
             continue
@@ -322,8 +324,11 @@ def _places_by_sentence(
             continue
         index = _sentence_of(starts, p.mention.start_char)
         sentence = sentences[index] if sentences else None
-        if sentence is not None and _FURNITURE.search(text, sentence.start, sentence.end):
-            continue
+        if sentence is not None:
+            if index not in furniture:
+                furniture[index] = _FURNITURE.search(text, sentence.start, sentence.end) is not None
+            if furniture[index]:
+                continue
         found.setdefault(index, []).append(p)
     foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
     for p in places:
@@ -460,12 +465,16 @@ _TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
 _TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
 
 
-def _regions_give_way(text: str, places: list[ResolvedPlace], sentence: Sentence) -> list[ResolvedPlace]:
+def _regions_give_way(
+    text: str, places: list[ResolvedPlace], sentence: Sentence, known: dict[int, bool] | None = None
+) -> list[ResolvedPlace]:
     """A province is never its capital's point: where the sentence names a town, the town
     carries the event (and a town the gazetteer does not know, "the village of Oldmill",
     takes the event off the map rather than put it on the capital); where it names only the
-    region, one event at ``admin1`` precision."""
-    regions = [p for p in places if _as_region(text, p)]
+    region, one event at ``admin1`` precision. ``known``: :func:`_as_region` already asked,
+    by ``id`` of the place."""
+    known = known or {}
+    regions = [p for p in places if (known[id(p)] if id(p) in known else _as_region(text, p))]
     if not regions:
         return places
     towns = [p for p in places if p not in regions]
