@@ -101,8 +101,63 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ),
 )
 _TRIGGERS = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]
+
+
+def _first_letters(pattern: str) -> str | None:
+    """The letters a match of a word-list pattern can start with ("ab|c(?:d|e)" -> "ac"), or
+    None when an alternative starts with anything but a letter or a group of such alternatives.
+
+    Hand-written for the lexicon's plain syntax: a pattern led by a class of its first letters
+    lets the regex engine skip to candidate positions, about a quarter faster."""
+    letters: set[str] = set()
+    depth, start = 0, True
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if start:
+            if char.isalpha():
+                letters.add(char)
+                after = i + 1
+            elif pattern.startswith("(?:", i):
+                after = _closing(pattern, i) + 1
+                inner = _first_letters(pattern[i + 3 : after - 1])
+                if inner is None:
+                    return None
+                letters.update(inner)
+            else:
+                return None
+            if pattern[after : after + 1] in {"?", "*", "{"}:
+                return None  # an optional first letter or group: anything may lead
+            start = False
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            start = True
+        i += 1
+    return "".join(sorted(letters))
+
+
+def _closing(pattern: str, opening: int) -> int:
+    """The index of the parenthesis closing the one at ``opening``."""
+    depth = 0
+    for i in range(opening, len(pattern)):
+        depth += {"(": 1, ")": -1}.get(pattern[i], 0)
+        if depth == 0:
+            return i
+    raise ValueError(f"unbalanced parenthesis in {pattern!r}")
+
+
+def _lower_case_trigger(pattern: str) -> re.Pattern:
+    """A lexicon pattern for a lower-cased sentence (see _triggers), led by its first letters."""
+    letters = _first_letters(pattern)
+    lead = f"(?=[{letters}])" if letters else ""
+    return re.compile(rf"{lead}\b(?:{pattern})\b")
+
+
 # The same, for a sentence already lower-cased (see _triggers): the lexicon is all lower case.
-_TRIGGERS_LOWER = [(kind, re.compile(rf"\b(?:{pattern})\b")) for kind, pattern in _LEXICON]
+_TRIGGERS_LOWER = [(kind, _lower_case_trigger(pattern)) for kind, pattern in _LEXICON]
 
 _PEOPLE = (
     r"people|persons|civilians|soldiers|troops|fighters|militants|insurgents|militiamen|militia"

@@ -177,3 +177,30 @@ def test_ingest_with_the_reference_code_gives_the_same_geojson(corpus, gazetteer
         slow = to_geojson_bytes(ingest(corpus, gazetteer=gazetteer).events)
     assert fast.count(b'"Feature"') > 100
     assert fast == slow
+
+
+@pytest.mark.parametrize(("pattern", "letters"), [
+    ("ab|c(?:d|e)f|(?:x|y)z", "acxy"),
+    ("kill(?:ed|s)?|air ?strikes?", "ak"),
+    (r"\d+|a", None),  # not a letter: no guard
+    ("a?b|c", None),  # an optional first letter: anything may lead
+    ("(?:a|b)?c", None),
+    ("(?:a|[bc])d", None),
+])
+def test_first_letters_of_a_word_list(pattern, letters):
+    assert events._first_letters(pattern) == letters
+
+
+@pytest.mark.parametrize("index", range(len(events._LEXICON)))
+def test_every_lexicon_word_starts_with_a_letter_of_its_guard(index):
+    kind, pattern = events._LEXICON[index]
+    letters = events._first_letters(pattern)
+    assert letters, kind
+    assert events._TRIGGERS_LOWER[index][1].pattern.startswith(f"(?=[{letters}])")
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.from_regex(re.compile(pattern), fullmatch=True))
+    def check(word):
+        assert word[:1] in set(letters), (kind, word)
+
+    check()
