@@ -634,7 +634,7 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "headline": event.sentence.start < headline_end,
         "one_of_a_list": len(sentence_places) >= 3,
         "background": event.event_kind == "background",
-        "hedged": bool(_HEDGED.search(sentence)),
+        "hedged": _hedged(sentence),
         "named_once": named.get(event.place.geonameid, 0) <= 1,
         "named_often": named.get(event.place.geonameid, 0) >= 3,
         "in_headline_too": any(
@@ -645,6 +645,15 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "own_day": own_day,
         "sole_candidate": own_day and not event.place.candidates,
     }
+
+
+# The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
+_HEDGED_LOWER = re.compile(_HEDGED.pattern)
+
+
+def _hedged(sentence: str) -> bool:
+    lowered = _lowered(sentence)
+    return bool(_HEDGED.search(sentence) if lowered is None else _HEDGED_LOWER.search(lowered))
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

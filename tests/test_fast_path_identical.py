@@ -1,6 +1,6 @@
 """The fast paths of geo/events.py give exactly what the straightforward code gives.
 
-``_triggers``, ``_tolls`` and ``_not_a_happening`` search a sentence lower-cased once with
+``_triggers``, ``_tolls``, ``_not_a_happening`` and ``_hedged`` search a sentence lower-cased once with
 case-sensitive patterns, skip the death-toll patterns whose words a sentence lacks, and cache
 tolls per sentence. The straightforward versions (one case-insensitive search per pattern, on
 every sentence) are kept here as the reference; they are compared on the seed articles, on a
@@ -65,10 +65,15 @@ def reference_not_a_happening(sentence: str) -> bool:
     return bool(events._NOT_A_HAPPENING.search(sentence))
 
 
+def reference_hedged(sentence: str) -> bool:
+    return bool(events._HEDGED.search(sentence))
+
+
 def assert_same(sentence: str) -> None:
     assert events._triggers(sentence, 7) == reference_triggers(sentence, 7), sentence
     assert list(events._tolls(sentence)) == reference_tolls(sentence), sentence
     assert events._not_a_happening(sentence) == reference_not_a_happening(sentence), sentence
+    assert events._hedged(sentence) == reference_hedged(sentence), sentence
 
 
 # --- Fixtures ---------------------------------------------------------------------------------
@@ -140,7 +145,7 @@ _PIECES = [
     "killed", "KILLED", "Killing", "dead", "deaths", "death toll", "Death Toll of", "claimed the lives of",
     "massacred", "slain", "lost", "at least", "12", "1,200", "2019", "twelve", "dozens of", "people",
     "soldiers were", "were", "war", "strikes", "Air Raid", "clashes with police", "protesters",
-    "would", "may", "previous", "to date", "ſ", "ı", "İ", "\u212a", "é", "’", "“", "-", ",", ".", " ",
+    "would", "may", "allegedly", "Reportedly", "said to", "previous", "to date", "ſ", "ı", "İ", "\u212a", "é", "’", "“", "-", ",", ".", " ",
 ]
 
 
@@ -174,6 +179,7 @@ def test_ingest_with_the_reference_code_gives_the_same_geojson(corpus, gazetteer
         patch.setattr(events, "_triggers", reference_triggers)
         patch.setattr(events, "_tolls", reference_tolls)
         patch.setattr(events, "_not_a_happening", reference_not_a_happening)
+        patch.setattr(events, "_hedged", reference_hedged)
         slow = to_geojson_bytes(ingest(corpus, gazetteer=gazetteer).events)
     assert fast.count(b'"Feature"') > 100
     assert fast == slow
