@@ -23,6 +23,10 @@ The real-text corpora copy the articles of ``../shared/devset/news`` and ``seeds
 benchmark time, never stored in the repository) into a temporary folder, each copy made unique;
 there Datelines also writes GeoJSON, as ``datelines ingest -o X.geojson`` does, and the naive peer
 (geotext for places, ``dateparser.search_dates`` for dates) is measured in the same run.
+
+Measured 2026-11-28 on the shared 2-core machine (load ~1), one process, 2,000 real copies,
+articles per CPU-second after start-up: 961fcb7 280, f0a405e 246, with the events fast paths
+315; the peer 65 (on 500). 20,000 copies: 288 per CPU-second, 286/s wall, peak 455 MB.
 """
 
 from __future__ import annotations
