@@ -1,0 +1,212 @@
+"""The fast paths of geo/events.py give exactly what the straightforward code gives.
+
+``_triggers``, ``_tolls``, ``_not_a_happening`` and ``_hedged`` search a sentence lower-cased once with
+case-sensitive patterns, skip the death-toll patterns whose words a sentence lacks, and cache
+tolls per sentence. The straightforward versions (one case-insensitive search per pattern, on
+every sentence) are kept here as the reference; they are compared on the seed articles, on a
+generated corpus (benchmarks/make_corpus.py), on sentences written here around the characters
+that fold unusually, on generated text, and end to end: the GeoJSON of an ingest with the
+reference versions patched in is byte for byte the GeoJSON of the fast ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import string
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.make_corpus import make_corpus  # noqa: E402
+from geo import events  # noqa: E402
+from geo.articles import read_corpus  # noqa: E402
+from geo.export import to_geojson_bytes  # noqa: E402
+from geo.gazetteer import load_gazetteer  # noqa: E402
+from geo.ingest import ingest  # noqa: E402
+from geo.text import split_sentences  # noqa: E402
+
+SEEDS = ROOT / "seeds"
+
+
+# --- The reference: the code before the fast paths, kept verbatim in behaviour. -------------
+
+def reference_triggers(sentence: str, offset: int) -> list[tuple[str, int, int]]:
+    found = []
+    for kind, pattern in events._TRIGGERS:
+        for m in pattern.finditer(sentence):
+            found.append((kind, offset + m.start(), offset + m.end()))
+    return found
+
+
+def reference_tolls(sentence: str) -> list[tuple[int, int, int]]:
+    found = []
+    aggregate = bool(events._WAR_WIDE.search(sentence))
+    for pattern in events._FATALITY_PATTERNS:
+        for m in pattern.finditer(sentence):
+            value = events._number(m.group(1))
+            if value is None or (1900 <= value <= 2100 and m.group(1).isdigit() and len(m.group(1)) == 4):
+                continue
+            if aggregate and value >= events._AGGREGATE_TOLL:
+                continue
+            found.append((value, m.start(), m.end()))
+    return found
+
+
+def reference_not_a_happening(sentence: str) -> bool:
+    return bool(events._NOT_A_HAPPENING.search(sentence))
+
+
+def reference_hedged(sentence: str) -> bool:
+    return bool(events._HEDGED.search(sentence))
+
+
+def assert_same(sentence: str) -> None:
+    assert events._triggers(sentence, 7) == reference_triggers(sentence, 7), sentence
+    assert list(events._tolls(sentence)) == reference_tolls(sentence), sentence
+    assert events._not_a_happening(sentence) == reference_not_a_happening(sentence), sentence
+    assert events._hedged(sentence) == reference_hedged(sentence), sentence
+
+
+# --- Fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, gazetteer) -> Path:
+    """60 generated inputs with the seed articles in a subfolder, in one manifest."""
+    root = make_corpus(60, tmp_path_factory.mktemp("corpus"), seed=11, gazetteer=gazetteer)
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "seeds" / "articles.csv").unlink()
+    with (SEEDS / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        seed_rows = list(csv.DictReader(fh))
+    with (root / "articles.csv").open("a", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        for row in seed_rows:
+            writer.writerow((f"seeds/{row['file']}", row["title"], row["source"], row["published"]))
+    return root
+
+
+def _sentences(folder: Path) -> list[str]:
+    out = []
+    for outcome in read_corpus(folder):
+        if outcome.article is not None:
+            text = outcome.article.text
+            out.extend(text[s.start : s.end] for s in split_sentences(text))
+    return out
+
+
+# --- Sentence by sentence ---------------------------------------------------------------------
+
+def test_seed_sentences_give_the_reference_answers():
+    sentences = _sentences(SEEDS)
+    assert len(sentences) > 50
+    for sentence in sentences:
+        assert_same(sentence)
+
+
+def test_generated_sentences_give_the_reference_answers(corpus):
+    sentences = _sentences(corpus)
+    assert len(sentences) > 500
+    assert sum(bool(reference_tolls(s)) for s in sentences) > 10  # tolls really are exercised
+    for sentence in sentences:
+        assert_same(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Air strikes KILLED at least 12 people in Oldtown on Monday.",
+    "The Death Toll Rose To 40 after the SHELLING of the market.",
+    "Fighters were ſeen as the town fell; 12 civilians were ſlain.",  # long s: re.I reads it as s
+    "Rebels attacked the base and kılled 30 soldiers.",  # dotless ı: re.I reads it as i
+    "İstanbul police arrested 20 protesters; 3 people dead.",  # dotted İ: lower() makes two characters
+    "A drone strike (\u212aILLED 5) hit the convoy.",  # the Kelvin sign folds to k
+    "“They would never retreat,” the commander said of the siege in Ḥalab, where 8 were killed.",
+    "Straße blockiert: 14 people killed, Ärzte say, in the STRASSE clashes.",
+    "The war has killed 350,000 people; on Monday a blast killed twelve.",
+    "Nothing happened here.",
+    "",
+])
+def test_sentences_with_unusual_letters_give_the_reference_answers(sentence):
+    assert_same(sentence)
+
+
+_PIECES = [
+    "killed", "KILLED", "Killing", "dead", "deaths", "death toll", "Death Toll of", "claimed the lives of",
+    "massacred", "slain", "lost", "at least", "12", "1,200", "2019", "twelve", "dozens of", "people",
+    "soldiers were", "were", "war", "strikes", "Air Raid", "clashes with police", "protesters",
+    "would", "may", "allegedly", "Reportedly", "said to", "previous", "to date", "ſ", "ı", "İ", "\u212a", "é", "’", "“", "-", ",", ".", " ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(alphabet=string.ascii_letters + " ", max_size=6), max_size=25))
+def test_generated_text_gives_the_reference_answers(pieces):
+    assert_same(" ".join(pieces))
+    assert_same("".join(pieces))
+
+
+def test_the_fold_traps_are_every_character_lower_does_not_fold_like_ignorecase():
+    """Over all of Unicode: a character lower() keeps one character long folds, under
+    re.IGNORECASE, to an ASCII letter only as lower() does, unless it is one of the traps;
+    and it is a word character (for \\b) exactly when its lower case is."""
+    chars = "".join(chr(c) for c in range(0x80, 0x110000) if len(chr(c).lower()) == 1)
+    for letter in string.ascii_lowercase:
+        for m in re.finditer(letter, chars, re.IGNORECASE):
+            c = m.group()
+            assert c.lower() == letter or c in events._FOLD_TRAPS, (letter, hex(ord(c)))
+    lowered = chars.lower()
+    assert len(lowered) == len(chars)
+    word = [m.start() for m in re.finditer(r"\w", chars)]
+    assert word == [m.start() for m in re.finditer(r"\w", lowered)]
+
+
+# --- End to end -------------------------------------------------------------------------------
+
+def test_ingest_with_the_reference_code_gives_the_same_geojson(corpus, gazetteer, monkeypatch):
+    fast = to_geojson_bytes(ingest(corpus, gazetteer=gazetteer).events)
+    with monkeypatch.context() as patch:
+        patch.setattr(events, "_triggers", reference_triggers)
+        patch.setattr(events, "_tolls", reference_tolls)
+        patch.setattr(events, "_not_a_happening", reference_not_a_happening)
+        patch.setattr(events, "_hedged", reference_hedged)
+        slow = to_geojson_bytes(ingest(corpus, gazetteer=gazetteer).events)
+    assert fast.count(b'"Feature"') > 100
+    assert fast == slow
+
+
+@pytest.mark.parametrize(("pattern", "letters"), [
+    ("ab|c(?:d|e)f|(?:x|y)z", "acxy"),
+    ("kill(?:ed|s)?|air ?strikes?", "ak"),
+    (r"\d+|a", None),  # not a letter: no guard
+    ("a?b|c", None),  # an optional first letter: anything may lead
+    ("(?:a|b)?c", None),
+    ("(?:a|[bc])d", None),
+])
+def test_first_letters_of_a_word_list(pattern, letters):
+    assert events._first_letters(pattern) == letters
+
+
+@pytest.mark.parametrize("index", range(len(events._LEXICON)))
+def test_every_lexicon_word_starts_with_a_letter_of_its_guard(index):
+    kind, pattern = events._LEXICON[index]
+    letters = events._first_letters(pattern)
+    assert letters, kind
+    assert events._TRIGGERS_LOWER[index][1].pattern.startswith(f"(?=[{letters}])")
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.from_regex(re.compile(pattern), fullmatch=True))
+    def check(word):
+        assert word[:1] in set(letters), (kind, word)
+
+    check()
