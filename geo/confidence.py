@@ -68,7 +68,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.486, 0.180, -0.019, 0.257, -0.184, -0.608, -0.057, -0.587, -0.408, 0.197, -0.282, 0.035, -0.098, -0.419, 0.150, 0.250, 0.148, 0.041, 0.116, 0.410)
+WEIGHTS: tuple[float, ...] = (1.325, 0.115, 0.027, 0.455, -0.729, -0.782, -0.011, -0.542, -0.326, 0.304, -0.237, 0.202, 0.055, -0.241, 0.153, -0.038, 0.359, 0.113, 0.066, 0.430)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
