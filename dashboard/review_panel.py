@@ -125,11 +125,18 @@ def _step(ids: Sequence[str], current: str | None, by: int) -> None:
         return
     at = ids.index(current) if current in ids else -1
     st.session_state["review_current"] = ids[max(0, min(len(ids) - 1, at + by))]
+    st.session_state["_review_engaged"] = True
+
+
+def _engage() -> None:
+    """The analyst chose an event to review: from now on the map follows the review."""
+    st.session_state["_review_engaged"] = True
 
 
 def _decide_and_step(path: Path, events: pd.DataFrame, row: int, new: str, ids: Sequence[str]) -> None:
     current = str(events["id"].iloc[row])
     _decide(path, events, [row], "status", new)
+    st.session_state["_review_engaged"] = True
     following = [i for i in ids[ids.index(current) + 1 :]] if current in ids else []
     if following:
         st.session_state["review_current"] = following[0]
@@ -159,7 +166,7 @@ def panel(dataset: view.Dataset, mask: np.ndarray, path: Path) -> None:
     if st.session_state.get("review_current") not in ids:
         st.session_state["review_current"] = ids[0]
     current = st.selectbox(
-        f"Event to review ({len(ids):,})", ids, key="review_current",
+        f"Event to review ({len(ids):,})", ids, key="review_current", on_change=_engage,
         format_func=lambda i: labels.event_label(events.iloc[rows[ids.index(i)]]),
     )  # fmt: skip
     row = int(rows[ids.index(current)])
@@ -274,10 +281,14 @@ def _with_picked(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     ids = events["id"].astype(str)
     current = state.get("review_current")
     at = np.flatnonzero((ids == current).to_numpy()) if current else []
-    picked = follow(int(at[0]) if len(at) else None, data_version=str(id(events)),
+    # The map follows the review only once the analyst reviews (a name, the queue, an action):
+    # otherwise opening the first event's popup would move everyone's map on every page load.
+    engaged = state.get("_review_engaged") or state.get("review_queue") or bool(_reviewer())
+    picked = follow(int(at[0]) if len(at) and engaged else None, data_version=str(id(events)),
                     pick_point=bool(state.get("review_place_pick")), notes=_popup_notes(events, rows))
     if picked is not None and picked.row is not None and 0 <= picked.row < len(events):
         state["review_current"] = str(ids.iloc[picked.row])
+        state["_review_engaged"] = True
         state["_review_pinned"] = picked.row
     elif picked is not None and picked.latitude is not None:  # a click on the map: Fix place
         state["review_place_how"] = "coordinates"
