@@ -376,7 +376,7 @@ def _timeline(dataset: view.Dataset, filters: view.Filters, bounds: tuple[dt.dat
     )
     st.session_state["_timeline_bounds"] = bounds
     st.altair_chart(
-        _timeline_chart(counts, freq, None if window == bounds else window),
+        _timeline_chart(counts, freq, None),  # no brush drawn back: a redrawn brush re-sent a stale window and undid slider moves
         width="stretch",
         key="timeline",
         on_select=_on_brush,
