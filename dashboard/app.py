@@ -36,6 +36,26 @@ from geo.schema import REPORT_COLUMNS  # noqa: E402
 PLAY_STEP_SECONDS = 2.0  # at 1×
 PLAY_SPEEDS = {1: "1×", 2: "2×", 4: "4×"}
 PLAY_STEP_LABELS = {"window": "its width", "day": "a day", "week": "a week", "month": "a month"}
+NARROW_WIDTH = 900  # px; under it the sidebar starts collapsed so the map gets the width
+# Streamlit's "auto" sidebar collapses only under its 768 px mobile breakpoint, and the server
+# cannot see the window's width: a few lines in the page collapse it once per tab (a user who
+# opens it again keeps it open). Hand-written: no Streamlit option or library does this.
+_COLLAPSE_WHEN_NARROW = f"""<script>
+(() => {{
+  const doc = window.parent.document === undefined ? document : window.parent.document;
+  const win = doc.defaultView || window;
+  if (win.innerWidth >= {NARROW_WIDTH} || win.sessionStorage.getItem("datelines-narrow")) return;
+  const tryCollapse = (left) => {{
+    const button = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    const sidebar = doc.querySelector('[data-testid="stSidebar"]');
+    if (button && sidebar && sidebar.getAttribute("aria-expanded") !== "false") {{
+      win.sessionStorage.setItem("datelines-narrow", "1");
+      button.click();
+    }} else if (left > 0) setTimeout(() => tryCollapse(left - 1), 100);
+  }};
+  tryCollapse(50);
+}})();
+</script>"""
 TABLE_ROW_HEIGHT = 84  # px; over 64 px Streamlit wraps long text, so the excerpt is readable
 BASEMAPS = {
     "natural-earth": "Natural Earth (offline)",
@@ -298,6 +318,8 @@ def main() -> None:
     if base.summary.get("problems"):  # a hand-made events file: say what the map leaves out
         st.warning("Some of --data could not be shown and was dropped: " + "; ".join(base.summary["problems"]))
 
+    with st.sidebar:  # narrow windows (issue 14): the map takes the width
+        st.html(_COLLAPSE_WHEN_NARROW, unsafe_allow_javascript=True)
     dataset = _upload_sidebar(base)
     review_file = review_panel.review_path(args.data, args.review)  # review (issue 13)
     dataset = review_panel.reviewed(dataset, review_file)

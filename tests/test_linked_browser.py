@@ -21,7 +21,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 pytest.register_assert_rewrite("browser_support")
-from browser_support import StreamlitServer, attach_server, wait_for_map, wait_idle  # noqa: E402
+from browser_support import (  # noqa: E402
+    MAP_IFRAME,
+    StreamlitServer,
+    attach_server,
+    new_guarded_page,
+    wait_for_map,
+    wait_idle,
+)
 from dashboard import table, view  # noqa: E402
 from geo import ingest  # noqa: E402
 
@@ -337,3 +344,41 @@ def test_a_big_folder_shows_progress_then_the_map_and_opens_again_from_the_cache
         finally:
             context.close()
     assert sorted(p for p in cache.rglob("*") if p.is_file()) == sorted(cached)  # nothing new
+
+
+# The widgets Streamlit draws, in page order: the first one must be the date slider.
+_WIDGETS_IN_ORDER = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid^="st"][data-testid$="Slider"],'
+    + '[data-testid="stMain"] [data-testid="stSelectbox"],'
+    + '[data-testid="stMain"] [data-testid="stDateInput"],'
+    + '[data-testid="stMain"] [data-testid="stButton"],'
+    + '[data-testid="stMain"] [data-testid="stTextInput"],'
+    + '[data-testid="stMain"] [data-testid="stNumberInput"]'))
+    .filter(w => w.getBoundingClientRect().height > 0)
+    .map(w => w.innerText.split('\\n')[0])"""
+
+
+def test_a_narrow_window_gives_the_map_the_width(request, server, dataset, chromium_browser):
+    """At 800 px the sidebar starts collapsed, the map takes the width and a popup fits in it."""
+    context, page, guard = new_guarded_page(chromium_browser, viewport={"width": 800, "height": 900})
+    try:
+        attach_server(request, server)
+        frame = open_app(page, server, MARCH_2016)
+        page.wait_for_function(
+            """() => { const s = document.querySelector('[data-testid="stSidebar"]');
+                       return s && s.getBoundingClientRect().right <= 1; }""",
+            timeout=30_000,
+        )
+        box = page.locator(MAP_IFRAME).bounding_box()
+        assert box["width"] >= 0.9 * 800
+        assert page.evaluate(_WIDGETS_IN_ORDER)[0] == "Date window"
+        rows = table_rows_in_view(dataset, dt.date(2016, 3, 1), dt.date(2016, 3, 31))
+        frame.evaluate(f"() => window.datelines.openEvent({int(rows[0])})")
+        frame.wait_for_selector('[data-testid="event-popup"]', timeout=30_000)
+        frame.wait_for_timeout(500)  # Leaflet's autopan settles
+        popup = frame.locator(".leaflet-popup-content-wrapper").bounding_box()
+        inside = frame.locator(".leaflet-container").bounding_box()
+        assert popup["x"] >= inside["x"] and popup["x"] + popup["width"] <= inside["x"] + inside["width"]
+        guard.check()
+    finally:
+        context.close()
