@@ -26,6 +26,7 @@ import altair as alt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+import streamlit.components.v1 as components  # noqa: E402
 
 from dashboard import downloads, link, review_panel, table, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
@@ -319,7 +320,8 @@ def main() -> None:
         st.warning("Some of --data could not be shown and was dropped: " + "; ".join(base.summary["problems"]))
 
     with st.sidebar:  # narrow windows (issue 14): the map takes the width
-        st.html(_COLLAPSE_WHEN_NARROW, unsafe_allow_javascript=True)
+        # A zero-height component frame (same origin), not st.html: the page never renders HTML.
+        components.html(_COLLAPSE_WHEN_NARROW, height=0)
     dataset = _upload_sidebar(base)
     review_file = review_panel.review_path(args.data, args.review)  # review (issue 13)
     dataset = review_panel.reviewed(dataset, review_file)
