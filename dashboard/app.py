@@ -357,7 +357,12 @@ def main() -> None:
     mask = view.event_mask(dataset, filters)
     mask &= review_panel.sidebar_mask(dataset)  # review (issue 13): status, country, rejected
     in_view = int(mask.sum())
-    _show_link_warnings()
+    # Parts that come and go (the link's warnings, Play's ticker) sit in containers that are
+    # always there: an element appearing above the map would shift the position of every
+    # element below it, and Streamlit would re-create them (the map's frame reloaded, a key
+    # press or a form being typed into lost).
+    with st.container():
+        _show_link_warnings()
 
     _typed_dates(controls[3], window, bounds)
     controls[4].caption(
@@ -365,8 +370,9 @@ def main() -> None:
         f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
     )
 
-    if playing:
-        _play_ticker(bounds)
+    with st.container():
+        if playing:
+            _play_ticker(bounds)
 
     _show_map(dataset, mask)
     _hold_upload_payload(dataset, base)  # uploads' map file lives only as long as the session
@@ -425,28 +431,36 @@ def _on_brush() -> None:
     _queue_window(window or bounds)
 
 
-def _on_typed_dates() -> None:
+def _on_typed_dates(start_key: str, end_key: str) -> None:
     """Dates typed into From / To become the window."""
     state = st.session_state
-    start, end = state.get("typed_start"), state.get("typed_end")
+    start, end = state.get(start_key), state.get(end_key)
     if isinstance(start, dt.date) and isinstance(end, dt.date):
         _stop_play()
         _queue_window((min(start, end), max(start, end)))
 
 
 def _typed_dates(column, window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]) -> None:
-    """From / To date boxes beside Play, showing the window and setting it when typed."""
-    state = st.session_state
-    state["typed_start"], state["typed_end"] = window  # before the widgets: follows the slider
+    """From / To date boxes beside Play, showing the window and setting it when typed.
+
+    The boxes follow the slider, so the program sets them. Their keys carry the window: the
+    program never writes into a widget's state, it draws a new pair of boxes for a new window.
+    (Writing ``st.session_state[key]`` before the widget is not safe here: a browser message
+    sent before that run's values reached it, a fast key press on the slider or the map
+    reporting its view, brings the old dates back as if typed, and the slider jumped back.)
+    """
+    keys = tuple(f"typed_{side}@{window[0]}~{window[1]}" for side in ("start", "end"))
     boxes = column.columns(2)
-    for box, key, label in ((boxes[0], "typed_start", "From"), (boxes[1], "typed_end", "To")):
+    for box, key, label, value in ((boxes[0], keys[0], "From", window[0]), (boxes[1], keys[1], "To", window[1])):
         box.date_input(
             label,
+            value=value,
             min_value=bounds[0],
             max_value=bounds[1],
             key=key,
             format="YYYY-MM-DD",
             on_change=_on_typed_dates,
+            args=keys,
         )
 
 

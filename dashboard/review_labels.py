@@ -18,6 +18,7 @@ __all__ = [
     "date_range_label",
     "date_source_label",
     "event_label",
+    "picker_label",
     "place_candidates",
     "queue_rows",
     "review_mask",
@@ -159,3 +160,10 @@ def event_label(event: Mapping[str, Any]) -> str:
     title = str(event.get("title") or "")
     title = title if len(title) <= 60 else title[:59] + "…"
     return f"{when} · {event.get('place')} · {event.get('event_type')} · {title}"
+
+
+def picker_label(event: Mapping[str, Any], row: int) -> str:
+    """:func:`event_label` with the event's number in the data set, so no two entries of the
+    picker read the same: two reports of one sentence share date, place, type and title, and
+    the picker gives back the label chosen, so a repeated one would pick the other event."""
+    return f"{event_label(event)} · event {row + 1}"

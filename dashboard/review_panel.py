@@ -119,27 +119,53 @@ def _decide(path: Path, events: pd.DataFrame, rows: Sequence[int], field: str, n
         st.session_state["_review_flash"] = f"Not saved: {err}"
 
 
-def _step(ids: Sequence[str], current: str | None, by: int) -> None:
-    """Move the current event ``by`` places along ``ids``."""
+def _step(ids: Sequence[str], by: int) -> None:
+    """Move the current event ``by`` places along ``ids``.
+
+    The current event is read when the key is pressed, not when the button was drawn: a key
+    pressed while the page is still redrawing must act on the event the map and the list
+    show, not on the one of the run before."""
     if not ids:
         return
+    current = st.session_state.get("review_current")
     at = ids.index(current) if current in ids else -1
-    st.session_state["review_current"] = ids[max(0, min(len(ids) - 1, at + by))]
+    _set_current(ids[max(0, min(len(ids) - 1, at + by))])
     st.session_state["_review_engaged"] = True
 
 
-def _engage() -> None:
-    """The analyst chose an event to review: from now on the map follows the review."""
+def _set_current(event_id: str) -> None:
+    """Make ``event_id`` the event under review.
+
+    ``review_current`` is plain state, not the picker's own: the picker's key changes with
+    each change the program makes, so a browser message sent before the new choice reached
+    the page (the map reporting its view after a popup opened) cannot bring the old one back."""
+    state = st.session_state
+    if state.get("review_current") != event_id:
+        state["review_current"] = event_id
+        state["_review_picker"] = int(state.get("_review_picker", 0)) + 1
+
+
+def _picker_key() -> str:
+    return f"review_current@{st.session_state.get('_review_picker', 0)}"
+
+
+def _picked(key: str) -> None:
+    """The analyst chose an event in the picker: it is under review, and the map follows."""
+    st.session_state["review_current"] = st.session_state[key]
     st.session_state["_review_engaged"] = True
 
 
-def _decide_and_step(path: Path, events: pd.DataFrame, row: int, new: str, ids: Sequence[str]) -> None:
-    current = str(events["id"].iloc[row])
-    _decide(path, events, [row], "status", new)
+def _decide_and_step(path: Path, events: pd.DataFrame, new: str, ids: Sequence[str]) -> None:
+    """Confirm or reject the current event (read now, as in :func:`_step`), then step on."""
+    current = st.session_state.get("review_current")
+    at = np.flatnonzero((events["id"].astype(str) == current).to_numpy())
+    if not len(at):
+        return
+    _decide(path, events, [int(at[0])], "status", new)
     st.session_state["_review_engaged"] = True
     following = [i for i in ids[ids.index(current) + 1 :]] if current in ids else []
     if following:
-        st.session_state["review_current"] = following[0]
+        _set_current(following[0])
 
 
 # --------------------------------------------------------------------------- panel
@@ -148,12 +174,17 @@ def _decide_and_step(path: Path, events: pd.DataFrame, row: int, new: str, ids: 
 def panel(dataset: view.Dataset, mask: np.ndarray, path: Path) -> None:
     """The review section under the table: summary, queue, current event, several at once."""
     st.subheader("Review")
+    # Messages that come and go sit in slots that are always there, so the buttons and forms
+    # below keep their places on the page: a shifted form is re-created, losing what is being
+    # typed into it, and a shortcut key pressed meanwhile finds no button.
+    flash_slot, summary_slot, hint_slot = st.empty(), st.container(), st.empty()
     flash = st.session_state.pop("_review_flash", None)
     if flash:
-        (st.error if flash.startswith("Not saved") else st.success)(flash)
-    _summary(dataset, path)
+        (flash_slot.error if flash.startswith("Not saved") else flash_slot.success)(flash)
+    with summary_slot:
+        _summary(dataset, path)
     if not _reviewer():
-        st.info("Set your name under Review in the sidebar to record decisions.")
+        hint_slot.info("Set your name under Review in the sidebar to record decisions.")
     events = dataset.events
     queue = st.toggle("Needs review queue (unreviewed, least confident first)", key="review_queue")
     rows = labels.queue_rows(events, mask) if queue else np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -164,13 +195,15 @@ def panel(dataset: view.Dataset, mask: np.ndarray, path: Path) -> None:
         st.caption("No event to review here: widen the window or the filters.")
         return
     if st.session_state.get("review_current") not in ids:
-        st.session_state["review_current"] = ids[0]
-    current = st.selectbox(
-        f"Event to review ({len(ids):,})", ids, key="review_current", on_change=_engage,
-        format_func=lambda i: labels.event_label(events.iloc[rows[ids.index(i)]]),
+        _set_current(ids[0])
+    current = st.session_state["review_current"]
+    key = _picker_key()
+    st.selectbox(
+        f"Event to review ({len(ids):,})", ids, index=ids.index(current), key=key, on_change=_picked, args=(key,),
+        format_func=lambda i: labels.picker_label(events.iloc[rows[ids.index(i)]], int(rows[ids.index(i)])),
     )  # fmt: skip
     row = int(rows[ids.index(current)])
-    _actions(path, events, row, ids)
+    _actions(path, events, ids)
     _evidence(events.iloc[row])
     _fixes(path, events, row)
     _several(path, events, rows)
@@ -199,19 +232,18 @@ def _summary(dataset: view.Dataset, path: Path) -> None:
                 st.code(warning, language=None, wrap_lines=True)
 
 
-def _actions(path: Path, events: pd.DataFrame, row: int, ids: list[str]) -> None:
+def _actions(path: Path, events: pd.DataFrame, ids: list[str]) -> None:
     """Previous / next / confirm / reject, each with a keyboard shortcut."""
-    current = str(events["id"].iloc[row])
     off = not _reviewer()
     cells = st.columns(4)
-    cells[0].button("◀ Previous", key="review_prev", shortcut="k", on_click=_step, args=(ids, current, -1),
+    cells[0].button("◀ Previous", key="review_prev", shortcut="k", on_click=_step, args=(ids, -1),
                     help="Keyboard: k")
-    cells[1].button("Next ▶", key="review_next", shortcut="j", on_click=_step, args=(ids, current, 1),
+    cells[1].button("Next ▶", key="review_next", shortcut="j", on_click=_step, args=(ids, 1),
                     help="Keyboard: j")
     cells[2].button("✓ Confirm", key="review_confirm", shortcut="y", disabled=off, type="primary",
-                    on_click=_decide_and_step, args=(path, events, row, "confirmed", ids), help="Keyboard: y")
+                    on_click=_decide_and_step, args=(path, events, "confirmed", ids), help="Keyboard: y")
     cells[3].button("✗ Reject", key="review_reject", shortcut="x", disabled=off,
-                    on_click=_decide_and_step, args=(path, events, row, "rejected", ids), help="Keyboard: x")
+                    on_click=_decide_and_step, args=(path, events, "rejected", ids), help="Keyboard: x")
 
 
 def _evidence(event: pd.Series) -> None:
@@ -285,15 +317,15 @@ def _with_picked(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     # otherwise opening the first event's popup would move everyone's map on every page load.
     engaged = state.get("_review_engaged") or state.get("review_queue") or bool(_reviewer())
     picked = follow(int(at[0]) if len(at) and engaged else None, data_version=str(id(events)),
-                    pick_point=bool(state.get("review_place_pick")), notes=_popup_notes(events, rows))
+                    pick_point=bool(state.get(_place_key("pick"))), notes=_popup_notes(events, rows))
     if picked is not None and picked.row is not None and 0 <= picked.row < len(events):
-        state["review_current"] = str(ids.iloc[picked.row])
+        _set_current(str(ids.iloc[picked.row]))
         state["_review_engaged"] = True
         state["_review_pinned"] = picked.row
     elif picked is not None and picked.latitude is not None:  # a click on the map: Fix place
-        state["review_place_how"] = "coordinates"
-        state["review_place_lat"], state["review_place_lon"] = picked.latitude, picked.longitude
-        state["review_place_pick"] = False
+        # new keys for the place widgets rather than writing into theirs (see _set_current)
+        state["_review_place_point"] = (picked.latitude, picked.longitude)
+        state["_review_place_version"] = int(state.get("_review_place_version", 0)) + 1
     pinned = state.get("_review_pinned")
     if pinned is not None and pinned < len(events) and pinned not in set(rows.tolist()):
         rows = np.concatenate([[pinned], rows])
@@ -385,8 +417,9 @@ def _place_form(path: Path, events: pd.DataFrame, row: int, event: pd.Series, of
     Not a form: the gazetteer's matches for a name are listed as soon as it is typed, so the
     analyst picks Madaya, SY rather than the larger Madaya, MM.
     """
+    point = st.session_state.get("_review_place_point")
     how = st.radio("New place from", ["an alternative", "the gazetteer, by name", "coordinates"],
-                   horizontal=True, key="review_place_how")
+                   index=2 if point else 0, horizontal=True, key=_place_key("how"))
     try:
         if how == "an alternative":
             alternatives = labels.place_candidates(event.get("place_candidates"))
@@ -419,11 +452,19 @@ def _from_gazetteer(place) -> dict:
                      geonameid=place.geonameid, admin1=place.admin1)
 
 
+def _place_key(name: str) -> str:
+    """Key of a place widget; it changes when a map click fills them (see :func:`_set_current`)."""
+    return f"review_place_{name}@{st.session_state.get('_review_place_version', 0)}"
+
+
 def _from_coordinates() -> dict | None:
-    st.toggle("Pick the point on the map (the next click)", key="review_place_pick")
+    point = st.session_state.get("_review_place_point") or (None, None)
+    st.toggle("Pick the point on the map (the next click)", key=_place_key("pick"))
     cells = st.columns(3)
-    lat = cells[0].number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="review_place_lat")
-    lon = cells[1].number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="review_place_lon")
+    lat = cells[0].number_input("Latitude", min_value=-90.0, max_value=90.0, value=point[0], format="%.5f",
+                                key=_place_key("lat"))
+    lon = cells[1].number_input("Longitude", min_value=-180.0, max_value=180.0, value=point[1], format="%.5f",
+                                key=_place_key("lon"))
     label = cells[2].text_input("Name", max_chars=120, key="review_place_label")
     if lat is None or lon is None or not label.strip():
         st.caption("Give a latitude, a longitude and a name.")

@@ -8,8 +8,12 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests get up to two reruns: since the linked views and the review bridge met,
     a few of them race on a loaded machine (key presses lost while the map's reported view
     reruns the app); each passes alone. A known, open defect, not a fix (see README)."""
+    import os
+
     import pytest
 
+    if os.environ.get("DATELINES_NO_RERUNS"):
+        return
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
             item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))

@@ -325,9 +325,6 @@ def test_hostile_titles_and_excerpts_are_shown_as_text(request, hostile_server, 
 # --------------------------------------------------------------------------- many sessions
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known race since the linked views (issue 14): with the map reporting its view and the From/To boxes, 30 fast key presses on one of ten loaded sessions can lose some; passes alone, fails under load; left open in the note"
-))
 def test_ten_sessions_keep_their_own_view(request, chromium_browser, synthetic_server, synthetic_file):
     from browser_support import new_guarded_page
 

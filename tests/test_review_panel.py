@@ -88,3 +88,12 @@ def test_popup_notes_carry_status_confidence_reasons_and_alternatives():
     assert set(notes) == {"0", "1", "2"}
     plain = _popup_notes(_events().drop(columns="review_status"), np.array([3]))  # before any review
     assert plain == {"3": "Review: unreviewed"}
+
+
+def test_two_reports_of_one_sentence_read_differently_in_the_picker():
+    from dashboard.review_labels import picker_label
+
+    report = {"date_start": "2016-03-21", "date_end": "2016-03-27", "date_precision": "week",
+              "place": "Palmyra", "event_type": "battles", "title": "Army retakes Palmyra"}
+    assert event_label(report) == event_label(dict(report))
+    assert picker_label(report, 3) != picker_label(dict(report), 4)
