@@ -59,6 +59,8 @@ from collections.abc import Iterator
 
 from dateutil.relativedelta import relativedelta
 
+from geo import date_words as _w
+
 __all__ = ["DateMention", "find_dates", "parse_publication_date"]
 
 _date = datetime.date
@@ -85,58 +87,39 @@ class DateMention:
 
 
 # --------------------------------------------------------------------------------------------
-# Words
+# Words: months, weekdays, numbers, units and the like come from the lexicon tables
+# (geo/lexicons, read by geo.date_words); the grammar words of the patterns are named here once
+# and the quick key-word checks below are built from the same names.
 # --------------------------------------------------------------------------------------------
 
-_MONTH_NUMBERS: Final[dict[str, int]] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-_WEEKDAY_NUMBERS: Final[dict[str, int]] = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
-    "sat": 5, "sunday": 6, "sun": 6,
-}  # fmt: skip
-_COUNT_WORDS: Final[dict[str, int]] = {
-    "a": 1, "an": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "a couple of": 2, "couple of": 2,
-}  # fmt: skip
-_VAGUE_COUNTS: Final = frozenset({"few", "a few", "several", "some"})
-# "Good Friday", "Bloody Sunday", "the Sunday Times" name a feast, a massacre or a paper.
-_NOT_WEEKDAY_BEFORE: Final = frozenset(
-    {"good", "black", "bloody", "palm", "easter", "holy", "cyber", "super", "ash", "whit",
-     "shrove", "maundy", "giving", "low", "trinity", "pentecost"}
-)  # fmt: skip
-_NOT_WEEKDAY_AFTER: Final = re.compile(
-    r"\s+(?:Times|Telegraph|Express|Mirror|Mail|Herald|Post|Independent|Star|People|School)\b"
-)
+_MONTH_NUMBERS: Final = _w.MONTHS
+_WEEKDAY_NUMBERS: Final = _w.WEEKDAYS
+_NOT_WEEKDAY_BEFORE: Final = _w.NOT_WEEKDAY_BEFORE  # "Good Friday", "Bloody Sunday"
+_NOT_WEEKDAY_AFTER: Final = re.compile(rf"\s+(?:{_w.alternation(_w.NOT_WEEKDAY_AFTER)})\b")  # "the Sunday Times"
 _DURATION_WORDS: Final = frozenset({"for", "during", "within", "over", "lasted", "spent"})
+_PREPOSITIONS: Final = ("since", "in", "on", "during", "until", "till", "by", "from", "through", "throughout")
+_RANGE_OPENERS: Final = ("from", "between")
+_MODIFIER_WORDS: Final = ("early", "mid", "late", "at", "the", "end", "beginning", "start", "middle")
+_WHICH_WORDS: Final = ("last", "this", "next", "past", "coming")
+_PERIOD_WHICH: Final = (*_WHICH_WORDS[:3], "past", "earlier this", "later this")
+_PERIOD_UNITS: Final = ("week", "month", "year", "weekend")
+_OFFSET_COUNT_WORDS: Final = (*_w.OFFSET_COUNTS, *_w.NUMBERS)
 
 # --------------------------------------------------------------------------------------------
-# Patterns. "March", "May" and "August" are also words, so they count as months only
-# capitalised (or in ALL CAPS) and only in a date context (a year, a day, a preposition or a
-# modifier before them); other month and weekday names are matched in any case.
+# Patterns. "March", "May" and "August" are also words (months.tsv, column common_word), so
+# they count as months only capitalised (or in ALL CAPS) and only in a date context (a year, a
+# day, a preposition or a modifier before them); other month and weekday names are matched in
+# any case.
 # --------------------------------------------------------------------------------------------
 
 _MON_FULL = (
-    r"(?:(?i:january|february|april|june|july|september|october|november|december)"
-    r"|March|MARCH|May|MAY|August|AUGUST)\b"
+    rf"(?:{_w.month_pattern((n for n in _w.MONTH_FULL if n not in _w.MONTH_COMMON), any_case=True)}"
+    rf"|{_w.month_pattern(_w.MONTH_COMMON, any_case=False)})\b"
 )
-_MON_ABBR = (
-    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
-    r"|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT|SEP|OCT|NOV|DEC)\b\.?"
-)
+_MON_ABBR = rf"(?:{_w.month_pattern(_w.MONTH_SHORT, any_case=False)})\b\.?"
 _MON = rf"(?:{_MON_FULL}|{_MON_ABBR})"
-_WD_FULL = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-_WD_ANY = (
-    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
-)
+_WD_FULL = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})\b"
+_WD_ANY = rf"(?i:{_w.alternation(_w.WEEKDAYS)})\b\.?"
 _DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?!\w|[.,:/]\d|-\w)"
 _YEAR = (
     r"(?<![\d.,/:$£€#])(?:1[89]\d\d|20\d\d)"
@@ -145,13 +128,10 @@ _YEAR = (
 _MOD = (
     r"(?i:early|mid|late|(?:at\s+)?(?:the\s+)?(?:end|beginning|start|middle)\s+of)\b"
 )
-_LNT = r"(?i:last|this|next|past|coming)"
-_COUNT = (
-    r"(?:(?<![\d,.])\d{1,3}(?!\d)|(?i:a\s+few|a\s+couple\s+of|couple\s+of|few|several|some"
-    r"|an?|the|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty)\b)"
-)
-_UNIT = r"(?i:minutes?|hours?|days?|weeks?|months?|years?)\b"
+_LNT = rf"(?i:{_w.alternation(_WHICH_WORDS)})"
+_COUNT = rf"(?:(?<![\d,.])\d{{1,3}}(?!\d)|(?i:{_w.alternation(_OFFSET_COUNT_WORDS)})\b)"
+_UNIT = rf"(?i:{_w.unit_pattern(_w.OFFSET_UNITS)})\b"
+_DAY_PART = rf"(?i:{_w.alternation(_w.DAY_PARTS)})\b"
 
 # One named pattern per kind of point; the same names are read whether they matched in the
 # scanner or as one end of a range.
@@ -179,22 +159,19 @@ _P_MONTH = (
 _P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
 _P_WEEKDAY = (
     rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL})"
-    r"(?P<wd_tod>\s+(?i:morning|afternoon|evening|night)\b)?)"
+    rf"(?P<wd_tod>\s+{_DAY_PART})?)"
 )
-_P_RELDAY = (
-    r"(?P<rd>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
-    r"|last\s+night|this\s+(?:morning|afternoon|evening))\b)"
-)
+_P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
 _P_PERIOD = (
-    r"(?P<pe>(?P<pe_lnt>(?i:last|this|next|past|earlier\s+this|later\s+this))\s+"
-    r"(?P<pe_u>(?i:week|month|year|weekend))\b)"
+    rf"(?P<pe>(?P<pe_lnt>(?i:{_w.alternation(_PERIOD_WHICH)}))\s+"
+    rf"(?P<pe_u>(?i:{_w.alternation(_PERIOD_UNITS)}))\b)"
 )
 _P_AGO = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
 _P_ANCHORED = (
     rf"(?P<an>\b(?:(?P<an_n>{_COUNT})[\s-]+)?(?P<an_u>{_UNIT})\s+(?P<an_dir>(?i:after|before))\b)"
 )
 _PREFIX = (
-    r"(?:(?P<prep>(?i:since|in|on|during|until|till|by|from|through|throughout))\s+"
+    rf"(?:(?P<prep>(?i:{_w.alternation(_PREPOSITIONS)}))\s+"
     r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
 )
 
@@ -217,7 +194,7 @@ def _unnamed(pattern: str) -> str:
 
 _ENDPOINT_ANON = _unnamed(_ENDPOINT_KINDS)
 _P_RANGE = (
-    rf"(?P<rg>(?i:from|between)\s+(?P<rg_l>{_ENDPOINT_ANON})\s*"
+    rf"(?P<rg>(?i:{_w.alternation(_RANGE_OPENERS)})\s+(?P<rg_l>{_ENDPOINT_ANON})\s*"
     rf"(?:(?i:to|until|till|through|thru|and)\s+|[-–—]\s*)(?P<rg_r>{_ENDPOINT_ANON}))"
 )
 
@@ -228,20 +205,44 @@ _ENDPOINT: Final = re.compile(_ENDPOINT_KINDS)
 
 # Trying the scanner at every word start costs about 4 ms an article. Every expression holds a
 # "core" word (a digit, month, weekday, day/week/month/year word), at most a few words after its
-# start, so the scanner is tried only at the word starts just before each core word.
+# start, so the scanner is tried only at the word starts just before each core word. Both
+# checks are built from the words the patterns above are built from, so a word added to a
+# table or a pattern's word list is never missed (tests/test_date_rules.py holds every rule's
+# examples to it).
+
+
+def _prefixes_only(words: set[str]) -> list[str]:
+    """The words, less those that begin with another of them (a prefix check finds them)."""
+    return sorted(w for w in words if not any(w != v and w.startswith(v) for v in words))
+
+
+_CORE_NAMES: Final = _prefixes_only(
+    {name[:3] for name in (*_w.MONTHS, *_w.WEEKDAYS)}  # "jan" finds "January" and "Jan."
+    | {phrase.split()[-1] for phrase in _w.RELATIVE_DAYS}
+    | {*_w.OFFSET_UNITS, *_PERIOD_UNITS, *_w.DAY_PARTS}
+)
 _CORE_WORDS = (
     r"(?:\d{1,2}|(?:1[89]|20)\d\d)(?!\d|,\d)"  # a day, a month number or a year; not 400
-    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday"
-    r"|to(?:day|night|morrow)|week|month|year|minute|hour|day|night|morning|afternoon|evening"
+    rf"|{_w.alternation(_CORE_NAMES)}"
 )
-_CORE: Final = re.compile(rf"(?i)\b(?=[\dadefhjmnostwy])(?:{_CORE_WORDS})")
+_START_NAMES: Final = sorted(
+    {phrase.split()[0] for phrase in (
+        *_PREPOSITIONS, *_RANGE_OPENERS, *_MODIFIER_WORDS, *_WHICH_WORDS, *_PERIOD_WHICH,
+        *_OFFSET_COUNT_WORDS, *_w.RELATIVE_DAYS,
+    )}
+)  # fmt: skip
+
+
+def _first_letters(words: list[str]) -> str:
+    """A character class of digits and the words' first letters: a quick no elsewhere."""
+    return r"[\d" + "".join(sorted({w[0] for w in words})) + "]"
+
+
+_CORE: Final = re.compile(rf"(?i)\b(?={_first_letters(_CORE_NAMES)})(?:{_CORE_WORDS})")
 # Where a match can start: a core word or a word that can come before one.
 _MATCH_START: Final = re.compile(
-    r"(?i)\b(?=[\dabcdefhijlmnopstuwy])(?:(?:since|in|on|during|until|till|by|from|through|throughout"
-    r"|between|early|mid|late|at|the|end|beginning|start|middle|last|this|next|past|coming"
-    r"|earlier|later|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-    rf"|sixty|few|several|some|couple)\b|(?=(?:{_CORE_WORDS})))"
+    rf"(?i)\b(?={_first_letters(_CORE_NAMES + _START_NAMES)})"
+    rf"(?:(?:{_w.alternation(_START_NAMES)})\b|(?=(?:{_CORE_WORDS})))"
 )
 _REACH_BACK: Final = 45  # characters from a match's start to its first core word, at most
 
@@ -439,9 +440,9 @@ def _count(word: str | None) -> int | None:
     word = " ".join(word.lower().split())
     if word.isdigit():
         return int(word)
-    if word in _VAGUE_COUNTS:
-        return None
-    return _COUNT_WORDS.get(word)
+    if word in _w.COUNTS:
+        return _w.COUNTS[word]  # None for a vague count
+    return _w.NUMBERS.get(word)
 
 
 def _unit(word: str) -> str:
@@ -504,10 +505,7 @@ def _parse_relative(m: re.Match[str]) -> _Point | None:
     """Points that only the scanner finds: "yesterday", "last week", "nine months ago"."""
     g = m.group
     if g("rd"):
-        word = " ".join(g("rd").lower().split())
-        shift = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
-        if word.startswith("the day before"):
-            shift = -2
+        shift, _ = _w.RELATIVE_DAYS[" ".join(g("rd").lower().split())]
         return _Point("relday", shift=shift, explicit=True)
     if g("pe"):
         return _Point(
