@@ -55,11 +55,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Final
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from dateutil.relativedelta import relativedelta
 
 from geo import date_words as _w
+from geo.rules import example
 
 __all__ = ["DateMention", "find_dates", "parse_publication_date"]
 
@@ -112,6 +113,29 @@ _OFFSET_COUNT_WORDS: Final = (*_w.OFFSET_COUNTS, *_w.NUMBERS)
 # any case.
 # --------------------------------------------------------------------------------------------
 
+# Each pattern below is declared with examples it must read and must not (geo.rules): a date
+# is read on them as published on this day, a Monday.
+_EXAMPLES_PUBLISHED: Final = datetime.date(2016, 3, 28)
+
+
+def _reads(kind: str) -> Callable[[str], bool]:
+    """A check for rule examples: whether ``find_dates`` reads an expression of ``kind`` (a
+    named group of the scanner) in a text, through the same quick key-word check."""
+
+    def check(text: str) -> bool:
+        ctx = _Context(text, _EXAMPLES_PUBLISHED)
+        found: list[DateMention] = []
+        for m in _scan(text):
+            mention = _mention(m, ctx, found)
+            if mention is not None:
+                found.append(mention)
+                if m.group(kind):
+                    return True
+        return False
+
+    return check
+
+
 _MON_FULL = (
     rf"(?:{_w.month_pattern((n for n in _w.MONTH_FULL if n not in _w.MONTH_COMMON), any_case=True)}"
     rf"|{_w.month_pattern(_w.MONTH_COMMON, any_case=False)})\b"
@@ -139,37 +163,61 @@ _P_ISO = (
     rf"(?P<iso>(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>0[1-9]|[12]\d|3[01])"
     r"(?!\d))"
 )
+example("dates.iso", _reads("iso"), fires=["the vote was held on 2015-05-20", "stamped 2016-03-01T10:00"],
+        holds=["part 2015-02-30", "code 2015-13-01"])
 _P_NUM = (
     r"(?P<num>(?<![\d.,/])(?P<num_a>\d{1,2})[./-](?P<num_b>\d{1,2})[./-]"
     r"(?P<num_y>(?:1[89]|20)\d\d)(?![\d]|[.,/]\d))"
 )
+example("dates.numeric", _reads("num"), fires=["signed on 20.05.2015", "due 05/20/2015", "from 3-4-2016"],
+        holds=["ratio 40.13.2015", "version 1.2.15"])
 _P_DMY = (
     rf"(?P<dmy>(?:{_WD_ANY},?\s+(?:the\s+)?)?(?P<dmy_d>{_DAY})(?:\s+of)?\s+(?P<dmy_m>{_MON})"
     rf"(?:,?\s+(?P<dmy_y>{_YEAR}))?)"
 )
+example("dates.day_month", _reads("dmy"), fires=["on 20 May 2015", "the 3rd of March", "Wednesday, 20 May"],
+        holds=["20 may be enough", "31 February 2015"])
 _P_MDY = (
     rf"(?P<mdy>(?:{_WD_ANY},?\s+)?(?P<mdy_m>{_MON})\s+(?P<mdy_d>{_DAY})"
     rf"(?:,?\s+(?P<mdy_y>{_YEAR}))?)"
 )
+example("dates.month_day", _reads("mdy"), fires=["on May 20, 2015", "Sept. 3", "Thu Feb 4 2016"],
+        holds=["March 42 was the number", "may 20 people come"])
 _P_MY = rf"(?P<my>(?:(?P<my_mod>{_MOD})[\s-]*)?(?P<my_m>{_MON}),?\s+(?:of\s+)?(?P<my_y>{_YEAR}))"
+example("dates.month_year", _reads("my"), fires=["in May 2015", "early March 2016", "Sept 2014"],
+        holds=["march 2015 protesters", "the 2015 budget"])
 _P_MONTH = (
     rf"(?P<mo>(?:(?P<mo_mod>{_MOD})[\s-]*|(?P<mo_lnt>{_LNT})\s+)?(?P<mo_m>{_MON_FULL})"
     rf"(?:\s+(?:of\s+)?(?P<mo_yr>(?i:last|this|next))\s+(?i:year)\b)?)"
 )
+example("dates.month", _reads("mo"), fires=["in March", "last August", "since early April", "in May last year"],
+        holds=["a march through town", "it may rain", "the March on Washington"])
 _P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
+example("dates.year", _reads("yr"), fires=["in 2015", "since mid-2014", "the 2013 chemical attack"],
+        holds=["1900 troops arrived", "on 2015 ballots", "a $2015 bill"])
 _P_WEEKDAY = (
     rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL})"
     rf"(?P<wd_tod>\s+{_DAY_PART})?)"
 )
+example("dates.weekday", _reads("wd"), fires=["on Wednesday", "last Friday night", "SUNDAY"],
+        holds=["Good Friday", "the Sunday Times", "Bloody Sunday"])
 _P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
+example("dates.relative_day", _reads("rd"), fires=["yesterday", "the day before yesterday", "this morning", "Tonight"],
+        holds=["yesterdays", "tomorrowland"])
 _P_PERIOD = (
     rf"(?P<pe>(?P<pe_lnt>(?i:{_w.alternation(_PERIOD_WHICH)}))\s+"
     rf"(?P<pe_u>(?i:{_w.alternation(_PERIOD_UNITS)}))\b)"
 )
+example("dates.period", _reads("pe"), fires=["last week", "earlier this year", "next weekend"],
+        holds=["the week", "last weekly"])
 _P_AGO = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
+example("dates.ago", _reads("ago"), fires=["three days ago", "a few weeks ago", "2 years ago", "ninety minutes ago"],
+        holds=["three days later", "long ago"])
 _P_ANCHORED = (
     rf"(?P<an>\b(?:(?P<an_n>{_COUNT})[\s-]+)?(?P<an_u>{_UNIT})\s+(?P<an_dir>(?i:after|before))\b)"
 )
+example("dates.anchored", _reads("an"), fires=["two days after the vote", "weeks before the election", "the day after"],
+        holds=["for 10 months after the war", "after two days"])
 _PREFIX = (
     rf"(?:(?P<prep>(?i:{_w.alternation(_PREPOSITIONS)}))\s+"
     r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
@@ -183,6 +231,8 @@ _P_DAYS = (
     rf"(?P<dr_b1>{_DAY_NUM})|(?<![\d.,/:])(?P<dr_a2>{_DAY_NUM})(?:{_DAY_PAIR_SEP})(?P<dr_b2>{_DAY_NUM})"
     rf"(?:\s+of)?\s+(?P<dr_m2>{_MON}))(?!\w|[.,:/]\d)(?:,?\s+(?P<dr_y>{_YEAR}))?)"
 )
+example("dates.day_pair", _reads("dr"), fires=["March 8-9", "24 and 25 April 2015", "Oct 3 to 5"],
+        holds=["March 9-8", "8-9 people"])
 _ENDPOINT_KINDS = "|".join((_P_ISO, _P_NUM, _P_DMY, _P_MDY, _P_MY, _P_MONTH, _P_YEAR, _P_WEEKDAY))
 _POINT_KINDS = "|".join((_P_DAYS, _ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
 
@@ -197,6 +247,9 @@ _P_RANGE = (
     rf"(?P<rg>(?i:{_w.alternation(_RANGE_OPENERS)})\s+(?P<rg_l>{_ENDPOINT_ANON})\s*"
     rf"(?:(?i:to|until|till|through|thru|and)\s+|[-–—]\s*)(?P<rg_r>{_ENDPOINT_ANON}))"
 )
+
+example("dates.range", _reads("rg"), fires=["from May 2015 to March 2016", "between 2014 and 2016", "from Monday to Friday"],
+        holds=["from 20 to 30 people", "between them and us"])
 
 # The scanner: at each word start, a range first, then a point (with its preposition), then an
 # anchored offset. finditer gives leftmost, non-overlapping matches in text order.
