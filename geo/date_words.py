@@ -22,7 +22,7 @@ from geo.lexicons import table
 __all__ = [
     "COUNTS", "DAY_PARTS", "DECADE_WORDS", "HOLIDAYS", "LUNAR_DAYS", "MONTHS", "NUMBERS",
     "ORDINALS", "SEASONS", "SEASON_FIRST_MONTH", "TENS", "UNITS", "WEEKDAYS", "Holiday",
-    "alternation", "holiday_key", "month_pattern", "unit_pattern",
+    "alternation", "holiday_key", "month_pattern", "rule_examples", "unit_pattern",
 ]  # fmt: skip
 
 
@@ -171,3 +171,18 @@ RELATIVE_DAYS: Final[dict[str, tuple[int, str]]] = {
     row["phrase"]: (int(row["shift"]), row["day_part"]) for row in _RELATIVE_ROWS
 }
 
+
+
+# Rule examples ---------------------------------------------------------------------------------
+
+
+def rule_examples(kinds: Iterable[str]) -> list[tuple[str, str, list[str], list[str]]]:
+    """(rule name, pattern kind, fires, holds) of each rule in date_examples.tsv whose kind is
+    one of ``kinds`` (the named groups of one scanner), for ``geo.rules.example``."""
+    wanted = set(kinds)
+    rules: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for row in table("date_examples"):
+        if row["kind"] in wanted:
+            fires, holds = rules.setdefault((row["rule"], row["kind"]), ([], []))
+            (fires if row["expect"] == "fires" else holds).append(row["text"])
+    return [(rule, kind, fires, holds) for (rule, kind), (fires, holds) in rules.items()]

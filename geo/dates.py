@@ -54,13 +54,16 @@ import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final, TypeVar
 from collections.abc import Callable, Iterator
 
 from dateutil.relativedelta import relativedelta
 
 from geo import date_words as _w
 from geo.rules import example
+
+if TYPE_CHECKING:
+    from geo.timex_rules import TimeMention
 
 __all__ = ["DateMention", "find_dates", "parse_publication_date"]
 
@@ -113,8 +116,8 @@ _OFFSET_COUNT_WORDS: Final = (*_w.OFFSET_COUNTS, *_w.NUMBERS)
 # any case.
 # --------------------------------------------------------------------------------------------
 
-# Each pattern below is declared with examples it must read and must not (geo.rules): a date
-# is read on them as published on this day, a Monday.
+# Each pattern below is declared with examples it must read and must not (geo.rules; the
+# examples are in geo/lexicons/date_examples.tsv, read as published on this day, a Monday).
 _EXAMPLES_PUBLISHED: Final = datetime.date(2016, 3, 28)
 
 
@@ -163,61 +166,37 @@ _P_ISO = (
     rf"(?P<iso>(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>0[1-9]|[12]\d|3[01])"
     r"(?!\d))"
 )
-example("dates.iso", _reads("iso"), fires=["the vote was held on 2015-05-20", "stamped 2016-03-01T10:00"],
-        holds=["part 2015-02-30", "code 2015-13-01"])
 _P_NUM = (
     r"(?P<num>(?<![\d.,/])(?P<num_a>\d{1,2})[./-](?P<num_b>\d{1,2})[./-]"
     r"(?P<num_y>(?:1[89]|20)\d\d)(?![\d]|[.,/]\d))"
 )
-example("dates.numeric", _reads("num"), fires=["signed on 20.05.2015", "due 05/20/2015", "from 3-4-2016"],
-        holds=["ratio 40.13.2015", "version 1.2.15"])
 _P_DMY = (
     rf"(?P<dmy>(?:{_WD_ANY},?\s+(?:the\s+)?)?(?P<dmy_d>{_DAY})(?:\s+of)?\s+(?P<dmy_m>{_MON})"
     rf"(?:,?\s+(?P<dmy_y>{_YEAR}))?)"
 )
-example("dates.day_month", _reads("dmy"), fires=["on 20 May 2015", "the 3rd of March", "Wednesday, 20 May"],
-        holds=["20 may be enough", "31 February 2015"])
 _P_MDY = (
     rf"(?P<mdy>(?:{_WD_ANY},?\s+)?(?P<mdy_m>{_MON})\s+(?P<mdy_d>{_DAY})"
     rf"(?:,?\s+(?P<mdy_y>{_YEAR}))?)"
 )
-example("dates.month_day", _reads("mdy"), fires=["on May 20, 2015", "Sept. 3", "Thu Feb 4 2016"],
-        holds=["March 42 was the number", "may 20 people come"])
 _P_MY = rf"(?P<my>(?:(?P<my_mod>{_MOD})[\s-]*)?(?P<my_m>{_MON}),?\s+(?:of\s+)?(?P<my_y>{_YEAR}))"
-example("dates.month_year", _reads("my"), fires=["in May 2015", "early March 2016", "Sept 2014"],
-        holds=["march 2015 protesters", "the 2015 budget"])
 _P_MONTH = (
     rf"(?P<mo>(?:(?P<mo_mod>{_MOD})[\s-]*|(?P<mo_lnt>{_LNT})\s+)?(?P<mo_m>{_MON_FULL})"
     rf"(?:\s+(?:of\s+)?(?P<mo_yr>(?i:last|this|next))\s+(?i:year)\b)?)"
 )
-example("dates.month", _reads("mo"), fires=["in March", "last August", "since early April", "in May last year"],
-        holds=["a march through town", "it may rain", "the March on Washington"])
 _P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
-example("dates.year", _reads("yr"), fires=["in 2015", "since mid-2014", "the 2013 chemical attack"],
-        holds=["1900 troops arrived", "on 2015 ballots", "a $2015 bill"])
 _P_WEEKDAY = (
     rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL})"
     rf"(?P<wd_tod>\s+{_DAY_PART})?)"
 )
-example("dates.weekday", _reads("wd"), fires=["on Wednesday", "last Friday night", "SUNDAY"],
-        holds=["Good Friday", "the Sunday Times", "Bloody Sunday"])
 _P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
-example("dates.relative_day", _reads("rd"), fires=["yesterday", "the day before yesterday", "this morning", "Tonight"],
-        holds=["yesterdays", "tomorrowland"])
 _P_PERIOD = (
     rf"(?P<pe>(?P<pe_lnt>(?i:{_w.alternation(_PERIOD_WHICH)}))\s+"
     rf"(?P<pe_u>(?i:{_w.alternation(_PERIOD_UNITS)}))\b)"
 )
-example("dates.period", _reads("pe"), fires=["last week", "earlier this year", "next weekend"],
-        holds=["the week", "last weekly"])
 _P_AGO = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
-example("dates.ago", _reads("ago"), fires=["three days ago", "a few weeks ago", "2 years ago", "ninety minutes ago"],
-        holds=["three days later", "long ago"])
 _P_ANCHORED = (
     rf"(?P<an>\b(?:(?P<an_n>{_COUNT})[\s-]+)?(?P<an_u>{_UNIT})\s+(?P<an_dir>(?i:after|before))\b)"
 )
-example("dates.anchored", _reads("an"), fires=["two days after the vote", "weeks before the election", "the day after"],
-        holds=["for 10 months after the war", "after two days"])
 _PREFIX = (
     rf"(?:(?P<prep>(?i:{_w.alternation(_PREPOSITIONS)}))\s+"
     r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
@@ -231,8 +210,6 @@ _P_DAYS = (
     rf"(?P<dr_b1>{_DAY_NUM})|(?<![\d.,/:])(?P<dr_a2>{_DAY_NUM})(?:{_DAY_PAIR_SEP})(?P<dr_b2>{_DAY_NUM})"
     rf"(?:\s+of)?\s+(?P<dr_m2>{_MON}))(?!\w|[.,:/]\d)(?:,?\s+(?P<dr_y>{_YEAR}))?)"
 )
-example("dates.day_pair", _reads("dr"), fires=["March 8-9", "24 and 25 April 2015", "Oct 3 to 5"],
-        holds=["March 9-8", "8-9 people"])
 _ENDPOINT_KINDS = "|".join((_P_ISO, _P_NUM, _P_DMY, _P_MDY, _P_MY, _P_MONTH, _P_YEAR, _P_WEEKDAY))
 _POINT_KINDS = "|".join((_P_DAYS, _ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
 
@@ -248,13 +225,13 @@ _P_RANGE = (
     rf"(?:(?i:to|until|till|through|thru|and)\s+|[-–—]\s*)(?P<rg_r>{_ENDPOINT_ANON}))"
 )
 
-example("dates.range", _reads("rg"), fires=["from May 2015 to March 2016", "between 2014 and 2016", "from Monday to Friday"],
-        holds=["from 20 to 30 people", "between them and us"])
 
 # The scanner: at each word start, a range first, then a point (with its preposition), then an
 # anchored offset. finditer gives leftmost, non-overlapping matches in text order.
 _SCAN: Final = re.compile(rf"\b(?:{_P_RANGE}|{_PREFIX}(?:{_POINT_KINDS})|{_P_ANCHORED})")
 _ENDPOINT: Final = re.compile(_ENDPOINT_KINDS)
+for _rule, _kind, _fires, _holds in _w.rule_examples(_SCAN.groupindex):
+    example(_rule, _reads(_kind), fires=_fires, holds=_holds)
 
 # Trying the scanner at every word start costs about 4 ms an article. Every expression holds a
 # "core" word (a digit, month, weekday, day/week/month/year word), at most a few words after its
@@ -772,63 +749,67 @@ def _mention(
     m: re.Match[str], ctx: _Context, earlier: list[DateMention]
 ) -> DateMention | None:
     """The mention one scanner match makes, or None when the match is not a date after all."""
-    start, end = m.span()
-    pub = ctx.published
-    pub_span = _day_span(pub) if pub is not None else None
-
     if m.group("an"):
-        if ctx.word_before(start) in _DURATION_WORDS:  # "for 10 months after ..." is a duration
-            return None
-        unit = _unit(m.group("an_u"))
-        count = _count(m.group("an_n"))
-        if m.group("an_n") and m.group("an_n").lower() == "the" and m.group("an_u")[-1:] in "sS":
-            count = None  # "the days after": vague
-        sign = -1 if m.group("an_dir").lower() == "after" else 1
-        anchor = _anchor(earlier, ctx.sentence_start(start))
-        if anchor is None:
-            anchor = _named_happening(earlier, ctx, end)
-            if anchor is not None:  # X is dated: the mention dates this sentence's happening
-                sign = -sign
-        anchor = anchor or pub_span
-        span = _offset(anchor, count, unit, sign) if anchor is not None else None
-        return _build(m, span, "anchored", relative=True)
-
+        return _anchored_mention(m, ctx, earlier)
     if m.group("rg"):
-        left = _ENDPOINT.fullmatch(m.group("rg_l"))
-        right = _ENDPOINT.fullmatch(m.group("rg_r"))
-        lp = _parse_point(left) if left else None
-        rp = _parse_point(right) if right else None
-        if lp is None or rp is None:
-            return None
-        future = rp.tense_sensitive and ctx.is_future(start, end)
-        rs = _resolve(rp, pub, future)
-        if rs is None:
-            return _build(m, None, "range", relative=True)
-        ls = _resolve(lp, rs.end if lp.relative else pub, future=False)
-        if ls is None:
-            return _build(m, None, "range", relative=True)
-        lo, hi = min(ls.start, rs.start), max(ls.end, rs.end)
-        span = _Span(lo, hi, min(max(ls.best, lo), hi), _coarser(ls.precision, rs.precision))
-        return _build(m, span, "range", relative=rp.relative)
-
+        return _range_mention(m, ctx)
     if m.group("dr"):
         return _day_pair(m, ctx)
+    return _point_mention(m, ctx, earlier)
+
+
+def _anchored_mention(m: re.Match[str], ctx: _Context, earlier: list[DateMention]) -> DateMention | None:
+    """ "three days after X": X's day, counted from the nearest dated point before it in the
+    sentence (or publication); when an earlier sentence dates X itself ("13 days after the
+    attack"), this sentence's happening: X's day plus the offset."""
+    start, end = m.span()
+    if ctx.word_before(start) in _DURATION_WORDS:  # "for 10 months after ..." is a duration
+        return None
+    unit = _unit(m.group("an_u"))
+    count = _count(m.group("an_n"))
+    if m.group("an_n") and m.group("an_n").lower() == "the" and m.group("an_u")[-1:] in "sS":
+        count = None  # "the days after": vague
+    sign = -1 if m.group("an_dir").lower() == "after" else 1
+    anchor = _anchor(earlier, ctx.sentence_start(start))
+    if anchor is None:
+        anchor = _named_happening(earlier, ctx, end)
+        if anchor is not None:  # X is dated: the mention dates this sentence's happening
+            sign = -sign
+    if anchor is None and ctx.published is not None:
+        anchor = _day_span(ctx.published)
+    span = _offset(anchor, count, unit, sign) if anchor is not None else None
+    return _build(m, span, "anchored", relative=True)
+
+
+def _range_mention(m: re.Match[str], ctx: _Context) -> DateMention | None:
+    """ "from May 2015 to March 2016": both ends; a relative left end counts from the right."""
+    start, end = m.span()
+    left = _ENDPOINT.fullmatch(m.group("rg_l"))
+    right = _ENDPOINT.fullmatch(m.group("rg_r"))
+    lp = _parse_point(left) if left else None
+    rp = _parse_point(right) if right else None
+    if lp is None or rp is None:
+        return None
+    future = rp.tense_sensitive and ctx.is_future(start, end)
+    rs = _resolve(rp, ctx.published, future)
+    if rs is None:
+        return _build(m, None, "range", relative=True)
+    ls = _resolve(lp, rs.end if lp.relative else ctx.published, future=False)
+    if ls is None:
+        return _build(m, None, "range", relative=True)
+    lo, hi = min(ls.start, rs.start), max(ls.end, rs.end)
+    span = _Span(lo, hi, min(max(ls.best, lo), hi), _coarser(ls.precision, rs.precision))
+    return _build(m, span, "range", relative=rp.relative)
+
+
+def _point_mention(m: re.Match[str], ctx: _Context, earlier: list[DateMention]) -> DateMention | None:
+    """A single point ("on Wednesday", "since April", "last week"), or None when the words
+    only look like a date (a bare "May", "Good Friday", "on 2015")."""
+    start, end = m.span()
     point = _parse_relative(m)
-    if point is None:
+    if point is None or not _is_date_here(point, m, ctx):
         return None
-    prep = (m.group("prep") or "").lower()
-    if not point.explicit and not prep:
-        if point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and _NOUN_AFTER.match(ctx.text, end):
-            pass  # "the 2013 chemical attack", "the October slaying": when the happening was
-        elif point.kind in ("month", "year"):
-            return None  # a bare "May" or "1900" is not a date without context
-        if point.kind == "weekday" and (
-            ctx.word_before(start) in _NOT_WEEKDAY_BEFORE
-            or _NOT_WEEKDAY_AFTER.match(ctx.text, end)
-        ):
-            return None
-    if point.kind == "year" and prep == "on":
-        return None
+    pub = ctx.published
     future = point.tense_sensitive and ctx.is_future(start, end)
     span = _resolve(point, pub, future)
     story = _story_day(earlier, ctx, start) if point.kind == "weekday" and not future else None
@@ -838,6 +819,25 @@ def _mention(
     if span is not None and role == "since" and pub is not None and pub > span.end:
         span = _Span(span.start, pub, span.best, span.precision)
     return _build(m, span, role, relative=point.relative)
+
+
+def _is_date_here(point: _Point, m: re.Match[str], ctx: _Context) -> bool:
+    """Whether a point the scanner matched is a date in its context: a bare month or year
+    needs a preposition or modifier (or to qualify a noun: "the 2013 attack"); a weekday
+    must not name a feast or a paper ("Good Friday", "the Sunday Times"); a year is not "on"."""
+    start, end = m.span()
+    prep = (m.group("prep") or "").lower()
+    if not point.explicit and not prep:
+        attributive = point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(
+            ctx.text, max(0, start - 8), start
+        ) and _NOUN_AFTER.match(ctx.text, end)
+        if point.kind in ("month", "year") and not attributive:
+            return False  # a bare "May" or "1900" is not a date without context
+        if point.kind == "weekday" and (
+            ctx.word_before(start) in _NOT_WEEKDAY_BEFORE or _NOT_WEEKDAY_AFTER.match(ctx.text, end)
+        ):
+            return False
+    return not (point.kind == "year" and prep == "on")
 
 
 _ATTRIBUTIVE_YEAR: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her)\s+)$")
@@ -922,9 +922,7 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
     """
     if not text:
         return []
-    if isinstance(published, datetime.datetime):  # a timestamp: its day
-        published = published.date()
-    ctx = _Context(text, published)
+    ctx = _Context(text, _publication_day(published))
     mentions: list[DateMention] = []
     for m in _scan(text):
         try:
@@ -953,12 +951,26 @@ def _with_periods(mentions: list[DateMention], ctx: _Context) -> list[DateMentio
         )
         for t in found
     ]
-    ranked = sorted(mentions + extra, key=lambda d: (-(d.end_char - d.start_char), d.start_char))
-    kept: list[DateMention] = []
+    return _longest_first(mentions + extra)
+
+
+_Spanned = TypeVar("_Spanned", DateMention, "TimeMention")
+
+
+def _longest_first(mentions: list[_Spanned]) -> list[_Spanned]:
+    """Non-overlapping mentions in text order, a longer expression winning an overlap (the
+    earlier one between two as long)."""
+    ranked = sorted(mentions, key=lambda d: (-(d.end_char - d.start_char), d.start_char))
+    kept: list[_Spanned] = []
     for d in ranked:
         if all(d.end_char <= k.start_char or k.end_char <= d.start_char for k in kept):
             kept.append(d)
     return sorted(kept, key=lambda d: d.start_char)
+
+
+def _publication_day(published: datetime.date | None) -> datetime.date | None:
+    """The day of a publication date or timestamp (a datetime is a date too: its day)."""
+    return published.date() if isinstance(published, datetime.datetime) else published
 
 
 # --------------------------------------------------------------------------------------------

@@ -393,45 +393,10 @@ def _reads(kind: str) -> Callable[[str], bool]:
     return check
 
 
-# Each kind of the extra scanner, with examples it must read and must not (geo.rules).
-example("dates.decade", _reads("dec"), fires=["in the 1990s", "the '80s", "the early 2000s", "the nineties"],
-        holds=["in their thirties", "room 1990"])
-example("dates.century", _reads("cen"), fires=["the 20th century", "this century"], holds=["centuries of history"])
-example("dates.decades_ago", _reads("dago"), fires=["two decades ago", "a century ago", "four decades ago"],
-        holds=["two decades later"])
-example("dates.quarter", _reads("qu"), fires=["the third quarter", "Q2 2015", "the first half of 2016", "the final quarter"],
-        holds=["a quarter of the vote", "in the second half"])
-example("dates.season", _reads("se"), fires=["last summer", "in the spring", "winter 2016"],
-        holds=["spring water", "the fall of the city"])
-example("dates.weekend", _reads("wkend"), fires=["over the weekend"], holds=["a weekend away"])
-example("dates.holiday", _reads("hol"), fires=["at Christmas", "Thanksgiving 2015", "during Eid al-Adha", "New Year’s Eve"],
-        holds=["christmas lights", "Boxing Day"])
-example("dates.anaphor", _reads("ana"), fires=["the following year", "later that month", "the next day"],
-        holds=["the following people", "that man"])
-example("dates.shifted", _reads("rel"), fires=["two days later", "a year earlier", "three weeks before"],
-        holds=["two days ago", "later that day"])
-example("dates.end_of", _reads("endof"), fires=["the end of the year", "the beginning of the month"],
-        holds=["the end of the war"])
-example("dates.year_range", _reads("yrange"), fires=["1957-58", "the 2015-16 season"], holds=["2015-30", "1999-2000"])
-example("dates.fiscal", _reads("fy"), fires=["fiscal 2015", "this fiscal year", "FY2016"], holds=["fiscal policy"])
-example("dates.bare_year", _reads("byear"), fires=["the 2010 elections", "2009 was hard"],
-        holds=["more than 2000 people", "2000 shares fell", "$2015"])
-example("dates.bare_month", _reads("bmon"), fires=["the October raid", "the March offensive"],
-        holds=["a march", "May God help", "the March on Washington"])
-example("dates.clock", _reads("clock"), fires=["at 3 p.m.", "10:30 am", "15:00 GMT", "noon"],
-        holds=["15:00 people", "room 3 a"])
-example("dates.day_part", _reads("rtod"), fires=["yesterday morning", "early evening"], holds=["a morning walk"])
-example("dates.set", _reads("set"), fires=["every year", "each Monday", "twice a week", "annually"],
-        holds=["every one", "a week"])
-example("dates.present", _reads("pres"), fires=["now", "at the moment", "nowadays", "today's market"],
-        holds=["know", "the present", "today"])
-example("dates.past", _reads("past"), fires=["recently", "in the past", "formerly"],
-        holds=["in the past three years", "past events"])
-example("dates.future", _reads("fut"), fires=["in the near future", "in the coming months"],
-        holds=["the future", "the coming storm"])
-example("dates.duration", _reads("dur"), fires=["for three days", "a five-year plan", "24 hours", "the past several months"],
-        holds=["a second attack", "a quarter of the vote", "three years ago"])
-
+# Each kind of the extra scanner is declared with the examples it must read and must not
+# (geo.rules; the examples are in geo/lexicons/date_examples.tsv).
+for _rule, _kind, _fires, _holds in _w.rule_examples(_EXTRA_KINDS):
+    example(_rule, _reads(_kind), fires=_fires, holds=_holds)
 
 # Trying _EXTRA at every position is ten times slower than geo.dates' scanner. Every expression
 # it finds holds a trigger word (a digit, a unit, a month, a season ...) at most _REACH_BACK

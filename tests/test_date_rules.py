@@ -11,6 +11,7 @@ import pytest
 import geo
 from geo import date_words as w
 from geo import dates, timex_rules
+from geo.lexicons import table
 from geo.rules import registered
 
 
@@ -26,7 +27,11 @@ EXAMPLES = sorted({text for rule in RULES.values() for text in (*rule.fires, *ru
 
 def test_every_date_pattern_declares_examples():
     scanner_kinds = {"iso", "num", "dmy", "mdy", "my", "mo", "yr", "wd", "rd", "pe", "ago", "an", "dr", "rg"}
-    assert len(RULES) >= len(scanner_kinds) + len(timex_rules._EXTRA_KINDS)
+    kinds = {row["kind"] for row in table("date_examples")}
+    assert kinds == scanner_kinds | set(timex_rules._EXTRA_KINDS)
+    assert scanner_kinds <= set(dates._SCAN.groupindex)
+    assert len(RULES) == len(kinds)
+    assert {row["expect"] for row in table("date_examples")} == {"fires", "holds"}
 
 
 @pytest.mark.parametrize("text", EXAMPLES)
