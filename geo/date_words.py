@@ -186,3 +186,20 @@ def rule_examples(kinds: Iterable[str]) -> list[tuple[str, str, list[str], list[
             fires, holds = rules.setdefault((row["rule"], row["kind"]), ([], []))
             (fires if row["expect"] == "fires" else holds).append(row["text"])
     return [(rule, kind, fires, holds) for (rule, kind), (fires, holds) in rules.items()]
+
+
+# Parts of a period and vague reaches ------------------------------------------------------------
+
+_MODIFIER_ROWS: Final = table("date_modifiers")
+# "early", "beginning", "end" ... -> "early" | "mid" | "late"
+MODIFIER_PARTS: Final[dict[str, str]] = {row["word"]: row["part"] for row in _MODIFIER_ROWS}
+MODIFIERS_BEFORE: Final = tuple(row["word"] for row in _MODIFIER_ROWS if row["use"] == "before_date")
+MODIFIERS_OF_DATE: Final = tuple(row["word"] for row in _MODIFIER_ROWS if row["use"] == "of_date")
+MODIFIERS_OF_PERIOD: Final = (
+    *MODIFIERS_OF_DATE, *(row["word"] for row in _MODIFIER_ROWS if row["use"] == "of_period")
+)
+# unit -> (least, likeliest, most units, precision) of a vague count of it
+VAGUE_OFFSETS: Final[dict[str, tuple[int, int, int, str]]] = {
+    row["unit"]: (int(row["least"]), int(row["likeliest"]), int(row["most"]), row["precision"])
+    for row in table("vague_offsets")
+}

@@ -37,7 +37,7 @@ Conventions (what ``DateMention`` fields mean)
   sentence, else from publication. When the sentence has no date but names X ("13 days after
   the attack") and an earlier sentence (within 2,000 characters) dates it with an absolute day,
   month or year, the mention instead dates this sentence's happening: X's date plus the offset. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
-  (month), "months" 2-12 months (year), "years" 2-10 years (year).
+  (month), "months" 2-12 months (year), "years" 2-10 years (year): geo/lexicons/vague_offsets.tsv.
 - Seasons, quarters and decades ("last summer", "the third quarter of 2015", "the 1990s") are
   read by ``geo.timex_rules`` and keep their own precision ("season", "quarter", "decade"):
   the whole period, ``date`` at its middle. A season or quarter without a year is the latest
@@ -103,7 +103,7 @@ _NOT_WEEKDAY_AFTER: Final = re.compile(rf"\s+(?:{_w.alternation(_w.NOT_WEEKDAY_A
 _DURATION_WORDS: Final = frozenset({"for", "during", "within", "over", "lasted", "spent"})
 _PREPOSITIONS: Final = ("since", "in", "on", "during", "until", "till", "by", "from", "through", "throughout")
 _RANGE_OPENERS: Final = ("from", "between")
-_MODIFIER_WORDS: Final = ("early", "mid", "late", "at", "the", "end", "beginning", "start", "middle")
+_MODIFIER_WORDS: Final = (*_w.MODIFIERS_BEFORE, "at", "the", *_w.MODIFIERS_OF_DATE)  # words _MOD begins with
 _WHICH_WORDS: Final = ("last", "this", "next", "past", "coming")
 _PERIOD_WHICH: Final = (*_WHICH_WORDS[:3], "past", "earlier this", "later this")
 _PERIOD_UNITS: Final = ("week", "month", "year", "weekend")
@@ -153,7 +153,8 @@ _YEAR = (
     r"(?!\w|[.,:/]\d|-(?:year|yr|old)|\s*(?i:gmt|utc|hours|hrs|local\s+time|[ap]\.?m\b))"
 )
 _MOD = (
-    r"(?i:early|mid|late|(?:at\s+)?(?:the\s+)?(?:end|beginning|start|middle)\s+of)\b"
+    rf"(?i:{_w.alternation(_w.MODIFIERS_BEFORE)}"
+    rf"|(?:at\s+)?(?:the\s+)?(?:{_w.alternation(_w.MODIFIERS_OF_DATE)})\s+of)\b"
 )
 _LNT = rf"(?i:{_w.alternation(_WHICH_WORDS)})"
 _COUNT = rf"(?:(?<![\d,.])\d{{1,3}}(?!\d)|(?i:{_w.alternation(_OFFSET_COUNT_WORDS)})\b)"
@@ -376,19 +377,9 @@ def _offset(anchor: _Span, count: int | None, unit: str, sign: int) -> _Span:
         if sign < 0:
             return _Span(a.start - _ONE_DAY, a.end, a.best, _coarser("day", a.precision))
         return _Span(a.start, a.end + _ONE_DAY, a.best, _coarser("day", a.precision))
-    if count is None:
-        if unit == "day":
-            lo, mid, hi = (relativedelta(days=n) for n in (1, 4, 7))
-            precision = "week"
-        elif unit == "week":
-            lo, mid, hi = (relativedelta(weeks=n) for n in (1, 3, 8))
-            precision = "month"
-        elif unit == "month":
-            lo, mid, hi = (relativedelta(months=n) for n in (2, 6, 12))
-            precision = "year"
-        else:
-            lo, mid, hi = (relativedelta(years=n) for n in (2, 5, 10))
-            precision = "year"
+    if count is None:  # how far a vague count reaches: vague_offsets.tsv
+        least, likeliest, most, precision = _w.VAGUE_OFFSETS[unit]
+        lo, mid, hi = (relativedelta(**{unit + "s": n}) for n in (least, likeliest, most))
         if sign < 0:
             start, best, end = a.start - hi, a.best - mid, a.end - lo
         else:
@@ -448,15 +439,11 @@ class _Point:
         return False
 
 
-def _modifier(word: str | None) -> str | None:
-    if not word:
+def _modifier(words: str | None) -> str | None:
+    """ "early", "mid" or "late" for a modifier _MOD matched ("mid-", "at the end of")."""
+    if not words:
         return None
-    word = word.lower()
-    if "early" in word or "beginning" in word or "start" in word:
-        return "early"
-    if "late" in word or "end" in word:
-        return "late"
-    return "mid"
+    return next(_w.MODIFIER_PARTS[w] for w in re.findall(r"[a-z]+", words.lower()) if w in _w.MODIFIER_PARTS)
 
 
 def _which(word: str | None) -> str | None:

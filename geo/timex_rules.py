@@ -109,7 +109,8 @@ _MOD_NAMES: Final = {"early": "START", "mid": "MID", "late": "END"}
 _TOD: Final = _w.DAY_PARTS  # "morning" -> "MO"
 _LEADING: Final = re.compile(r"(?i:at\s+)")
 _THE_BEFORE: Final = re.compile(r"(?i:the)\s+$")
-_MODIFIED_BEFORE: Final = re.compile(r"(?i:early|late|mid)[\s-]+$")
+_MODIFIERS: Final = _w.alternation(_w.MODIFIERS_BEFORE)  # "early", "mid", "late"
+_MODIFIED_BEFORE: Final = re.compile(rf"(?i:{_MODIFIERS})[\s-]+$")
 
 
 def _days_of(mention: _d.DateMention) -> Days:
@@ -313,6 +314,7 @@ _HOLIDAYS: Final = _w.alternation(_w.HOLIDAY_NAMES)
 _ANAPHOR_UNIT: Final = _w.alternation((*_CALENDAR_UNITS, *_w.DAY_PARTS))
 _DAGO_UNIT: Final = _w.unit_pattern(("decade", "century"))
 _REL_UNIT: Final = _w.unit_pattern((*_CALENDAR_UNITS, "decade"))
+_ENDOF_WORD: Final = _w.alternation(_w.MODIFIERS_OF_PERIOD)  # "end", "turn"
 _ENDOF_UNIT: Final = _w.alternation((*_CALENDAR_UNITS[1:], "decade", "century", "quarter"))
 # "yesterday morning": a day named in one word, with no part of the day of its own
 _RTOD_DAY: Final = _w.alternation(
@@ -331,7 +333,7 @@ _PREP_RX: Final = (
     rf"(?P<prep>\b(?i:in|on|during|since|until|till|by|from|through|throughout|at|for|over|within)\s+)?"
 )
 _P_DEC: Final = (
-    rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>early|mid|late)[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
+    rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>{_MODIFIERS})[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
     rf"|(?:(?<=the\s)|(?<=The\s)|(?<=THE\s))(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"  # not "in their thirties"
 )
 _P_QU: Final = (
@@ -341,7 +343,7 @@ _P_QU: Final = (
     rf"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?(?P<qu_y>{_YEAR}))?)(?![\w-])"
 )
 _P_SE: Final = (
-    rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|early|late|mid|the))[\s-]+)?"
+    rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|{_MODIFIERS}|the))[\s-]+)?"
     rf"(?P<se_n>(?i:{_SEASON}))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
 )
 # Seasons, quarters and decades: what geo.dates reads of them too (see periods()).
@@ -358,7 +360,7 @@ _EXTRA: Final = re.compile(
     rf"|(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next|the\s+previous|the\s+prior"
     rf"|that|the\s+same|the\s+preceding))\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
     rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX})[\s-]+(?P<rel_u>{_REL_UNIT})\s+(?P<rel_d>earlier|later|before|afterwards?))\b"
-    rf"|(?P<endof>\b(?:(?i:the)\s+)?(?P<endof_w>end|beginning|start|middle|turn)\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>{_ENDOF_UNIT}))\b"
+    rf"|(?P<endof>\b(?:(?i:the)\s+)?(?P<endof_w>{_ENDOF_WORD})\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>{_ENDOF_UNIT}))\b"
     rf"|(?P<yrange>(?P<yrange_a>{_YEAR})[-–/](?P<yrange_b>\d\d)(?!\d))"
     rf"|(?P<fy>\b(?:(?:fiscal(?:\s+year)?|FY|financial\s+year)\s*'?(?P<fy_y>{_YEAR})"
     r"|(?:the\s+)?(?P<fy_w>this|last|next|current|previous|coming)\s+(?:fiscal|financial)\s+year\b))"
@@ -745,9 +747,7 @@ def _relative_offset(m: re.Match[str], kind: str, ctx: _d._Context) -> list[Time
 def _end_of(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
     """ "the end of the year", "the beginning of the month": the period publication is in."""
     s, e, p = _span(m, kind)
-    mod = {"end": "END", "beginning": "START", "start": "START", "middle": "MID", "turn": "START"}[
-        m.group("endof_w").lower()
-    ]  # the mod says which part; the value is the whole period
+    mod = _MOD_NAMES[_w.MODIFIER_PARTS[m.group("endof_w").lower()]]  # which part; the value is the whole period
     unit = m.group("endof_u").lower()
     pub = ctx.published
     if pub is None or unit in ("week", "decade", "century", "quarter"):

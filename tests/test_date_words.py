@@ -60,3 +60,9 @@ def test_tables_give_months_weekdays_numbers_and_their_derived_words():
 )
 def test_holiday_days_come_from_the_holiday_tables(name, year, day):
     assert holiday_date(name, year) == day
+
+
+def test_modifiers_and_vague_reaches_come_from_their_tables():
+    assert w.MODIFIER_PARTS["beginning"] == "early" and w.MODIFIER_PARTS["end"] == "late"
+    assert "turn" in w.MODIFIERS_OF_PERIOD and "turn" not in w.MODIFIERS_OF_DATE
+    assert w.VAGUE_OFFSETS["day"] == (1, 4, 7, "week")
