@@ -54,7 +54,7 @@ import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
 from collections.abc import Callable, Iterator
 
 from dateutil.relativedelta import relativedelta
@@ -65,7 +65,7 @@ from geo.rules import example
 if TYPE_CHECKING:
     from geo.timex_rules import TimeMention
 
-__all__ = ["DateMention", "find_dates", "parse_publication_date"]
+__all__ = ["DateMention", "Dateline", "find_dates", "parse_publication_date", "read_dateline"]
 
 _date = datetime.date
 _ONE_DAY: Final = datetime.timedelta(days=1)
@@ -975,7 +975,7 @@ _TIME = (
     r"(?:\s*(?:Z|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}|\(?[A-Z]{2,5}\)?))?)"
 )
 _DATELINE: Final = re.compile(
-    rf"\s*{_LABEL}?(?:{_TIME}\s*(?:[,|–-]|on)?\s*)?"
+    rf"\s*(?P<label>{_LABEL})?(?:{_TIME}\s*(?:[,|–-]|on)?\s*)?"
     rf"(?:{_P_ISO}|{_P_NUM}|{_P_DMY}|{_P_MDY})"
     rf"(?:(?:\s*[,|–-]\s*|\s+|T)(?:(?i:at)\s+)?{_TIME})?\s*[.,|]?\s*"
 )
@@ -987,26 +987,72 @@ _LABEL_PREFIX: Final = re.compile(_LABEL)
 _FOUR_DIGIT_YEAR: Final = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
-def parse_publication_date(line: str) -> datetime.date | None:
-    """The date of a dateline near the top of an article, or None if the line is not one.
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A publication date read from one line near the top of an article.
+
+    ``line[start_char:end_char]`` is the date as written (with its weekday, without its label
+    or time); ``label`` is the label before it in lower case ("published", "updated on"; ""
+    when none), so a caller can tell a publication date from an update; ``read_by`` says
+    whether the date patterns or, for odd formats, dateparser read it.
+    """
+
+    date: datetime.date
+    start_char: int
+    end_char: int
+    label: str
+    read_by: Literal["patterns", "dateparser"]
+
+
+def read_dateline(line: str) -> Dateline | None:
+    """The publication date a dateline gives, with where it stands in the line, or None if
+    the line is not a dateline.
 
     Accepts a short line that is mostly a date, optionally with a label ("Published",
     "Date of publication"), a weekday and a time: "Mar 28, 2016", "Sat Mar 12 2016",
     "19.07.2016", "28 March 2016 10:31 GMT". A line of prose that contains a date is not a
-    dateline, and neither is a date without a year.
+    dateline, and neither is a date without a year. The stage that reads an article's top
+    lines (geo.articles) calls this for each; ``parse_publication_date`` gives the date alone.
     """
     if not line or len(line.strip()) > _DATELINE_MAX_CHARS:
         return None
     m = _DATELINE.fullmatch(line)
     if m is not None:
-        point = _parse_point(m)
-        if point is not None and point.kind == "date" and point.year is not None:
-            return _date(point.year, point.month, point.day)  # type: ignore[arg-type]
+        return _dateline_by_patterns(m)
+    return _dateline_by_dateparser(line)
+
+
+def parse_publication_date(line: str) -> datetime.date | None:
+    """The date of a dateline near the top of an article, or None if the line is not one
+    (``read_dateline`` without where it stands)."""
+    found = read_dateline(line)
+    return found.date if found is not None else None
+
+
+def _label_words(label: str | None) -> str:
+    """ "Updated on: " -> "updated on"."""
+    return " ".join(re.findall(r"[^\W\d_]+", (label or "").lower()))
+
+
+def _dateline_by_patterns(m: re.Match[str]) -> Dateline | None:
+    """A dateline the date patterns matched whole: its day, if it names one with a year."""
+    point = _parse_point(m)
+    if point is None or point.kind != "date" or point.year is None:
         return None
+    kind = next(k for k in ("iso", "num", "dmy", "mdy") if m.group(k))
+    day = _date(point.year, point.month, point.day)  # type: ignore[arg-type]
+    return Dateline(day, m.start(kind), m.end(kind), _label_words(m.group("label")), "patterns")
+
+
+def _dateline_by_dateparser(line: str) -> Dateline | None:
+    """An odd dateline ("28-Mar-2016"): short, with a four-digit year and only date words
+    beside its label, read by dateparser."""
+    start = len(line) - len(line.lstrip())
     rest = line.strip()
     label = _LABEL_PREFIX.match(rest)
     if label:
         rest = rest[label.end() :]
+        start += label.end()
     words = re.findall(r"[^\W\d_]+", rest)
     if (
         len(rest) > 40
@@ -1014,7 +1060,10 @@ def parse_publication_date(line: str) -> datetime.date | None:
         or any(w.lower() not in _DATELINE_WORDS and not (w.isupper() and len(w) <= 5) for w in words)
     ):
         return None
-    return _parse_with_dateparser(rest)
+    day = _parse_with_dateparser(rest)
+    if day is None:
+        return None
+    return Dateline(day, start, start + len(rest), _label_words(label.group() if label else ""), "dateparser")
 
 
 @functools.lru_cache(maxsize=1024)
