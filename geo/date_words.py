@@ -5,6 +5,19 @@ regular-expression pieces built from them.
 unit: they read them here, so a word added to a table reaches every pattern (and the quick
 key-word checks that decide where the patterns are tried) at once.
 
+Adding to the date stage
+------------------------
+- A word of a kind the readers know (a month abbreviation, a holiday, a season, a count
+  word, a unit): one row in its table (months.tsv, holidays.tsv, seasons.tsv,
+  date_counts.tsv, time_units.tsv ...). Patterns and quick checks pick it up.
+- A new pattern: a named group in ``geo.dates``' scanner (resolved in ``_mention``) or in
+  ``geo.timex_rules._EXTRA`` (a handler in ``_HANDLERS`` and its name in ``_EXTRA_KINDS``),
+  built from the words here; the words it starts with or hinges on go in the lists the quick
+  checks are built from (``geo.dates._CORE_NAMES``/``_START_NAMES``,
+  ``geo.timex_rules._TRIGGER_WORDS``). Then its examples, as rows of date_examples.tsv: the
+  rule is declared from them (geo.rules) and ``tests/test_rule_examples.py`` runs them, and
+  ``tests/test_date_rules.py`` fails if a quick check would hide one of them.
+
 >>> MONTHS["sept"], WEEKDAYS["thurs"], NUMBERS["forty"]
 (9, 3, 40)
 >>> alternation(["today", "tonight", "a", "a few"])
