@@ -216,3 +216,6 @@ VAGUE_OFFSETS: Final[dict[str, tuple[int, int, int, str]]] = {
     row["unit"]: (int(row["least"]), int(row["likeliest"]), int(row["most"]), row["precision"])
     for row in table("vague_offsets")
 }
+
+# "last", "this", "next" ... -> periods back (-1), the same (0) or ahead (+1)
+SHIFTS: Final[dict[str, int]] = {row["word"]: int(row["shift"]) for row in table("relative_words")}

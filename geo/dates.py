@@ -495,7 +495,7 @@ def _parse_point(m: re.Match[str]) -> _Point | None:
         mo = _MONTH_NUMBERS[g("my_m").rstrip(".").lower()]
         return _Point("month", int(g("my_y")), mo, modifier=_modifier(g("my_mod")), explicit=True)
     if g("mo"):
-        shift = {"last": -1, "this": 0, "next": 1}.get((g("mo_yr") or "").lower())
+        shift = _w.SHIFTS.get((g("mo_yr") or "").lower())
         return _Point(
             "month",
             month=_MONTH_NUMBERS[g("mo_m").lower()],
@@ -606,7 +606,7 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
             return _window(base.replace(day=1), base, "month")
         if which == "later":
             return _window(base, _month_end(base), "month")
-        shifted = base + relativedelta(months={"last": -1, "next": 1}.get(which, 0))
+        shifted = base + relativedelta(months=_w.SHIFTS.get(which, 0))
         return _month_span(shifted.year, shifted.month)
     if which == "past":
         return _window(base - relativedelta(years=1), base, "year")
@@ -614,7 +614,7 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
         return _window(base.replace(month=1, day=1), base, "year")
     if which == "later":
         return _window(base, base.replace(month=12, day=31), "year")
-    return _year_span(base.year + {"last": -1, "next": 1}.get(which, 0))
+    return _year_span(base.year + _w.SHIFTS.get(which, 0))
 
 
 def _resolve(point: _Point, base: datetime.date | None, future: bool) -> _Span | None:

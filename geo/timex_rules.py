@@ -188,7 +188,7 @@ def _period_mention(
         return _make(src, start, m.end(), "DURATION", "P1" + unit[0].upper(), phrase_start=m.start())
     if pub is None:
         return _make(src, start, m.end(), "DATE", "XXXX", phrase_start=m.start())
-    shift = {"last": -1, "next": 1}.get(which, 0)
+    shift = _w.SHIFTS.get(which, 0)
     if unit in ("week", "weekend"):
         monday = pub - datetime.timedelta(days=pub.weekday()) + datetime.timedelta(weeks=shift)
         if unit == "weekend":
@@ -543,8 +543,7 @@ def _century(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     if m.group("cen_n"):
         n = int(m.group("cen_n")) - 1
     elif ctx.published is not None:
-        n = ctx.published.year // 100 + (-1 if m.group("cen_w").lower() in ("last", "previous") else 0)
-        n += 1 if m.group("cen_w").lower() == "next" else 0
+        n = ctx.published.year // 100 + _w.SHIFTS.get(m.group("cen_w").lower(), 0)
     else:
         return []
     if not 1 <= n <= 99:
@@ -600,7 +599,7 @@ def _quarter(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     else:
         now_q = (pub.month - 1) // (6 if half else 3) + 1
         if q == 0:
-            q = now_q - (1 if word in ("last", "previous", "latest") else 0)
+            q = now_q - (1 if _w.SHIFTS.get(word, 0) < 0 else 0)
         year = pub.year
         if q <= 0:
             q, year = (2 if half else 4), year - 1
@@ -712,8 +711,6 @@ def _holiday(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     return [_make(ctx.text, s, e, "DATE", day.isoformat(), (day, day, day, "day"), p)]
 
 
-_ANAPHOR_SHIFT: Final = {"the following": 1, "the next": 1, "the previous": -1, "the prior": -1,
-                         "the preceding": -1, "that": 0, "the same": 0}  # fmt: skip
 
 
 def _anaphor(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -723,7 +720,7 @@ def _anaphor(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     which = " ".join(m.group("ana_w").lower().split())
     unit = m.group("ana_u").lower()
     ttype = "TIME" if unit in ("morning", "night", "evening", "afternoon") else "DATE"
-    return [_make(ctx.text, s, e, ttype, f"ANCHOR {unit} {_ANAPHOR_SHIFT[which]}", phrase_start=p)]
+    return [_make(ctx.text, s, e, ttype, f"ANCHOR {unit} {_w.SHIFTS[which.split()[-1]]}", phrase_start=p)]
 
 
 def _relative_offset(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -802,7 +799,7 @@ def _fiscal(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
         return [_make(ctx.text, s, e, "DATE", "XXXX", phrase_start=p)]
     else:
         word = m.group("fy_w").lower()
-        year = ctx.published.year + {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(word, 0)
+        year = ctx.published.year + _w.SHIFTS.get(word, 0)
     return [_make(ctx.text, s, e, "DATE", str(year), _year_days(year), p)]
 
 
