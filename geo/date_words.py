@@ -27,15 +27,20 @@ Adding to the date stage
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from geo.lexicons import table
+from geo.rules import example
 
 __all__ = [
-    "COUNTS", "DAY_PARTS", "DECADE_WORDS", "HOLIDAYS", "LUNAR_DAYS", "MONTHS", "NUMBERS",
-    "ORDINALS", "SEASONS", "SEASON_FIRST_MONTH", "TENS", "UNITS", "WEEKDAYS", "Holiday",
-    "alternation", "holiday_key", "month_pattern", "rule_examples", "unit_pattern",
+    "COUNTS", "DAY_PARTS", "DECADE_WORDS", "DURATION_COUNTS", "HOLIDAYS", "HOLIDAY_NAMES",
+    "Holiday", "LUNAR_DAYS", "MODIFIERS_BEFORE", "MODIFIERS_OF_DATE", "MODIFIERS_OF_PERIOD",
+    "MODIFIER_PARTS", "MONTHS", "MONTH_COMMON", "MONTH_FULL", "MONTH_SHORT",
+    "NOT_WEEKDAY_AFTER", "NOT_WEEKDAY_BEFORE", "NUMBERS", "OFFSET_COUNTS", "OFFSET_UNITS",
+    "ORDINALS", "RELATIVE_DAYS", "SEASONS", "SEASON_FIRST_MONTH", "SHIFTS", "TENS", "UNITS",
+    "UNITS_1_TO_9", "VAGUE_OFFSETS", "WEEKDAYS", "WEEKDAY_FULL", "alternation",
+    "declare_examples", "holiday_key", "month_pattern", "rule_examples", "unit_pattern",
 ]  # fmt: skip
 
 
@@ -187,6 +192,13 @@ RELATIVE_DAYS: Final[dict[str, tuple[int, str]]] = {
 
 
 # Rule examples ---------------------------------------------------------------------------------
+
+
+def declare_examples(kinds: Iterable[str], reads: Callable[[str], Callable[[str], object]]) -> None:
+    """Declare (geo.rules) each rule of date_examples.tsv whose kind is one of ``kinds``, its
+    check ``reads(kind)``: whether the scanner reads an expression of that kind in a text."""
+    for rule, kind, fires, holds in rule_examples(kinds):
+        example(rule, reads(kind), fires=fires, holds=holds)
 
 
 def rule_examples(kinds: Iterable[str]) -> list[tuple[str, str, list[str], list[str]]]:

@@ -60,7 +60,6 @@ from collections.abc import Callable, Iterator
 from dateutil.relativedelta import relativedelta
 
 from geo import date_words as _w
-from geo.rules import example
 
 if TYPE_CHECKING:
     from geo.timex_rules import TimeMention
@@ -231,8 +230,7 @@ _P_RANGE = (
 # anchored offset. finditer gives leftmost, non-overlapping matches in text order.
 _SCAN: Final = re.compile(rf"\b(?:{_P_RANGE}|{_PREFIX}(?:{_POINT_KINDS})|{_P_ANCHORED})")
 _ENDPOINT: Final = re.compile(_ENDPOINT_KINDS)
-for _rule, _kind, _fires, _holds in _w.rule_examples(_SCAN.groupindex):
-    example(_rule, _reads(_kind), fires=_fires, holds=_holds)
+_w.declare_examples(_SCAN.groupindex, _reads)
 
 # Trying the scanner at every word start costs about 4 ms an article. Every expression holds a
 # "core" word (a digit, month, weekday, day/week/month/year word), at most a few words after its

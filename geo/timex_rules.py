@@ -22,7 +22,6 @@ from dateutil.relativedelta import relativedelta
 
 from geo import date_words as _w
 from geo import dates as _d
-from geo.rules import example
 
 _date = datetime.date
 
@@ -397,8 +396,7 @@ def _reads(kind: str) -> Callable[[str], bool]:
 
 # Each kind of the extra scanner is declared with the examples it must read and must not
 # (geo.rules; the examples are in geo/lexicons/date_examples.tsv).
-for _rule, _kind, _fires, _holds in _w.rule_examples(_EXTRA_KINDS):
-    example(_rule, _reads(_kind), fires=_fires, holds=_holds)
+_w.declare_examples(_EXTRA_KINDS, _reads)
 
 # Trying _EXTRA at every position is ten times slower than geo.dates' scanner. Every expression
 # it finds holds a trigger word (a digit, a unit, a month, a season ...) at most _REACH_BACK
