@@ -37,7 +37,7 @@ Conventions (what ``DateMention`` fields mean)
   sentence, else from publication. When the sentence has no date but names X ("13 days after
   the attack") and an earlier sentence (within 2,000 characters) dates it with an absolute day,
   month or year, the mention instead dates this sentence's happening: X's date plus the offset. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
-  (month), "months" 2-12 months (year), "years" 2-10 years (year).
+  (month), "months" 2-12 months (year), "years" 2-10 years (year): geo/lexicons/vague_offsets.tsv.
 - Seasons, quarters and decades ("last summer", "the third quarter of 2015", "the 1990s") are
   read by ``geo.timex_rules`` and keep their own precision ("season", "quarter", "decade"):
   the whole period, ``date`` at its middle. A season or quarter without a year is the latest
@@ -54,12 +54,17 @@ import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Final
-from collections.abc import Iterator
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
+from collections.abc import Callable, Iterator
 
 from dateutil.relativedelta import relativedelta
 
-__all__ = ["DateMention", "find_dates", "parse_publication_date"]
+from geo import date_words as _w
+
+if TYPE_CHECKING:
+    from geo.timex_rules import TimeMention
+
+__all__ = ["DateMention", "Dateline", "find_dates", "parse_publication_date", "read_dateline"]
 
 _date = datetime.date
 _ONE_DAY: Final = datetime.timedelta(days=1)
@@ -85,73 +90,75 @@ class DateMention:
 
 
 # --------------------------------------------------------------------------------------------
-# Words
+# Words: months, weekdays, numbers, units and the like come from the lexicon tables
+# (geo/lexicons, read by geo.date_words); the grammar words of the patterns are named here once
+# and the quick key-word checks below are built from the same names.
 # --------------------------------------------------------------------------------------------
 
-_MONTH_NUMBERS: Final[dict[str, int]] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-_WEEKDAY_NUMBERS: Final[dict[str, int]] = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
-    "sat": 5, "sunday": 6, "sun": 6,
-}  # fmt: skip
-_COUNT_WORDS: Final[dict[str, int]] = {
-    "a": 1, "an": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "a couple of": 2, "couple of": 2,
-}  # fmt: skip
-_VAGUE_COUNTS: Final = frozenset({"few", "a few", "several", "some"})
-# "Good Friday", "Bloody Sunday", "the Sunday Times" name a feast, a massacre or a paper.
-_NOT_WEEKDAY_BEFORE: Final = frozenset(
-    {"good", "black", "bloody", "palm", "easter", "holy", "cyber", "super", "ash", "whit",
-     "shrove", "maundy", "giving", "low", "trinity", "pentecost"}
-)  # fmt: skip
-_NOT_WEEKDAY_AFTER: Final = re.compile(
-    r"\s+(?:Times|Telegraph|Express|Mirror|Mail|Herald|Post|Independent|Star|People|School)\b"
-)
+_MONTH_NUMBERS: Final = _w.MONTHS
+_WEEKDAY_NUMBERS: Final = _w.WEEKDAYS
+_NOT_WEEKDAY_BEFORE: Final = _w.NOT_WEEKDAY_BEFORE  # "Good Friday", "Bloody Sunday"
+_NOT_WEEKDAY_AFTER: Final = re.compile(rf"\s+(?:{_w.alternation(_w.NOT_WEEKDAY_AFTER)})\b")  # "the Sunday Times"
 _DURATION_WORDS: Final = frozenset({"for", "during", "within", "over", "lasted", "spent"})
+_PREPOSITIONS: Final = ("since", "in", "on", "during", "until", "till", "by", "from", "through", "throughout")
+_RANGE_OPENERS: Final = ("from", "between")
+_MODIFIER_WORDS: Final = (*_w.MODIFIERS_BEFORE, "at", "the", *_w.MODIFIERS_OF_DATE)  # words _MOD begins with
+_WHICH_WORDS: Final = ("last", "this", "next", "past", "coming")
+_PERIOD_WHICH: Final = (*_WHICH_WORDS[:3], "past", "earlier this", "later this")
+_PERIOD_UNITS: Final = ("week", "month", "year", "weekend")
+_OFFSET_COUNT_WORDS: Final = (*_w.OFFSET_COUNTS, *_w.NUMBERS)
 
 # --------------------------------------------------------------------------------------------
-# Patterns. "March", "May" and "August" are also words, so they count as months only
-# capitalised (or in ALL CAPS) and only in a date context (a year, a day, a preposition or a
-# modifier before them); other month and weekday names are matched in any case.
+# Patterns. "March", "May" and "August" are also words (months.tsv, column common_word), so
+# they count as months only capitalised (or in ALL CAPS) and only in a date context (a year, a
+# day, a preposition or a modifier before them); other month and weekday names are matched in
+# any case.
 # --------------------------------------------------------------------------------------------
+
+# Each pattern below is declared with examples it must read and must not (geo.rules; the
+# examples are in geo/lexicons/date_examples.tsv, read as published on this day, a Monday).
+_EXAMPLES_PUBLISHED: Final = datetime.date(2016, 3, 28)
+
+
+def _reads(kind: str) -> Callable[[str], bool]:
+    """A check for rule examples: whether ``find_dates`` reads an expression of ``kind`` (a
+    named group of the scanner) in a text, through the same quick key-word check."""
+
+    def check(text: str) -> bool:
+        ctx = _Context(text, _EXAMPLES_PUBLISHED)
+        found: list[DateMention] = []
+        for m in _scan(text):
+            mention = _mention(m, ctx, found)
+            if mention is not None:
+                found.append(mention)
+                if m.group(kind):
+                    return True
+        return False
+
+    return check
+
 
 _MON_FULL = (
-    r"(?:(?i:january|february|april|june|july|september|october|november|december)"
-    r"|March|MARCH|May|MAY|August|AUGUST)\b"
+    rf"(?:{_w.month_pattern((n for n in _w.MONTH_FULL if n not in _w.MONTH_COMMON), any_case=True)}"
+    rf"|{_w.month_pattern(_w.MONTH_COMMON, any_case=False)})\b"
 )
-_MON_ABBR = (
-    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
-    r"|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT|SEP|OCT|NOV|DEC)\b\.?"
-)
+_MON_ABBR = rf"(?:{_w.month_pattern(_w.MONTH_SHORT, any_case=False)})\b\.?"
 _MON = rf"(?:{_MON_FULL}|{_MON_ABBR})"
-_WD_FULL = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-_WD_ANY = (
-    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
-)
+_WD_FULL = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})\b"
+_WD_ANY = rf"(?i:{_w.alternation(_w.WEEKDAYS)})\b\.?"
 _DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?!\w|[.,:/]\d|-\w)"
 _YEAR = (
     r"(?<![\d.,/:$£€#])(?:1[89]\d\d|20\d\d)"
     r"(?!\w|[.,:/]\d|-(?:year|yr|old)|\s*(?i:gmt|utc|hours|hrs|local\s+time|[ap]\.?m\b))"
 )
 _MOD = (
-    r"(?i:early|mid|late|(?:at\s+)?(?:the\s+)?(?:end|beginning|start|middle)\s+of)\b"
+    rf"(?i:{_w.alternation(_w.MODIFIERS_BEFORE)}"
+    rf"|(?:at\s+)?(?:the\s+)?(?:{_w.alternation(_w.MODIFIERS_OF_DATE)})\s+of)\b"
 )
-_LNT = r"(?i:last|this|next|past|coming)"
-_COUNT = (
-    r"(?:(?<![\d,.])\d{1,3}(?!\d)|(?i:a\s+few|a\s+couple\s+of|couple\s+of|few|several|some"
-    r"|an?|the|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty)\b)"
-)
-_UNIT = r"(?i:minutes?|hours?|days?|weeks?|months?|years?)\b"
+_LNT = rf"(?i:{_w.alternation(_WHICH_WORDS)})"
+_COUNT = rf"(?:(?<![\d,.])\d{{1,3}}(?!\d)|(?i:{_w.alternation(_OFFSET_COUNT_WORDS)})\b)"
+_UNIT = rf"(?i:{_w.unit_pattern(_w.OFFSET_UNITS)})\b"
+_DAY_PART = rf"(?i:{_w.alternation(_w.DAY_PARTS)})\b"
 
 # One named pattern per kind of point; the same names are read whether they matched in the
 # scanner or as one end of a range.
@@ -179,22 +186,19 @@ _P_MONTH = (
 _P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
 _P_WEEKDAY = (
     rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL})"
-    r"(?P<wd_tod>\s+(?i:morning|afternoon|evening|night)\b)?)"
+    rf"(?P<wd_tod>\s+{_DAY_PART})?)"
 )
-_P_RELDAY = (
-    r"(?P<rd>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
-    r"|last\s+night|this\s+(?:morning|afternoon|evening))\b)"
-)
+_P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
 _P_PERIOD = (
-    r"(?P<pe>(?P<pe_lnt>(?i:last|this|next|past|earlier\s+this|later\s+this))\s+"
-    r"(?P<pe_u>(?i:week|month|year|weekend))\b)"
+    rf"(?P<pe>(?P<pe_lnt>(?i:{_w.alternation(_PERIOD_WHICH)}))\s+"
+    rf"(?P<pe_u>(?i:{_w.alternation(_PERIOD_UNITS)}))\b)"
 )
 _P_AGO = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
 _P_ANCHORED = (
     rf"(?P<an>\b(?:(?P<an_n>{_COUNT})[\s-]+)?(?P<an_u>{_UNIT})\s+(?P<an_dir>(?i:after|before))\b)"
 )
 _PREFIX = (
-    r"(?:(?P<prep>(?i:since|in|on|during|until|till|by|from|through|throughout))\s+"
+    rf"(?:(?P<prep>(?i:{_w.alternation(_PREPOSITIONS)}))\s+"
     r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
 )
 
@@ -217,31 +221,57 @@ def _unnamed(pattern: str) -> str:
 
 _ENDPOINT_ANON = _unnamed(_ENDPOINT_KINDS)
 _P_RANGE = (
-    rf"(?P<rg>(?i:from|between)\s+(?P<rg_l>{_ENDPOINT_ANON})\s*"
+    rf"(?P<rg>(?i:{_w.alternation(_RANGE_OPENERS)})\s+(?P<rg_l>{_ENDPOINT_ANON})\s*"
     rf"(?:(?i:to|until|till|through|thru|and)\s+|[-–—]\s*)(?P<rg_r>{_ENDPOINT_ANON}))"
 )
+
 
 # The scanner: at each word start, a range first, then a point (with its preposition), then an
 # anchored offset. finditer gives leftmost, non-overlapping matches in text order.
 _SCAN: Final = re.compile(rf"\b(?:{_P_RANGE}|{_PREFIX}(?:{_POINT_KINDS})|{_P_ANCHORED})")
 _ENDPOINT: Final = re.compile(_ENDPOINT_KINDS)
+_w.declare_examples(_SCAN.groupindex, _reads)
 
 # Trying the scanner at every word start costs about 4 ms an article. Every expression holds a
 # "core" word (a digit, month, weekday, day/week/month/year word), at most a few words after its
-# start, so the scanner is tried only at the word starts just before each core word.
+# start, so the scanner is tried only at the word starts just before each core word. Both
+# checks are built from the words the patterns above are built from, so a word added to a
+# table or a pattern's word list is never missed (tests/test_date_rules.py holds every rule's
+# examples to it).
+
+
+def _prefixes_only(words: set[str]) -> list[str]:
+    """The words, less those that begin with another of them (a prefix check finds them)."""
+    return sorted(w for w in words if not any(w != v and w.startswith(v) for v in words))
+
+
+_CORE_NAMES: Final = _prefixes_only(
+    {name[:3] for name in (*_w.MONTHS, *_w.WEEKDAYS)}  # "jan" finds "January" and "Jan."
+    | {phrase.split()[-1] for phrase in _w.RELATIVE_DAYS}
+    | {*_w.OFFSET_UNITS, *_PERIOD_UNITS, *_w.DAY_PARTS}
+)
 _CORE_WORDS = (
     r"(?:\d{1,2}|(?:1[89]|20)\d\d)(?!\d|,\d)"  # a day, a month number or a year; not 400
-    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday"
-    r"|to(?:day|night|morrow)|week|month|year|minute|hour|day|night|morning|afternoon|evening"
+    rf"|{_w.alternation(_CORE_NAMES)}"
 )
-_CORE: Final = re.compile(rf"(?i)\b(?=[\dadefhjmnostwy])(?:{_CORE_WORDS})")
+_START_NAMES: Final = sorted(
+    {phrase.split()[0] for phrase in (
+        *_PREPOSITIONS, *_RANGE_OPENERS, *_MODIFIER_WORDS, *_WHICH_WORDS, *_PERIOD_WHICH,
+        *_OFFSET_COUNT_WORDS, *_w.RELATIVE_DAYS,
+    )}
+)  # fmt: skip
+
+
+def _first_letters(words: list[str]) -> str:
+    """A character class of digits and the words' first letters: a quick no elsewhere."""
+    return r"[\d" + "".join(sorted({w[0] for w in words})) + "]"
+
+
+_CORE: Final = re.compile(rf"(?i)\b(?={_first_letters(_CORE_NAMES)})(?:{_CORE_WORDS})")
 # Where a match can start: a core word or a word that can come before one.
 _MATCH_START: Final = re.compile(
-    r"(?i)\b(?=[\dabcdefhijlmnopstuwy])(?:(?:since|in|on|during|until|till|by|from|through|throughout"
-    r"|between|early|mid|late|at|the|end|beginning|start|middle|last|this|next|past|coming"
-    r"|earlier|later|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-    rf"|sixty|few|several|some|couple)\b|(?=(?:{_CORE_WORDS})))"
+    rf"(?i)\b(?={_first_letters(_CORE_NAMES + _START_NAMES)})"
+    rf"(?:(?:{_w.alternation(_START_NAMES)})\b|(?=(?:{_CORE_WORDS})))"
 )
 _REACH_BACK: Final = 45  # characters from a match's start to its first core word, at most
 
@@ -345,19 +375,9 @@ def _offset(anchor: _Span, count: int | None, unit: str, sign: int) -> _Span:
         if sign < 0:
             return _Span(a.start - _ONE_DAY, a.end, a.best, _coarser("day", a.precision))
         return _Span(a.start, a.end + _ONE_DAY, a.best, _coarser("day", a.precision))
-    if count is None:
-        if unit == "day":
-            lo, mid, hi = (relativedelta(days=n) for n in (1, 4, 7))
-            precision = "week"
-        elif unit == "week":
-            lo, mid, hi = (relativedelta(weeks=n) for n in (1, 3, 8))
-            precision = "month"
-        elif unit == "month":
-            lo, mid, hi = (relativedelta(months=n) for n in (2, 6, 12))
-            precision = "year"
-        else:
-            lo, mid, hi = (relativedelta(years=n) for n in (2, 5, 10))
-            precision = "year"
+    if count is None:  # how far a vague count reaches: vague_offsets.tsv
+        least, likeliest, most, precision = _w.VAGUE_OFFSETS[unit]
+        lo, mid, hi = (relativedelta(**{unit + "s": n}) for n in (least, likeliest, most))
         if sign < 0:
             start, best, end = a.start - hi, a.best - mid, a.end - lo
         else:
@@ -417,15 +437,11 @@ class _Point:
         return False
 
 
-def _modifier(word: str | None) -> str | None:
-    if not word:
+def _modifier(words: str | None) -> str | None:
+    """ "early", "mid" or "late" for a modifier _MOD matched ("mid-", "at the end of")."""
+    if not words:
         return None
-    word = word.lower()
-    if "early" in word or "beginning" in word or "start" in word:
-        return "early"
-    if "late" in word or "end" in word:
-        return "late"
-    return "mid"
+    return next(_w.MODIFIER_PARTS[w] for w in re.findall(r"[a-z]+", words.lower()) if w in _w.MODIFIER_PARTS)
 
 
 def _which(word: str | None) -> str | None:
@@ -439,9 +455,9 @@ def _count(word: str | None) -> int | None:
     word = " ".join(word.lower().split())
     if word.isdigit():
         return int(word)
-    if word in _VAGUE_COUNTS:
-        return None
-    return _COUNT_WORDS.get(word)
+    if word in _w.COUNTS:
+        return _w.COUNTS[word]  # None for a vague count
+    return _w.NUMBERS.get(word)
 
 
 def _unit(word: str) -> str:
@@ -477,7 +493,7 @@ def _parse_point(m: re.Match[str]) -> _Point | None:
         mo = _MONTH_NUMBERS[g("my_m").rstrip(".").lower()]
         return _Point("month", int(g("my_y")), mo, modifier=_modifier(g("my_mod")), explicit=True)
     if g("mo"):
-        shift = {"last": -1, "this": 0, "next": 1}.get((g("mo_yr") or "").lower())
+        shift = _w.SHIFTS.get((g("mo_yr") or "").lower())
         return _Point(
             "month",
             month=_MONTH_NUMBERS[g("mo_m").lower()],
@@ -504,10 +520,7 @@ def _parse_relative(m: re.Match[str]) -> _Point | None:
     """Points that only the scanner finds: "yesterday", "last week", "nine months ago"."""
     g = m.group
     if g("rd"):
-        word = " ".join(g("rd").lower().split())
-        shift = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
-        if word.startswith("the day before"):
-            shift = -2
+        shift, _ = _w.RELATIVE_DAYS[" ".join(g("rd").lower().split())]
         return _Point("relday", shift=shift, explicit=True)
     if g("pe"):
         return _Point(
@@ -591,7 +604,7 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
             return _window(base.replace(day=1), base, "month")
         if which == "later":
             return _window(base, _month_end(base), "month")
-        shifted = base + relativedelta(months={"last": -1, "next": 1}.get(which, 0))
+        shifted = base + relativedelta(months=_w.SHIFTS.get(which, 0))
         return _month_span(shifted.year, shifted.month)
     if which == "past":
         return _window(base - relativedelta(years=1), base, "year")
@@ -599,7 +612,7 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
         return _window(base.replace(month=1, day=1), base, "year")
     if which == "later":
         return _window(base, base.replace(month=12, day=31), "year")
-    return _year_span(base.year + {"last": -1, "next": 1}.get(which, 0))
+    return _year_span(base.year + _w.SHIFTS.get(which, 0))
 
 
 def _resolve(point: _Point, base: datetime.date | None, future: bool) -> _Span | None:
@@ -721,63 +734,67 @@ def _mention(
     m: re.Match[str], ctx: _Context, earlier: list[DateMention]
 ) -> DateMention | None:
     """The mention one scanner match makes, or None when the match is not a date after all."""
-    start, end = m.span()
-    pub = ctx.published
-    pub_span = _day_span(pub) if pub is not None else None
-
     if m.group("an"):
-        if ctx.word_before(start) in _DURATION_WORDS:  # "for 10 months after ..." is a duration
-            return None
-        unit = _unit(m.group("an_u"))
-        count = _count(m.group("an_n"))
-        if m.group("an_n") and m.group("an_n").lower() == "the" and m.group("an_u")[-1:] in "sS":
-            count = None  # "the days after": vague
-        sign = -1 if m.group("an_dir").lower() == "after" else 1
-        anchor = _anchor(earlier, ctx.sentence_start(start))
-        if anchor is None:
-            anchor = _named_happening(earlier, ctx, end)
-            if anchor is not None:  # X is dated: the mention dates this sentence's happening
-                sign = -sign
-        anchor = anchor or pub_span
-        span = _offset(anchor, count, unit, sign) if anchor is not None else None
-        return _build(m, span, "anchored", relative=True)
-
+        return _anchored_mention(m, ctx, earlier)
     if m.group("rg"):
-        left = _ENDPOINT.fullmatch(m.group("rg_l"))
-        right = _ENDPOINT.fullmatch(m.group("rg_r"))
-        lp = _parse_point(left) if left else None
-        rp = _parse_point(right) if right else None
-        if lp is None or rp is None:
-            return None
-        future = rp.tense_sensitive and ctx.is_future(start, end)
-        rs = _resolve(rp, pub, future)
-        if rs is None:
-            return _build(m, None, "range", relative=True)
-        ls = _resolve(lp, rs.end if lp.relative else pub, future=False)
-        if ls is None:
-            return _build(m, None, "range", relative=True)
-        lo, hi = min(ls.start, rs.start), max(ls.end, rs.end)
-        span = _Span(lo, hi, min(max(ls.best, lo), hi), _coarser(ls.precision, rs.precision))
-        return _build(m, span, "range", relative=rp.relative)
-
+        return _range_mention(m, ctx)
     if m.group("dr"):
         return _day_pair(m, ctx)
+    return _point_mention(m, ctx, earlier)
+
+
+def _anchored_mention(m: re.Match[str], ctx: _Context, earlier: list[DateMention]) -> DateMention | None:
+    """ "three days after X": X's day, counted from the nearest dated point before it in the
+    sentence (or publication); when an earlier sentence dates X itself ("13 days after the
+    attack"), this sentence's happening: X's day plus the offset."""
+    start, end = m.span()
+    if ctx.word_before(start) in _DURATION_WORDS:  # "for 10 months after ..." is a duration
+        return None
+    unit = _unit(m.group("an_u"))
+    count = _count(m.group("an_n"))
+    if m.group("an_n") and m.group("an_n").lower() == "the" and m.group("an_u")[-1:] in "sS":
+        count = None  # "the days after": vague
+    sign = -1 if m.group("an_dir").lower() == "after" else 1
+    anchor = _anchor(earlier, ctx.sentence_start(start))
+    if anchor is None:
+        anchor = _named_happening(earlier, ctx, end)
+        if anchor is not None:  # X is dated: the mention dates this sentence's happening
+            sign = -sign
+    if anchor is None and ctx.published is not None:
+        anchor = _day_span(ctx.published)
+    span = _offset(anchor, count, unit, sign) if anchor is not None else None
+    return _build(m, span, "anchored", relative=True)
+
+
+def _range_mention(m: re.Match[str], ctx: _Context) -> DateMention | None:
+    """ "from May 2015 to March 2016": both ends; a relative left end counts from the right."""
+    start, end = m.span()
+    left = _ENDPOINT.fullmatch(m.group("rg_l"))
+    right = _ENDPOINT.fullmatch(m.group("rg_r"))
+    lp = _parse_point(left) if left else None
+    rp = _parse_point(right) if right else None
+    if lp is None or rp is None:
+        return None
+    future = rp.tense_sensitive and ctx.is_future(start, end)
+    rs = _resolve(rp, ctx.published, future)
+    if rs is None:
+        return _build(m, None, "range", relative=True)
+    ls = _resolve(lp, rs.end if lp.relative else ctx.published, future=False)
+    if ls is None:
+        return _build(m, None, "range", relative=True)
+    lo, hi = min(ls.start, rs.start), max(ls.end, rs.end)
+    span = _Span(lo, hi, min(max(ls.best, lo), hi), _coarser(ls.precision, rs.precision))
+    return _build(m, span, "range", relative=rp.relative)
+
+
+def _point_mention(m: re.Match[str], ctx: _Context, earlier: list[DateMention]) -> DateMention | None:
+    """A single point ("on Wednesday", "since April", "last week"), or None when the words
+    only look like a date (a bare "May", "Good Friday", "on 2015")."""
+    start, end = m.span()
     point = _parse_relative(m)
-    if point is None:
+    if point is None or not _is_date_here(point, m, ctx):
         return None
-    prep = (m.group("prep") or "").lower()
-    if not point.explicit and not prep:
-        if point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(ctx.text, max(0, start - 8), start) and _NOUN_AFTER.match(ctx.text, end):
-            pass  # "the 2013 chemical attack", "the October slaying": when the happening was
-        elif point.kind in ("month", "year"):
-            return None  # a bare "May" or "1900" is not a date without context
-        if point.kind == "weekday" and (
-            ctx.word_before(start) in _NOT_WEEKDAY_BEFORE
-            or _NOT_WEEKDAY_AFTER.match(ctx.text, end)
-        ):
-            return None
-    if point.kind == "year" and prep == "on":
-        return None
+    pub = ctx.published
     future = point.tense_sensitive and ctx.is_future(start, end)
     span = _resolve(point, pub, future)
     story = _story_day(earlier, ctx, start) if point.kind == "weekday" and not future else None
@@ -787,6 +804,25 @@ def _mention(
     if span is not None and role == "since" and pub is not None and pub > span.end:
         span = _Span(span.start, pub, span.best, span.precision)
     return _build(m, span, role, relative=point.relative)
+
+
+def _is_date_here(point: _Point, m: re.Match[str], ctx: _Context) -> bool:
+    """Whether a point the scanner matched is a date in its context: a bare month or year
+    needs a preposition or modifier (or to qualify a noun: "the 2013 attack"); a weekday
+    must not name a feast or a paper ("Good Friday", "the Sunday Times"); a year is not "on"."""
+    start, end = m.span()
+    prep = (m.group("prep") or "").lower()
+    if not point.explicit and not prep:
+        attributive = point.kind in ("year", "month") and _ATTRIBUTIVE_YEAR.search(
+            ctx.text, max(0, start - 8), start
+        ) and _NOUN_AFTER.match(ctx.text, end)
+        if point.kind in ("month", "year") and not attributive:
+            return False  # a bare "May" or "1900" is not a date without context
+        if point.kind == "weekday" and (
+            ctx.word_before(start) in _NOT_WEEKDAY_BEFORE or _NOT_WEEKDAY_AFTER.match(ctx.text, end)
+        ):
+            return False
+    return not (point.kind == "year" and prep == "on")
 
 
 _ATTRIBUTIVE_YEAR: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her)\s+)$")
@@ -871,9 +907,7 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
     """
     if not text:
         return []
-    if isinstance(published, datetime.datetime):  # a timestamp: its day
-        published = published.date()
-    ctx = _Context(text, published)
+    ctx = _Context(text, _publication_day(published))
     mentions: list[DateMention] = []
     for m in _scan(text):
         try:
@@ -902,12 +936,26 @@ def _with_periods(mentions: list[DateMention], ctx: _Context) -> list[DateMentio
         )
         for t in found
     ]
-    ranked = sorted(mentions + extra, key=lambda d: (-(d.end_char - d.start_char), d.start_char))
-    kept: list[DateMention] = []
+    return _longest_first(mentions + extra)
+
+
+_Spanned = TypeVar("_Spanned", DateMention, "TimeMention")
+
+
+def _longest_first(mentions: list[_Spanned]) -> list[_Spanned]:
+    """Non-overlapping mentions in text order, a longer expression winning an overlap (the
+    earlier one between two as long)."""
+    ranked = sorted(mentions, key=lambda d: (-(d.end_char - d.start_char), d.start_char))
+    kept: list[_Spanned] = []
     for d in ranked:
         if all(d.end_char <= k.start_char or k.end_char <= d.start_char for k in kept):
             kept.append(d)
     return sorted(kept, key=lambda d: d.start_char)
+
+
+def _publication_day(published: datetime.date | None) -> datetime.date | None:
+    """The day of a publication date or timestamp (a datetime is a date too: its day)."""
+    return published.date() if isinstance(published, datetime.datetime) else published
 
 
 # --------------------------------------------------------------------------------------------
@@ -925,7 +973,7 @@ _TIME = (
     r"(?:\s*(?:Z|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}|\(?[A-Z]{2,5}\)?))?)"
 )
 _DATELINE: Final = re.compile(
-    rf"\s*{_LABEL}?(?:{_TIME}\s*(?:[,|–-]|on)?\s*)?"
+    rf"\s*(?P<label>{_LABEL})?(?:{_TIME}\s*(?:[,|–-]|on)?\s*)?"
     rf"(?:{_P_ISO}|{_P_NUM}|{_P_DMY}|{_P_MDY})"
     rf"(?:(?:\s*[,|–-]\s*|\s+|T)(?:(?i:at)\s+)?{_TIME})?\s*[.,|]?\s*"
 )
@@ -937,26 +985,72 @@ _LABEL_PREFIX: Final = re.compile(_LABEL)
 _FOUR_DIGIT_YEAR: Final = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
-def parse_publication_date(line: str) -> datetime.date | None:
-    """The date of a dateline near the top of an article, or None if the line is not one.
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A publication date read from one line near the top of an article.
+
+    ``line[start_char:end_char]`` is the date as written (with its weekday, without its label
+    or time); ``label`` is the label before it in lower case ("published", "updated on"; ""
+    when none), so a caller can tell a publication date from an update; ``read_by`` says
+    whether the date patterns or, for odd formats, dateparser read it.
+    """
+
+    date: datetime.date
+    start_char: int
+    end_char: int
+    label: str
+    read_by: Literal["patterns", "dateparser"]
+
+
+def read_dateline(line: str) -> Dateline | None:
+    """The publication date a dateline gives, with where it stands in the line, or None if
+    the line is not a dateline.
 
     Accepts a short line that is mostly a date, optionally with a label ("Published",
     "Date of publication"), a weekday and a time: "Mar 28, 2016", "Sat Mar 12 2016",
     "19.07.2016", "28 March 2016 10:31 GMT". A line of prose that contains a date is not a
-    dateline, and neither is a date without a year.
+    dateline, and neither is a date without a year. The stage that reads an article's top
+    lines (geo.articles) calls this for each; ``parse_publication_date`` gives the date alone.
     """
     if not line or len(line.strip()) > _DATELINE_MAX_CHARS:
         return None
     m = _DATELINE.fullmatch(line)
     if m is not None:
-        point = _parse_point(m)
-        if point is not None and point.kind == "date" and point.year is not None:
-            return _date(point.year, point.month, point.day)  # type: ignore[arg-type]
+        return _dateline_by_patterns(m)
+    return _dateline_by_dateparser(line)
+
+
+def parse_publication_date(line: str) -> datetime.date | None:
+    """The date of a dateline near the top of an article, or None if the line is not one
+    (``read_dateline`` without where it stands)."""
+    found = read_dateline(line)
+    return found.date if found is not None else None
+
+
+def _label_words(label: str | None) -> str:
+    """ "Updated on: " -> "updated on"."""
+    return " ".join(re.findall(r"[^\W\d_]+", (label or "").lower()))
+
+
+def _dateline_by_patterns(m: re.Match[str]) -> Dateline | None:
+    """A dateline the date patterns matched whole: its day, if it names one with a year."""
+    point = _parse_point(m)
+    if point is None or point.kind != "date" or point.year is None:
         return None
+    kind = next(k for k in ("iso", "num", "dmy", "mdy") if m.group(k))
+    day = _date(point.year, point.month, point.day)  # type: ignore[arg-type]
+    return Dateline(day, m.start(kind), m.end(kind), _label_words(m.group("label")), "patterns")
+
+
+def _dateline_by_dateparser(line: str) -> Dateline | None:
+    """An odd dateline ("28-Mar-2016"): short, with a four-digit year and only date words
+    beside its label, read by dateparser."""
+    start = len(line) - len(line.lstrip())
     rest = line.strip()
     label = _LABEL_PREFIX.match(rest)
     if label:
         rest = rest[label.end() :]
+        start += label.end()
     words = re.findall(r"[^\W\d_]+", rest)
     if (
         len(rest) > 40
@@ -964,7 +1058,10 @@ def parse_publication_date(line: str) -> datetime.date | None:
         or any(w.lower() not in _DATELINE_WORDS and not (w.isupper() and len(w) <= 5) for w in words)
     ):
         return None
-    return _parse_with_dateparser(rest)
+    day = _parse_with_dateparser(rest)
+    if day is None:
+        return None
+    return Dateline(day, start, start + len(rest), _label_words(label.group() if label else ""), "dateparser")
 
 
 @functools.lru_cache(maxsize=1024)

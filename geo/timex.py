@@ -50,29 +50,13 @@ def _candidates(text: str, published: datetime.date | None) -> list[TimeMention]
     return out
 
 
-def _choose(candidates: list[TimeMention]) -> list[TimeMention]:
-    """Non-overlapping mentions, longer expressions first, in text order."""
-    ranked = sorted(
-        candidates, key=lambda t: (-(t.end_char - t.start_char), t.start_char)
-    )
-    taken: list[TimeMention] = []
-    for t in ranked:
-        if all(t.end_char <= o.start_char or o.end_char <= t.start_char for o in taken):
-            taken.append(t)
-    return sorted(taken, key=lambda t: t.start_char)
-
-
 def read_dates(text: str, published: datetime.date | None) -> list[TimeMention]:
     """Every date and time expression in ``text``, TIMEX3-style, resolved against ``published``.
 
-    Parameters
-    ----------
-    text
-        Any English text; offsets in the result index into it.
-    published
-        The day the text was written (TimeML's document creation time), which "Friday",
-        "last week" or "now" count from. None leaves those without days (precision "undated")
-        and their values with X for what is unknown ("XXXX-03").
+    ``text`` is any English text (offsets in the result index into it) and ``published`` the
+    day it was written, as for :func:`geo.dates.find_dates`: TimeML's document creation time,
+    which "Friday", "last week" or "now" count from. Without it those have no days (precision
+    "undated") and their values an X for what is unknown ("XXXX-03").
 
     Returns
     -------
@@ -82,6 +66,5 @@ def read_dates(text: str, published: datetime.date | None) -> list[TimeMention]:
     """
     if not text:
         return []
-    if isinstance(published, datetime.datetime):  # a timestamp: its day
-        published = published.date()
-    return _r.anchor_anaphors(_choose(_candidates(text, published)))
+    found = _candidates(text, _d._publication_day(published))
+    return _r.anchor_anaphors(_d._longest_first(found))  # non-overlapping, longer first

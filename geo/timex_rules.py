@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, replace
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
+from geo import date_words as _w
 from geo import dates as _d
 
 _date = datetime.date
@@ -104,10 +105,11 @@ def _value_of(days: Days, precision: str) -> str:
 _KINDS: Final = ("dr", "iso", "num", "dmy", "mdy", "my", "mo", "yr", "wd", "rd", "pe", "ago")
 _POINT_PRECISION: Final = {"date": "day", "weekday": "day", "month": "month", "year": "year"}
 _MOD_NAMES: Final = {"early": "START", "mid": "MID", "late": "END"}
-_TOD: Final = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+_TOD: Final = _w.DAY_PARTS  # "morning" -> "MO"
 _LEADING: Final = re.compile(r"(?i:at\s+)")
 _THE_BEFORE: Final = re.compile(r"(?i:the)\s+$")
-_MODIFIED_BEFORE: Final = re.compile(r"(?i:early|late|mid)[\s-]+$")
+_MODIFIERS: Final = _w.alternation(_w.MODIFIERS_BEFORE)  # "early", "mid", "late"
+_MODIFIED_BEFORE: Final = re.compile(rf"(?i:{_MODIFIERS})[\s-]+$")
 
 
 def _days_of(mention: _d.DateMention) -> Days:
@@ -160,11 +162,9 @@ def from_scanner(m: re.Match[str], mention: _d.DateMention, ctx: _d._Context) ->
 
 
 def _relday_value(word: str, day: datetime.date | None) -> tuple[str, str]:
-    word = " ".join(word.lower().split())
-    if word in ("tonight", "last night"):
-        return "TIME", _day_value(day) + "TNI"
-    if word.startswith("this "):
-        return "TIME", _day_value(day) + "T" + _TOD[word.split()[1]]
+    _, part = _w.RELATIVE_DAYS[" ".join(word.lower().split())]
+    if part:  # "tonight", "this morning"
+        return "TIME", _day_value(day) + "T" + _TOD[part]
     return "DATE", _day_value(day)
 
 
@@ -187,7 +187,7 @@ def _period_mention(
         return _make(src, start, m.end(), "DURATION", "P1" + unit[0].upper(), phrase_start=m.start())
     if pub is None:
         return _make(src, start, m.end(), "DATE", "XXXX", phrase_start=m.start())
-    shift = {"last": -1, "next": 1}.get(which, 0)
+    shift = _w.SHIFTS.get(which, 0)
     if unit in ("week", "weekend"):
         monday = pub - datetime.timedelta(days=pub.weekday()) + datetime.timedelta(weeks=shift)
         if unit == "weekend":
@@ -226,19 +226,11 @@ def _range_mentions(m: re.Match[str], mention: _d.DateMention, src: str) -> list
 # Durations
 # --------------------------------------------------------------------------------------------
 
-_UNIT_CODES: Final = {
-    "second": "TS", "minute": "TM", "hour": "TH", "day": "D", "night": "D", "week": "W",
-    "fortnight": "W2", "month": "M", "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
-}  # fmt: skip
-_NUMBER_WORDS: Final = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-    r"|hundred"
-)
-_TENS: Final = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-                "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
-_VAGUE: Final = r"(?i:several|few|many|some|couple\s+of|a\s+few|a\s+couple\s+of|the\s+past\s+few)"
-_DUR_UNIT: Final = r"seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)"
+_UNIT_CODES: Final = {name: code for name, (_, code) in _w.UNITS.items()}  # "day" -> "D"
+_UNIT_NAMES: Final = {form: name for name, (plural, _) in _w.UNITS.items() for form in (name, plural)}
+_CALENDAR_UNITS: Final = ("day", "week", "month", "year")
+_NUMBER_WORDS: Final = _w.alternation(_w.NUMBERS)
+_DUR_UNIT: Final = _w.unit_pattern(_w.UNITS)
 
 
 def _number(word: str | None) -> int | None:
@@ -248,21 +240,15 @@ def _number(word: str | None) -> int | None:
     word = " ".join(word.lower().replace(",", "").split())
     if word.isdigit():
         return int(word)
-    if word in ("a", "an", "one", "the", "a full", "a whole"):
-        return 1
     parts = re.split(r"[\s-]+", word)
-    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _d._COUNT_WORDS:
-        return _TENS[parts[0]] + _d._COUNT_WORDS[parts[1]]
-    if word == "hundred":
-        return 100
-    return _TENS.get(word, _d._COUNT_WORDS.get(word))
+    if len(parts) == 2 and parts[0] in _w.TENS and parts[1] in _w.UNITS_1_TO_9:
+        return _w.TENS[parts[0]] + _w.UNITS_1_TO_9[parts[1]]
+    return _w.COUNTS.get(word, _w.NUMBERS.get(word))  # None for a vague or unknown count
 
 
 def duration_value(count: str | None, unit: str) -> str:
     """P3D for ("three", "days"), PT24H for ("24", "hour"), PXM for (None, "months")."""
-    unit = unit.lower()
-    unit = "century" if unit.startswith("centur") else unit.rstrip("s")
-    code = _UNIT_CODES[unit]
+    code = _UNIT_CODES[_UNIT_NAMES[unit.lower()]]
     n = _number(count)
     number = "X" if n is None else str(n)
     if code == "W2":
@@ -285,53 +271,79 @@ def _duration_mention(src: str, start: int, end: int, count: str | None, unit: s
 # --------------------------------------------------------------------------------------------
 
 _YEAR: Final = _d._YEAR
+# A count: a number ("3", "1,000", "twenty-five") or a count phrase ("a", "several", "a few").
 _COUNT_RX: Final = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?|(?i:(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))?|an?))"
+    rf"(?:\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?|(?i:(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))?"
+    rf"|{_w.alternation(_w.DURATION_COUNTS)}))"
 )
 _DUR_MODS: Final = (
     r"(?i:(?:(?:the|a|an)\s+)?(?:(?:past|last|next|first|coming|previous|following|final|remaining"
     r"|recent|entire|whole|full|other|additional|further|subsequent|same|initial)\s+)?)"
 )
-_SEASONS: Final = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-_ORDINALS: Final = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
-                    "fourth": 4, "4th": 4, "final": 4, "last": 4}  # fmt: skip
-_DECADE_WORDS: Final = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
-                        "seventies": 7, "eighties": 8, "nineties": 9}  # fmt: skip
+_SEASONS: Final = _w.SEASONS  # "summer" -> "SU"
+_ORDINALS: Final = _w.ORDINALS  # "third" -> 3; "final" -> -1, the last one
+_DECADE_WORDS: Final = _w.DECADE_WORDS  # "nineties" -> 9
+# A month named alone ("the October raid"): months that are also words only after "the" and
+# only as nouns ("the March offensive"); "May" alone is the verb.
 _MONTHS_BARE: Final = (
-    r"(?:January|February|April|June|July|September|October|November|December"
-    r"|(?<=the\s)(?:March|August))(?!\s+[A-Z][a-z])"
+    rf"(?:{_w.alternation(n.title() for n in _w.MONTH_FULL if n not in _w.MONTH_COMMON)}"
+    rf"|(?<=the\s)(?:{_w.alternation(n.title() for n, sense in _w.MONTH_COMMON.items() if sense != 'modal')}))"
+    r"(?!\s+[A-Z][a-z])"
 )
-_PRESENT: Final = r"now|currently|presently|nowadays|at\s+present|these\s+days|at\s+the\s+moment|right\s+now|today(?='s)"
-_PAST: Final = r"recently|lately|(?<=in\s)the\s+past(?!\s+(?:\d|[a-z]+\s+(?:years?|months?|weeks?|days?|decades?)))|formerly|once\s+upon\s+a\s+time"
-_FUTURE_REF: Final = r"(?<=in\s)the\s+(?:near\s+|distant\s+)?future|(?<=in\s)the\s+coming\s+(?:years|months|decades)"
-_SET_UNIT: Final = r"day|week|month|year|season|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn|fall|quarter"
+# Present, past and future references: the phrases, and the word of each that the quick
+# check looks for (its last).
+_PRESENT_PHRASES: Final = ("now", "currently", "presently", "nowadays", "at present", "these days", "at the moment", "right now")
+_PRESENT: Final = rf"{_w.alternation(_PRESENT_PHRASES)}|today(?='s)"
+_PAST_PHRASES: Final = ("recently", "lately", "formerly", "once upon a time")
+_PAST: Final = (
+    rf"{_w.alternation(_PAST_PHRASES)}"
+    rf"|(?<=in\s)the\s+past(?!\s+(?:\d|[a-z]+\s+(?:{_w.unit_pattern((*_CALENDAR_UNITS, 'decade'))})))"
+)
+_FUTURE_REF: Final = (
+    r"(?<=in\s)the\s+(?:near\s+|distant\s+)?future"
+    rf"|(?<=in\s)the\s+coming\s+(?:{_w.unit_pattern(('year', 'month', 'decade'), singular=False)})"
+)
+_REF_KEYS: Final = (*(p.split()[-1] for p in (*_PRESENT_PHRASES, *_PAST_PHRASES)), "today", "past", "future", "coming")
+_SET_UNIT: Final = _w.alternation((*_CALENDAR_UNITS, "quarter", "season", "weekend", *_w.DAY_PARTS, *_w.SEASONS))
 _SETS: Final = {
     "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
-    "nightly": "XXXX-XX-XXTNI", "hourly": "PT1H", "quarterly": "P3M", "annual": "P1Y",
+    "nightly": "XXXX-XX-XXTNI", "hourly": "PT1H", "quarterly": "P3M",
 }  # fmt: skip
-_HOLIDAYS: Final = (
-    r"Christmas(?:\s+(?:Day|Eve))?|New\s+Year(?:'s|’s)?\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?"
-    r"|Easter(?:\s+Sunday)?|Halloween|Valentine(?:'s|’s)\s+Day|Independence\s+Day"
-    r"|Labou?r\s+Day|Memorial\s+Day|Ramadan|Eid\s+al[-\s]Fitr|Eid\s+al[-\s]Adha"
+_HOLIDAYS: Final = _w.alternation(_w.HOLIDAY_NAMES)
+_ANAPHOR_UNIT: Final = _w.alternation((*_CALENDAR_UNITS, *_w.DAY_PARTS))
+_DAGO_UNIT: Final = _w.unit_pattern(("decade", "century"))
+_REL_UNIT: Final = _w.unit_pattern((*_CALENDAR_UNITS, "decade"))
+_ENDOF_WORD: Final = _w.alternation(_w.MODIFIERS_OF_PERIOD)  # "end", "turn"
+_ENDOF_UNIT: Final = _w.alternation((*_CALENDAR_UNITS[1:], "decade", "century", "quarter"))
+# "yesterday morning": a day named in one word, with no part of the day of its own
+_RTOD_DAY: Final = _w.alternation(
+    (*(w for w, (_, part) in _w.RELATIVE_DAYS.items() if " " not in w and not part), "early", "late")
 )
-_ANAPHOR_UNIT: Final = r"day|week|month|year|morning|night|evening|afternoon"
+_DAY_PART: Final = _w.alternation(_w.DAY_PARTS)
+_WEEKDAY_FULL: Final = _w.alternation(_w.WEEKDAY_FULL)
+_CALENDAR_UNIT: Final = _w.alternation(_CALENDAR_UNITS)
+_SET_ADVERB: Final = _w.alternation(_SETS)
+_SPAN_UNITS: Final = _w.unit_pattern(("hour", *_CALENDAR_UNITS, "decade"), singular=False)  # "for days"
+_RECENT_UNITS: Final = _w.unit_pattern(_CALENDAR_UNITS, singular=False)  # "recent weeks"
+_ORDINAL: Final = _w.alternation(_ORDINALS)
+_SEASON: Final = _w.alternation(_SEASONS)
 
 _PREP_RX: Final = (
     rf"(?P<prep>\b(?i:in|on|during|since|until|till|by|from|through|throughout|at|for|over|within)\s+)?"
 )
 _P_DEC: Final = (
-    rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>early|mid|late)[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
+    rf"(?P<dec>\b(?:the\s+)?(?:(?P<dec_mod>{_MODIFIERS})[\s-]+)?(?:(?P<dec_y>1[89]\d|20\d)0'?s|'(?P<dec_2>\d)0s"
     rf"|(?:(?<=the\s)|(?<=The\s)|(?<=THE\s))(?P<dec_w>(?i:{'|'.join(_DECADE_WORDS)}))))\b"  # not "in their thirties"
 )
 _P_QU: Final = (
     rf"(?P<qu>\b(?:(?i:the)\s+)?(?:(?P<qu_w>(?i:this|last|next|latest|current|previous|same|year-ago|fiscal))[\s-]+)?"
-    rf"(?:(?P<qu_o>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?(?P<qu_u>quarter|half)"
+    rf"(?:(?P<qu_o>{_ORDINAL})[\s-]+(?:fiscal[\s-]+)?(?P<qu_u>quarter|half)"
     rf"|(?P<qu_q>Q[1-4])|(?P<qu_bare>(?:(?<=the\s)|(?<=this\s)|(?<=last\s))quarter))"
     rf"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?(?P<qu_y>{_YEAR}))?)(?![\w-])"
 )
 _P_SE: Final = (
-    rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|early|late|mid|the))[\s-]+)?"
-    rf"(?P<se_n>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
+    rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|{_MODIFIERS}|the))[\s-]+)?"
+    rf"(?P<se_n>(?i:{_SEASON}))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
 )
 # Seasons, quarters and decades: what geo.dates reads of them too (see periods()).
 _PERIODS: Final = re.compile(rf"{_PREP_RX}(?:{_P_DEC}|{_P_QU}|{_P_SE})")
@@ -340,14 +352,14 @@ _EXTRA: Final = re.compile(
     r"(?:"
     rf"{_P_DEC}|"
     r"(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
-    rf"|(?P<dago>\b(?P<dago_n>(?i:a|one|two|three|several|a\s+few|a\s+couple\s+of))\s+(?P<dago_u>(?i:decades?|centur(?:y|ies)))\s+(?i:ago))\b"
+    rf"|(?P<dago>\b(?P<dago_n>{_COUNT_RX})\s+(?P<dago_u>(?i:{_DAGO_UNIT}))\s+(?i:ago))\b"
     rf"|{_P_QU}|{_P_SE}"
     r"|(?P<wkend>\b(?i:the)\s+(?i:weekend))\b"
     rf"|(?P<hol>\b(?P<hol_n>{_HOLIDAYS})(?:,?\s+(?P<hol_y>{_YEAR}))?)\b"
     rf"|(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next|the\s+previous|the\s+prior"
     rf"|that|the\s+same|the\s+preceding))\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
-    rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX}|a\s+few|several)[\s-]+(?P<rel_u>days?|weeks?|months?|years?|decades?)\s+(?P<rel_d>earlier|later|before|afterwards?))\b"
-    rf"|(?P<endof>\b(?:(?i:the)\s+)?(?P<endof_w>end|beginning|start|middle|turn)\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>year|month|week|decade|century|quarter))\b"
+    rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX})[\s-]+(?P<rel_u>{_REL_UNIT})\s+(?P<rel_d>earlier|later|before|afterwards?))\b"
+    rf"|(?P<endof>\b(?:(?i:the)\s+)?(?P<endof_w>{_ENDOF_WORD})\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?P<endof_u>{_ENDOF_UNIT}))\b"
     rf"|(?P<yrange>(?P<yrange_a>{_YEAR})[-–/](?P<yrange_b>\d\d)(?!\d))"
     rf"|(?P<fy>\b(?:(?:fiscal(?:\s+year)?|FY|financial\s+year)\s*'?(?P<fy_y>{_YEAR})"
     r"|(?:the\s+)?(?P<fy_w>this|last|next|current|previous|coming)\s+(?:fiscal|financial)\s+year\b))"
@@ -356,12 +368,12 @@ _EXTRA: Final = re.compile(
     rf"|(?P<clock>\b(?P<clock_h>1[0-2]|0?[1-9])(?::(?P<clock_m>[0-5]\d))?\s*(?P<clock_ap>(?i:[ap]))\.?(?i:m)\b\.?"
     rf"|\b(?P<clock_24>(?:[01]?\d|2[0-3]):[0-5]\d)(?=\s*(?:GMT|UTC|GST|EST|EDT|PST|CET|BST|local\s+time|hours|hrs|h\b))"
     rf"|\b(?P<clock_w>noon|midnight|midday))"
-    rf"|(?P<rtod>\b(?P<rtod_d>yesterday|tomorrow|today|early|late)\s+(?P<rtod_t>morning|afternoon|evening|night)\b)"
-    rf"|(?P<set>\b(?:(?:every|each|per)\s+(?:other\s+)?(?P<set_u>{_SET_UNIT}|(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
-    rf"|(?:(?<=once\s)|(?<=twice\s)|(?<=times\s))a\s+(?P<set_a>day|week|month|year)|(?P<set_adv>(?i:daily|weekly|monthly|annually|yearly|nightly|hourly|quarterly)))\b)"
+    rf"|(?P<rtod>\b(?P<rtod_d>{_RTOD_DAY})\s+(?P<rtod_t>{_DAY_PART})\b)"
+    rf"|(?P<set>\b(?:(?:every|each|per)\s+(?:other\s+)?(?P<set_u>{_SET_UNIT}|(?i:{_WEEKDAY_FULL}))"
+    rf"|(?:(?<=once\s)|(?<=twice\s)|(?<=times\s))a\s+(?P<set_a>{_CALENDAR_UNIT})|(?P<set_adv>(?i:{_SET_ADVERB})))\b)"
     rf"|(?P<pres>\b(?i:{_PRESENT}))\b|(?P<past>\b(?i:{_PAST}))\b|(?P<fut>\b(?i:{_FUTURE_REF}))\b"
-    rf"|(?P<dur>\b(?:(?i:almost|nearly|about|around|roughly|approximately|more\s+than|less\s+than|at\s+least|up\s+to)\s+)?{_DUR_MODS}(?:(?P<dur_n>{_COUNT_RX}|{_VAGUE})[\s-]+(?:more\s+|full\s+|long\s+)?(?P<dur_u>{_DUR_UNIT})"
-    rf"|(?P<dur_p>(?:(?<=for\s)|(?<=over\s)|(?<=within\s)|(?<=in\s))(?:hours|days|weeks|months|years|decades)|(?i:recent)\s+(?:days|weeks|months|years)))(?![\w-]*-old)\b)"
+    rf"|(?P<dur>\b(?:(?i:almost|nearly|about|around|roughly|approximately|more\s+than|less\s+than|at\s+least|up\s+to)\s+)?{_DUR_MODS}(?:(?P<dur_n>{_COUNT_RX})[\s-]+(?:more\s+|full\s+|long\s+)?(?P<dur_u>{_DUR_UNIT})"
+    rf"|(?P<dur_p>(?:(?<=for\s)|(?<=over\s)|(?<=within\s)|(?<=in\s))(?:{_SPAN_UNITS})|(?i:recent)\s+(?:{_RECENT_UNITS})))(?![\w-]*-old)\b)"
     r")"
 )
 
@@ -371,22 +383,34 @@ _EXTRA_KINDS: Final = (
 )  # fmt: skip
 
 
+def _reads(kind: str) -> Callable[[str], bool]:
+    """A check for rule examples: whether the extra scanner reads an expression of ``kind``
+    (a named group of _EXTRA) in a text published on geo.dates' example day."""
+
+    def check(text: str) -> bool:
+        ctx = _d._Context(text, _d._EXAMPLES_PUBLISHED)
+        return any(m.group(kind) is not None and _HANDLERS[kind](m, kind, ctx) for m in scan_extra(text))
+
+    return check
+
+
+# Each kind of the extra scanner is declared with the examples it must read and must not
+# (geo.rules; the examples are in geo/lexicons/date_examples.tsv).
+_w.declare_examples(_EXTRA_KINDS, _reads)
+
 # Trying _EXTRA at every position is ten times slower than geo.dates' scanner. Every expression
 # it finds holds a trigger word (a digit, a unit, a month, a season ...) at most _REACH_BACK
 # characters after its start, so it is tried only at the word starts just before a trigger
-# (the same idea as geo.dates._scan; a property test checks both give the same matches).
-_TRIGGER: Final = re.compile(
-    r"(?i)(?:\d+|\b(?:season|january|february|march|april|may|june|july|august|september"
-    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|spring|summer"
-    r"|autumn|fall|winter|christmas|thanksgiving|easter|halloween|valentine|independence|labou?r"
-    r"|memorial|ramadan|eid|second|minute|hour|day|night|week|weekend|fortnight|month|quarter"
-    r"|half|year|decade|century|centuries|morning|afternoon|evening|now|currently|presently"
-    r"|present|moment|recently|lately|past|formerly|once|future|coming|daily|weekly|monthly"
-    r"|annual|annually|yearly|nightly|hourly|quarterly|noon|midnight|midday|fy|fiscal|financial"
-    r"|q[1-4]|today|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri"
-    r"|sat|sun)(?:s|'s|’s)?\b)"
-)
+# (the same idea as geo.dates._scan; a property test checks both give the same matches). The
+# trigger words are built from the tables and word lists the patterns are built from.
+_TRIGGER_WORDS: Final = sorted({
+    *_w.MONTHS, *_w.WEEKDAYS, *_w.SEASONS, *_w.DAY_PARTS, *_DECADE_WORDS, *_SETS, *_REF_KEYS,
+    *(form for name, (plural, _) in _w.UNITS.items() for form in (name, plural)),
+    *(name.split()[0].split("'")[0].lower() for name in _w.HOLIDAY_NAMES),  # "valentine"
+    "season", "weekend", "half", "noon", "midnight", "midday", "fy", "fiscal", "financial",
+    "q1", "q2", "q3", "q4",
+})  # fmt: skip
+_TRIGGER: Final = re.compile(rf"(?i)(?:\d+|\b(?:{_w.alternation(_TRIGGER_WORDS)})(?:s|'s|’s)?\b)")
 _WORD_START: Final = re.compile(r"\b\w|(?<!\w)'")
 _REACH_BACK: Final = 45
 
@@ -419,11 +443,10 @@ def _scan_at(text: str, pattern: re.Pattern[str], triggers: Iterable[int]) -> li
     return out
 
 
+# Every season, quarter, half or decade expression holds one of these, lowercased.
 _PERIOD_HINTS: Final = (
-    "0s", "0's", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
-    "nineties", "spring", "summer", "autumn", "fall", "winter", "quarter", "half",
-    "q1", "q2", "q3", "q4",
-)  # every season, quarter, half or decade expression holds one of these, lowercased
+    "0s", "0's", *_DECADE_WORDS, *_SEASONS, "quarter", "half", "q1", "q2", "q3", "q4",
+)
 
 
 def _hint_positions(lower: str) -> list[int]:
@@ -518,8 +541,7 @@ def _century(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     if m.group("cen_n"):
         n = int(m.group("cen_n")) - 1
     elif ctx.published is not None:
-        n = ctx.published.year // 100 + (-1 if m.group("cen_w").lower() in ("last", "previous") else 0)
-        n += 1 if m.group("cen_w").lower() == "next" else 0
+        n = ctx.published.year // 100 + _w.SHIFTS.get(m.group("cen_w").lower(), 0)
     else:
         return []
     if not 1 <= n <= 99:
@@ -560,7 +582,8 @@ def _quarter(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     if half and not (m.group("qu_y") or word or re.match(r"\s+of\s+(?:the|this|last|next)\s+year", ctx.text[m.end():])):
         return []  # "the second half" of a match is not a time of year
     if m.group("qu_o"):
-        q = _ORDINALS[m.group("qu_o").lower()] if not half else min(2, _ORDINALS[m.group("qu_o").lower()])
+        parts, n = (2 if half else 4), _ORDINALS[m.group("qu_o").lower()]
+        q = parts + 1 + n if n < 0 else min(parts, n)  # "the final quarter": the fourth
     elif m.group("qu_q"):
         q = int(m.group("qu_q")[1])
     else:
@@ -574,7 +597,7 @@ def _quarter(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     else:
         now_q = (pub.month - 1) // (6 if half else 3) + 1
         if q == 0:
-            q = now_q - (1 if word in ("last", "previous", "latest") else 0)
+            q = now_q - (1 if _w.SHIFTS.get(word, 0) < 0 else 0)
         year = pub.year
         if q <= 0:
             q, year = (2 if half else 4), year - 1
@@ -587,10 +610,11 @@ def _quarter(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
 
 
 def _season_bounds(year: int, code: str) -> Days:
-    if code == "WI":  # winter 2016: December 2015 to February 2016
-        return _window(_date(year - 1, 12, 1), _d._month_end(_date(year, 2, 1)), "season")
-    first = {"SP": 3, "SU": 6, "FA": 9}[code]
-    return _window(_date(year, first, 1), _d._month_end(_date(year, first + 2, 1)), "season")
+    """The three months of a season; one that runs over new year is named by the year it
+    ends in (winter 2016: December 2015 to February 2016)."""
+    first = _w.SEASON_FIRST_MONTH[code]
+    start = _date(year - 1 if first > 10 else year, first, 1)
+    return _window(start, _d._month_end(start + relativedelta(months=2)), "season")
 
 
 def _season(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -620,7 +644,8 @@ def _season(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
 
 def _season_year(pub: datetime.date, code: str, word: str, future: bool) -> int:
     """The year of the season meant: the current one for "this", else by last/next/tense."""
-    this_year = pub.year + (1 if code == "WI" and pub.month == 12 else 0)
+    first = _w.SEASON_FIRST_MONTH[code]
+    this_year = pub.year + (1 if first > 10 and pub.month >= first else 0)  # December: next winter
     _, lo, hi, _ = _season_bounds(this_year, code)
     if word in ("this", "current"):
         return this_year
@@ -629,21 +654,6 @@ def _season_year(pub: datetime.date, code: str, word: str, future: bool) -> int:
     if word in ("next", "coming") or future:
         return this_year + 1 if lo is not None and lo <= pub else this_year
     return this_year if lo is not None and lo <= pub else this_year - 1
-
-
-# Moveable feasts from a table (lunar calendar; the day observed in most countries, which can
-# differ by a day by country). Fixed and computable ones are worked out.
-_LUNAR: Final[dict[str, dict[int, tuple[int, int]]]] = {
-    "ramadan": {2013: (7, 9), 2014: (6, 28), 2015: (6, 18), 2016: (6, 6), 2017: (5, 27),
-                2018: (5, 16), 2019: (5, 6), 2020: (4, 24), 2021: (4, 13), 2022: (4, 2),
-                2023: (3, 23), 2024: (3, 11), 2025: (3, 1)},
-    "eid al-fitr": {2013: (8, 8), 2014: (7, 28), 2015: (7, 17), 2016: (7, 6), 2017: (6, 25),
-                    2018: (6, 15), 2019: (6, 4), 2020: (5, 24), 2021: (5, 13), 2022: (5, 2),
-                    2023: (4, 21), 2024: (4, 10), 2025: (3, 30)},
-    "eid al-adha": {2013: (10, 15), 2014: (10, 4), 2015: (9, 24), 2016: (9, 12), 2017: (9, 1),
-                    2018: (8, 21), 2019: (8, 11), 2020: (7, 31), 2021: (7, 20), 2022: (7, 9),
-                    2023: (6, 28), 2024: (6, 16), 2025: (6, 6)},
-}  # fmt: skip
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
@@ -656,24 +666,19 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
 
 
 def holiday_date(name: str, year: int) -> datetime.date | None:
-    """The day of a named holiday in a year, or None when the table does not know it."""
-    key = " ".join(name.lower().replace("’", "'").replace("-", " ").split())
-    key = key.replace("eid al ", "eid al-")
-    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-             "new year's day": (1, 1), "new years day": (1, 1), "new year's eve": (12, 31),
-             "new years eve": (12, 31), "halloween": (10, 31), "valentine's day": (2, 14),
-             "independence day": (7, 4)}  # fmt: skip
-    if key in fixed:
-        return _date(year, *fixed[key])
-    if key.startswith("thanksgiving"):
-        return _nth_weekday(year, 11, 3, 4)
-    if key.startswith("easter"):
+    """The day a named holiday (holidays.tsv) begins in a year, or None when the tables do
+    not know it (an unknown name, or a lunar holiday in a year holiday_days.tsv lacks)."""
+    key = _w.holiday_key(name)
+    holiday = _w.HOLIDAYS.get(key)
+    if holiday is None:
+        return None
+    if holiday.rule == "fixed":
+        return _date(year, holiday.month, holiday.day)
+    if holiday.rule == "nth_weekday":
+        return _nth_weekday(year, holiday.month, holiday.weekday, holiday.nth)
+    if holiday.rule == "easter":
         return easter(year)
-    if key in ("labor day", "labour day"):
-        return _nth_weekday(year, 9, 0, 1)
-    if key == "memorial day":
-        return _nth_weekday(year, 5, 0, -1)
-    day = _LUNAR.get(key, {}).get(year)
+    day = _w.LUNAR_DAYS.get((key, year))
     return _date(year, *day) if day else None
 
 
@@ -697,14 +702,13 @@ def _holiday(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
             day = next((d for d in reversed(days_known) if d <= pub), None)
     if day is None:
         return []
-    if name.lower() == "ramadan":  # a month of fasting
-        end = day + datetime.timedelta(days=29)
+    length = _w.HOLIDAYS[_w.holiday_key(name)].days
+    if length > 1:  # Ramadan, a month of fasting
+        end = day + datetime.timedelta(days=length - 1)
         return [_make(ctx.text, s, e, "DATE", f"{day.year}-{day.month:02d}", _window(day, end, "month"), p)]
     return [_make(ctx.text, s, e, "DATE", day.isoformat(), (day, day, day, "day"), p)]
 
 
-_ANAPHOR_SHIFT: Final = {"the following": 1, "the next": 1, "the previous": -1, "the prior": -1,
-                         "the preceding": -1, "that": 0, "the same": 0}  # fmt: skip
 
 
 def _anaphor(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -714,7 +718,7 @@ def _anaphor(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]
     which = " ".join(m.group("ana_w").lower().split())
     unit = m.group("ana_u").lower()
     ttype = "TIME" if unit in ("morning", "night", "evening", "afternoon") else "DATE"
-    return [_make(ctx.text, s, e, ttype, f"ANCHOR {unit} {_ANAPHOR_SHIFT[which]}", phrase_start=p)]
+    return [_make(ctx.text, s, e, ttype, f"ANCHOR {unit} {_w.SHIFTS[which.split()[-1]]}", phrase_start=p)]
 
 
 def _relative_offset(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -738,9 +742,7 @@ def _relative_offset(m: re.Match[str], kind: str, ctx: _d._Context) -> list[Time
 def _end_of(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
     """ "the end of the year", "the beginning of the month": the period publication is in."""
     s, e, p = _span(m, kind)
-    mod = {"end": "END", "beginning": "START", "start": "START", "middle": "MID", "turn": "START"}[
-        m.group("endof_w").lower()
-    ]  # the mod says which part; the value is the whole period
+    mod = _MOD_NAMES[_w.MODIFIER_PARTS[m.group("endof_w").lower()]]  # which part; the value is the whole period
     unit = m.group("endof_u").lower()
     pub = ctx.published
     if pub is None or unit in ("week", "decade", "century", "quarter"):
@@ -795,7 +797,7 @@ def _fiscal(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
         return [_make(ctx.text, s, e, "DATE", "XXXX", phrase_start=p)]
     else:
         word = m.group("fy_w").lower()
-        year = ctx.published.year + {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(word, 0)
+        year = ctx.published.year + _w.SHIFTS.get(word, 0)
     return [_make(ctx.text, s, e, "DATE", str(year), _year_days(year), p)]
 
 
@@ -832,9 +834,9 @@ def _bare_month(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMenti
     """ "the October slaying": the latest such month (the next one in a sentence about the
     future)."""
     s, e, p = _span(m, kind)
-    if m.group("bmon") in ("March", "August") and not _d._NOUN_AFTER.match(ctx.text, e):
+    if m.group("bmon").lower() in _w.MONTH_COMMON and not _d._NOUN_AFTER.match(ctx.text, e):
         return []  # "the March on Washington" is a march
-    month = _d._MONTH_NUMBERS[m.group("bmon").lower()]
+    month = _w.MONTHS[m.group("bmon").lower()]
     if ctx.published is None:
         return [_make(ctx.text, s, e, "DATE", f"XXXX-{month:02d}", phrase_start=p)]
     year = _d._month_year(ctx.published, month, None, ctx.is_future(s, e))
@@ -863,15 +865,15 @@ def _day_part(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention
     s, e, p = _span(m, kind)
     word = m.group("rtod_d").lower()
     pub = ctx.published
-    day = pub + datetime.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0)) if pub else None
+    day = pub + datetime.timedelta(days=_w.RELATIVE_DAYS.get(word, (0, ""))[0]) if pub else None  # "early": 0
     days = (day, day, day, "day") if day else _NO_DAYS
     code = _TOD[m.group("rtod_t").lower()]
     return [_make(ctx.text, s, e, "TIME", f"{_day_value(day)}T{code}", days, p)]
 
 
 _SET_VALUES: Final = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "quarter": "P3M",
-                      "weekend": "XXXX-WXX-WE", "morning": "XXXX-XX-XXTMO", "afternoon": "XXXX-XX-XXTAF",
-                      "evening": "XXXX-XX-XXTEV", "night": "XXXX-XX-XXTNI"}  # fmt: skip
+                      "weekend": "XXXX-WXX-WE",
+                      **{part: f"XXXX-XX-XXT{code}" for part, code in _w.DAY_PARTS.items()}}  # fmt: skip
 
 
 def _set(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
@@ -880,8 +882,8 @@ def _set(m: re.Match[str], kind: str, ctx: _d._Context) -> list[TimeMention]:
     word = (m.group("set_u") or m.group("set_a") or "").lower()
     if m.group("set_adv"):
         value = _SETS[m.group("set_adv").lower()]
-    elif word in _d._WEEKDAY_NUMBERS:
-        value = f"XXXX-WXX-{_d._WEEKDAY_NUMBERS[word] + 1}"
+    elif word in _w.WEEKDAYS:
+        value = f"XXXX-WXX-{_w.WEEKDAYS[word] + 1}"
     elif word in _SEASONS:
         value = "XXXX-" + _SEASONS[word]
     else:
@@ -960,7 +962,7 @@ def _anchored(t: TimeMention, anchor: TimeMention | None) -> TimeMention | None:
         return replace(dated, value=duration[0]) if dated else None
     if anchor is None or anchor.date is None:
         return replace(t, value="PAST_REF" if shift < 0 else "FUTURE_REF") if shift else None
-    tod = {"morning": "TMO", "night": "TNI", "evening": "TEV", "afternoon": "TAF"}.get(unit)
+    tod = "T" + _TOD[unit] if unit in _TOD else None
     base = anchor.date
     if tod:
         d = base + datetime.timedelta(days=shift)

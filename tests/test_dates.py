@@ -198,54 +198,44 @@ def test_days(text: str, expected: D) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "start", "end"),
+    ("text", "precision", "start", "end"),
     [
-        ("It fell in March.", D(2016, 3, 1), D(2016, 3, 31)),  # this month: on or before
-        ("It fell last March.", D(2015, 3, 1), D(2015, 3, 31)),  # strictly before
-        ("It fell in April.", D(2015, 4, 1), D(2015, 4, 30)),
-        ("It will fall in April.", D(2016, 4, 1), D(2016, 4, 30)),
-        ("It fell in June 2014.", D(2014, 6, 1), D(2014, 6, 30)),
-        ("It fell in Sept. 2014.", D(2014, 9, 1), D(2014, 9, 30)),
-        ("It fell in May last year.", D(2015, 5, 1), D(2015, 5, 31)),
-        ("It fell May last year.", D(2015, 5, 1), D(2015, 5, 31)),
-        ("It fell in January this year.", D(2016, 1, 1), D(2016, 1, 31)),
-        ("It fell last month.", D(2016, 2, 1), D(2016, 2, 29)),
-        ("It falls next month.", D(2016, 4, 1), D(2016, 4, 30)),
-        ("It fell in early March.", D(2016, 3, 1), D(2016, 3, 10)),
-        ("It fell in mid-March.", D(2016, 3, 11), D(2016, 3, 20)),
-        ("It fell in late March.", D(2016, 3, 21), D(2016, 3, 31)),
-        ("It fell at the end of January 2015.", D(2015, 1, 21), D(2015, 1, 31)),
-        ("It fell nine months ago.", D(2015, 6, 1), D(2015, 6, 30)),
-        ("IT FELL IN MAY 2015", D(2015, 5, 1), D(2015, 5, 31)),
+        ("It fell in March.", "month", D(2016, 3, 1), D(2016, 3, 31)),  # this month: on or before
+        ("It fell last March.", "month", D(2015, 3, 1), D(2015, 3, 31)),  # strictly before
+        ("It fell in April.", "month", D(2015, 4, 1), D(2015, 4, 30)),
+        ("It will fall in April.", "month", D(2016, 4, 1), D(2016, 4, 30)),
+        ("It fell in June 2014.", "month", D(2014, 6, 1), D(2014, 6, 30)),
+        ("It fell in Sept. 2014.", "month", D(2014, 9, 1), D(2014, 9, 30)),
+        ("It fell in May last year.", "month", D(2015, 5, 1), D(2015, 5, 31)),
+        ("It fell May last year.", "month", D(2015, 5, 1), D(2015, 5, 31)),
+        ("It fell in January this year.", "month", D(2016, 1, 1), D(2016, 1, 31)),
+        ("It fell last month.", "month", D(2016, 2, 1), D(2016, 2, 29)),
+        ("It falls next month.", "month", D(2016, 4, 1), D(2016, 4, 30)),
+        ("It fell in early March.", "month", D(2016, 3, 1), D(2016, 3, 10)),
+        ("It fell in mid-March.", "month", D(2016, 3, 11), D(2016, 3, 20)),
+        ("It fell in late March.", "month", D(2016, 3, 21), D(2016, 3, 31)),
+        ("It fell at the end of January 2015.", "month", D(2015, 1, 21), D(2015, 1, 31)),
+        ("It fell nine months ago.", "month", D(2015, 6, 1), D(2015, 6, 30)),
+        ("IT FELL IN MAY 2015", "month", D(2015, 5, 1), D(2015, 5, 31)),
+        ("It began in 2013.", "year", D(2013, 1, 1), D(2013, 12, 31)),
+        ("It began last year.", "year", D(2015, 1, 1), D(2015, 12, 31)),
+        ("It began this year.", "year", D(2016, 1, 1), D(2016, 12, 31)),
+        ("It began in early 2016.", "year", D(2016, 1, 1), D(2016, 4, 30)),
+        ("It began mid-2015.", "year", D(2015, 5, 1), D(2015, 8, 31)),
+        ("It began in late 2014.", "year", D(2014, 9, 1), D(2014, 12, 31)),
+        ("It began by the end of 2014.", "year", D(2014, 9, 1), D(2014, 12, 31)),
+        ("It began two years ago.", "year", D(2014, 1, 1), D(2014, 12, 31)),
     ],
 )
-def test_months(text: str, start: D, end: D) -> None:
+def test_months_and_years(text: str, precision: str, start: D, end: D) -> None:
     m = only(text, MON_2016_03_28)
-    assert m.precision == "month" and (m.date_start, m.date_end) == (start, end)
+    assert m.precision == precision and (m.date_start, m.date_end) == (start, end)
     assert start <= m.date <= end  # type: ignore[operator]
 
 
 def test_month_best_day_is_the_15th_and_year_best_day_is_1_july() -> None:
     assert only("It fell in June 2014.").date == D(2014, 6, 15)
     assert only("It fell in 2013.").date == D(2013, 7, 1)
-
-
-@pytest.mark.parametrize(
-    ("text", "start", "end"),
-    [
-        ("It began in 2013.", D(2013, 1, 1), D(2013, 12, 31)),
-        ("It began last year.", D(2015, 1, 1), D(2015, 12, 31)),
-        ("It began this year.", D(2016, 1, 1), D(2016, 12, 31)),
-        ("It began in early 2016.", D(2016, 1, 1), D(2016, 4, 30)),
-        ("It began mid-2015.", D(2015, 5, 1), D(2015, 8, 31)),
-        ("It began in late 2014.", D(2014, 9, 1), D(2014, 12, 31)),
-        ("It began by the end of 2014.", D(2014, 9, 1), D(2014, 12, 31)),
-        ("It began two years ago.", D(2014, 1, 1), D(2014, 12, 31)),
-    ],
-)
-def test_years(text: str, start: D, end: D) -> None:
-    m = only(text, MON_2016_03_28)
-    assert m.precision == "year" and (m.date_start, m.date_end) == (start, end)
 
 
 def test_weeks() -> None:

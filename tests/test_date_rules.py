@@ -1,0 +1,72 @@
+"""The quick key-word checks of the date readers are derived from their rules and tables, so
+no rule's example is lost to them: the fast scans find exactly what trying every position finds."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import geo
+from geo import date_words as w
+from geo import dates, timex_rules
+from geo.lexicons import table
+from geo.rules import registered
+
+
+def _date_rules() -> dict:
+    for module in pkgutil.walk_packages(geo.__path__, "geo."):
+        importlib.import_module(module.name)
+    return {name: rule for name, rule in registered().items() if name.startswith("dates.")}
+
+
+RULES = _date_rules()
+EXAMPLES = sorted({text for rule in RULES.values() for text in (*rule.fires, *rule.holds)})
+
+
+def test_every_date_pattern_declares_examples():
+    scanner_kinds = {"iso", "num", "dmy", "mdy", "my", "mo", "yr", "wd", "rd", "pe", "ago", "an", "dr", "rg"}
+    kinds = {row["kind"] for row in table("date_examples")}
+    assert kinds == scanner_kinds | set(timex_rules._EXTRA_KINDS)
+    assert scanner_kinds <= set(dates._SCAN.groupindex)
+    assert len(RULES) == len(kinds)
+    assert {row["expect"] for row in table("date_examples")} == {"fires", "holds"}
+
+
+@pytest.mark.parametrize("text", EXAMPLES)
+def test_find_dates_quick_check_keeps_every_example_match(text):
+    assert [m.span() for m in dates._scan(text)] == [m.span() for m in dates._SCAN.finditer(text)]
+
+
+@pytest.mark.parametrize("text", EXAMPLES)
+def test_read_dates_quick_check_keeps_every_example_match(text):
+    every = [m.span() for m in timex_rules._EXTRA.finditer(text) if m.end() > m.start()]
+    assert [m.span() for m in timex_rules.scan_extra(text)] == every
+
+
+@pytest.mark.parametrize("name", ["dates.decade", "dates.quarter", "dates.season"])
+def test_period_hints_find_every_season_quarter_and_decade_example(name):
+    for text in RULES[name].fires:
+        assert timex_rules._hint_positions(text.lower()), text
+
+
+@pytest.mark.parametrize(
+    "word",
+    sorted({*w.MONTHS, *w.WEEKDAYS, *w.SEASONS, *w.DAY_PARTS, *w.DECADE_WORDS,
+            *(form for name, (plural, _) in w.UNITS.items() for form in (name, plural))}),
+)  # fmt: skip
+def test_every_table_word_is_a_trigger_of_the_extra_scan(word):
+    # a word added to a table reaches the quick check without editing it ("yesterday" alone
+    # is not read there: "yesterday morning" is found by its part of the day)
+    assert timex_rules._TRIGGER.search(word.title()), word
+
+
+@pytest.mark.parametrize("word", sorted({*w.MONTHS, *w.WEEKDAYS, *w.OFFSET_UNITS, *w.DAY_PARTS}))
+def test_every_month_weekday_and_unit_is_a_core_word_of_find_dates(word):
+    assert dates._CORE.match(word) and dates._MATCH_START.match(word), word
+
+
+@pytest.mark.parametrize("phrase", sorted({*w.OFFSET_COUNTS, *w.NUMBERS, *w.RELATIVE_DAYS}))
+def test_every_count_and_relative_day_can_start_a_find_dates_match(phrase):
+    assert dates._MATCH_START.match(phrase), phrase
