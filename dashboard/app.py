@@ -432,12 +432,26 @@ def _on_brush() -> None:
 
 
 def _on_typed_dates(start_key: str, end_key: str) -> None:
-    """Dates typed into From / To become the window."""
+    """Dates typed into From / To become the window.
+
+    A pair of boxes drawn for an earlier window can still report its dates after the page
+    moved on (the browser sends what it holds before the new boxes arrive, and Streamlit
+    counts a value it no longer knows as changed): boxes that still hold the dates they were
+    drawn with (the dates are in their key) were not typed into and change nothing.
+    """
     state = st.session_state
     start, end = state.get(start_key), state.get(end_key)
+    if (str(start), str(end)) == _drawn_dates(start_key, end_key):
+        return
     if isinstance(start, dt.date) and isinstance(end, dt.date):
         _stop_play()
         _queue_window((min(start, end), max(start, end)))
+
+
+def _drawn_dates(start_key: str, end_key: str) -> tuple[str, str]:
+    """The window a pair of From / To boxes was drawn with, read back from their keys."""
+    start, _, end = start_key.partition("@")[2].partition("~")
+    return start, end
 
 
 def _typed_dates(column, window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]) -> None:

@@ -150,7 +150,13 @@ def _picker_key() -> str:
 
 
 def _picked(key: str) -> None:
-    """The analyst chose an event in the picker: it is under review, and the map follows."""
+    """The analyst chose an event in the picker: it is under review, and the map follows.
+
+    Only the picker drawn last counts: one drawn before the program moved the review on can
+    still report its old choice (the browser sends what it holds before the new picker
+    arrives, and Streamlit counts a value it no longer knows as changed)."""
+    if key != _picker_key():
+        return
     st.session_state["review_current"] = st.session_state[key]
     st.session_state["_review_engaged"] = True
 

@@ -71,16 +71,31 @@
     decorate();
   }
 
+  var tries = 0, lastTry = 0;  // openEvent calls for the wanted row, and when the last was
+
+  function showsPopup(w, row) {
+    var box = w.document.querySelector('[data-testid="event-popup"]');
+    return !!box && box.getAttribute("data-event-index") === String(row);
+  }
+
   function follow(row) {
     var w = mapWindow();
     if (!w) return false;
     hook(w);
-    if (row !== null && row >= 0 && row !== lastRow) {
-      try {
-        w.datelines.openEvent(row);
-        lastRow = row;
-      } catch (err) { /* not on this map (yet): try again */ return false; }
+    if (row === null || row < 0 || row === lastRow) return true;
+    // Followed once its popup is seen open: a popup opened while the map redraws its layer
+    // (a rerun after the window or the review changed) can be closed by that redraw, so it is
+    // asked for again, at most three times, then left alone (the event may be filtered out).
+    if (showsPopup(w, row)) {
+      lastRow = row;
+      return true;
     }
+    if (tries >= 3 || Date.now() - lastTry < 1500) return true;
+    try {
+      tries += 1;
+      lastTry = Date.now();
+      w.datelines.openEvent(row);
+    } catch (err) { /* not on this map (yet): try again */ return false; }
     return true;
   }
 
@@ -119,8 +134,10 @@
     if (data.args && data.args.data_version !== undefined && data.args.data_version !== wanted_version) {
       wanted_version = data.args.data_version;
       lastRow = null;  // new data: the popup content is stale
+      tries = 0, lastTry = 0;
     }
     notes = (data.args && data.args.notes) || {};
+    if (row !== wanted) tries = 0, lastTry = 0;
     wanted = row;
     wantPick = !!(data.args && data.args.pick);
     follow(row);
