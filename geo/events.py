@@ -14,7 +14,6 @@ happening — same place, same type, overlapping dates, in any article — share
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import math
@@ -30,8 +29,8 @@ from geo.confidence import confidence_of, reasons_of
 from geo.dates import DateMention
 from geo.resolve import ResolvedPlace
 from geo.schema import EVENT_TYPES
-from geo.stamps import find_stamp
-from geo.text import Sentence, split_sentences
+from geo.document import Document, is_caption, read_document
+from geo.text import Sentence
 
 __all__ = [
     "Event",
@@ -232,13 +231,15 @@ class Event:
 
 
 def build_events(
-    article: Article, places: Sequence[ResolvedPlace], dates: Sequence[DateMention]
+    article: Article,
+    places: Sequence[ResolvedPlace],
+    dates: Sequence[DateMention],
+    document: Document | None = None,
 ) -> list[Event]:
-    """The events one article reports (ungrouped: see :func:`group_events`)."""
-    text = article.text
-    sentences = split_sentences(text)
-    starts = [s.start for s in sentences]
-    stamp = find_stamp(text)
+    """The events one article reports (ungrouped: see :func:`group_events`). ``document``:
+    the article's :class:`geo.document.Document` (read here when not given)."""
+    doc = document if document is not None else read_document(article.text)
+    text, sentences, stamp = doc.text, doc.sentences, doc.stamp
     if stamp is not None:
         # "Mon 4 Mar 2019 Oldtown Floods cut ...": a town right after the stamp is where the
         # story was filed, a dateline.
@@ -247,24 +248,21 @@ def build_events(
             if 0 <= p.mention.start_char - stamp.end_char <= 2 else p
             for p in places
         ]
-    by_sentence_places = _places_by_sentence(text, sentences, starts, places)
+    by_sentence_places = _places_by_sentence(doc, places)
     story_dates = [d for d in dates if stamp is None or not _overlaps(d, stamp.start_char, stamp.end_char)]
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in story_dates:
-        by_sentence_dates.setdefault(_sentence_of(starts, d.start_char), []).append(d)
-    lead = _lead_date(text, sentences, by_sentence_dates)
+        by_sentence_dates.setdefault(doc.sentence_of(d.start_char), []).append(d)
+    lead = _lead_date(doc, by_sentence_dates)
     for index, found in list(by_sentence_dates.items()):
         by_sentence_dates[index] = [d for d in found if not _SINCE_BEFORE.search(text, max(0, d.start_char - 50), d.start_char)]
     state = _Walk(article=article, lead=lead)
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
                             by_sentence_dates.get(index, []))
-    headline_end = max(len(text) - len(text.lstrip()), 0) + len(text.lstrip().split("\n", 1)[0])
-    if stamp is not None:
-        headline_end = max(headline_end, stamp.end_char)
     named = Counter(p.geonameid for p in places)
     events = state.events
-    return [_with_confidence(e, events, headline_end=headline_end, named=named) for e in events]
+    return [_with_confidence(e, events, headline_end=doc.title_end, named=named) for e in events]
 
 
 @dataclass
@@ -318,16 +316,8 @@ def _events_of_sentence(
         d for d in sentence_dates
         if d.role in {"point", "range"} and d.precision in {"day", "week"} and not _quoted(text, sentence, d)
     ]
-    if points and not _CAPTION.match(sentence_text):  # captions and quotes lend no dates
+    if points and not is_caption(sentence_text):  # captions and quotes lend no dates
         state.context = (index, points[-1])
-
-
-# A photo caption: it describes a picture, often taken on another day than the story's.
-_CAPTION = re.compile(
-    r"\s*(?:[\(\[]?\s*)?(?:in this (?:photo|picture|image|file photo)|(?:file )?photo(?:graph)?\s*[:(]|a picture taken"
-    r"|this (?:photo|picture|image)|(?:AFP|AP|Reuters|EPA)\s+PHOTO|photo credit)",
-    re.IGNORECASE,
-)
 
 
 def _quoted(text: str, sentence: Sentence, mention: DateMention) -> bool:
@@ -364,30 +354,24 @@ def _overlaps(d: DateMention, start: int, end: int) -> bool:
     return d.start_char < end and start < d.end_char
 
 
-def _places_by_sentence(
-    text: str, sentences: Sequence[Sentence], starts: list[int], places: Sequence[ResolvedPlace]
-) -> dict[int, list[ResolvedPlace]]:
+def _places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[int, list[ResolvedPlace]]:
     """The places each sentence can map, once affiliations, speakers, landmarks and page
     furniture are set aside."""
+    text = doc.text
     found: dict[int, list[ResolvedPlace]] = {}
     strays = _strays(places)
-    furniture: dict[int, bool] = {}  # by sentence: asked once, not once per place
     for p in places:
         if not _mappable(p) or _speaks_for_a_state(text, p) or _not_where_it_happened(text, p):
             continue
         if p.mention.start_char in strays:
             continue
-        index = _sentence_of(starts, p.mention.start_char)
-        sentence = sentences[index] if sentences else None
-        if sentence is not None:
-            if index not in furniture:
-                furniture[index] = _FURNITURE.search(text, sentence.start, sentence.end) is not None
-            if furniture[index]:
-                continue
+        index = doc.sentence_of(p.mention.start_char)
+        if doc.sentences and doc.is_furniture(index):
+            continue
         found.setdefault(index, []).append(p)
     foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
     for p in places:
-        foreign.setdefault(_sentence_of(starts, p.mention.start_char), set()).add(p.country)
+        foreign.setdefault(doc.sentence_of(p.mention.start_char), set()).add(p.country)
     for index, named in list(found.items()):
         # A wire dateline says where the story was filed; it is the event's place only when
         # the sentence it opens names no other town, and no other country ("MOGADISHU (AP) -
@@ -429,13 +413,6 @@ def _strays(places: Sequence[ResolvedPlace]) -> set[int]:
 # "the deadliest since the start of the war in March 2011": a yardstick, not the happening's date
 _SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset) of\b[^.,;]*$", re.IGNORECASE)
 
-# Page furniture scraped with the story: menus, tag lists, "related" links, share bars.
-_FURNITURE = re.compile(
-    r"\s\|\s|\b(?:Related (?:News|Articles|Stories|Posts|Topics)|Read [Mm]ore|Tags:?\s+[A-Z]|Category:? News"
-    r"|Share (?:this|on)|Follow us|Subscribe to|All rights reserved|Click here|YouTube)\b"
-    # a "Related" link list run into the text: "... (1881) Related Troops Enter Oldtown ..."
-    r"|(?<=\S\s)Related\s+[A-Z]"
-)
 # What stands just after a place that makes it an affiliation, an outlet or an actor:
 # "London-based group", "Ankara-backed fighters", "Capital TV", "the Harbour News Agency".
 _AFFILIATION_AFTER = re.compile(
@@ -576,13 +553,12 @@ def _not_a_happening(sentence: str) -> bool:
     return bool(_NOT_A_HAPPENING_LOWER.search(lowered))
 
 
-def _lead_date(
-    text: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[DateMention]]
-) -> DateMention | None:
+def _lead_date(doc: Document, by_sentence: dict[int, list[DateMention]]) -> DateMention | None:
     """The day the article's lead happening is dated to: the first day (or week) the first
     sentences name. Sentences the story leaves undated take it rather than the last date seen."""
-    for index in range(min(len(sentences), _LEAD_SENTENCES)):
-        if _CAPTION.match(text, sentences[index].start):
+    text = doc.text
+    for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
+        if doc.is_caption(index):
             continue
         for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
             if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
@@ -787,10 +763,6 @@ def _anaphora(
             )
             return [replace(antecedent, mention=mention, candidates=())]
     return []
-
-
-def _sentence_of(starts: list[int], pos: int) -> int:
-    return max(bisect.bisect_right(starts, pos) - 1, 0)
 
 
 def _gap(a0: int, a1: int, b0: int, b1: int) -> int:

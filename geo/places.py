@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, Gazetteer, name_key
+from geo.document import Document, dateline_at
 from geo.text import Token, tokenize
 
 __all__ = ["PlaceMention", "find_places"]
@@ -163,14 +164,15 @@ class PlaceMention:
     variant: tuple[str, ...] = ()  # gazetteer keys this spelling is a variant of ("Kafr Zeita")
 
 
-def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
-    """Every place, country and nationality name in ``text``, in order, non-overlapping."""
-    tokens = _split_glued_articles(tokenize(text))
+def find_places(text: str, gazetteer: Gazetteer, document: Document | None = None) -> list[PlaceMention]:
+    """Every place, country and nationality name in ``text``, in order, non-overlapping.
+    ``document``: the article's :class:`geo.document.Document`, to reuse its tokens."""
+    tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text))
     n = len(tokens)
     folded = [_fold(t.text) for t in tokens]
     joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
     headlines = _title_case_lines(text, tokens)
-    breaks = [m.start() for m in re.finditer("\n", text)]
+    breaks = list(document.breaks) if document is not None else [m.start() for m in re.finditer("\n", text)]
     lower_words = {t.text for t in tokens if t.text.islower()}
     capitalised: set[str] = set()  # folded words the article capitalises ("Syria" for "Syrias")
     written_normally: set[str] = set()  # ... and writes as a name, not in capitals ("Homs")
@@ -407,7 +409,6 @@ def _qualified(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) ->
 
 
 _GLUED_ARTICLE = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
-_DATELINE_TAIL = re.compile(r"[A-Z ,.'’]*\s*(?:,|\(|—|–|-)")
 
 
 def _split_glued_articles(tokens: list[Token]) -> list[Token]:
@@ -426,13 +427,8 @@ def _split_glued_articles(tokens: list[Token]) -> list[Token]:
 
 
 def _is_dateline(text: str, start: int, end: int, breaks: list[int]) -> bool:
-    """A place in capitals that opens a line and is followed by a comma, bracket or dash:
-    the dateline of a wire story ("KYIV, Feb 17 (Reuters) -", "BEIRUT —")."""
-    line = _line_of(breaks, start)
-    line_start = breaks[line - 1] + 1 if line else 0
-    if text[line_start:start].strip() or not text[start:end].isupper():
-        return False
-    return bool(_DATELINE_TAIL.match(text, end, min(len(text), end + 40)))
+    """See :func:`geo.document.dateline_at`, the pipeline's one dateline detector."""
+    return dateline_at(text, start, end, breaks)
 
 
 def _fold(word: str) -> str:
