@@ -28,7 +28,8 @@ from geo.articles import Article
 from geo.confidence import confidence_of, reasons_of
 from geo.dates import DateMention
 from geo.resolve import ResolvedPlace
-from geo.schema import EVENT_TYPES
+from geo.lexicons import table
+from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.document import Document, is_caption, read_document
 from geo.text import Sentence
 
@@ -61,44 +62,9 @@ PUBLISHED_WINDOW_DAYS = 6
 _CARRY_REACH = 2
 
 # Words for actions, by ACLED event type, most specific type first: a sentence that has words
-# of several types takes the first type here.
-_LEXICON: tuple[tuple[str, str], ...] = (
-    (
-        "violence against civilians",
-        r"execut(?:ed|es|ing|ions?)|behead(?:ed|s|ing|ings)?|massacr(?:e|es|ed)|mutilat(?:ed|ing|ion)"
-        r"|abduct(?:ed|ing|ions?)|kidnapp?(?:ed|ing|ings)|mass killings?|killings? of civilians"
-        r"|hostages?|taken hostage|raped?|tortur(?:e|ed|ing)|lynch(?:ed|ing)?",
-    ),
-    (
-        "explosions/remote violence",
-        r"air ?strikes?|air ?raids?|air force|warplanes?|sorties|bombard(?:ed|ment|ments|ing)"
-        r"|shell(?:ed|ing|s)|bomb(?:ed|ing|ings|s)?|barrel bombs?|missiles?|rockets?|mortars?"
-        r"|artillery|drones? strikes?|drones?|explosions?|explosives?|blasts?|suicide (?:bomber|attack)s?"
-        r"|car bombs?|ieds?|landmines?|mines|strikes",
-    ),
-    (
-        "battles",
-        r"clash(?:ed|es|ing)?|fight(?:ing|s)?|fought|battles?|offensives?|attack(?:ed|s|ing)?"
-        r"|assaults?|counterattacks?|counter-attacks?|recaptur(?:e|ed|es|ing)|retak(?:e|en|es|ing)"
-        r"|retook|captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un)|storm(?:ed|ing)"
-        r"|advanc(?:e|ed|es|ing)|push(?:ed)?|siege|besieg(?:ed|ing)|encircl(?:e|ed|ing)|ambush(?:ed)?"
-        r"|took control|taken control|take control|took over|taken over|takeover|fell|falls?"
-        r"|loss of|lost|re-entered|entered|expelled|driven out|repel(?:led)?|gunfire|killed|killing"
-        r"|victory|defeat(?:ed)?|insurgents? face|reversal|kills?|shooting|shootings|shot dead"
-        r"|opened fire|gunm[ae]n|firefights?|skirmish(?:es)?|raid(?:s|ed)?|incursions?|invad(?:e|ed|ing)"
-        r"|invasion|died|dead|deaths?|wounded|injured|casualties",
-    ),
-    ("riots", r"riot(?:s|ed|ing|ers)?|mob(?:s)?|looting|looted|clashes with police"),
-    ("protests", r"protest(?:s|ed|ing|ers)?|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies|ied)|sit-ins?|marched"),
-    (
-        "strategic developments",
-        r"withdr(?:ew|awn|awal|aw)|pull(?:ed)? out|pullout|retreat(?:ed|s|ing)?|evacuat(?:ed|ion|ing)"
-        r"|fled|fleeing|flee|surrender(?:ed)?|ceasefire|truce|agreement|deal|talks|meeting|met"
-        r"|negotiat(?:ions?|ed|ing)|announc(?:ed|es|ing|ement)|launch(?:ed|es|ing)?|deploy(?:ed|ment)?"
-        r"|dispatch(?:ed)?|sent|arrest(?:ed|s)?|destroy(?:ed|ing)|destruction|dynamited|blew up|blown up"
-        r"|demolish(?:ed)?|staged|concert|visit(?:ed|s)?|defus(?:ed|ing)|sappers|(?:seized|seize|seizing|regained|gained|wrested|establish(?:ed|es)?) control",
-    ),
-)
+# of several types takes the first type here. Data: geo/lexicons/event_triggers.tsv (the words)
+# and event_types.tsv (the precedence).
+_LEXICON: tuple[tuple[str, str], ...] = trigger_lexicon()
 _TRIGGERS = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]
 
 
@@ -163,16 +129,8 @@ _PEOPLE = (
     r"|men|women|children|policemen|police|officers|rebels|members|residents|protesters|workers"
     r"|jihadists|combatants|gunmen|terrorists|loyalists|guards|others|villagers|pilgrims"
 )
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "a hundred": 100, "hundred": 100,
-    # ACLED's codebook convention for vague counts.
-    "dozens": 12, "dozens of": 12, "scores": 20, "hundreds": 100,
-    # "thousands" is left out: a vague count that large is an aggregate, not one happening's toll
-}
+# Number words (geo/lexicons/numbers.tsv), and two phrasings a toll is written with.
+_WORD_NUMBERS = {row["word"]: int(row["value"]) for row in table("numbers")} | {"a hundred": 100, "dozens of": 12}
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _QUALIFIER = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated)\s+)?"
 _KILL = r"(?:kill(?:ed|ing|s)?|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)|slaughter(?:ed|ing)|lost|claim(?:ed|ing) the lives of)"

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from geo.errors import GazetteerError
+from geo.lexicons import table
 
 __all__ = [
     "Gazetteer",
@@ -55,21 +56,11 @@ _INDEX_VERSION = 18
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
-# Country names news uses that GeoNames' country table does not hold. Hand-written because no
+# Country names news uses that GeoNames' country table does not hold (geo/lexicons/
+# country_aliases.tsv). Hand-written because no
 # maintained package maps colloquial names and demonyms to ISO codes (country-converter, the
 # usual choice, crashes on pandas 3 here; see shared/notes/places-and-dates.md).
-_COUNTRY_ALIASES: dict[str, str] = {
-    "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US",
-    "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
-    "Great Britain": "GB", "Syrian Arab Republic": "SY", "Russian Federation": "RU",
-    "Holland": "NL", "Burma": "MM", "Ivory Coast": "CI", "Côte d'Ivoire": "CI",
-    "DRC": "CD", "DR Congo": "CD", "UAE": "AE", "Emirates": "AE", "Palestine": "PS",
-    "Palestinian Territories": "PS", "Czech Republic": "CZ", "Turkiye": "TR", "Türkiye": "TR",
-    "Persia": "IR", "Vatican": "VA", "South Sudan": "SS", "Macedonia": "MK",
-    "Holy See": "VA", "DPRK": "KP", "North Korea": "KP", "South Korea": "KR",
-    "Republic of Korea": "KR", "Republic of Armenia": "AM", "Czechia": "CZ",
-    "East Timor": "TL", "Cape Verde": "CV", "Swaziland": "SZ",
-}
+_COUNTRY_ALIASES: dict[str, str] = {r["name"]: r["iso"] for r in table("country_aliases")}
 
 # The nations of the United Kingdom are GeoNames first-level regions of GB.
 _UK_NATIONS: dict[str, str] = {
@@ -100,12 +91,7 @@ _AREAS: dict[str, tuple[float, float]] = {
 }
 
 # Adjectives of continents and areas: context, placed at the area ("European leaders").
-_AREA_DEMONYMS: dict[str, str] = {
-    "European": "Europe", "African": "Africa", "Asian": "Asia", "Latin American": "Latin America",
-    "Middle Eastern": "Middle East", "North American": "North America",
-    "South American": "South America", "Central American": "Central America",
-    "Caribbean": "Caribbean", "Scandinavian": "Scandinavia", "Balkan": "Balkans",
-}
+_AREA_DEMONYMS: dict[str, str] = {r["word"]: r["area"] for r in table("area_demonyms")}
 
 # Suffixes ISO 3166-2 (pycountry) gives first-level region names that news leaves out.
 _REGION_SUFFIXES = re.compile(
@@ -114,48 +100,7 @@ _REGION_SUFFIXES = re.compile(
 )
 
 # Adjectives of nationality: evidence of which country an article is about ("Syrian troops").
-_DEMONYMS: dict[str, str] = {
-    "Afghan": "AF", "Albanian": "AL", "Algerian": "DZ", "American": "US", "Angolan": "AO",
-    "Argentine": "AR", "Argentinian": "AR", "Armenian": "AM", "Australian": "AU",
-    "Austrian": "AT", "Azerbaijani": "AZ", "Bahraini": "BH", "Bangladeshi": "BD",
-    "Belarusian": "BY", "Belgian": "BE", "Bolivian": "BO", "Bosnian": "BA", "Brazilian": "BR",
-    "British": "GB", "Bulgarian": "BG", "Burmese": "MM", "Burundian": "BI", "Cambodian": "KH",
-    "Cameroonian": "CM", "Canadian": "CA", "Chadian": "TD", "Chilean": "CL", "Chinese": "CN",
-    "Colombian": "CO", "Congolese": "CD", "Croatian": "HR", "Cuban": "CU", "Cypriot": "CY",
-    "Czech": "CZ", "Danish": "DK", "Dutch": "NL", "Ecuadorian": "EC", "Egyptian": "EG",
-    "Emirati": "AE", "English": "GB", "Eritrean": "ER", "Estonian": "EE", "Ethiopian": "ET",
-    "Filipino": "PH", "Finnish": "FI", "French": "FR", "Georgian": "GE", "German": "DE",
-    "Ghanaian": "GH", "Greek": "GR", "Guatemalan": "GT", "Haitian": "HT", "Honduran": "HN",
-    "Hungarian": "HU", "Indian": "IN", "Indonesian": "ID", "Iranian": "IR", "Iraqi": "IQ",
-    "Irish": "IE", "Israeli": "IL", "Italian": "IT", "Japanese": "JP", "Jordanian": "JO",
-    "Kazakh": "KZ", "Kenyan": "KE", "Korean": "KR", "Kosovar": "XK", "Kuwaiti": "KW",
-    "Kyrgyz": "KG", "Lebanese": "LB", "Libyan": "LY", "Lithuanian": "LT", "Malaysian": "MY",
-    "Malian": "ML", "Mauritanian": "MR", "Mexican": "MX", "Moldovan": "MD", "Mongolian": "MN",
-    "Moroccan": "MA", "Mozambican": "MZ", "Nepalese": "NP", "Nicaraguan": "NI",
-    "Nigerian": "NG", "Nigerien": "NE", "Norwegian": "NO", "Omani": "OM", "Pakistani": "PK",
-    "Palestinian": "PS", "Peruvian": "PE", "Polish": "PL", "Portuguese": "PT", "Qatari": "QA",
-    "Romanian": "RO", "Russian": "RU", "Rwandan": "RW", "Saudi": "SA", "Scottish": "GB",
-    "Senegalese": "SN", "Serbian": "RS", "Slovak": "SK", "Somali": "SO", "Spanish": "ES",
-    "Sudanese": "SD", "Swedish": "SE", "Swiss": "CH", "Syrian": "SY", "Taiwanese": "TW",
-    "Tajik": "TJ", "Tanzanian": "TZ", "Thai": "TH", "Tunisian": "TN", "Turkish": "TR",
-    "Turkmen": "TM", "Ugandan": "UG", "Ukrainian": "UA", "Uruguayan": "UY", "Uzbek": "UZ",
-    "Venezuelan": "VE", "Vietnamese": "VN", "Welsh": "GB", "Yemeni": "YE", "Zambian": "ZM",
-    "Zimbabwean": "ZW", "Kurdish": "IQ", "Iraqi-Kurdish": "IQ", "South Korean": "KR",
-    "North Korean": "KP", "Salvadoran": "SV", "Salvadorean": "SV", "Philippine": "PH",
-    "Singaporean": "SG", "Sri Lankan": "LK", "New Zealander": "NZ", "Dominican": "DO",
-    "Jamaican": "JM", "Costa Rican": "CR", "Panamanian": "PA", "Paraguayan": "PY",
-    "Icelandic": "IS", "Latvian": "LV", "Slovenian": "SI", "Macedonian": "MK",
-    "Montenegrin": "ME", "Maltese": "MT", "Luxembourgish": "LU", "Liberian": "LR",
-    "Sierra Leonean": "SL", "Gambian": "GM", "Guinean": "GN", "Beninese": "BJ", "Togolese": "TG",
-    "Ivorian": "CI", "Burkinabe": "BF", "Malawian": "MW", "Namibian": "NA", "Botswanan": "BW",
-    "Gabonese": "GA", "Malagasy": "MG", "Mauritian": "MU", "South African": "ZA",
-    "South Sudanese": "SS", "Djiboutian": "DJ", "Laotian": "LA", "Bhutanese": "BT",
-    "Maldivian": "MV", "Fijian": "FJ", "Papuan": "PG", "Yemenite": "YE", "Brit": "GB",
-    "Britons": "GB", "Scots": "GB", "Kiwi": "NZ", "Aussie": "AU", "Trinidadian": "TT",
-    "Barbadian": "BB", "Bahamian": "BS", "Puerto Rican": "PR", "Guyanese": "GY",
-    "Surinamese": "SR", "Belizean": "BZ", "Salvadorans": "SV", "Filipinos": "PH",
-    "Sudanese": "SD", "Lebanese": "LB", "Chinese": "CN", "Japanese": "JP", "Vietnamese": "VN",
-}
+_DEMONYMS: dict[str, str] = {r["word"]: r["iso"] for r in table("demonyms")}  # geo/lexicons/demonyms.tsv
 
 
 def name_key(name: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, Gazetteer, name_key
 from geo.document import Document, dateline_at
+from geo.lexicons import column
 from geo.text import Token, tokenize
 
 __all__ = ["PlaceMention", "find_places"]
@@ -38,57 +39,18 @@ _CONNECTORS = frozenset("of and de la le du del di da dos das do upon on am an d
 
 # Capitalised words that may precede or follow a place without making it part of a person's
 # or organisation's name ("In Aleppo", "Aleppo Sunday", "near Mosul").
-_FUNCTION_WORDS = frozenset(
-    """a an and as at after before but by during for from in inside into near of on or outside
-    since the then to toward towards under until when where while with within without across
-    around between beyond meanwhile elsewhere also both even however yet despite amid among
-    against via per than that this these those its their his her our we they he she it i
-    last next early late mid north south east west northern southern eastern western central
-    monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december said says say told according reported
-    key points updated topics though although overall because if whether why how what who
-    which whose whom so still now once why thus hence meanwhile instead indeed perhaps maybe
-    unlike like including besides further furthermore moreover nevertheless nonetheless
-    otherwise today tonight yesterday tomorrow every each some many most all any no not only
-    just even another other such there here where why is are was were be been has have had
-    will would could should can may might must do does did many several few both either
-    neither what's it's that's there's here's""".split()
-)
+_FUNCTION_WORDS = frozenset(column("function_words"))  # geo/lexicons/function_words.tsv
 
 # Titles: a capitalised word after one of these is a person ("President Assad").
-_TITLES = frozenset(
-    """mr mrs ms miss dr sir dame lord lady president minister secretary general gen colonel
-    col commander captain capt major sergeant lieutenant prince king queen sheikh imam pope
-    senator sen governor gov mayor chancellor ambassador judge justice brother sister father
-    saint st prof professor director chief spokesman spokeswoman correspondent reporter
-    emir bishop cardinal ayatollah""".split()
-)
+_TITLES = frozenset(column("titles"))  # geo/lexicons/titles.tsv
 
-# Single words that are some town's name in GeoNames but nearly always mean something else in
-# news text. Ours, curated on real articles; extend it when a new false place shows up.
-_NOT_PLACES = frozenset(
-    """march may june august april roman romans most much more many victory independence unity
-    liberty union hope justice police army navy
-    government state states islamic islam muslim muslims sunni shia shiite alawite christian
-    christians president minister news agency media observatory coalition forces force network
-    group groups rebel rebels western eastern northern southern central north south east west
-    city town old new key points updated topics first posted guardian mail times post daily
-    star sun mirror express telegraph independent herald tribune reuters press associated
-    sunday monday tuesday wednesday thursday friday saturday today yesterday tomorrow
-    january february september october november december spring summer autumn winter
-    god allah king queen prince pope church mosque temple university college school hospital
-    airport station museum park bridge street road square palace castle tower amphitheatre
-    unesco nato isis isil daesh nusra amaq hamas hezbollah taliban kurds kurdish arab arabs
-    persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city
-    one two three four five six seven eight nine ten eleven twelve hundred thousand million
-    christmas easter ramadan eid thanksgiving halloween congress parliament senate council
-    centre center commerce industry research chamber law nino xinhua internet twitter
-    facebook google youtube instagram""".split()
-) | frozenset({"old city", "new city", "city centre", "holy city", "white house", "notre dame"})
+# Words that are some town's name in GeoNames but nearly always mean something else in news
+# text: geo/lexicons/not_places.tsv (curated on real articles; add a word there).
+_NOT_PLACES = frozenset(column("not_places"))
 
 # Towns named like common words, taken for places only after "in", "near", "city of"...
 # and only when a place of that name is large: "in Nice", "near Split", "the city of Reading".
-_WORD_TOWNS = frozenset("reading mobile bath deal split nice orange".split())
+_WORD_TOWNS = frozenset(column("word_towns"))  # geo/lexicons/word_towns.tsv
 _WORD_TOWN_MIN_POPULATION = 50_000
 
 # Abbreviations of countries and of US states and Canadian provinces as news writes them
