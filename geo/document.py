@@ -19,7 +19,7 @@ from functools import cached_property
 from geo.stamps import Stamp, find_stamp
 from geo.text import Sentence, Token, split_sentences, tokenize
 
-__all__ = ["Document", "read_document", "is_caption", "is_furniture", "dateline_at", "CAPTION", "FURNITURE"]
+__all__ = ["Document", "span_gap", "read_document", "is_caption", "is_furniture", "dateline_at", "CAPTION", "FURNITURE"]
 
 # A photo caption: it describes a picture, often taken on another day than the story's.
 CAPTION = re.compile(
@@ -136,3 +136,8 @@ def dateline_at(text: str, start: int, end: int, breaks: tuple[int, ...] | list[
     if text[line_start:start].strip() or not text[start:end].isupper():
         return False
     return bool(_DATELINE_TAIL.match(text, end, min(len(text), end + 40)))
+
+
+def span_gap(a0: int, a1: int, b0: int, b1: int) -> int:
+    """How many characters lie between spans [a0, a1) and [b0, b1) (0 when they touch or overlap)."""
+    return max(0, max(a0, b0) - min(a1, b1))
