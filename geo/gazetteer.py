@@ -23,6 +23,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol, runtime_checkable
 from importlib import metadata
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from geo.lexicons import table
 
 __all__ = [
     "Gazetteer",
+    "PlaceIndex",
     "Place",
     "Country",
     "name_key",
@@ -197,6 +199,28 @@ class Region:
     longitude: float | None
     geonameid: int | None
     kind: str = "admin1"
+
+
+@runtime_checkable
+class PlaceIndex(Protocol):
+    """What the pipeline's stages ask of a gazetteer (find_places, resolve_places, geoparse,
+    ingest): name-key lookups. :class:`Gazetteer` is one; the CLI, the dashboard and tests may
+    pass another object with these methods (a fixed toy index, a remote one)."""
+
+    countries: dict[str, Country]
+
+    def has_key(self, key: str) -> bool: ...
+    def variant_keys(self, key: str) -> tuple[str, ...]: ...
+    def places(self, key: str) -> tuple[Place, ...]: ...
+    def word_frequency(self, key: str) -> float: ...
+    def is_frequent_word(self, word: str) -> bool: ...
+    def largest_population(self, key: str) -> int: ...
+    def country(self, key: str) -> Country | None: ...
+    def is_capital(self, key: str, country: str) -> bool: ...
+    def region(self, key: str) -> tuple[str, str] | None: ...
+    def demonym(self, key: str) -> str | None: ...
+    def region_info(self, key: str) -> Region | None: ...
+    def area(self, key: str) -> Region | None: ...
 
 
 class Gazetteer:

@@ -21,7 +21,7 @@ from geo.errors import CorpusError
 from geo.document import read_document
 from geo.events import Event, GroupKeys, build_events, group_first_days, group_labels
 from geo.frame import empty_events_frame, events_to_frame
-from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.gazetteer import Gazetteer, PlaceIndex, load_gazetteer
 from geo.places import find_places
 from geo.resolve import resolve_places
 from geo.schema import ARTICLE_STATUSES, REPORT_COLUMNS
@@ -62,7 +62,7 @@ class IngestResult:
 
 
 def process_article(
-    article: Article, gazetteer: Gazetteer, *, geocoder: object | None = None
+    article: Article, gazetteer: PlaceIndex, *, geocoder: object | None = None
 ) -> ArticleResult:
     """Find, resolve and date the events of one article (ungrouped)."""
     from geo.dates import find_dates

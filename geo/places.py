@@ -21,7 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, Gazetteer, name_key
+from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
 from geo.document import Document, dateline_at
 from geo.lexicons import column
 from geo.text import Token, tokenize
@@ -126,7 +126,7 @@ class PlaceMention:
     variant: tuple[str, ...] = ()  # gazetteer keys this spelling is a variant of ("Kafr Zeita")
 
 
-def find_places(text: str, gazetteer: Gazetteer, document: Document | None = None) -> list[PlaceMention]:
+def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = None) -> list[PlaceMention]:
     """Every place, country and nationality name in ``text``, in order, non-overlapping.
     ``document``: the article's :class:`geo.document.Document`, to reuse its tokens."""
     tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text))
@@ -201,7 +201,7 @@ def find_places(text: str, gazetteer: Gazetteer, document: Document | None = Non
     return _qualified(text, _with_abbreviations(text, out, gazetteer), gazetteer)
 
 
-def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: PlaceIndex) -> list[PlaceMention]:
     """Add "U.S.", "U.K.", "Calif.", "W.Va.", "B.C." (their dots keep them from the word
     matcher); the short state abbreviations that are also words only right after "Town, "."""
     ends = {m.end_char for m in found}
@@ -231,7 +231,7 @@ _CONTRACTION = re.compile(r"['’ʼ](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
 
 
 def _common_word(
-    tokens: list[Token], folded: list[str], i: int, key: str, lower_words: set[str], gazetteer: Gazetteer
+    tokens: list[Token], folded: list[str], i: int, key: str, lower_words: set[str], gazetteer: PlaceIndex
 ) -> bool:
     """A one-word town name that is a word of this very article ("One", "Just", "Bank",
     "Research": the article also writes it in lower case) or a contraction ("We're", "I've"),
@@ -245,7 +245,7 @@ def _common_word(
 
 
 def _ordinary_word(
-    text: str, tokens: list[Token], folded: list[str], i: int, key: str, gazetteer: Gazetteer
+    text: str, tokens: list[Token], folded: list[str], i: int, key: str, gazetteer: PlaceIndex
 ) -> bool:
     """A one-word name that is a frequent English word ("Peace", "Summit", "Center", "Sultan",
     "Citadel"; capitalised in a headline, a title or an organisation's name) and no large town:
@@ -320,7 +320,7 @@ _QUALIFIED_AFTER = re.compile(r"\s?,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 _SPEECH_VERBS = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
 
 
-def _speaks(folded: list[str], i: int, key: str, gazetteer: Gazetteer) -> bool:
+def _speaks(folded: list[str], i: int, key: str, gazetteer: PlaceIndex) -> bool:
     """A one-word small town's name followed by a verb of saying is a person ("Johnson said");
     a large place may speak for its government ("Moscow said")."""
     if i + 1 >= len(folded) or folded[i + 1] not in _SPEECH_VERBS:
@@ -350,7 +350,7 @@ def _line_of(breaks: list[int], pos: int) -> int:
     return bisect.bisect_left(breaks, pos)
 
 
-def _qualified(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+def _qualified(text: str, mentions: list[PlaceMention], gazetteer: PlaceIndex) -> list[PlaceMention]:
     """"Newtown, Connecticut", "Tripoli, Lebanon": a town followed by its state or country
     is that state's or country's town."""
     out = list(mentions)
@@ -422,7 +422,7 @@ def _can_start(tokens: list[Token], folded: list[str], joins: list[bool], i: int
 
 
 def _longest_match(
-    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer, words: set[str]
+    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: PlaceIndex, words: set[str]
 ) -> tuple[int, str, str, tuple[str, ...]] | None:
     """The longest capitalised run from token i that the gazetteer knows: (last token, key,
     kind, spelling variants). Exact keys first; then, for the same length, a possessive written
@@ -465,7 +465,7 @@ def _variant_span(tokens: list[Token], folded: list[str], i: int, j: int) -> boo
     return True
 
 
-def _kind_of(key: str, gazetteer: Gazetteer) -> str:
+def _kind_of(key: str, gazetteer: PlaceIndex) -> str:
     """What the gazetteer knows ``key`` as ("country", "demonym", "area", "region", "place"),
     or "" when it does not know it."""
     if gazetteer.country(key) is not None:
@@ -479,7 +479,7 @@ def _kind_of(key: str, gazetteer: Gazetteer) -> str:
     return "place" if gazetteer.has_key(key) else ""
 
 
-def _possessive_base(word: str, key: str, gazetteer: Gazetteer, words: set[str]) -> tuple[str, str] | None:
+def _possessive_base(word: str, key: str, gazetteer: PlaceIndex, words: set[str]) -> tuple[str, str] | None:
     """"Syrias", "Iraqs", "Aleppos": a possessive whose apostrophe stripped text lost, when the
     base is a country, region or large town that the article also names as such (so plurals
     such as "Turkeys" or "Drugs" stay words) and the -s form is not a name itself."""
@@ -505,7 +505,7 @@ def _is_place(
     j: int,
     key: str,
     kind: str,
-    gazetteer: Gazetteer,
+    gazetteer: PlaceIndex,
     *,
     glue: bool = True,
 ) -> bool:
@@ -561,7 +561,7 @@ def _sentence_initial(text: str, start: int) -> bool:
     return k < 0 or text[k] in ".!?\n:"
 
 
-def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer) -> bool:
+def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: PlaceIndex) -> bool:
     """A rejected one-word place that the text shows to be a person's name: after a title
     ("Prime Minister Abiy"), or a surname after a first name ("Chris Stevens")."""
     before = i - 1
@@ -572,7 +572,7 @@ def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i
     return _neighbour(tokens, folded, before, gazetteer) == "glue" and folded[before] not in _ORGANISATION_WORDS
 
 
-def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazetteer) -> str:
+def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: PlaceIndex) -> str:
     """What token k, right beside a place name, says of it: "glue" (a capitalised word that
     makes it part of a longer proper name), "place" (a well-known place: stripped text runs
     names together) or "free" (lower case, a function word, a nationality, a lead-in)."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from geopy.distance import EARTH_RADIUS
 
-from geo.gazetteer import Country, Gazetteer, Place, name_key
+from geo.gazetteer import Country, Place, PlaceIndex, name_key
 from geo.places import PlaceMention
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
@@ -51,7 +51,7 @@ class ResolvedPlace:
     population: int = 0
 
 
-def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> Counter[str]:
+def article_countries(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> Counter[str]:
     """How strongly the article evokes each country (ISO code -> weight)."""
     weights: Counter[str] = Counter()
     for m in mentions:
@@ -78,7 +78,7 @@ def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) ->
 
 def resolve_places(
     mentions: Sequence[PlaceMention],
-    gazetteer: Gazetteer,
+    gazetteer: PlaceIndex,
     *,
     geocoder: object | None = None,
 ) -> list[ResolvedPlace]:
@@ -116,7 +116,7 @@ def resolve_places(
     return out
 
 
-def _article_regions(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> frozenset[tuple[str, str]]:
+def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> frozenset[tuple[str, str]]:
     """(country, admin1) of the first-level regions the article names ("Kentucky", "Ky.")."""
     found = set()
     for m in mentions:
@@ -178,7 +178,7 @@ def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> b
 
 def _resolve_one(
     mention: PlaceMention,
-    gazetteer: Gazetteer,
+    gazetteer: PlaceIndex,
     context: Counter[str],
     anchors: list[tuple[float, float]],
     geocoder: object | None,
@@ -225,7 +225,7 @@ def _resolve_one(
     )
 
 
-def _variant_places(mention: PlaceMention, gazetteer: Gazetteer, context: Counter[str]) -> tuple[Place, ...]:
+def _variant_places(mention: PlaceMention, gazetteer: PlaceIndex, context: Counter[str]) -> tuple[Place, ...]:
     """Places a spelling variant may stand for ("Kafr Zeita" for Kafr Zayta): only those in a
     country the article is about (at least half the weight of its main country) or that its
     qualifier names (a one-word variant: its main country only), so a loose spelling can never
@@ -256,7 +256,7 @@ def _country_place(mention: PlaceMention, country: Country) -> ResolvedPlace:
 
 
 def _unambiguous_points(
-    mentions: Sequence[PlaceMention], gazetteer: Gazetteer, context: Counter[str]
+    mentions: Sequence[PlaceMention], gazetteer: PlaceIndex, context: Counter[str]
 ) -> list[tuple[float, float]]:
     """Coordinates of the article's places that can only be one place in a context country."""
     points: dict[int, tuple[float, float]] = {}
