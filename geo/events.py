@@ -189,6 +189,8 @@ class Event:
     confidence: float = 1.0  # 0-1: how likely the point is right in place and date
     review_reasons: tuple[str, ...] = ()  # why it may be wrong, for a reviewer
     signs: tuple[str, ...] = ()  # the geo.confidence features present (for fitting and tests)
+    date_used: DateMention | None = None  # the expression the date came from, own sentence or earlier
+    date_sentence: tuple[int, int] | None = None  # (start, end) of the sentence holding date_used
 
     @property
     def id(self) -> str:
@@ -227,7 +229,7 @@ def build_events(
     lead = lead_date(doc, by_sentence_dates)
     for index, found in list(by_sentence_dates.items()):
         by_sentence_dates[index] = [d for d in found if not SINCE_BEFORE.search(text, max(0, d.start_char - 50), d.start_char)]
-    state = _Walk(article=article, lead=lead)
+    state = _Walk(article=article, lead=lead, doc=doc)
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
                             by_sentence_dates.get(index, []))
@@ -242,6 +244,7 @@ class _Walk:
 
     article: Article
     lead: DateMention | None
+    doc: Document
     events: list[Event] = field(default_factory=list)
     seen: set[tuple[int, str]] = field(default_factory=set)
     context: tuple[int, DateMention] | None = None  # (sentence, the last day/week date)
@@ -279,8 +282,11 @@ def _events_of_sentence(
             index, place, own_date, dated_places=state.dated_places, context=state.context, lead=state.lead
         )
         state.events.append(
-            _event(state.article, place, sentence, mention, source, _classify(sentence_text, near),
-                   _fatalities_for(place, sentence_text, sentence.start, sentence_places))
+            _with_date_provenance(
+                _event(state.article, place, sentence, mention, source, _classify(sentence_text, near),
+                       _fatalities_for(place, sentence_text, sentence.start, sentence_places)),
+                state.doc, mention,
+            )
         )
     for place, dated in zip(sentence_places, own_dates):
         if dated is not None and dated.date is not None:
@@ -372,6 +378,16 @@ def _with_confidence(event: Event, events: Sequence[Event], *, headline_end: int
     signs = event_signs(event, events, headline_end=headline_end, named=named)
     present = tuple(name for name, on in signs.items() if on)
     return replace(event, confidence=confidence_of(signs), review_reasons=reasons_of(signs), signs=present)
+
+
+def _with_date_provenance(event: Event, doc: Document, mention: DateMention | None) -> Event:
+    """The event with the date expression it was dated by and that expression's sentence
+    (its own sentence, or an earlier one for "context" and "lead")."""
+    if mention is None:
+        return event
+    sentence = doc.sentences[doc.sentence_of(mention.start_char)] if doc.sentences else None
+    span = (sentence.start, sentence.end) if sentence is not None else None
+    return replace(event, date_used=mention, date_sentence=span)
 
 
 def _event(

@@ -49,6 +49,7 @@ class ResolvedPlace:
     online: str = ""  # what an online geocoder said, when one was asked
     capital: bool = False  # the capital of its country ("Moscow said" speaks for a state)
     population: int = 0
+    lost_because: tuple[str, ...] = ()  # why each of ``candidates`` lost, in the same order
 
 
 def article_countries(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> Counter[str]:
@@ -148,6 +149,41 @@ def _score(
     return score
 
 
+def _score_parts(
+    place: Place, context: Counter[str], anchors: list[tuple[float, float]], regions: frozenset[tuple[str, str]]
+) -> dict[str, float]:
+    """The terms of :func:`_score` by name (their sum is the score), to say why a place lost."""
+    top = max(context.values(), default=0)
+    near = 0.0
+    if anchors:
+        nearest = _nearest_km(place.latitude, place.longitude, anchors)
+        near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
+    return {
+        "smaller": 1.5 * math.log10(place.population + 10),
+        "outside the region the article names": 2.5 if (place.country, place.admin1) in regions else 0.0,
+        "in a country the article is less about": 3.0 * context.get(place.country, 0) / top if top else 0.0,
+        "farther from the article's other places": near,
+    }
+
+
+def _why_lost(
+    best: Place,
+    other: Place,
+    context: Counter[str],
+    anchors: list[tuple[float, float]],
+    regions: frozenset[tuple[str, str]],
+    *,
+    moved: bool,
+) -> str:
+    """A few words on why ``other`` lost to ``best``: the score term that favoured the winner
+    most ("smaller", "farther from the article's other places", ...), or the online geocoder."""
+    if moved:
+        return "the online geocoder chose another"
+    won, lost = _score_parts(best, context, anchors, regions), _score_parts(other, context, anchors, regions)
+    reason, margin = max(((k, won[k] - lost[k]) for k in won), key=lambda kv: kv[1])
+    return reason if margin > 0 else "tied; the lower GeoNames id won"
+
+
 def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
     """Great-circle distance to the nearest anchor, vectorised with numpy: geopy's
     ``great_circle`` builds Point objects at ~25 µs a call, and a name with fifteen candidates
@@ -194,7 +230,7 @@ def _resolve_one(
     ranked = sorted(
         candidates, key=lambda p: (-_score(p, context, anchors, regions), p.geonameid)
     )
-    online = ""
+    online, index = "", None
     if geocoder is not None and len(ranked) > 1:
         from geo.geocoders import confirm_candidate
 
@@ -218,6 +254,10 @@ def _resolve_one(
         precision="admin1" if mention.province else "city",
         candidates=tuple(
             f"{p.geonameid} {p.name} {p.country}" for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
+        ),
+        lost_because=tuple(
+            _why_lost(best, p, context, anchors, regions, moved=bool(index))
+            for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
         ),
         online=online,
         capital=gazetteer.is_capital(name_key(best.name), best.country),

@@ -99,6 +99,12 @@ EVENT_PROPERTIES: tuple[str, ...] = (
     "event_kind",  # one of EVENT_KINDS
     "confidence",  # 0-1: the chance the point is right in place and date (geo.confidence)
     "review_reasons",  # why it may be wrong, ";"-separated, worst first ("" when none)
+    # provenance of the date and the place (issue 8)
+    "date_used_char_start",  # offsets of the date expression the date came from: its own
+    "date_used_char_end",  # sentence's, or an earlier one's ("context", "lead"); null for "published"
+    "date_sentence_char_start",  # the sentence holding that expression
+    "date_sentence_char_end",
+    "place_candidates_lost",  # why each of place_candidates lost, ";"-separated, same order
 )
 
 #: Where an article's publication date came from: the manifest, a JSON field, the HTML's
