@@ -136,22 +136,14 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     headlines = _title_case_lines(text, tokens)
     breaks = list(document.breaks) if document is not None else [m.start() for m in re.finditer("\n", text)]
     lower_words = {t.text for t in tokens if t.text.islower()}
-    capitalised: set[str] = set()  # folded words the article capitalises ("Syria" for "Syrias")
-    written_normally: set[str] = set()  # ... and writes as a name, not in capitals ("Homs")
-    for t, f in zip(tokens, folded):
-        if t.text[:1].isupper():
-            capitalised.add(f)
-            if not t.text.isupper():
-                written_normally.add(f)
+    capitalised, written_normally = _capitalised(tokens, folded)
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
     i = 0
     while i < n:
-        if not _can_start(tokens, folded, joins, i):
-            i += 1
-            continue
-        match = _longest_match(tokens, folded, joins, i, gazetteer, capitalised)
+        can_start = _can_start(tokens, folded, joins, i)
+        match = _longest_match(tokens, folded, joins, i, gazetteer, capitalised) if can_start else None
         if match is None:
             i += 1
             continue
@@ -192,13 +184,31 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
             if kind == "place" and i == j and not headline and _names_a_person(tokens, folded, joins, i, gazetteer):
                 people.add(key)
             i = j + 1 if kind != "place" or j > i else i + 1
+    return _qualified(text, _with_abbreviations(text, _settled(out, in_headlines, people), gazetteer), gazetteer)
+
+
+def _capitalised(tokens: list[Token], folded: list[str]) -> tuple[set[str], set[str]]:
+    """Folded words the article capitalises ("Syria" for "Syrias"), and of those the ones it
+    also writes as a name, not in capitals ("Homs")."""
+    capitalised: set[str] = set()
+    written_normally: set[str] = set()
+    for t, f in zip(tokens, folded):
+        if t.text[:1].isupper():
+            capitalised.add(f)
+            if not t.text.isupper():
+                written_normally.add(f)
+    return capitalised, written_normally
+
+
+def _settled(out: list[PlaceMention], in_headlines: list[PlaceMention], people: set[str]) -> list[PlaceMention]:
+    """The mentions once names the article gives people are dropped ("Abiy said", "Stevens had
+    served") and headline names the body also names are added back."""
     if people:
-        # "Abiy said", "Stevens had served": a name the article gives a person elsewhere.
         out = [m for m in out if not (m.kind == "place" and m.key in people and not m.locative)]
     if in_headlines:
         named = {m.key for m in out}
         out = sorted(out + [m for m in in_headlines if m.key in named], key=lambda m: m.start_char)
-    return _qualified(text, _with_abbreviations(text, out, gazetteer), gazetteer)
+    return out
 
 
 def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: PlaceIndex) -> list[PlaceMention]:

@@ -282,17 +282,8 @@ def _variant_places(mention: PlaceMention, gazetteer: PlaceIndex, context: Count
 
 
 def _country_place(mention: PlaceMention, country: Country) -> ResolvedPlace:
-    return ResolvedPlace(
-        mention=mention,
-        geonameid=country.geonameid,
-        name=country.name,
-        latitude=country.latitude,
-        longitude=country.longitude,
-        country=country.code,
-        admin1="",
-        precision="country",
-        candidates=(),
-    )
+    c = country
+    return ResolvedPlace(mention, c.geonameid, c.name, c.latitude, c.longitude, c.code, "", "country", ())
 
 
 def _unambiguous_points(
