@@ -168,20 +168,27 @@ def _score_parts(
 
 def _why_lost(
     best: Place,
-    other: Place,
+    others: Sequence[Place],
     context: Counter[str],
     anchors: list[tuple[float, float]],
     regions: frozenset[tuple[str, str]],
     *,
     moved: bool,
-) -> str:
-    """A few words on why ``other`` lost to ``best``: the score term that favoured the winner
-    most ("smaller", "farther from the article's other places", ...), or the online geocoder."""
+) -> tuple[str, ...]:
+    """A few words for each of ``others`` on why it lost to ``best``: the score term that
+    favoured the winner most ("smaller", "farther from the article's other places", ...), or
+    the online geocoder."""
+    if not others:
+        return ()
     if moved:
-        return "the online geocoder chose another"
-    won, lost = _score_parts(best, context, anchors, regions), _score_parts(other, context, anchors, regions)
-    reason, margin = max(((k, won[k] - lost[k]) for k in won), key=lambda kv: kv[1])
-    return reason if margin > 0 else "tied; the lower GeoNames id won"
+        return ("the online geocoder chose another",) * len(others)
+    won = _score_parts(best, context, anchors, regions)
+    reasons = []
+    for other in others:
+        lost = _score_parts(other, context, anchors, regions)
+        reason, margin = max(((k, won[k] - lost[k]) for k in won), key=lambda kv: kv[1])
+        reasons.append(reason if margin > 0 else "tied; the lower GeoNames id won")
+    return tuple(reasons)
 
 
 def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
@@ -255,10 +262,7 @@ def _resolve_one(
         candidates=tuple(
             f"{p.geonameid} {p.name} {p.country}" for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
         ),
-        lost_because=tuple(
-            _why_lost(best, p, context, anchors, regions, moved=bool(index))
-            for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
-        ),
+        lost_because=_why_lost(best, ranked[1 : 1 + _MAX_CANDIDATES_KEPT], context, anchors, regions, moved=bool(index)),
         online=online,
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
