@@ -282,11 +282,8 @@ def _events_of_sentence(
             index, place, own_date, dated_places=state.dated_places, context=state.context, lead=state.lead
         )
         state.events.append(
-            _with_date_provenance(
-                _event(state.article, place, sentence, mention, source, _classify(sentence_text, near),
-                       _fatalities_for(place, sentence_text, sentence.start, sentence_places)),
-                state.doc, mention,
-            )
+            _event(state.article, place, sentence, mention, source, _classify(sentence_text, near),
+                   _fatalities_for(place, sentence_text, sentence.start, sentence_places), state.doc)
         )
     for place, dated in zip(sentence_places, own_dates):
         if dated is not None and dated.date is not None:
@@ -380,16 +377,6 @@ def _with_confidence(event: Event, events: Sequence[Event], *, headline_end: int
     return replace(event, confidence=confidence_of(signs), review_reasons=reasons_of(signs), signs=present)
 
 
-def _with_date_provenance(event: Event, doc: Document, mention: DateMention | None) -> Event:
-    """The event with the date expression it was dated by and that expression's sentence
-    (its own sentence, or an earlier one for "context" and "lead")."""
-    if mention is None:
-        return event
-    sentence = doc.sentences[doc.sentence_of(mention.start_char)] if doc.sentences else None
-    span = (sentence.start, sentence.end) if sentence is not None else None
-    return replace(event, date_used=mention, date_sentence=span)
-
-
 def _event(
     article: Article,
     place: ResolvedPlace,
@@ -398,15 +385,19 @@ def _event(
     source: DateSource,
     event_type: str,
     fatalities: int | None,
+    doc: Document,
 ) -> Event:
     """An event dated by ``mention`` (its own sentence's date only when ``source`` is "text"),
-    or by the week up to publication when nothing dates it."""
+    or by the week up to publication when nothing dates it; it keeps the expression it was
+    dated by and that expression's sentence (its own, or an earlier one for "context" and "lead")."""
     if mention is not None:
+        held = doc.sentences[doc.sentence_of(mention.start_char)] if doc.sentences else None
         return Event(
             article, place, sentence, mention if source == "text" else None,
             mention.date, mention.date_start, mention.date_end,
             mention.precision if mention.date is not None else "undated",
             source, event_type, fatalities,
+            date_used=mention, date_sentence=(held.start, held.end) if held is not None else None,
         )
     start, end, precision = published_week(article.published)
     return Event(article, place, sentence, None, end, start, end, precision, "published", event_type, fatalities)

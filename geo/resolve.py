@@ -128,31 +128,16 @@ def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) ->
     return frozenset(found)
 
 
-def _score(
-    place: Place,
-    context: Counter[str],
-    anchors: list[tuple[float, float]],
-    regions: frozenset[tuple[str, str]] = frozenset(),
-) -> float:
-    # Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
-    # names in passing, such as "US officials", proportionally less); being within 300 km of
-    # the article's unambiguous places 2.
-    score = 1.5 * math.log10(place.population + 10)
-    if (place.country, place.admin1) in regions:
-        score += 2.5  # in a region the article names: Edmonton, Kentucky beside "Kentucky"
-    top = max(context.values(), default=0)
-    if top:
-        score += 3.0 * context.get(place.country, 0) / top
-    if anchors:
-        nearest = _nearest_km(place.latitude, place.longitude, anchors)
-        score += 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
-    return score
-
-
 def _score_parts(
     place: Place, context: Counter[str], anchors: list[tuple[float, float]], regions: frozenset[tuple[str, str]]
 ) -> dict[str, float]:
-    """The terms of :func:`_score` by name (their sum is the score), to say why a place lost."""
+    """A candidate's score terms by name (:func:`_total` adds them up; the best total wins),
+    named for what the loser lacks, to say why a place lost.
+
+    Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
+    names in passing, such as "US officials", proportionally less); being in a region the
+    article names 2.5 (Edmonton, Kentucky beside "Kentucky"); being within 300 km of the
+    article's unambiguous places 2."""
     top = max(context.values(), default=0)
     near = 0.0
     if anchors:
@@ -167,28 +152,30 @@ def _score_parts(
 
 
 def _why_lost(
-    best: Place,
-    others: Sequence[Place],
-    context: Counter[str],
-    anchors: list[tuple[float, float]],
-    regions: frozenset[tuple[str, str]],
-    *,
-    moved: bool,
+    parts: dict[int, dict[str, float]], best: Place, others: Sequence[Place], *, moved: bool
 ) -> tuple[str, ...]:
     """A few words for each of ``others`` on why it lost to ``best``: the score term that
     favoured the winner most ("smaller", "farther from the article's other places", ...), or
-    the online geocoder."""
+    the online geocoder. ``parts``: :func:`_score_parts` of each candidate, by ``id``."""
     if not others:
         return ()
     if moved:
         return ("the online geocoder chose another",) * len(others)
-    won = _score_parts(best, context, anchors, regions)
+    won = parts[id(best)]
     reasons = []
     for other in others:
-        lost = _score_parts(other, context, anchors, regions)
+        lost = parts[id(other)]
         reason, margin = max(((k, won[k] - lost[k]) for k in won), key=lambda kv: kv[1])
         reasons.append(reason if margin > 0 else "tied; the lower GeoNames id won")
     return tuple(reasons)
+
+
+def _total(parts: dict[str, float]) -> float:
+    """The score from its terms, added in order (population first, as the ranking always did)."""
+    total = 0.0
+    for value in parts.values():
+        total += value
+    return total
 
 
 def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
@@ -234,9 +221,9 @@ def _resolve_one(
         candidates = named or candidates
     if not candidates:
         return None
-    ranked = sorted(
-        candidates, key=lambda p: (-_score(p, context, anchors, regions), p.geonameid)
-    )
+    # each candidate's score terms, asked once: they rank the candidates and say why one lost
+    parts = {id(p): _score_parts(p, context, anchors, regions) for p in candidates}
+    ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
     online, index = "", None
     if geocoder is not None and len(ranked) > 1:
         from geo.geocoders import confirm_candidate
@@ -262,7 +249,7 @@ def _resolve_one(
         candidates=tuple(
             f"{p.geonameid} {p.name} {p.country}" for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
         ),
-        lost_because=_why_lost(best, ranked[1 : 1 + _MAX_CANDIDATES_KEPT], context, anchors, regions, moved=bool(index)),
+        lost_because=_why_lost(parts, best, ranked[1 : 1 + _MAX_CANDIDATES_KEPT], moved=bool(index)),
         online=online,
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
