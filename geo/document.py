@@ -36,6 +36,11 @@ FURNITURE = re.compile(
     r"|(?<=\S\s)Related\s+[A-Z]"
 )
 
+# A byline on a line of its own near the top: "By Jane Doe", "By Jane Doe and John Roe, Reuters".
+_BYLINE = re.compile(r"^[ \t]*(?i:by)[ \t]+[A-Z][\w.'’-]+(?:(?:[ \t]+|,[ \t]*)(?:[A-Z][\w.'’-]+|and|in))*[ \t]*$", re.MULTILINE)
+#: How many lines from the top may hold the byline (title, stamp, byline).
+BYLINE_LINES = 4
+
 # What follows a place in capitals opening a line that makes it a wire dateline:
 # "KYIV, Feb 17 (Reuters) -", "BEIRUT —", "HOMS, Syria -".
 _DATELINE_TAIL = re.compile(r"[A-Z ,.'’]*\s*(?:,|\(|—|–|-)")
@@ -66,6 +71,13 @@ class Document:
         stripped = text.lstrip()
         end = len(text) - len(stripped) + len(stripped.split("\n", 1)[0])
         return max(end, self.stamp.end_char) if self.stamp is not None else end
+
+    @cached_property
+    def byline(self) -> tuple[int, int] | None:
+        """(start, end) of a byline line among the first :data:`BYLINE_LINES` lines, or None."""
+        limit = self.breaks[BYLINE_LINES - 1] if len(self.breaks) >= BYLINE_LINES else len(self.text)
+        m = _BYLINE.search(self.text, 0, limit)
+        return (m.start(), m.end()) if m is not None else None
 
     @property
     def paragraphs(self) -> list[tuple[int, int]]:

@@ -42,3 +42,11 @@ def test_one_dateline_detector():
     later = text.index("KYIV", 5)
     assert not dateline_at(text, later, later + 4, [text.index("\n")])
     assert read_document(text).is_dateline(0, 4)
+
+
+def test_byline_is_marked_near_the_top_only():
+    doc = read_document("Floods cut Oldtown\nBy Jane Doe and John Roe, Reuters\nWater rose on Monday.")
+    assert doc.byline is not None and doc.text[slice(*doc.byline)] == "By Jane Doe and John Roe, Reuters"
+    assert read_document("Title\nWater rose, by far the most in years.").byline is None
+    far = "\n".join(["Title", "a", "b", "c", "d", "By Jane Doe"])
+    assert read_document(far).byline is None
