@@ -202,6 +202,12 @@ def synthetic_events(n: int, *, seed: int = 7, hostile_every: int = 97) -> gpd.G
             "date_source": np.where(has_date_text, "text", "published"),
             "excerpt_char_start": (place_start - 20).astype("int64"),
             "place_candidates": "",
+            **{
+                column: pd.array([None] * n, dtype="Int64")
+                for column in ("date_used_char_start", "date_used_char_end", "date_sentence_char_start",
+                               "date_sentence_char_end")
+            },
+            "place_candidates_lost": "",
         },
         columns=list(EVENT_PROPERTIES),
     )

@@ -36,7 +36,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from dashboard.assets import STATIC_DIR, check, localize_map, static_url, vendor_url
-from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS
+from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS, TYPE_COLOURS, TYPE_LABELS
 
 __all__ = [
     "BASEMAPS",
@@ -131,6 +131,8 @@ def events_payload(events: gpd.GeoDataFrame) -> bytes:
         "format": PAYLOAD_FORMAT,
         "count": n,
         "event_types": list(EVENT_TYPES),
+        "type_colours": dict(TYPE_COLOURS),  # geo/lexicons/event_types.tsv: a new type needs no JS edit
+        "type_labels": dict(TYPE_LABELS),
         "date_precisions": list(DATE_PRECISIONS),
         "place_precisions": list(PLACE_PRECISIONS),
         "lat": lat,

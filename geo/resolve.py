@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from geopy.distance import EARTH_RADIUS
 
-from geo.gazetteer import Country, Gazetteer, Place, name_key
+from geo.gazetteer import Country, Place, PlaceIndex, name_key
 from geo.places import PlaceMention
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
@@ -49,9 +49,10 @@ class ResolvedPlace:
     online: str = ""  # what an online geocoder said, when one was asked
     capital: bool = False  # the capital of its country ("Moscow said" speaks for a state)
     population: int = 0
+    lost_because: tuple[str, ...] = ()  # why each of ``candidates`` lost, in the same order
 
 
-def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> Counter[str]:
+def article_countries(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> Counter[str]:
     """How strongly the article evokes each country (ISO code -> weight)."""
     weights: Counter[str] = Counter()
     for m in mentions:
@@ -78,7 +79,7 @@ def article_countries(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) ->
 
 def resolve_places(
     mentions: Sequence[PlaceMention],
-    gazetteer: Gazetteer,
+    gazetteer: PlaceIndex,
     *,
     geocoder: object | None = None,
 ) -> list[ResolvedPlace]:
@@ -116,7 +117,7 @@ def resolve_places(
     return out
 
 
-def _article_regions(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> frozenset[tuple[str, str]]:
+def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> frozenset[tuple[str, str]]:
     """(country, admin1) of the first-level regions the article names ("Kentucky", "Ky.")."""
     found = set()
     for m in mentions:
@@ -127,25 +128,54 @@ def _article_regions(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> 
     return frozenset(found)
 
 
-def _score(
-    place: Place,
-    context: Counter[str],
-    anchors: list[tuple[float, float]],
-    regions: frozenset[tuple[str, str]] = frozenset(),
-) -> float:
-    # Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
-    # names in passing, such as "US officials", proportionally less); being within 300 km of
-    # the article's unambiguous places 2.
-    score = 1.5 * math.log10(place.population + 10)
-    if (place.country, place.admin1) in regions:
-        score += 2.5  # in a region the article names: Edmonton, Kentucky beside "Kentucky"
+def _score_parts(
+    place: Place, context: Counter[str], anchors: list[tuple[float, float]], regions: frozenset[tuple[str, str]]
+) -> dict[str, float]:
+    """A candidate's score terms by name (:func:`_total` adds them up; the best total wins),
+    named for what the loser lacks, to say why a place lost.
+
+    Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
+    names in passing, such as "US officials", proportionally less); being in a region the
+    article names 2.5 (Edmonton, Kentucky beside "Kentucky"); being within 300 km of the
+    article's unambiguous places 2."""
     top = max(context.values(), default=0)
-    if top:
-        score += 3.0 * context.get(place.country, 0) / top
+    near = 0.0
     if anchors:
         nearest = _nearest_km(place.latitude, place.longitude, anchors)
-        score += 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
-    return score
+        near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
+    return {
+        "smaller": 1.5 * math.log10(place.population + 10),
+        "outside the region the article names": 2.5 if (place.country, place.admin1) in regions else 0.0,
+        "in a country the article is less about": 3.0 * context.get(place.country, 0) / top if top else 0.0,
+        "farther from the article's other places": near,
+    }
+
+
+def _why_lost(
+    parts: dict[int, dict[str, float]], best: Place, others: Sequence[Place], *, moved: bool
+) -> tuple[str, ...]:
+    """A few words for each of ``others`` on why it lost to ``best``: the score term that
+    favoured the winner most ("smaller", "farther from the article's other places", ...), or
+    the online geocoder. ``parts``: :func:`_score_parts` of each candidate, by ``id``."""
+    if not others:
+        return ()
+    if moved:
+        return ("the online geocoder chose another",) * len(others)
+    won = parts[id(best)]
+    reasons = []
+    for other in others:
+        lost = parts[id(other)]
+        reason, margin = max(((k, won[k] - lost[k]) for k in won), key=lambda kv: kv[1])
+        reasons.append(reason if margin > 0 else "tied; the lower GeoNames id won")
+    return tuple(reasons)
+
+
+def _total(parts: dict[str, float]) -> float:
+    """The score from its terms, added in order (population first, as the ranking always did)."""
+    total = 0.0
+    for value in parts.values():
+        total += value
+    return total
 
 
 def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
@@ -178,7 +208,7 @@ def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> b
 
 def _resolve_one(
     mention: PlaceMention,
-    gazetteer: Gazetteer,
+    gazetteer: PlaceIndex,
     context: Counter[str],
     anchors: list[tuple[float, float]],
     geocoder: object | None,
@@ -191,10 +221,10 @@ def _resolve_one(
         candidates = named or candidates
     if not candidates:
         return None
-    ranked = sorted(
-        candidates, key=lambda p: (-_score(p, context, anchors, regions), p.geonameid)
-    )
-    online = ""
+    # each candidate's score terms, asked once: they rank the candidates and say why one lost
+    parts = {id(p): _score_parts(p, context, anchors, regions) for p in candidates}
+    ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
+    online, index = "", None
     if geocoder is not None and len(ranked) > 1:
         from geo.geocoders import confirm_candidate
 
@@ -219,13 +249,14 @@ def _resolve_one(
         candidates=tuple(
             f"{p.geonameid} {p.name} {p.country}" for p in ranked[1 : 1 + _MAX_CANDIDATES_KEPT]
         ),
+        lost_because=_why_lost(parts, best, ranked[1 : 1 + _MAX_CANDIDATES_KEPT], moved=bool(index)),
         online=online,
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
     )
 
 
-def _variant_places(mention: PlaceMention, gazetteer: Gazetteer, context: Counter[str]) -> tuple[Place, ...]:
+def _variant_places(mention: PlaceMention, gazetteer: PlaceIndex, context: Counter[str]) -> tuple[Place, ...]:
     """Places a spelling variant may stand for ("Kafr Zeita" for Kafr Zayta): only those in a
     country the article is about (at least half the weight of its main country) or that its
     qualifier names (a one-word variant: its main country only), so a loose spelling can never
@@ -242,21 +273,12 @@ def _variant_places(mention: PlaceMention, gazetteer: Gazetteer, context: Counte
 
 
 def _country_place(mention: PlaceMention, country: Country) -> ResolvedPlace:
-    return ResolvedPlace(
-        mention=mention,
-        geonameid=country.geonameid,
-        name=country.name,
-        latitude=country.latitude,
-        longitude=country.longitude,
-        country=country.code,
-        admin1="",
-        precision="country",
-        candidates=(),
-    )
+    c = country
+    return ResolvedPlace(mention, c.geonameid, c.name, c.latitude, c.longitude, c.code, "", "country", ())
 
 
 def _unambiguous_points(
-    mentions: Sequence[PlaceMention], gazetteer: Gazetteer, context: Counter[str]
+    mentions: Sequence[PlaceMention], gazetteer: PlaceIndex, context: Counter[str]
 ) -> list[tuple[float, float]]:
     """Coordinates of the article's places that can only be one place in a context country."""
     points: dict[int, tuple[float, float]] = {}

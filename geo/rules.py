@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["RuleExamples", "example", "registered"]
+__all__ = ["RuleExamples", "braced", "example", "registered"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,20 @@ def example(name: str, check: Callable[[str], object], *, fires: Sequence[str], 
 def registered() -> dict[str, RuleExamples]:
     """Every rule declared so far (import the stages first to declare theirs)."""
     return dict(_REGISTRY)
+
+
+def braced(check: Callable[[str, int, int], object]) -> Callable[[str], object]:
+    """A rule about one span of its sentence, run on examples that mark the span with braces:
+    ``braced(lambda text, start, end: ...)("the {London}-based group")`` calls the check with
+    "the London-based group" and the offsets of "London". An example without braces is a
+    mistake in the example, said as such."""
+
+    def run(example_text: str) -> object:
+        start = example_text.find("{")
+        end = example_text.find("}", start)
+        if start < 0 or end < 0:
+            raise ValueError(f"rule example {example_text!r} marks no span: put it in {{braces}}")
+        text = example_text[:start] + example_text[start + 1 : end] + example_text[end + 1 :]
+        return check(text, start, end - 1)
+
+    return run

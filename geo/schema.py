@@ -7,9 +7,14 @@ interface: add new ones at the end, never rename.
 
 from __future__ import annotations
 
+from geo.lexicons import column, table
+
 __all__ = [
     "EVENT_PROPERTIES",
     "EVENT_TYPES",
+    "TYPE_COLOURS",
+    "TYPE_LABELS",
+    "trigger_lexicon",
     "DATE_PRECISIONS",
     "PLACE_PRECISIONS",
     "REPORT_COLUMNS",
@@ -22,16 +27,28 @@ __all__ = [
 ]
 
 #: Event types, after ACLED's top-level event types (acleddata.com codebook), plus "other" for
-#: a sentence that names a place and a date but no recognisable kind of action.
-EVENT_TYPES: tuple[str, ...] = (
-    "battles",
-    "violence against civilians",
-    "explosions/remote violence",
-    "strategic developments",
-    "protests",
-    "riots",
-    "other",
-)
+#: a sentence that names a place and a date but no recognisable kind of action. Data:
+#: geo/lexicons/event_types.tsv (its row order is each type's code; add new types at the end).
+EVENT_TYPES: tuple[str, ...] = column("event_types", "type")
+
+#: Each event type's map colour and legend label, sent to the browser in the map payload, so a
+#: new type gets its colour and legend entry without a JavaScript edit.
+TYPE_COLOURS: dict[str, str] = dict(zip(EVENT_TYPES, column("event_types", "colour")))
+TYPE_LABELS: dict[str, str] = {t: label or t for t, label in zip(EVENT_TYPES, column("event_types", "label"))}
+
+
+def trigger_lexicon() -> tuple[tuple[str, str], ...]:
+    """(event type, one regular expression of its action words), by precedence: the type
+    listed first wins a sentence that has words of several. From geo/lexicons/event_triggers.tsv
+    and event_types.tsv; a type with no precedence has no words ("other")."""
+    words: dict[str, list[str]] = {}
+    for row in table("event_triggers"):
+        if row["type"] not in EVENT_TYPES:
+            raise ValueError(f"event_triggers.tsv names type {row['type']!r}: add it to event_types.tsv first")
+        words.setdefault(row["type"], []).append(row["pattern"])
+    ranked = sorted((int(r["precedence"]), r["type"]) for r in table("event_types") if r["precedence"])
+    return tuple((kind, "|".join(words[kind])) for _, kind in ranked)
+
 
 #: How exactly an event's date is known. "undated": a relative expression ("on Wednesday") in an
 #: article with no publication date; its date, date_start and date_end are null. "quarter",
@@ -82,6 +99,12 @@ EVENT_PROPERTIES: tuple[str, ...] = (
     "event_kind",  # one of EVENT_KINDS
     "confidence",  # 0-1: the chance the point is right in place and date (geo.confidence)
     "review_reasons",  # why it may be wrong, ";"-separated, worst first ("" when none)
+    # provenance of the date and the place (issue 8)
+    "date_used_char_start",  # offsets of the date expression the date came from: its own
+    "date_used_char_end",  # sentence's, or an earlier one's ("context", "lead"); null for "published"
+    "date_sentence_char_start",  # the sentence holding that expression
+    "date_sentence_char_end",
+    "place_candidates_lost",  # why each of place_candidates lost, ";"-separated, same order
 )
 
 #: Where an article's publication date came from: the manifest, a JSON field, the HTML's

@@ -14,10 +14,7 @@ from geo.export import read_events, to_csv_bytes, to_geojson_bytes, write_events
 from geo.frame import empty_events_frame
 from geo.schema import EVENT_PROPERTIES
 
-INT_COLUMNS = (
-    "geonameid", "fatalities", "place_char_start", "place_char_end", "date_char_start",
-    "date_char_end", "excerpt_char_start",
-)
+from geo.frame import INT_COLUMNS  # noqa: E402  (the schema's whole-number columns)
 DATE_COLUMNS = ("published", "date", "date_start", "date_end")
 #: string columns that are null rather than "" when unknown
 NULLABLE_TEXT = ("url", *DATE_COLUMNS)

@@ -73,10 +73,10 @@ def test_one_article_that_breaks_a_stage_is_unreadable_not_fatal(tmp_path, monke
     module = sys.modules["geo.ingest"]  # geo.ingest is also the name of the function
     real = module.find_places
 
-    def fragile(text, gazetteer):
+    def fragile(text, gazetteer, *document):  # the article's Document, when given
         if "Aleppo" in text:
             raise RecursionError("maximum recursion depth exceeded")
-        return real(text, gazetteer)
+        return real(text, gazetteer, *document)
 
     monkeypatch.setattr(module, "find_places", fragile)
     (tmp_path / "a.txt").write_text("15 July 2016\nFighting broke out in Aleppo on Tuesday.\n")

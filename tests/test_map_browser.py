@@ -477,3 +477,18 @@ def test_colour_by_source_recolours_markers_and_legend(site, page):
     page.evaluate("L.datelines.colourBy('type')")
     assert "battles" in page.get_by_test_id("map-legend").text_content()
     page.watch.assert_clean()
+
+
+def test_type_colours_and_labels_come_with_the_data(site, page, monkeypatch):
+    """geo/lexicons/event_types.tsv reaches the browser through the payload: a changed colour
+    and label show in the legend with no JavaScript edit."""
+    from dashboard import mapview
+
+    monkeypatch.setitem(mapview.TYPE_COLOURS, "riots", "#123456")
+    monkeypatch.setitem(mapview.TYPE_LABELS, "riots", "riots and looting")
+    events = scattered_events()
+    open_map(page, site.page_for(events, np.ones(len(events), dtype=bool), name="lexicon-colours"))
+    page.wait_for_function("document.querySelector('[data-testid=map-legend]').textContent.includes('riots and looting')")
+    dot = page.locator(".dl-legend-row", has_text="riots and looting").locator(".dl-legend-dot")
+    assert dot.evaluate("d => d.style.background") == "rgb(18, 52, 86)"  # #123456
+    page.watch.assert_clean()

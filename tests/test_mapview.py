@@ -56,6 +56,11 @@ def event_row(**overrides) -> dict:
         "event_kind": "event",
         "confidence": 0.9,
         "review_reasons": "",
+        "date_used_char_start": None,
+        "date_used_char_end": None,
+        "date_sentence_char_start": None,
+        "date_sentence_char_end": None,
+        "place_candidates_lost": "",
         "lat": 34.556,
         "lon": 38.2673,
     }

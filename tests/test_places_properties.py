@@ -53,16 +53,17 @@ def check_resolved(text: str, mentions: list) -> None:
             )
         else:
             assert place.precision in {"city", "admin1"}
+            keys = (place.mention.key, *place.mention.variant)  # a spelling variant's places too
             entries = {
                 p.geonameid: (p.name, p.latitude, p.longitude, p.country)
-                for p in GAZETTEER.places(place.mention.key)
+                for key in keys for p in GAZETTEER.places(key)
             }
             assert entries.get(place.geonameid) == (
                 place.name, place.latitude, place.longitude, place.country,
             ), f"{place.mention.text!r} resolved to {place.geonameid}, not one of its candidates"
         for candidate in place.candidates:
             geonameid = int(candidate.split(" ", 1)[0])
-            assert geonameid in {p.geonameid for p in GAZETTEER.places(place.mention.key)}
+            assert geonameid in {p.geonameid for key in keys for p in GAZETTEER.places(key)}
 
 
 # -- arbitrary text ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@
     "riots": "#56B4E9",
     "other": "#7A6A3A"
   };
+  var TYPE_LABELS = {};     // legend words by type; the payload's type_colours/type_labels update both
   var FALLBACK_COLOUR = "#555555";
   // Colour by source: the most frequent sources get these, the rest OTHER_SOURCES_COLOUR.
   var SOURCE_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7A6A3A", "#882255"];
@@ -96,6 +97,10 @@
     this.count = n;
     this.json = json;
     this.eventTypes = json.event_types;
+    // Colours and legend labels come with the data (geo/lexicons/event_types.tsv).
+    var t;
+    for (t in (json.type_colours || {})) TYPE_COLOURS[t] = json.type_colours[t];
+    for (t in (json.type_labels || {})) TYPE_LABELS[t] = json.type_labels[t];
     this.datePrecisions = json.date_precisions;
     this.placePrecisions = json.place_precisions;
     this.lat = new Float64Array(n);
@@ -860,7 +865,7 @@
         box.appendChild(swatchRow("other sources", {background: OTHER_SOURCES_COLOUR, borderColor: "#fff"}));
       } else {
         Object.keys(TYPE_COLOURS).forEach(function (name) {
-          box.appendChild(swatchRow(name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
+          box.appendChild(swatchRow(TYPE_LABELS[name] || name, {background: TYPE_COLOURS[name], borderColor: "#fff"}));
         });
       }
     };

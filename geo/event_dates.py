@@ -1,0 +1,179 @@
+"""Which date an event gets: the date stage's rules for events.
+
+An event takes the date expression of its own sentence that dates its place (an anchored
+"days after" dates what follows it; the day of a saying gives way to another day); else the
+same town dated in the sentence just before, or a day named at most :data:`CARRY_REACH`
+sentences back in its paragraph ("context"); else the article's lead date ("lead"); else the
+week up to publication ("published"). Each rule is declared with its examples (geo.rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from geo.dates import DateMention
+from geo.document import Document, span_gap
+from geo.resolve import ResolvedPlace
+from geo.rules import braced, example
+from geo.text import Sentence
+
+__all__ = [
+    "CARRY_REACH",
+    "DateSource",
+    "PUBLISHED_WINDOW_DAYS",
+    "SAID_BEFORE",
+    "SINCE_BEFORE",
+    "carried_date",
+    "date_for",
+    "lead_date",
+    "overlaps",
+    "published_week",
+    "quoted",
+]
+
+#: Where an event's date came from (the ``date_source`` property).
+DateSource = Literal["text", "context", "lead", "published"]
+
+
+#: An article's own publication dates what a sentence does not: the week up to it.
+PUBLISHED_WINDOW_DAYS = 6
+
+
+#: How many sentences a day named in one sentence may date the sentences after it.
+CARRY_REACH = 2
+
+
+def quoted(text: str, sentence: Sentence, mention: DateMention) -> bool:
+    """Does the date stand inside quotation marks (an odd number of quotes before it)?"""
+    before = text[sentence.start : mention.start_char]
+    return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1 or (
+        before.count("“") > before.count("”")
+    )
+
+
+def carried_date(
+    index: int,
+    place: ResolvedPlace,
+    own: DateMention | None,
+    *,
+    dated_places: dict[int, tuple[int, DateMention]],
+    context: tuple[int, DateMention] | None,
+    lead: DateMention | None,
+) -> tuple[DateMention | None, DateSource]:
+    """The date of an event and where it came from.
+
+    Its own sentence first; else the same town dated in the sentence just before; else a day
+    (or week) named at most :data:`CARRY_REACH` sentences back in the same paragraph (the
+    account of the same happening); else the article's lead date. Months and years are never
+    carried: "in 2013" in one sentence does not date the next one's shelling.
+    """
+    if own is not None:
+        return own, "text"
+    earlier = dated_places.get(place.geonameid)
+    if earlier is not None and earlier[0] == index - 1:
+        return earlier[1], "context"  # the same town, dated just before
+    if context is not None and index - context[0] <= CARRY_REACH:
+        return context[1], "context"
+    if lead is not None:
+        return lead, "lead"
+    return None, "published"
+
+
+def overlaps(d: DateMention, start: int, end: int) -> bool:
+    return d.start_char < end and start < d.end_char
+
+
+# "the deadliest since the start of the war in March 2011": a yardstick, not the happening's date
+SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset) of\b[^.,;]*$", re.IGNORECASE)
+
+
+def lead_date(doc: Document, by_sentence: dict[int, list[DateMention]]) -> DateMention | None:
+    """The day the article's lead happening is dated to: the first day (or week) the first
+    sentences name. Sentences the story leaves undated take it rather than the last date seen."""
+    text = doc.text
+    for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
+        if doc.is_caption(index):
+            continue
+        for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
+            if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
+                if not SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
+                    return d
+    return None
+
+
+# "the agency said on Monday", "officials told reporters Friday": the day of the saying, which
+# may be days after the happening; it does not become the article's lead date.
+SAID_BEFORE = re.compile(
+    r"\b(?:said|says|told [\w ]{1,25}?|announced|reported|stated|claimed|confirmed|added)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
+
+
+#: How many sentences from the top may give the lead date (title, stamp line, lead).
+_LEAD_SENTENCES = 4
+
+
+def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "") -> DateMention | None:
+    """The date expression of a sentence that dates this place's event.
+
+    "Seized Palmyra on Wednesday, days after capturing Ramadi": an anchored expression
+    ("days after") dates what follows it (Ramadi), never what precedes it (Palmyra). "A strike
+    on Tuesday near Oldtown killed nine, officials said on Thursday": the day of the saying
+    dates the place only when the sentence names no other day ("said on Tuesday that the
+    fighters had left the port, under a deal reached last December" keeps Tuesday).
+    """
+    pos = place.mention.start_char
+    usable = [d for d in dates if not (d.role == "anchored" and d.start_char > pos)]
+    if text:
+        said = [d for d in usable if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
+        if said and any(d not in said and d.precision == "day" for d in usable):
+            usable = [d for d in usable if d not in said]
+    anchored = [d for d in usable if d.role == "anchored"]
+    if anchored:
+        return max(anchored, key=lambda d: d.start_char)
+    for roles in ({"point", "range"}, {"since"}):
+        pool = [d for d in usable if d.role in roles]
+        if pool:
+            return min(pool, key=lambda d: (span_gap(d.start_char, d.end_char, pos, place.mention.end_char), d.start_char))
+    return None
+
+
+def published_week(published: dt.date | None) -> tuple[dt.date | None, dt.date | None, str]:
+    """(date_start, date_end, precision) of an event nothing in its article dates: the
+    :data:`PUBLISHED_WINDOW_DAYS` days up to publication at "week" precision, else undated."""
+    if published is None:
+        return None, None, "undated"
+    return published - dt.timedelta(days=PUBLISHED_WINDOW_DAYS), published, "week"
+
+
+# ---------------------------------------------------------------- the rules' examples (geo.rules)
+# Written for Datelines; the date expression a rule is about is marked with {braces}.
+
+
+class _At:
+    """A stand-in date mention: the rules below read only where it starts."""
+
+    def __init__(self, start_char: int) -> None:
+        self.start_char = start_char
+
+
+example(
+    "event_dates.the_day_of_a_saying", braced(lambda t, s, e: SAID_BEFORE.search(t, max(0, s - 40), s)),
+    fires=["officials said on {Thursday}", "the agency reported {Friday}", "a spokesman told reporters {Monday}"],
+    holds=["fighting broke out on {Thursday}", "troops left {Friday}"],
+)
+example(
+    "event_dates.a_yardstick_is_no_date", braced(lambda t, s, e: SINCE_BEFORE.search(t, max(0, s - 50), s)),
+    fires=["the deadliest day since the start of the war in {March 2011}",
+           "the worst since the outbreak of fighting in {2014}"],
+    holds=["fighting resumed in {March 2011}", "quiet since {Monday}"],
+)
+example(
+    "event_dates.quoted_dates_lend_no_context",
+    braced(lambda t, s, e: quoted(t, Sentence(0, len(t), 0), _At(s))),  # type: ignore[arg-type]
+    fires=['He said: "we left on {Monday}"', "“They came on {Monday} and stayed”"],
+    holds=['Troops left on {Monday}, "in good order"', 'The "deal" was signed on {Monday}'],
+)

@@ -1,0 +1,448 @@
+"""Place filters of the event stage: which places a sentence can map.
+
+A resolved place becomes an event's place only where it is where something happened: not an
+affiliation, an outlet or a far landmark ("London-based", "told Capital TV", "40 km south of
+X"), not a capital speaking for its government ("Moscow said"), not a stray homonym far from
+the article's other places, not page furniture, not a wire dateline when the sentence names
+another place. "The city" stands for the town named just before it, and a province gives way
+to the town the sentence names. Each rule is declared with its examples (geo.rules).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from geo.document import Document, dateline_at, is_caption, is_furniture
+from geo.resolve import ResolvedPlace
+from geo.rules import braced, example
+from geo.text import Sentence
+
+__all__ = [
+    "FAR_KM",
+    "anaphora",
+    "as_region",
+    "descriptor",
+    "km",
+    "mappable",
+    "not_where_it_happened",
+    "places_by_sentence",
+    "regions_give_way",
+    "speaks_for_a_state",
+    "strays",
+]
+
+
+#: How many sentences back "the city" may look for the town it stands for; with two towns
+#: named there, it stands for neither.
+_ANAPHORA_REACH = 2
+
+
+_TOWN_NOUN = re.compile(
+    r"\b[Tt]he (?:(?:[a-z]+|[A-Z][a-z]+n|[A-Z][a-z]+i)[ -]){0,3}?(?:city|town|village)\b(?! of [A-Z])"
+)
+
+
+_NAMED_NOUN = re.compile(r"[A-Z][\w'’]+[ -][A-Z]")
+
+
+_LOCATED_AFTER = re.compile(r"\s+(?:in|of|near|outside)\s+(?:the\s+)?[A-Z]")
+
+
+def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[int, list[ResolvedPlace]]:
+    """The places each sentence can map, once affiliations, speakers, landmarks and page
+    furniture are set aside."""
+    text = doc.text
+    found: dict[int, list[ResolvedPlace]] = {}
+    stray_starts = strays(places)
+    for p in places:
+        if not mappable(p) or speaks_for_a_state(text, p) or not_where_it_happened(text, p):
+            continue
+        if p.mention.start_char in stray_starts:
+            continue
+        index = doc.sentence_of(p.mention.start_char)
+        if doc.sentences and doc.is_furniture(index):
+            continue
+        found.setdefault(index, []).append(p)
+    foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
+    for p in places:
+        foreign.setdefault(doc.sentence_of(p.mention.start_char), set()).add(p.country)
+    for index, named in list(found.items()):
+        # A wire dateline says where the story was filed; it is the event's place only when
+        # the sentence it opens names no other town, and no other country ("MOGADISHU (AP) -
+        # Bombs hit Somalia's capital", not "KYIV (Reuters) - troops left Avdiivka", nor
+        # "AMMAN - Air strikes in Syria ...").
+        named_elsewhere = any(not p.mention.dateline for p in named)
+        kept = []
+        for p in named:
+            abroad = foreign.get(index, set()) - {p.country}
+            if not p.mention.dateline or not (named_elsewhere or abroad):
+                kept.append(p)
+        found[index] = kept
+    return found
+
+
+def strays(places: Sequence[ResolvedPlace]) -> set[int]:
+    """Start offsets of names that need stronger evidence than they have: a town far
+    (> :data:`FAR_KM`) from every other place of the article, in a country the article neither
+    names nor is mostly about (or any far name that merely opens a sentence, where a capital
+    letter proves nothing), and not written where a place is expected ("in", "near", ...).
+    "Peace talks" read as a town abroad, "the White House" as a foreign city: a homonym
+    against its context. A far place the article introduces as a place ("talks in Geneva")
+    stays."""
+    towns = [p for p in places if p.precision != "country"]
+    home = {p.country for p in places if p.precision == "country"}
+    counts = Counter(p.country for p in towns)
+    if counts:
+        home.add(counts.most_common(1)[0][0])
+    found = set()
+    for p in towns:
+        if p.mention.locative or p.mention.dateline or (p.country in home and not p.mention.initial):
+            continue
+        others = [(o.latitude, o.longitude) for o in towns if o.geonameid != p.geonameid]
+        if others and min(km((p.latitude, p.longitude), o) for o in others) > FAR_KM:
+            found.add(p.mention.start_char)
+    return found
+
+
+# What stands just after a place that makes it an affiliation, an outlet or an actor:
+# "London-based group", "Ankara-backed fighters", "Capital TV", "the Harbour News Agency".
+_AFFILIATION_AFTER = re.compile(
+    r"(?:[-\s](?:based|backed|led|allied|funded|sponsored|supported|aligned|affiliated|headquartered)\b"
+    r"|\s+(?:news agency|agency|TV|television|radio|channel|newspaper|daily|news|times|post|reporter|correspondent"
+    r"|regime|government|administration|authorities)\b"
+    r"|\s+(?:reported|reports|quoted|cited|broadcast|aired))",
+    re.IGNORECASE,
+)
+
+
+# What stands just before it: "told Capital TV", "according to X", "pro-X", "brokered by X".
+_AFFILIATION_BEFORE = re.compile(
+    r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
+    r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
+    # where the speaker is: "said in X", "told reporters in X", "said on a visit to X"
+    r"|\b(?:said|says|told (?:reporters|journalists|a news conference)|speaking|spoke|added)"
+    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# "40 km south of X", "12 miles from X": X is a landmark, the event is elsewhere.
+_LANDMARK_BEFORE = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilometres|kilometers|miles|mi)\b[^.;]{0,30}?"
+    r"\b(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:(?:city|town|village) of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+#: How far a landmark may be and still stand for the place of the event (the scoring radius).
+_LANDMARK_KM = 25.0
+
+
+_REGION_NOUNS = frozenset("countryside province governorate region district suburbs outskirts".split())
+
+
+def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
+    """A place named as an affiliation, an outlet, an actor or a far landmark, or an
+    acronym that is not the place's written name ("SANA" is an agency, not Sanaa)."""
+    m = place.mention
+    written = m.text
+    if written.lower() in _REGION_NOUNS:
+        return True
+    if written.isupper() and len(written) <= 5 and not m.dateline and written != place.name.upper():
+        return True
+    after = text[m.end_char : m.end_char + 40]
+    if _AFFILIATION_AFTER.match(after):
+        return True
+    before = text[max(0, m.start_char - 60) : m.start_char]
+    if _AFFILIATION_BEFORE.search(before):
+        return True
+    landmark = _LANDMARK_BEFORE.search(before)
+    if landmark is not None:
+        distance = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
+        return distance > _LANDMARK_KM
+    return False
+
+
+# A region named around a town's name: "X province", "the countryside of X", "eastern X".
+_REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|district|suburbs|outskirts)\b", re.I)
+
+
+_REGION_BEFORE = re.compile(
+    r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region) of\s+(?:the\s+)?"
+    r"|(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
+    r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+"
+    # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
+    r"|(?<!the )(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+"
+    # "Newtown in Y", "the Newtown district in Y": Y is the area around the named place
+    r"|(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b)(?-i:[A-Z][\w'-]+)\s+"
+    r"(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+)$",
+    re.IGNORECASE,
+)
+
+
+def as_region(text: str, place: ResolvedPlace) -> bool:
+    """Is the name used for the province around the town rather than the town itself?"""
+    m = place.mention
+    if m.province or place.precision == "admin1":
+        return True
+    if _REGION_AFTER.match(text, m.end_char):
+        return True
+    if _TOWN_AFTER.match(text[m.end_char : m.end_char + 8]):
+        return False  # "Y city": the town itself
+    before = text[max(0, m.start_char - 40) : m.start_char]
+    return bool(_REGION_BEFORE.search(before)) and not _TOWN_OF_BEFORE.search(before)
+
+
+_TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
+
+
+_TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
+
+
+def regions_give_way(
+    text: str, places: list[ResolvedPlace], sentence: Sentence, known: dict[int, bool] | None = None
+) -> list[ResolvedPlace]:
+    """A province is never its capital's point: where the sentence names a town, the town
+    carries the event (and a town the gazetteer does not know, "the village of Oldmill",
+    takes the event off the map rather than put it on the capital); where it names only the
+    region, one event at ``admin1`` precision. ``known``: :func:`as_region` already asked,
+    by ``id`` of the place."""
+    known = known or {}
+    regions = [p for p in places if (known[id(p)] if id(p) in known else as_region(text, p))]
+    if not regions:
+        return places
+    towns = [p for p in places if p not in regions]
+    if towns:
+        return towns
+    known = [(p.mention.start_char, p.mention.end_char) for p in places]
+    for m in _UNKNOWN_TOWN.finditer(text, sentence.start, sentence.end):
+        group = "name" if m.group("name") else "name2"
+        start, end = m.span(group)
+        if not any(a < end and start < b for a, b in known) and not _DEMONYM_LIKE.search(m.group(group)):
+            return []
+    first = {}
+    for p in regions:
+        first.setdefault(p.geonameid, replace(p, precision="admin1"))
+    return list(first.values())
+
+
+# A settlement named with its noun: "the village of Oldmill", "Oldmill village", "al-Oldmill area"
+# (a neighbourhood, district or camp belongs to its city, which stays the right point).
+_UNKNOWN_TOWN = re.compile(
+    r"\b(?i:village|town|city|area)s?\s+of\s+(?P<name>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)"
+    r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area)\b"
+)
+
+
+_DEMONYM_LIKE = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
+
+
+#: A place this far from every other place of its article is suspect (a homonym, a far landmark).
+FAR_KM = 300.0
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_SPEECH = re.compile(
+    r"\s*(?:has |had |have |would |will |is |was )?(?:said|says|say|warned|warns|denied|denies"
+    r"|accused|accuses|claimed|claims|insisted|insists|urged|urges|responded|rejected|rejects"
+    r"|condemned|condemns|welcomed|welcomes|announced|announces|blamed|blames|demanded|demands"
+    r"|wants|hopes|fears|believes|argued|argues|vowed|vows|called on|agreed|signalled|described"
+    r"|describes|called|calls|added|noted|stated|told|confirmed|acknowledged|maintains|maintained"
+    r"|threatened|threatens|promised|promises|pledged|pledges|sought|seeks|backed|backs|sent|sends)\b",
+    re.IGNORECASE,
+)
+
+
+#: A province is mapped at its namesake town only where that town is its likely capital.
+_PROVINCE_CAPITAL_MIN_POPULATION = 100_000
+
+
+def mappable(place: ResolvedPlace) -> bool:
+    """Towns, and provinces whose namesake town is large enough to be their capital
+    ("Idlib province" at Idlib); a state or region ("Guerrero state") is context only."""
+    if place.precision == "city":
+        return True
+    return place.precision == "admin1" and place.population >= _PROVINCE_CAPITAL_MIN_POPULATION
+
+
+def speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
+    """"Moscow said", "Washington warned", "Lisbon and Madrid say": a capital standing for
+    its government is an actor, not where something happened. A list of capitals ("a deal
+    brokered by Oslo, Rome and Vienna") is a list of governments unless a word for a place
+    introduces it ("talks in Oslo and Rome")."""
+    if not place.capital or place.mention.dateline:
+        return False
+    end = place.mention.end_char
+    listed = _CAPITAL_LIST_TAIL.match(text, end)
+    if listed and " and " not in f" {listed.group()} ":
+        listed = None  # "Nairobi, Kenya": a town and its country, not a list
+    if _SPEECH.match(text, listed.end() if listed else end):
+        return True
+    before = text[max(0, place.mention.start_char - 60) : place.mention.start_char]
+    in_list = bool(listed) or bool(_CAPITAL_LIST_HEAD.search(before))
+    return in_list and not _PLACE_WORD_BEFORE_LIST.search(before)
+
+
+# "and Rome", ", Rome and Vienna" after a capital; "Oslo and " / "Oslo, Rome and " before it.
+_CAPITAL_LIST_TAIL = re.compile(r"(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,3}(?=\s)")
+
+
+_CAPITAL_LIST_HEAD = re.compile(r"[A-Z][a-z]+(?:,?\s+[A-Z][a-z]+){0,2},?\s+and\s+$")
+
+
+_PLACE_WORD_BEFORE_LIST = re.compile(r"\b(?:in|at|to|from|near|between|visit(?:ed|s)?)\s+(?:[A-Z][a-z]+,?\s+){0,3}(?:and\s+)?$")
+
+
+_DESCRIBED = re.compile(r"\b(city|town|village)\s+of\s+(?:[a-z]+\s+)?$")
+
+
+def descriptor(text: str, place: ResolvedPlace) -> str:
+    """The noun an article gave a town by name: "the northern city of Aleppo" -> "city"."""
+    m = _DESCRIBED.search(text, max(0, place.mention.start_char - 40), place.mention.start_char)
+    return m.group(1) if m else ""
+
+
+def anaphora(
+    text: str,
+    sentence: Sentence,
+    named_towns: Sequence[tuple[int, ResolvedPlace, str]],
+    index: int,
+    *,
+    before: int,
+) -> list[ResolvedPlace]:
+    """"The ancient city", "the town": the town it stands for, if one can be told.
+
+    Looking back sentence by sentence (at most :data:`_ANAPHORA_REACH`), the first sentence
+    that names a town the noun fits (a town the article called a "city" is not "the town")
+    decides: one such town is the antecedent; two make it ambiguous, and nothing is mapped.
+    Hand-written because no coreference model runs offline; the excerpt shows the words it
+    stood on, so the reader can judge.
+    """
+    m = _TOWN_NOUN.search(text, sentence.start, sentence.end)
+    if m is None or m.start() > before:  # after a named town, "the city" means that town
+        return []
+    if _NAMED_NOUN.search(m.group()) or _LOCATED_AFTER.match(text, m.end()):
+        return []  # "the Old Mill town", "the town in Y": a town of its own, not one named before
+    noun = m.group().rsplit(None, 1)[-1].lower()
+    for back in range(index - 1, max(index - _ANAPHORA_REACH, 0) - 1, -1):
+        fitting = {p.geonameid: p for i, p, said in named_towns if i == back and said in {"", noun}}
+        if len(fitting) > 1:
+            return []
+        if fitting:
+            antecedent = next(iter(fitting.values()))
+            mention = replace(
+                antecedent.mention, text=m.group(), start_char=m.start(), end_char=m.end(), locative=False
+            )
+            return [replace(antecedent, mention=mention, candidates=())]
+    return []
+
+
+# ---------------------------------------------------------------- the rules' examples (geo.rules)
+# Written for Datelines; the span the rule is about is marked with {braces}.
+
+
+def _region_words(text: str, start: int, end: int) -> bool:
+    """The words around a name that make it the province around a town (see :func:`as_region`)."""
+    if _REGION_AFTER.match(text, end):
+        return True
+    if _TOWN_AFTER.match(text[end : end + 8]):
+        return False
+    before = text[max(0, start - 40) : start]
+    return bool(_REGION_BEFORE.search(before)) and not _TOWN_OF_BEFORE.search(before)
+
+
+def _town_anaphor(text: str) -> bool:
+    """Is there a "the city"/"the town" that may stand for a town named before (see :func:`anaphora`)?"""
+    m = _TOWN_NOUN.search(text)
+    return m is not None and not _NAMED_NOUN.search(m.group()) and not _LOCATED_AFTER.match(text, m.end())
+
+
+def _unknown_town(text: str) -> bool:
+    """Does the text name a settlement with its noun ("the village of Oldmill"), not a demonym?"""
+    for m in _UNKNOWN_TOWN.finditer(text):
+        if not _DEMONYM_LIKE.search(m.group("name") or m.group("name2")):
+            return True
+    return False
+
+
+def _far_landmark(before: str) -> bool:
+    """Is the name a landmark more than :data:`_LANDMARK_KM` from the happening ("40 km south of X")?"""
+    landmark = _LANDMARK_BEFORE.search(before)
+    if landmark is None:
+        return False
+    distance = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
+    return distance > _LANDMARK_KM
+
+
+example(
+    "places.affiliation_after", braced(lambda t, s, e: _AFFILIATION_AFTER.match(t, e)),
+    fires=["the {Harbourton}-based monitor", "{Eastport}-backed fighters", "the {Harbourton} News Agency said",
+           "{Capital} TV reported"],
+    holds=["fighting in {Oldtown} on Monday", "{Oldtown} fell to the rebels", "the {Oldtown} countryside"],
+)
+example(
+    "places.affiliation_before", braced(lambda t, s, e: _AFFILIATION_BEFORE.search(t[max(0, s - 60) : s])),
+    fires=["he told {Capital} Radio", "according to {Eastport}", "pro-{Eastport} forces",
+           "the minister said in {Geneva} that", "a truce brokered by {Eastport}"],
+    holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}"],
+)
+example(
+    "places.far_landmark", braced(lambda t, s, e: _far_landmark(t[max(0, s - 60) : s])),
+    fires=["a village 40 km south of {Oldtown}", "a checkpoint 30 miles from the {Newtown}"],
+    holds=["a village 5 km from {Oldtown}", "a village south of {Oldtown}", "in {Oldtown}"],
+)
+example(
+    "places.province_not_town", braced(_region_words),
+    fires=["fighting in {Oldshire} province", "the countryside of {Oldtown}", "in eastern {Oldshire}",
+           "strikes north of {Oldtown}"],
+    holds=["the city of {Oldtown}", "shelling in {Oldtown}", "{Oldtown} city was shelled",
+           "fighting on Monday in {Oldtown}"],
+)
+example(
+    "places.capital_speaks", braced(lambda t, s, e: _SPEECH.match(t, e)),
+    fires=["{Eastport} said on Monday", "{Eastport} has warned the rebels", "{Eastport} condemned the raid"],
+    holds=["{Eastport} was hit by rockets", "in {Eastport} on Friday"],
+)
+example(
+    "places.capital_list", braced(lambda t, s, e: _CAPITAL_LIST_HEAD.search(t[:s]) and not _PLACE_WORD_BEFORE_LIST.search(t[:s])),
+    fires=["a deal brokered by Northport, Southport and {Eastport}"],
+    holds=["talks in Northport and {Eastport}", "{Eastport} alone"],
+)
+example(
+    "places.city_anaphora", _town_anaphor,
+    fires=["Troops entered the ancient city on Monday", "The town was shelled overnight", "the northern city fell"],
+    holds=["the Old Mill town was quiet", "the town of Oldmill", "the town in Oldshire was shelled", "a town hall"],
+)
+example(
+    "places.unknown_town_takes_the_event", _unknown_town,
+    fires=["shelling hit the village of Oldmill", "Oldmill village was shelled"],
+    holds=["shelling hit a Syrian village", "shelling hit the village"],
+)
+example(
+    "places.wire_dateline", braced(lambda t, s, e: dateline_at(t, s, e, [i for i, c in enumerate(t) if c == "\n"])),
+    fires=["{KYIV}, Feb 17 (Reuters) - Troops left", "{EASTPORT} — Rockets hit", "Title\n{OLDTOWN}, Oldland - Troops"],
+    holds=["In {KYIV}, people slept", "{Kyiv}, Feb 17 - Troops left", "Troops in {OLDTOWN}, then"],
+)
+example(
+    "places.page_furniture", is_furniture,
+    # (not "Tags: Oldland Floods": the pattern wants a word boundary right after the tag's
+    # first capital, an open gap left as it is so the output does not change here)
+    fires=["Related News Floods in Newtown", "Share this story", "Read more", "Home | World | Oldland"],
+    holds=["Troops shared the city with militias", "Related groups met in Newtown"],
+)
+example(
+    "places.photo_caption", is_caption,
+    fires=["In this photo taken on Monday, smoke rises", "File photo: a market in Oldtown", "(AFP PHOTO / A. Writer)"],
+    holds=["Photographers gathered in Oldtown", "The photo was taken in Oldtown"],
+)
