@@ -40,6 +40,7 @@ from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS
 
 __all__ = [
     "BASEMAPS",
+    "DISPLAYS",
     "DENSE_SHARE",
     "MapState",
     "PAYLOAD_FORMAT",
@@ -59,6 +60,8 @@ BASEMAPS: tuple[str, ...] = ("natural-earth", "osm")
 
 #: What markers can be coloured by.
 COLOUR_BY: tuple[str, ...] = ("type", "source")
+#: How the visible events are drawn: clustered markers, or a heatmap (leaflet.heat).
+DISPLAYS: tuple[str, ...] = ("markers", "heat")
 
 #: Names the JSON layout below; datelines-map.js refuses any other.
 PAYLOAD_FORMAT = "datelines-events/1"
@@ -345,6 +348,7 @@ class EventLayer(JSCSSMixin):
         }
         self.default_js = [
             ("supercluster", vendor_url("supercluster/supercluster.min.js")),
+            ("leaflet_heat", vendor_url("leaflet.heat/leaflet-heat.js")),
             ("topojson_client", vendor_url("topojson-client/topojson-client.min.js")),
             ("datelines_map", static_url("datelines/datelines-map.js")),
         ]
@@ -364,6 +368,10 @@ class _MaskScript(folium.MacroElement):
             if (window.L && L.datelines) {
                 L.datelines.setMask({{ this.mask|tojson }}, {{ this.count|tojson }});
                 L.datelines.colourBy({{ this.colour_by|tojson }});
+                if (L.datelines.display) {
+                    L.datelines.display({{ this.display|tojson }});
+                    L.datelines.caption({{ this.caption|tojson }});
+                }
                 L.datelines.select({{ this.selected|tojson }}, {{ this.pan|tojson }});
             } else {
                 console.error("Datelines: datelines-map.js is not loaded; run `make setup`");
@@ -373,10 +381,20 @@ class _MaskScript(folium.MacroElement):
     )
 
     def __init__(
-        self, mask: str, count: int, selected: int | None, *, pan: bool, colour_by: str = "type"
+        self,
+        mask: str,
+        count: int,
+        selected: int | None,
+        *,
+        pan: bool,
+        colour_by: str = "type",
+        display: str = "markers",
+        caption: str = "",
     ) -> None:
         super().__init__()
         self.colour_by = colour_by
+        self.display = display
+        self.caption = caption
         self._name = "MaskScript"
         self.mask = mask
         self.count = count
@@ -479,22 +497,32 @@ def visibility_layer(
     selected: int | None = None,
     pan: bool = True,
     colour_by: str = "type",
+    display: str = "markers",
+    caption: str = "",
 ) -> folium.FeatureGroup:
     """A FeatureGroup whose script hands the visible-event mask to the loaded event layer.
 
     For ``st_folium(feature_group_to_add=...)``: only this group changes between reruns.
     ``selected`` is the position of the event whose popup the map should open, or None;
     ``pan=False`` opens it without moving the map (a link that also gives the map's view);
-    ``colour_by`` is ``"type"`` (event type) or ``"source"`` (the most frequent sources).
+    ``colour_by`` is ``"type"`` (event type) or ``"source"`` (the most frequent sources);
+    ``display`` is ``"markers"`` or ``"heat"`` (a heatmap, see ``DISPLAYS``); ``caption`` (the
+    window and counts) is written at the top of the map's "Save PNG" image.
     """
     if colour_by not in COLOUR_BY:
         raise ValueError(f"'colour_by' should be one of {list(COLOUR_BY)}, got {colour_by!r}")
+    if display not in DISPLAYS:
+        raise ValueError(f"'display' should be one of {list(DISPLAYS)}, got {display!r}")
     mask, count = _encode_mask(visible)
     if selected is not None and not 0 <= int(selected) < count:
         raise ValueError(f"'selected' should be an event position below {count}, got {selected!r}")
     group = folium.FeatureGroup(name="visible events", control=False)
     position = None if selected is None else int(selected)
-    group.add_child(_MaskScript(mask, count, position, pan=pan, colour_by=colour_by))
+    group.add_child(
+        _MaskScript(
+            mask, count, position, pan=pan, colour_by=colour_by, display=display, caption=caption[:300]
+        )
+    )
     return group
 
 
@@ -624,6 +652,8 @@ def show_map(
     pan: bool = True,
     centre: tuple[float, float, int] | None = None,
     colour_by: str = "type",
+    display: str = "markers",
+    caption: str = "",
 ) -> MapState:
     """Publish ``events`` (once), then render the map showing the events where ``visible``.
 
@@ -650,7 +680,12 @@ def show_map(
         height=height,
         use_container_width=True,
         feature_group_to_add=visibility_layer(
-            np.asarray(visible), selected=selected, pan=pan, colour_by=colour_by
+            np.asarray(visible),
+            selected=selected,
+            pan=pan,
+            colour_by=colour_by,
+            display=display,
+            caption=caption,
         ),
         returned_objects=["last_object_clicked_tooltip", "center", "zoom", "bounds"],
     )
