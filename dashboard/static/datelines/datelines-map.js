@@ -1072,11 +1072,14 @@
   function drawEvents(ctx, layer) {
     var ev = layer.events, map = layer._map, view = map.getBounds().pad(0.05);
     var bits = layer.mask ? decodeMask(layer.mask.b64, layer.mask.count) : null;
+    var stacks = new Map();  // events drawn on the same pixel: counted, so none hides silently
     for (var i = 0; i < ev.count; i++) {
       if ((bits !== null && !bits[i]) || !ev.hasPoint[i]) continue;
       var latlng = L.latLng(ev.lat[i], ev.lon[i]);
       if (!view.contains(latlng)) continue;
       var p = map.latLngToContainerPoint(latlng), st = ev.style(i);
+      var key = Math.round(p.x) + "," + Math.round(p.y), stack = stacks.get(key);
+      if (stack) { stack.n += 1; stack.r = Math.max(stack.r, st.radius); } else stacks.set(key, {p: p, n: 1, r: st.radius});
       ctx.beginPath();
       ctx.arc(p.x, p.y, st.radius, 0, 2 * Math.PI);
       ctx.globalAlpha = st.fillOpacity;
@@ -1089,6 +1092,17 @@
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    ctx.font = "bold 11px sans-serif";
+    ctx.textAlign = "left";
+    stacks.forEach(function (stack) {
+      if (stack.n < 2) return;
+      var x = stack.p.x + stack.r + 2, y = stack.p.y + 4;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#ffffff";
+      ctx.strokeText("×" + stack.n, x, y);
+      ctx.fillStyle = "#1f1f1f";
+      ctx.fillText("×" + stack.n, x, y);
+    });
   }
 
   /** [label, colour] rows of the current colouring (as the legend shows them). */
