@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import Point
 
@@ -72,12 +73,10 @@ def test_an_unknown_option_in_the_link_warns_and_falls_back(key, value):
 
 def test_the_map_refuses_an_unknown_display():
     with pytest.raises(ValueError, match="display"):
-        mapview.visibility_layer(__import__("numpy").ones(2, bool), display="hexbin")
+        mapview.visibility_layer(np.ones(2, bool), display="hexbin")
 
 
 def test_the_mask_script_carries_display_and_caption():
-    import numpy as np
-
     group = mapview.visibility_layer(np.ones(3, bool), display="heat", caption="3 events · <x>")
     script = next(iter(group._children.values()))
     assert script.display == "heat" and script.caption == "3 events · <x>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -108,8 +109,8 @@ def test_save_png_draws_the_view_its_legend_and_window(request, server, guarded_
     frame.wait_for_function("() => window.datelines.renderedCount() > 0", timeout=60_000)
     size = frame.evaluate("() => { const s = window.datelines.map().getSize(); return [s.x, s.y]; }")
     image = _png_of_download(page, frame)
-    if __import__("os").environ.get("DL_SAVE_PNG"):
-        image.save(__import__("os").environ["DL_SAVE_PNG"])
+    if os.environ.get("DATELINES_SAVE_PNG"):  # to look at it: the test's PNG, kept
+        image.save(os.environ["DATELINES_SAVE_PNG"])
     assert image.size == (size[0], size[1] + 44)  # the map plus a header with the window
     pixels = np.asarray(image)
     assert _has_colour(pixels, "#cadbe6") and _has_colour(pixels, "#f4f1e8")  # sea, land
