@@ -28,7 +28,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 import streamlit.components.v1 as components  # noqa: E402
 
-from dashboard import downloads, link, review_panel, table, uploads, view  # noqa: E402
+from dashboard import downloads, frames, link, review_panel, table, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
 from dashboard.mapview import MapState, show_map  # noqa: E402
@@ -127,6 +127,8 @@ def _initialise_state(dataset: view.Dataset) -> None:
     state["text"] = filters.text
     state["show_undated"] = filters.show_undated
     state["basemap"] = shared.basemap
+    state["colour_by"], state["map_display"] = shared.colour_by, shared.display  # issue 14
+    state["coarse_out"] = shared.coarse_out
     state["playing"] = False
     state["_link_warnings"] = list(shared.warnings)
     view_ = shared.map_view
@@ -175,6 +177,9 @@ def _write_query(filters: view.Filters) -> None:
         basemap=state["basemap"],
         map_view=state.get("_map_view"),
         event=state.get("selected_id"),
+        colour_by=state.get("colour_by", "type"),
+        display=state.get("map_display", "markers"),
+        coarse_out=bool(state.get("coarse_out", False)),
     )
     wanted = link.link_to_query(shared, default_basemap=next(iter(BASEMAPS)))
     for key in link.LINK_KEYS:
@@ -352,10 +357,18 @@ def main() -> None:
     )
     controls[1].selectbox("Step", view.PLAY_STEPS, key="play_step", format_func=PLAY_STEP_LABELS.get)
     controls[2].selectbox("Speed", list(PLAY_SPEEDS), key="play_speed", format_func=PLAY_SPEEDS.get)
+    controls[0].checkbox(
+        "Exact frames",
+        key="coarse_out",
+        help="Leave out events dated more coarsely than the window (a 'year of 2016' event "
+        "is not in a month's frame).",
+    )
 
     filters = _sidebar_filters(dataset, window)
     mask = view.event_mask(dataset, filters)
     mask &= review_panel.sidebar_mask(dataset)  # review (issue 13): status, country, rejected
+    if st.session_state.get("coarse_out"):
+        mask &= frames.fits_frame(dataset, window)
     in_view = int(mask.sum())
     # Parts that come and go (the link's warnings, Play's ticker) sit in containers that are
     # always there: an element appearing above the map would shift the position of every
@@ -516,6 +529,9 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> None:
             pan=bool(state.get("_pan_to_selection", True)),
             centre=state.get("_initial_view"),
             colour_by=state.get("colour_by", "type"),
+            display=state.get("map_display", "markers"),
+            caption=f"{int(mask.sum()):,} events · {state['window'][0]:%d %b %Y} – "
+            f"{state['window'][1]:%d %b %Y}",
         )
     except AssetsMissing as err:  # the table, timeline and downloads still work
         st.error("The map's browser files are not installed: run `make assets`.")
@@ -623,6 +639,13 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
             ["type", "source"],
             format_func={"type": "event type", "source": "source"}.get,
             key="colour_by",
+            horizontal=True,
+        )
+        st.radio(
+            "Show events as",
+            ["markers", "heat"],
+            format_func={"markers": "markers", "heat": "heatmap"}.get,
+            key="map_display",
             horizontal=True,
         )
         st.radio(

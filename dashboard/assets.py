@@ -1,6 +1,6 @@
 """The map's browser files: installed from npm, copied next to the app, served by Streamlit.
 
-Leaflet, supercluster, topojson-client and the Natural Earth TopoJSON come from the npm registry
+Leaflet, supercluster, leaflet.heat, topojson-client and the Natural Earth TopoJSON come from the npm registry
 (``dashboard/package-lock.json``) at install time and are copied, not symlinked (Streamlit refuses
 symlinks that leave ``static/``), into ``dashboard/static/vendor/``. Streamlit serves that folder
 at ``/app/static/`` (``server.enableStaticServing``), so at run time no request leaves the machine.
@@ -57,6 +57,9 @@ VENDOR_FILES: dict[str, str] = {
     "supercluster/LICENSE.kdbush": "kdbush/LICENSE",
     "topojson-client/topojson-client.min.js": "topojson-client/dist/topojson-client.min.js",
     "topojson-client/LICENSE": "topojson-client/LICENSE",
+    # The heatmap view (simpleheat bundled in); BSD-2-Clause.
+    "leaflet.heat/leaflet-heat.js": "leaflet.heat/dist/leaflet-heat.js",
+    "leaflet.heat/LICENSE": "leaflet.heat/LICENSE",
     # Natural Earth 1:50m admin-0 countries as TopoJSON (public domain data, ISC packaging).
     "world-atlas/countries-50m.json": "world-atlas/countries-50m.json",
     "world-atlas/LICENSE": "world-atlas/LICENSE",

@@ -1,7 +1,8 @@
 """A shareable link: everything that makes one analyst's view, to and from the query string.
 
 ``dashboard.view`` reads the filters (window, places, types, sources, text, undated); this
-module adds what the map shows — basemap, centre and zoom, the selected event — and collects,
+module adds what the map shows — basemap, colouring, markers or heatmap, Play's "leave out
+coarse dates", centre and zoom, the selected event — and collects,
 in plain sentences, every value of the link that could not be applied, so the app can warn
 instead of silently showing everything. Pure functions: ``tests/test_link.py`` covers them.
 """
@@ -23,7 +24,13 @@ __all__ = [
 ]
 
 #: Query-string keys of a link, in the order they appear in it (the filters' keys first).
-LINK_KEYS: tuple[str, ...] = (*view.QUERY_KEYS, "basemap", "lat", "lon", "zoom", "event")
+LINK_KEYS: tuple[str, ...] = (
+    *view.QUERY_KEYS, "basemap", "colour", "display", "coarse", "lat", "lon", "zoom", "event",
+)  # fmt: skip
+
+#: ``colour``: what the markers' colour says; ``display``: markers or a heatmap (first: default).
+COLOUR_BY: tuple[str, ...] = ("type", "source")
+DISPLAYS: tuple[str, ...] = ("markers", "heat")
 
 _COORD_DECIMALS = 4  # about 10 m: enough to put the map back where it was
 _ZOOM_RANGE = (1, 18)
@@ -47,6 +54,12 @@ class Link:
     map_view: MapView | None = None
     #: The selected event's ``id`` (stable across ingests of the same articles), or None.
     event: str | None = None
+    #: Colour markers by event ``"type"`` or ``"source"``.
+    colour_by: str = "type"
+    #: ``"markers"`` or ``"heat"`` (a heatmap of the events in view).
+    display: str = "markers"
+    #: Leave events dated more coarsely than the window out of it (Play's option).
+    coarse_out: bool = False
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -83,6 +96,27 @@ def _read_map_view(get_all: Callable[[str], list[str]], warnings: list[str]) -> 
     return MapView(lat=lat, lon=lon, zoom=zoom)
 
 
+def _choice(
+    get_all: Callable[[str], list[str]], key: str, allowed: Sequence[str], warnings: list[str]
+) -> str:
+    """The link's value of ``key`` if it is one of ``allowed``; else (with a warning) the first."""
+    value = _last(get_all, key)
+    if value is None or value in allowed:
+        return value or allowed[0]
+    warnings.append(
+        f"The link's {key} {value[:40]!r} is not one of {', '.join(allowed)}: {allowed[0]} is used."
+    )
+    return allowed[0]
+
+
+def _read_coarse(get_all: Callable[[str], list[str]], warnings: list[str]) -> bool:
+    value = _last(get_all, "coarse")
+    if value is None or value in ("0", "1"):
+        return value == "1"
+    warnings.append(f"The link's coarse {value[:40]!r} is not 0 or 1: coarse dates are shown.")
+    return False
+
+
 def read_link(
     get_all: Callable[[str], list[str]],
     dataset: view.Dataset,
@@ -110,11 +144,17 @@ def read_link(
             "selected."
         )
         event = None
+    colour_by = _choice(get_all, "colour", COLOUR_BY, warnings)
+    display = _choice(get_all, "display", DISPLAYS, warnings)
+    coarse_out = _read_coarse(get_all, warnings)
     return Link(
         filters=filters,
         basemap=basemap or basemaps[0],
         map_view=map_view,
         event=event or None,
+        colour_by=colour_by,
+        display=display,
+        coarse_out=coarse_out,
         warnings=tuple(warnings),
     )
 
@@ -124,6 +164,12 @@ def link_to_query(link: Link, *, default_basemap: str) -> dict[str, str | list[s
     query = view.filters_to_query(link.filters)
     if link.basemap != default_basemap:
         query["basemap"] = link.basemap
+    if link.colour_by != COLOUR_BY[0]:
+        query["colour"] = link.colour_by
+    if link.display != DISPLAYS[0]:
+        query["display"] = link.display
+    if link.coarse_out:
+        query["coarse"] = "1"
     if link.map_view is not None:
         query["lat"] = f"{link.map_view.lat:.{_COORD_DECIMALS}f}"
         query["lon"] = f"{link.map_view.lon:.{_COORD_DECIMALS}f}"

@@ -48,6 +48,9 @@
   var pendingMask = null;   // a mask that arrived before any layer existed
   var pendingSelect;        // a selection that arrived before any layer existed
   var pendingColourBy;      // a colouring that arrived before any layer existed
+  var pendingDisplay;       // a display ("markers"/"heat") that arrived before any layer existed
+  var pendingCaption;       // the view's caption (window, counts) for the PNG, ditto
+  var HEAT_OPTIONS = {radius: 22, blur: 18, minOpacity: 0.35, maxZoom: 9};
   var clickCount = 0;       // marker clicks reported to Streamlit (makes each report new)
 
   // ------------------------------------------------------------------ small helpers
@@ -234,6 +237,9 @@
       this.spiderCluster = null;
       this.lastApplyMs = null;
       this.selected = null;       // the event selected from outside (table, link) or by a click
+      this.display = "markers";   // or "heat": a heatmap of the visible events (leaflet.heat)
+      this.heat = null;
+      this.caption = "";          // the window and counts, written on the PNG
       this.pendingSelect = undefined;
     },
 
@@ -267,12 +273,15 @@
       this.tooltip = L.tooltip({direction: "top", offset: [0, -6], className: "dl-tooltip"});
       this.legend = legendControl(this).addTo(map);
       this.fitControl = fitControl(this).addTo(map);
+      this.pngControl = pngControl(this).addTo(map);
       map.on("moveend", this._render, this);
       map.on("moveend", this._renderLabels, this);
       map.on("zoomstart", this._unspiderfy, this);
       map.on("click", this._unspiderfy, this);
       layers.push(this);
       if (pendingColourBy) { this.colourBy = pendingColourBy; pendingColourBy = undefined; }
+      if (pendingDisplay) { this.display = pendingDisplay; pendingDisplay = undefined; }
+      if (pendingCaption !== undefined) { this.caption = pendingCaption; pendingCaption = undefined; }
       if (this.options.basemapUrl) this._loadBasemap();
       this._loadEvents();
     },
@@ -287,6 +296,8 @@
       map.removeLayer(this.spiderLayer);
       map.removeControl(this.legend);
       map.removeControl(this.fitControl);
+      map.removeControl(this.pngControl);
+      if (this.heat) map.removeLayer(this.heat);
       if (this.basemap) map.removeLayer(this.basemap);
       layers.splice(layers.indexOf(this), 1);
     },
@@ -299,6 +310,7 @@
       }).then(function (topo) {
         var countries = topojson.feature(topo, topo.objects.countries);
         countries.features.forEach(unwrapAntimeridian);
+        self.countries = countries;  // kept for the PNG, which draws them itself
         self.basemap = L.geoJSON(countries, {
           pane: "dl-basemap",
           renderer: L.canvas({pane: "dl-basemap", padding: 0.3}),
@@ -424,6 +436,46 @@
       this._render();
     },
 
+    /** Show the visible events as "markers" (clustered, clickable) or a "heat" map. */
+    setDisplay: function (mode) {
+      mode = mode === "heat" ? "heat" : "markers";
+      if (mode === this.display) return;
+      this.display = mode;
+      if (this.index) { this._unspiderfy(); this._render(); }
+    },
+
+    /** The visible events' [lat, lon] (what the heatmap draws). */
+    _visiblePoints: function () {
+      var ev = this.events, bits = this.mask ? decodeMask(this.mask.b64, this.mask.count) : null;
+      var out = [];
+      for (var i = 0; i < ev.count; i++) {
+        if ((bits === null || bits[i]) && ev.hasPoint[i]) out.push([ev.lat[i], ev.lon[i]]);
+      }
+      return out;
+    },
+
+    /** Heat mode: no markers, one leaflet.heat layer of the visible events. */
+    _renderHeat: function () {
+      var map = this._map;
+      this.markers.clearLayers();
+      this.clusters = 0;
+      this.rendered = 0;
+      if (!this.heat) {
+        if (!L.heatLayer) {
+          console.error("Datelines: leaflet-heat.js is not loaded; run `make setup`");
+          return;
+        }
+        this.heat = L.heatLayer([], HEAT_OPTIONS);
+      }
+      if (!map.hasLayer(this.heat)) this.heat.addTo(map);
+      if (this.heatVersion !== this.maskVersion) {
+        this.heat.setLatLngs(this._visiblePoints());
+        this.heatVersion = this.maskVersion;
+      }
+      map.getContainer().setAttribute("data-rendered-count", "0");
+      map.getContainer().setAttribute("data-display", "heat");
+    },
+
     /** Tell streamlit-folium (and so the app) which event's marker was clicked. */
     _reportClick: function (i, latlng) {
       clickCount += 1;
@@ -451,8 +503,8 @@
       this.index.load(points);
       this.spiderCluster = null;  // cluster ids belong to the old index
       this._unspiderfy();
-      this._render();
       this.maskVersion += 1;
+      this._render();
       this.lastApplyMs = performance.now() - t0;
       var container = this._map.getContainer();
       container.setAttribute("data-visible-count", String(this.visible));
@@ -465,6 +517,9 @@
     _render: function () {
       if (!this.index || !this._map) return;
       var map = this._map;
+      if (this.display === "heat") { this._renderHeat(); return; }
+      if (this.heat && map.hasLayer(this.heat)) map.removeLayer(this.heat);
+      map.getContainer().setAttribute("data-display", "markers");
       var b = map.getBounds().pad(0.25);
       var west = b.getWest(), east = b.getEast();
       if (east - west >= 360) { west = -180; east = 180; }  // the whole world is in view
@@ -914,6 +969,189 @@
     return control;
   }
 
+  // ------------------------------------------------------------------ PNG for a report
+  //
+  // Drawn afresh on a canvas from the data the layer holds (countries, visible events,
+  // legend, caption) rather than by screenshotting the page: the map's own canvases miss the
+  // cluster badges and labels (DOM elements), and web tiles from another origin would taint
+  // the canvas. With the OpenStreetMap basemap the PNG has a plain background and says so.
+
+  var PNG_HEADER = 44;  // px above the map for the title and the window
+
+  function pngControl(layer) {
+    var control = L.control({position: "topleft"});
+    control.onAdd = function () {
+      var box = el("div", "dl-fit leaflet-bar");
+      var button = el("button", "dl-fit-button", "Save PNG");
+      button.type = "button";
+      button.title = "Download this map view, with its legend and date window, as a PNG for a report";
+      button.setAttribute("data-testid", "save-png");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(button, "click", function (e) { L.DomEvent.stop(e); downloadPng(layer); });
+      box.appendChild(button);
+      return box;
+    };
+    return control;
+  }
+
+  function downloadPng(layer) {
+    snapshotCanvas(layer).toBlob(function (blob) {
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = "datelines-map.png";
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    }, "image/png");
+  }
+
+  /** A canvas with the caption, the basemap, the visible events (or heatmap) and the legend. */
+  function snapshotCanvas(layer) {
+    var map = layer._map, size = map.getSize();
+    var canvas = document.createElement("canvas");
+    canvas.width = size.x;
+    canvas.height = size.y + PNG_HEADER;
+    var ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    drawHeader(ctx, layer, canvas.width);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, PNG_HEADER, size.x, size.y);
+    ctx.clip();
+    ctx.translate(0, PNG_HEADER);
+    ctx.fillStyle = layer.countries ? "#cadbe6" : "#eeeeee";
+    ctx.fillRect(0, 0, size.x, size.y);
+    if (layer.countries) drawCountries(ctx, map, layer.countries);
+    if (layer.display === "heat" && layer.heat && layer.heat._canvas) {
+      var at = map.layerPointToContainerPoint(L.DomUtil.getPosition(layer.heat._canvas));
+      ctx.drawImage(layer.heat._canvas, at.x, at.y);
+    } else if (layer.events) {
+      drawEvents(ctx, layer);
+    }
+    ctx.restore();
+    drawLegend(ctx, layer, canvas.width);
+    ctx.font = "11px sans-serif";
+    ctx.fillStyle = "#555555";
+    ctx.textAlign = "right";
+    ctx.fillText(layer.countries ? "Basemap: Natural Earth" : "Basemap not drawn (web tiles)",
+      canvas.width - 6, canvas.height - 6);
+    return canvas;
+  }
+
+  function drawHeader(ctx, layer, width) {
+    ctx.fillStyle = "#1f1f1f";
+    ctx.font = "bold 15px sans-serif";
+    ctx.textBaseline = "alphabetic";
+    ctx.fillText("Datelines", 10, 18);
+    ctx.font = "13px sans-serif";
+    var text = layer.caption || plural(layer.visible || 0, "event", "events") + " in view";
+    if (layer.display === "heat") text += " · heatmap";
+    ctx.fillText(text, 10, 36, width - 20);
+  }
+
+  function drawCountries(ctx, map, countries) {
+    ctx.fillStyle = "#f4f1e8";
+    ctx.strokeStyle = "#a39c8c";
+    ctx.lineWidth = 0.8;
+    countries.features.forEach(function (feature) {
+      var g = feature.geometry;
+      if (!g) return;
+      var polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      ctx.beginPath();
+      polygons.forEach(function (poly) {
+        poly.forEach(function (ring) {
+          for (var k = 0; k < ring.length; k++) {
+            var p = map.latLngToContainerPoint([ring[k][1], ring[k][0]]);
+            if (k === 0) ctx.moveTo(p.x, p.y); else ctx.lineTo(p.x, p.y);
+          }
+          ctx.closePath();
+        });
+      });
+      ctx.fill("evenodd");
+      ctx.stroke();
+    });
+  }
+
+  /** Every visible event in the view as its marker would look, unclustered. */
+  function drawEvents(ctx, layer) {
+    var ev = layer.events, map = layer._map, view = map.getBounds().pad(0.05);
+    var bits = layer.mask ? decodeMask(layer.mask.b64, layer.mask.count) : null;
+    var stacks = new Map();  // events drawn on the same pixel: counted, so none hides silently
+    for (var i = 0; i < ev.count; i++) {
+      if ((bits !== null && !bits[i]) || !ev.hasPoint[i]) continue;
+      var latlng = L.latLng(ev.lat[i], ev.lon[i]);
+      if (!view.contains(latlng)) continue;
+      var p = map.latLngToContainerPoint(latlng), st = ev.style(i);
+      var key = Math.round(p.x) + "," + Math.round(p.y), stack = stacks.get(key);
+      if (stack) { stack.n += 1; stack.r = Math.max(stack.r, st.radius); } else stacks.set(key, {p: p, n: 1, r: st.radius});
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, st.radius, 0, 2 * Math.PI);
+      ctx.globalAlpha = st.fillOpacity;
+      ctx.fillStyle = st.fillColor;
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.setLineDash(st.dashArray ? [3, 3] : []);
+      ctx.lineWidth = st.weight;
+      ctx.strokeStyle = st.color;
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    ctx.font = "bold 11px sans-serif";
+    ctx.textAlign = "left";
+    stacks.forEach(function (stack) {
+      if (stack.n < 2) return;
+      var x = stack.p.x + stack.r + 2, y = stack.p.y + 4;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#ffffff";
+      ctx.strokeText("×" + stack.n, x, y);
+      ctx.fillStyle = "#1f1f1f";
+      ctx.fillText("×" + stack.n, x, y);
+    });
+  }
+
+  /** [label, colour] rows of the current colouring (as the legend shows them). */
+  function legendRows(events) {
+    var rows = [];
+    if (events && events.colourBy === "source") {
+      events.sourceColours.forEach(function (colour, name) { rows.push([name, colour]); });
+      rows.push(["other sources", OTHER_SOURCES_COLOUR]);
+    } else {
+      Object.keys(TYPE_COLOURS).forEach(function (name) { rows.push([name, TYPE_COLOURS[name]]); });
+    }
+    rows.push(["undated", UNDATED_COLOUR]);
+    return rows;
+  }
+
+  function drawLegend(ctx, layer, width) {
+    var rows = layer.display === "heat" ? [] : legendRows(layer.events);
+    var note = layer.display === "heat" ? "Heatmap: brighter where events are denser" : "Hollow: week/month/year dates";
+    ctx.font = "12px sans-serif";
+    var w = ctx.measureText(note).width;
+    rows.forEach(function (r) { w = Math.max(w, ctx.measureText(r[0]).width + 20); });
+    w = Math.min(w + 16, width / 2);
+    var h = 10 + rows.length * 17 + 20, x = width - w - 8, y = PNG_HEADER + 8;
+    ctx.globalAlpha = 0.92;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(x, y, w, h);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = "#999999";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x, y, w, h);
+    ctx.textAlign = "left";
+    rows.forEach(function (r, k) {
+      var cy = y + 14 + k * 17;
+      ctx.beginPath();
+      ctx.arc(x + 14, cy - 4, 5, 0, 2 * Math.PI);
+      ctx.fillStyle = r[1];
+      ctx.fill();
+      ctx.fillStyle = "#1f1f1f";
+      ctx.fillText(r[0], x + 26, cy, w - 32);
+    });
+    ctx.fillStyle = "#555555";
+    ctx.fillText(note, x + 8, y + h - 8, w - 12);
+  }
+
   function maskMismatch(got, expected) {
     console.error("Datelines: a mask for " + got + " events does not fit the " + expected +
       " events loaded; ignored (the page and the server disagree on the data set)");
@@ -939,6 +1177,16 @@
       if (layers.length === 0) { pendingSelect = {i: i, pan: pan}; return; }
       for (var k = 0; k < layers.length; k++) layers[k].select(i, pan);
     },
+    /** Called by the rerun's feature group: "markers" (default) or "heat". */
+    display: function (mode) {
+      for (var k = 0; k < layers.length; k++) layers[k].setDisplay(mode);
+      if (layers.length === 0) pendingDisplay = mode;
+    },
+    /** Called by the rerun's feature group: the window and counts, for the PNG's header. */
+    caption: function (text) {
+      for (var k = 0; k < layers.length; k++) layers[k].caption = String(text || "");
+      if (layers.length === 0) pendingCaption = String(text || "");
+    },
     colours: TYPE_COLOURS
   };
 
@@ -961,6 +1209,15 @@
     /** The selected event (table row, link or marker click), null for none. */
     selected: function () { return current().selected; },
     fitVisible: function () { return current().fitVisible(); },
+    /** "markers" or "heat". */
+    display: function () { return current().display; },
+    /** Points in the heatmap (0 when showing markers). */
+    heatCount: function () {
+      var layer = current();
+      return layer.display === "heat" && layer.heat ? layer.heat._latlngs.length : 0;
+    },
+    /** The PNG the "Save PNG" button downloads, as a data: URL (for tests). */
+    snapshot: function () { return snapshotCanvas(current()).toDataURL("image/png"); },
     /** The spread-out markers: [{index, x, y}] in container pixels, for clicking them. */
     spiderfied: function () {
       var layer = current();
