@@ -1,14 +1,14 @@
-"""Fit geo.confidence's weights on the dev set and print an honest reliability table.
+"""Fit geo.events.confidence's weights on the dev set and print an honest reliability table.
 
     .venv/bin/python benchmarks/fit_confidence.py [--write]
 
 Each dated point of the dev set (../shared/devset/news, with its manifest) is a row: the signs
-geo.confidence.FEATURES (0/1) and whether it matches gold (the devset README's scoring).
+geo.events.confidence.FEATURES (0/1) and whether it matches gold (the devset README's scoring).
 An L2-regularised logistic regression is fitted by Newton steps, then Platt-scaled on
 cross-validated log-odds (fitted and scored on the same points it would be over-confident).
 The reliability table is nested-cross-validated by article (5 folds: no article's points are
 scored by weights or scaling fitted on them); ``--write`` puts the weights fitted on all
-points into geo/confidence.py.
+points into geo/events/confidence.py.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's geo, not an installed one
 
-from geo.articles import read_corpus  # noqa: E402
-from geo.confidence import FEATURES  # noqa: E402
+from geo.read.articles import read_corpus  # noqa: E402
+from geo.events.confidence import FEATURES  # noqa: E402
 from geo.evaluate import evaluate_events, read_gold, reliability_table  # noqa: E402
-from geo.frame import events_to_frame  # noqa: E402
-from geo.gazetteer import load_gazetteer  # noqa: E402
-from geo.ingest import process_article  # noqa: E402
+from geo.output.frame import events_to_frame  # noqa: E402
+from geo.gazetteer.index import load_gazetteer  # noqa: E402
+from geo.corpus.ingest import process_article  # noqa: E402
 
 DEVSET = next(
     (up / "shared" / "devset" / "news" for up in ROOT.parents if (up / "shared" / "devset" / "news").is_dir()),

@@ -32,8 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.geoparse import geoparse  # noqa: E402
-from geo.gazetteer import load_gazetteer  # noqa: E402
+from geo.places.geoparse import geoparse  # noqa: E402
+from geo.gazetteer.index import load_gazetteer  # noqa: E402
 
 MAX_KM = 20_039.0
 NOT_TOPONYMS = frozenset({"Non_Toponym", "Literal_Expression", "Non_Lit_Expression"})

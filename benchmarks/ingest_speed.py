@@ -58,14 +58,14 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
     sampler = _PeakSampler()
     sampler.start()
     sys.path.insert(0, str(code))
-    from geo.gazetteer import load_gazetteer
-    from geo.ingest import ingest
+    from geo.gazetteer.index import load_gazetteer
+    from geo.corpus.ingest import ingest
 
     extra: dict = {}
     if mode == "dask":
         from distributed import Client, LocalCluster
 
-        from geo.distributed import ingest_dask
+        from geo.corpus.distributed import ingest_dask
 
         # The client needs no gazetteer: start-up is the cluster with every worker's loaded.
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -112,14 +112,14 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
 
 def _write_geojson(result) -> None:
     """Write the events as GeoJSON to a throw-away file, as ``datelines ingest -o X.geojson`` does."""
-    from geo.export import write_events
+    from geo.output.export import write_events
 
     with tempfile.TemporaryDirectory() as folder:
         write_events(result.events, Path(folder) / "events.geojson")
 
 
 def _load_gazetteer() -> None:
-    from geo.gazetteer import load_gazetteer
+    from geo.gazetteer.index import load_gazetteer
 
     load_gazetteer()  # returns nothing: client.run would ship the gazetteer back
 

@@ -35,7 +35,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from geo.gazetteer.index import Gazetteer, load_gazetteer  # noqa: E402
 
 __all__ = ["make_corpus", "conflict_towns", "Region", "REGIONS"]
 
@@ -280,7 +280,7 @@ def make_corpus(
     seed
         The same seed gives the same corpus, byte for byte.
     gazetteer
-        Where towns come from; default :func:`geo.gazetteer.load_gazetteer`.
+        Where towns come from; default :func:`geo.gazetteer.index.load_gazetteer`.
     html_every
         One article in this many is an HTML page (0: none).
     """

@@ -48,7 +48,6 @@ from dashboard import view  # noqa: E402
 
 def _dataset(data: Path) -> view.Dataset:
     from geo import ingest, read_events
-
     events = ingest(data).events if data.is_dir() else read_events(data)
     return view.build_dataset(events)
 

@@ -227,7 +227,7 @@ def write_events(events: gpd.GeoDataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix in {".geojson", ".json"}:
-        from geo.export import to_geojson_bytes
+        from geo.output.export import to_geojson_bytes
 
         path.write_bytes(to_geojson_bytes(events))
     elif suffix in {".parquet", ".geoparquet"}:

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's geo, not an installed one
 
-from geo.dates import find_dates  # noqa: E402
+from geo.dates.find import find_dates  # noqa: E402
 DEVSET = ROOT.parent.parent / "shared" / "devset"
 if not DEVSET.exists():  # run from /work/main: ../shared
     DEVSET = ROOT.parent / "shared" / "devset"
@@ -53,7 +53,6 @@ def _baseline(text: str, dct: datetime.date) -> list[Timex]:
 
 def _ours(text: str, dct: datetime.date) -> list[Timex]:
     from geo import read_dates
-
     return [Timex(t.start_char, t.end_char, t.type, t.value) for t in read_dates(text, dct)]
 
 
@@ -124,13 +123,11 @@ def main() -> None:
         print(f"{scope:9s}: strict {s['strict']:.3f}  relaxed {s['relaxed']:.3f}  value {s['value']:.3f}"
               f"  (gold {s['gold']}, system {s['system']})")
     if (DEVSET / "news").exists():
-        from geo import dates
-
+        from geo.dates import find as dates
         fd = _reader_seconds(dates.find_dates)
         line = f"news dev set: find_dates {fd * 1000:.1f} ms"
         if reader is _ours:
             from geo import read_dates
-
             line += f", read_dates {_reader_seconds(read_dates) * 1000:.1f} ms"
         print(line + " CPU for all 90 texts (best of 7)")
 

@@ -75,7 +75,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--review", default=None)  # review file; default beside --data
     args, _unknown = parser.parse_known_args(argv)
     if args.gazetteer:
-        os.environ["DATELINES_GAZETTEER"] = args.gazetteer  # read by geo.gazetteer.load_gazetteer
+        os.environ["DATELINES_GAZETTEER"] = args.gazetteer  # read by geo.gazetteer.index.load_gazetteer
     return args
 
 

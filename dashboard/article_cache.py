@@ -13,8 +13,8 @@ digest of geo's source files), so:
   of 4,000 results (2.5 s -> about 1 s at 4,000 articles; unpickling thousands of small
   dataclasses and framing their events was most of the second open's server time).
 
-Events are grouped once over all articles at the end (``geo.ingest.assemble_batches``), exactly
-as ``geo.ingest`` does, so the result is the same as an uncached ingest.
+Events are grouped once over all articles at the end (``geo.corpus.ingest.assemble_batches``), exactly
+as ``geo.corpus.ingest`` does, so the result is the same as an uncached ingest.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from geo.articles import Article, read_corpus
-from geo.frame import events_to_frame
-from geo.ingest import (
+from geo.read.articles import Article, read_corpus
+from geo.output.frame import events_to_frame
+from geo.corpus.ingest import (
     ArticleResult,
     IngestResult,
     ProcessedBatch,
@@ -178,7 +178,7 @@ def _ingest_articles(
     report(done, total, f"{done:,} of {total:,} from the cache; {len(missing):,} to process")
     if missing:
         if gazetteer is None:
-            from geo.gazetteer import load_gazetteer
+            from geo.gazetteer.index import load_gazetteer
 
             report(done, total, "Loading the gazetteer…")
             gazetteer = load_gazetteer()

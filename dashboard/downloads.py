@@ -9,7 +9,7 @@ from collections.abc import Callable
 import geopandas as gpd
 import numpy as np
 
-from geo.export import to_csv_bytes, to_geojson_bytes
+from geo.output.export import to_csv_bytes, to_geojson_bytes
 
 __all__ = ["FORMATS", "inside_extent", "to_geoparquet_bytes"]
 

@@ -343,13 +343,13 @@ def _with_picked(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 
 @st.cache_resource(show_spinner=False)
 def _gazetteer():
-    from geo.gazetteer import load_gazetteer
+    from geo.gazetteer.index import load_gazetteer
 
     return load_gazetteer()
 
 
 def _lookup(name: str) -> list:
-    from geo.gazetteer import name_key
+    from geo.gazetteer.index import name_key
 
     return list(_gazetteer().places(name_key(name)))[:20] if name.strip() else []
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.articles import MANIFEST_NAME
+from geo.read.articles import MANIFEST_NAME
 from geo.errors import DatelinesError
 
 __all__ = [

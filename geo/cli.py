@@ -64,8 +64,8 @@ def ingest(
 ) -> None:
     """Read CORPUS and write its events as GeoJSON (RFC 7946), CSV or GeoParquet."""
     from geo.errors import DatelinesError
-    from geo.export import write_report
-    from geo.ingest import require_some_articles
+    from geo.output.export import write_report
+    from geo.corpus.ingest import require_some_articles
 
     online = None
     fmt_name = fmt.value if fmt else None
@@ -73,7 +73,7 @@ def ingest(
     try:
         _check_outputs(corpus, output, report, fmt_name)
         if gazetteer is not None:
-            from geo.gazetteer import load_gazetteer
+            from geo.gazetteer.index import load_gazetteer
 
             load_gazetteer(user=gazetteer)  # index it now: a bad file stops here, clearly
             os.environ["DATELINES_GAZETTEER"] = str(gazetteer)  # workers and Dask load it too
@@ -108,7 +108,7 @@ def ingest(
 def _check_outputs(corpus: Path, output: Path, report: Path | None, fmt: str | None) -> None:
     """Refuse outputs that would overwrite an input, the manifest or each other (resolved
     paths are compared, so ``C/sub/../a.txt`` is ``C/a.txt``)."""
-    from geo.articles import ARTICLE_SUFFIXES, MANIFEST_NAME
+    from geo.read.articles import ARTICLE_SUFFIXES, MANIFEST_NAME
     from geo.errors import CorpusError
 
     root = corpus.expanduser().resolve()
@@ -172,7 +172,7 @@ def _restore_sigterm(previous) -> None:
 def _make_online(provider: str, user_agent: str | None, url: str | None, cache: Path | None):
     from urllib.parse import urlsplit
 
-    from geo.geocoders import make_geocoder
+    from geo.geocode.services import make_geocoder
 
     domain, scheme = None, "https"
     if url:
@@ -188,7 +188,7 @@ def _run(corpus: Path, output: Path, *, fmt: str | None, workers: int, scheduler
     could be read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from geo.ingest import ingest_to_file
+    from geo.corpus.ingest import ingest_to_file
 
     if scheduler:
         return _run_on_dask(corpus, output, fmt=fmt, scheduler=scheduler, max_bytes=max_bytes)
@@ -206,8 +206,8 @@ def _run(corpus: Path, output: Path, *, fmt: str | None, workers: int, scheduler
 
 
 def _run_on_dask(corpus: Path, output: Path, *, fmt: str | None, scheduler: str, max_bytes: int):
-    from geo.distributed import ingest_dask
-    from geo.export import write_events, write_events_parquet
+    from geo.corpus.distributed import ingest_dask
+    from geo.output.export import write_events, write_events_parquet
 
     result = ingest_dask(corpus, scheduler=scheduler, max_bytes=max_bytes)
     if result.summary.get("articles", 0) == 0:
@@ -256,8 +256,8 @@ def _run_reviewed(corpus: Path, output: Path, *, fmt: str | None, workers: int, 
                   geocoder, review: Path, include_rejected: bool):
     """Ingest in memory, apply the review file, write the reviewed events (rejected left out
     unless asked for). Holds every event, unlike the streaming run: review needs them all."""
-    from geo.export import write_events, write_events_parquet
-    from geo.ingest import ingest as ingest_corpus
+    from geo.output.export import write_events, write_events_parquet
+    from geo.corpus.ingest import ingest as ingest_corpus
     from geo.review import ReviewError
 
     if review.is_dir():
@@ -314,8 +314,8 @@ def review_summary_command(
 
 def _events_of(path: Path):
     """Events of a corpus folder (ingested) or of an events file (read)."""
-    from geo.export import read_events
-    from geo.ingest import ingest as ingest_corpus
+    from geo.output.export import read_events
+    from geo.corpus.ingest import ingest as ingest_corpus
 
     source = path.expanduser()
     is_parts = source.is_dir() and any(source.glob("part-*.parquet"))
@@ -336,7 +336,7 @@ def evaluate(
     """Score CORPUS's events against GOLD: precision, recall and main-event recall (95% Wilson intervals)."""
     from geo.errors import DatelinesError
     from geo.evaluate import evaluate_events, ingest_without_manifest, read_gold
-    from geo.ingest import ingest as ingest_corpus
+    from geo.corpus.ingest import ingest as ingest_corpus
 
     out = Console(highlight=False)
     try:

@@ -250,8 +250,8 @@ def ingest_without_manifest(corpus: str | Path, **ingest_options):
     import shutil
     import tempfile
 
-    from geo.articles import MANIFEST_NAME
-    from geo.ingest import ingest
+    from geo.read.articles import MANIFEST_NAME
+    from geo.corpus.ingest import ingest
 
     corpus = Path(corpus)
     if not corpus.is_dir():

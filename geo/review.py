@@ -662,7 +662,7 @@ def review_summary(reviewed: ReviewedEvents) -> ReviewSummary:
 
 
 def apply_reviews_to(result: Any, review: str | Path | Iterable[Decision] | ReviewLog, *, include_rejected: bool) -> Any:
-    """An ingest result (:class:`geo.ingest.IngestResult`) with a review applied: events
+    """An ingest result (:class:`geo.corpus.ingest.IngestResult`) with a review applied: events
     reviewed (rejected ones left out unless ``include_rejected``), ``result.review`` set."""
     from dataclasses import replace
 

@@ -97,7 +97,7 @@ EVENT_PROPERTIES: tuple[str, ...] = (
     # trust: how the event was read and how far to believe it (added for review)
     "published_from",  # where the publication date came from: one of PUBLISHED_SOURCES
     "event_kind",  # one of EVENT_KINDS
-    "confidence",  # 0-1: the chance the point is right in place and date (geo.confidence)
+    "confidence",  # 0-1: the chance the point is right in place and date (geo.events.confidence)
     "review_reasons",  # why it may be wrong, ";"-separated, worst first ("" when none)
     # provenance of the date and the place (issue 8)
     "date_used_char_start",  # offsets of the date expression the date came from: its own
@@ -112,7 +112,7 @@ EVENT_PROPERTIES: tuple[str, ...] = (
 PUBLISHED_SOURCES: tuple[str, ...] = ("manifest", "jsonl", "html", "text", "dateline", "")
 
 #: "event": a happening the article reports; "background": a dated happening it recalls as
-#: history (ended more than geo.events.BACKGROUND_DAYS before publication). Talk of what might
+#: history (ended more than geo.events.find.BACKGROUND_DAYS before publication). Talk of what might
 #: or usually happens, with no date of its own, is left out altogether.
 EVENT_KINDS: tuple[str, ...] = ("event", "background")
 

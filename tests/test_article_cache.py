@@ -1,5 +1,5 @@
 """The dashboard's per-article ingest cache (dashboard.article_cache): same events as
-geo.ingest, a second run processes nothing, new articles are the only ones processed."""
+geo.corpus.ingest, a second run processes nothing, new articles are the only ones processed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from dashboard import article_cache
 from geo import ingest
-
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
@@ -46,7 +45,7 @@ def test_a_second_open_never_loads_the_gazetteer(tmp_path, monkeypatch):
     def refuse():
         raise AssertionError("the gazetteer was loaded though every article was cached")
 
-    monkeypatch.setattr("geo.gazetteer.load_gazetteer", refuse)
+    monkeypatch.setattr("geo.gazetteer.index.load_gazetteer", refuse)
     assert len(article_cache.cached_ingest(SEEDS, folder=tmp_path).events) > 0
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.articles import ReadOutcome, decode_text, read_article_file, read_corpus
+from geo.read.articles import ReadOutcome, decode_text, read_article_file, read_corpus
 from geo.errors import ArticleError, CorpusError
-from geo.gazetteer import load_gazetteer
-from geo.ingest import ingest
+from geo.gazetteer.index import load_gazetteer
+from geo.corpus.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -9,8 +9,9 @@ import pkgutil
 import pytest
 
 import geo
-from geo import date_words as w
-from geo import dates, timex_rules
+from geo.dates import words as w
+from geo.dates import find as dates
+from geo.dates import timex_rules
 from geo.lexicons import table
 from geo.rules import registered
 

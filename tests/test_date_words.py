@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from geo import date_words as w
-from geo.timex_rules import holiday_date
+from geo.dates import words as w
+from geo.dates.timex_rules import holiday_date
 
 D = datetime.date
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.dates import DateMention, find_dates, parse_publication_date
+from geo.dates.find import DateMention, find_dates, parse_publication_date
 
 D = datetime.date
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

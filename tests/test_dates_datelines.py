@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from geo.dates import Dateline, parse_publication_date, read_dateline
+from geo.dates.find import Dateline, parse_publication_date, read_dateline
 
 D = datetime.date
 

@@ -7,8 +7,8 @@ import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import dates
-from geo.dates import find_dates
+from geo.dates import find as dates
+from geo.dates.find import find_dates
 from geo.schema import DATE_PRECISIONS
 
 # Date words and the noise around them, so that generated text often holds real expressions.
@@ -86,7 +86,6 @@ def test_read_dates_offsets_slice_back_and_intervals_are_ordered(
     text: str, published: datetime.date | None
 ) -> None:
     from geo import read_dates
-
     found = read_dates(text, published)
     for t in found:
         assert text[t.start_char : t.end_char] == t.text and t.text
@@ -108,7 +107,6 @@ def test_read_dates_offsets_slice_back_and_intervals_are_ordered(
 @given(timex_text)
 def test_read_dates_fast_scan_finds_what_scanning_every_position_finds(text: str) -> None:
     # read_dates tries its extra patterns only near trigger words; that must not lose a match.
-    from geo import timex_rules
-
+    from geo.dates import timex_rules
     every = [m.span() for m in timex_rules._EXTRA.finditer(text) if m.end() > m.start()]
     assert [m.span() for m in timex_rules.scan_extra(text)] == every

@@ -23,11 +23,11 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.make_corpus import make_corpus  # noqa: E402
 from geo.cli import app  # noqa: E402
-from geo.distributed import ingest_dask, write_events_parquet  # noqa: E402
+from geo.corpus.distributed import ingest_dask, write_events_parquet  # noqa: E402
 from geo.errors import ClusterUnavailable, CorpusError  # noqa: E402
-from geo.export import read_events, to_geojson_bytes  # noqa: E402
-from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
-from geo.ingest import ingest  # noqa: E402
+from geo.output.export import read_events, to_geojson_bytes  # noqa: E402
+from geo.gazetteer.index import Gazetteer, load_gazetteer  # noqa: E402
+from geo.corpus.ingest import ingest  # noqa: E402
 
 distributed = pytest.importorskip("distributed")
 

@@ -1,6 +1,6 @@
 """The Document: one split of an article that every stage reads (examples written for Datelines)."""
 
-from geo.document import dateline_at, is_caption, is_furniture, read_document
+from geo.read.document import dateline_at, is_caption, is_furniture, read_document
 
 
 def test_us_and_u_s_split_alike():

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.events import GroupKeys, group_first_days, group_labels
+from geo.events.find import GroupKeys, group_first_days, group_labels
 from geo.schema import EVENT_TYPES
 
 

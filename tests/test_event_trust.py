@@ -9,9 +9,9 @@ import datetime as dt
 
 import pytest
 
-from geo.articles import Article
-from geo.gazetteer import load_gazetteer
-from geo.ingest import process_article
+from geo.read.articles import Article
+from geo.gazetteer.index import load_gazetteer
+from geo.corpus.ingest import process_article
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_a_happening_long_before_publication_is_background(gazetteer):
 
 
 def test_new_properties_reach_the_frame(gazetteer):
-    from geo.frame import events_to_frame
+    from geo.output.frame import events_to_frame
 
     frame = events_to_frame(_events(gazetteer, "Shelling hit Aleppo on Monday.", published_from="text"))
     assert list(frame["published_from"]) == ["text"]
@@ -133,7 +133,7 @@ def test_the_day_of_a_statement_is_not_the_articles_lead_date(gazetteer):
     ],
 )
 def test_fatalities_come_only_from_real_tolls(sentence, toll):
-    from geo.events import fatalities_in
+    from geo.events.find import fatalities_in
 
     assert fatalities_in(sentence) == toll
 
@@ -180,7 +180,7 @@ def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
 
 
 def test_confidence_falls_with_each_warning_sign_and_names_it():
-    from geo.confidence import FEATURES, WEIGHTS, confidence_of, reasons_of
+    from geo.events.confidence import FEATURES, WEIGHTS, confidence_of, reasons_of
 
     assert len(WEIGHTS) == len(FEATURES) + 1
     clean = {"own_day": True, "sole_candidate": True, "locative": True}

@@ -3,7 +3,7 @@ map colour and legend label, and the map payload carries colour and label to the
 
 import json
 
-from geo.events import _LEXICON, event_type_of
+from geo.events.find import _LEXICON, event_type_of
 from geo.schema import EVENT_TYPES, TYPE_COLOURS, TYPE_LABELS, trigger_lexicon
 
 

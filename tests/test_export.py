@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from geo.export import read_events, to_csv_bytes, to_geojson_bytes, write_events
-from geo.frame import empty_events_frame
+from geo.output.export import read_events, to_csv_bytes, to_geojson_bytes, write_events
+from geo.output.frame import empty_events_frame
 from geo.schema import EVENT_PROPERTIES
 
-from geo.frame import INT_COLUMNS  # noqa: E402  (the schema's whole-number columns)
+from geo.output.frame import INT_COLUMNS  # noqa: E402  (the schema's whole-number columns)
 DATE_COLUMNS = ("published", "date", "date_start", "date_end")
 #: string columns that are null rather than "" when unknown
 NULLABLE_TEXT = ("url", *DATE_COLUMNS)
@@ -39,7 +39,7 @@ HOSTILE = [
 
 
 def hostile_events() -> gpd.GeoDataFrame:
-    """A frame in the shared schema (as :func:`geo.frame.events_to_frame` makes it) whose every
+    """A frame in the shared schema (as :func:`geo.output.frame.events_to_frame` makes it) whose every
     text column holds hostile text."""
     rows = []
     for i, text in enumerate(HOSTILE):

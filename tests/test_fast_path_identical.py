@@ -1,4 +1,4 @@
-"""The fast paths of geo/events.py give exactly what the straightforward code gives.
+"""The fast paths of geo/events/find.py give exactly what the straightforward code gives.
 
 ``_triggers``, ``_tolls``, ``_not_a_happening`` and ``_hedged`` search a sentence lower-cased once with
 case-sensitive patterns, skip the death-toll patterns whose words a sentence lacks, and cache
@@ -27,12 +27,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.make_corpus import make_corpus  # noqa: E402
-from geo import events  # noqa: E402
-from geo.articles import read_corpus  # noqa: E402
-from geo.export import to_geojson_bytes  # noqa: E402
-from geo.gazetteer import load_gazetteer  # noqa: E402
-from geo.ingest import ingest  # noqa: E402
-from geo.text import split_sentences  # noqa: E402
+from geo.events import find as events  # noqa: E402
+from geo.read.articles import read_corpus  # noqa: E402
+from geo.output.export import to_geojson_bytes  # noqa: E402
+from geo.gazetteer.index import load_gazetteer  # noqa: E402
+from geo.corpus.ingest import ingest  # noqa: E402
+from geo.read.text import split_sentences  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 

@@ -23,7 +23,7 @@ from geopy.distance import geodesic
 from hypothesis import strategies as st
 
 from geo.errors import GeocoderError, GeocoderRateLimited, GeocoderTimedOut, GeocoderUnavailable
-from geo.geocoders import GeocodeResult, OnlineGeocoder, confirm_candidate, make_geocoder
+from geo.geocode.services import GeocodeResult, OnlineGeocoder, confirm_candidate, make_geocoder
 from nominatim_fake import Fault, NominatimFake
 
 REPO = Path(__file__).resolve().parents[1]
@@ -153,7 +153,7 @@ def test_country_codes_are_sent_and_key_the_cache(nominatim, fake_clock):
 CHILD = """
 import sys
 from pathlib import Path
-from geo.geocoders import make_geocoder
+from geo.geocode.services import make_geocoder
 
 domain, cache, *names = sys.argv[1:]
 geocoder = make_geocoder(

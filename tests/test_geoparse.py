@@ -1,11 +1,11 @@
-"""geo.geoparse: every place mention with its kind and point, on sentences written here."""
+"""geo.places.geoparse: every place mention with its kind and point, on sentences written here."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer import load_gazetteer
-from geo.geoparse import Toponym, geoparse
+from geo.gazetteer.index import load_gazetteer
+from geo.places.geoparse import Toponym, geoparse
 
 GAZETTEER = load_gazetteer()
 KINDS = {"town", "admin1", "country", "demonym", "region", "landmark"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import read_corpus
+from geo.read.articles import read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Nice, 15 July 2016 - A truck drove into a crowd in Nice on Thursday, killing 84 people.\n"
@@ -100,7 +100,7 @@ def test_ids_are_unique_across_the_corpus(corpus):
 
 
 def test_events_of_two_inputs_never_share_an_id(corpus):
-    from geo.ingest import ingest
+    from geo.corpus.ingest import ingest
 
     (corpus / "x.jsonl").write_text(json.dumps({"id": "a", "text": TEXT}) + "\n")
     events = ingest(corpus).events

@@ -53,7 +53,7 @@ def test_the_payloads_on_disk_stay_within_the_bound(tmp_path):
 def test_a_local_dask_cluster_listens_on_this_machine_only(monkeypatch, tmp_path):
     import distributed
 
-    from geo.distributed import ingest_dask
+    from geo.corpus.distributed import ingest_dask
 
     seen: dict = {}
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.errors import GeocoderError
-from geo.geocoders import confirm_candidate, make_geocoder
+from geo.geocode.services import confirm_candidate, make_geocoder
 
 USER_AGENT = "datelines-tests/0.1 (tests@example.org)"
 PLACE = {"place_id": 1, "lat": "34.5608", "lon": "38.2805", "display_name": "Tadmur, Syria"}

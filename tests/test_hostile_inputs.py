@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import read_corpus
-from geo.export import read_events
-from geo.ingest import ingest, ingest_to_file
+from geo.read.articles import read_corpus
+from geo.output.export import read_events
+from geo.corpus.ingest import ingest, ingest_to_file
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Nice, 15 July 2016 - A truck drove into a crowd in Nice on Thursday, killing 84 people.\n"
@@ -70,7 +70,7 @@ def test_a_lone_surrogate_makes_that_line_unreadable_and_the_rest_is_written(tmp
 
 
 def test_one_article_that_breaks_a_stage_is_unreadable_not_fatal(tmp_path, monkeypatch):
-    module = sys.modules["geo.ingest"]  # geo.ingest is also the name of the function
+    module = sys.modules["geo.corpus.ingest"]  # geo.corpus.ingest is also the name of the function
     real = module.find_places
 
     def fragile(text, gazetteer, *document):  # the article's Document, when given

@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from geo.cli import app
-from geo.export import read_events, write_events, write_events_parquet
-from geo.ingest import ingest
+from geo.output.export import read_events, write_events, write_events_parquet
+from geo.corpus.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -131,7 +131,7 @@ def test_a_failed_write_through_the_library_removes_its_temporary_file(tmp_path)
         yield events
         raise Boom
 
-    from geo.export import write_events_parts
+    from geo.output.export import write_events_parts
 
     with pytest.raises(Boom):
         write_events_parts(parts(), tmp_path / "ev.geojson")
@@ -187,7 +187,7 @@ def test_concurrent_parquet_writers_leave_one_whole_folder(tmp_path, monkeypatch
     output is one writer's whole set of parts, and no temporary folder is left."""
     import threading
 
-    import geo.export
+    import geo.output.export
 
     events = ingest(SEEDS).events
     target = tmp_path / "ev.parquet"
@@ -209,7 +209,7 @@ def test_concurrent_parquet_writers_leave_one_whole_folder(tmp_path, monkeypatch
             second[0].start()
             second[0].join(3)  # it either completes in the gap or waits for its turn
 
-    monkeypatch.setattr(geo.export.os, "replace", replace_and_let_another_writer_in)
+    monkeypatch.setattr(geo.output.export.os, "replace", replace_and_let_another_writer_in)
     write_events_parquet(events, target, rows_per_part=2)
     second[0].join(60)
     assert errors == []

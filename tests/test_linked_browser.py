@@ -31,7 +31,6 @@ from browser_support import (  # noqa: E402
 )
 from dashboard import table, view  # noqa: E402
 from geo import ingest  # noqa: E402
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SEEDS = ROOT / "seeds"

@@ -26,7 +26,6 @@ pytest.register_assert_rewrite("browser_support")
 from browser_support import StreamlitServer, attach_server, wait_for_map, wait_idle  # noqa: E402
 from dashboard import frames, view  # noqa: E402
 from geo import ingest  # noqa: E402
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SEEDS = ROOT / "seeds"

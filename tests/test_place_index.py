@@ -1,12 +1,12 @@
-"""The gazetteer behind a small protocol (geo.gazetteer.PlaceIndex): the place stages run on
+"""The gazetteer behind a small protocol (geo.gazetteer.index.PlaceIndex): the place stages run on
 any object with its methods, here a toy index of one made-up town (written for Datelines)."""
 
 import datetime as dt
 
-from geo.articles import Article
-from geo.gazetteer import Country, Place, PlaceIndex, load_gazetteer
-from geo.ingest import process_article
-from geo.places import find_places
+from geo.read.articles import Article
+from geo.gazetteer.index import Country, Place, PlaceIndex, load_gazetteer
+from geo.corpus.ingest import process_article
+from geo.places.find import find_places
 
 
 class ToyIndex:

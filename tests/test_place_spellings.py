@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer import load_gazetteer, skeleton_key
-from geo.places import find_places
-from geo.resolve import resolve_places
+from geo.gazetteer.index import load_gazetteer, skeleton_key
+from geo.places.find import find_places
+from geo.places.resolve import resolve_places
 
 GAZETTEER = load_gazetteer()
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer import load_gazetteer
-from geo.geoparse import geoparse
-from geo.places import find_places
+from geo.gazetteer.index import load_gazetteer
+from geo.places.geoparse import geoparse
+from geo.places.find import find_places
 
 GAZETTEER = load_gazetteer()
 PARAGRAPH = (

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from geo.gazetteer import load_gazetteer
-from geo.places import find_places
-from geo.resolve import resolve_places
+from geo.gazetteer.index import load_gazetteer
+from geo.places.find import find_places
+from geo.places.resolve import resolve_places
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]

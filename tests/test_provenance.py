@@ -4,10 +4,10 @@ written for Datelines."""
 
 import datetime as dt
 
-from geo.articles import Article
-from geo.frame import events_to_frame
-from geo.gazetteer import Place
-from geo.ingest import process_article
+from geo.read.articles import Article
+from geo.output.frame import events_to_frame
+from geo.gazetteer.index import Place
+from geo.corpus.ingest import process_article
 from geo.schema import EVENT_PROPERTIES
 from tests.test_place_index import ToyIndex
 

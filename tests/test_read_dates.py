@@ -7,7 +7,6 @@ import datetime
 import pytest
 
 from geo import read_dates
-
 WED = datetime.date(2016, 3, 9)  # a Wednesday in the first quarter
 
 

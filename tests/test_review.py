@@ -241,7 +241,6 @@ def test_the_latest_decision_on_a_field_wins():
 
 def test_a_reviewed_export_reads_back_to_the_machines_events(tmp_path):
     from geo import read_events, write_events
-
     frame = _frame(3)
     decisions = [
         _decide(frame, 0, "place", place_fix("Madaya", 36.1, 33.69, country="SY")),

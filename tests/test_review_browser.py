@@ -34,7 +34,6 @@ from browser_support import (  # noqa: E402
 )
 from dashboard import review_labels, view  # noqa: E402
 from geo import ingest  # noqa: E402
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NAME_INPUT = "Your name (recorded with each decision)"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo import ingest
-from geo.gazetteer import name_key
+from geo.gazetteer.index import name_key
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

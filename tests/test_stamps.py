@@ -1,4 +1,4 @@
-"""Publication stamps at the start of a scraped article's body (geo.stamps): found in the
+"""Publication stamps at the start of a scraped article's body (geo.read.stamps): found in the
 formats pages use, with their offsets; a date of the story is never taken for the stamp.
 Every example here is written for this test."""
 
@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from geo.articles import read_corpus
-from geo.stamps import find_stamp
+from geo.read.articles import read_corpus
+from geo.read.stamps import find_stamp
 
 
 @pytest.mark.parametrize(

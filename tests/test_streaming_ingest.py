@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo import ingest, read_events, to_csv_bytes, to_geojson_bytes
-from geo.ingest import ingest_to_file
+from geo.corpus.ingest import ingest_to_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = [ROOT / "seeds", ROOT / "tests" / "corpora" / "unseen"]

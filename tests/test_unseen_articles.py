@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from geo import ingest
-
 HERE = Path(__file__).resolve().parent
 UNSEEN = HERE / "corpora" / "unseen"
 SEEDS = HERE.parent / "seeds"

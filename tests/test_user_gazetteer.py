@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from geo.errors import GazetteerError
-from geo.gazetteer import load_gazetteer
-from geo.geonames_dump import open_user_gazetteer
-from geo.geoparse import geoparse
+from geo.gazetteer.index import load_gazetteer
+from geo.gazetteer.geonames import open_user_gazetteer
+from geo.places.geoparse import geoparse
 
 BUILT_IN = load_gazetteer()  # loaded before any test points the cache folder elsewhere
 

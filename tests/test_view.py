@@ -317,7 +317,6 @@ def test_place_filter_shows_how_the_articles_write_a_place():
     from pathlib import Path
 
     from geo import ingest
-
     result = ingest(Path(__file__).resolve().parent.parent / "seeds")
     dataset = view.build_dataset(result.events, report=result.report, summary=result.summary)
     assert dataset.place_label("Tadmur") == "Tadmur (Palmyra)"
@@ -327,7 +326,7 @@ def test_place_filter_shows_how_the_articles_write_a_place():
 def test_a_folder_of_geoparquet_parts_opens_as_events_not_as_a_corpus(tmp_path):
     from pathlib import Path
 
-    from geo.ingest import ingest_to_file
+    from geo.corpus.ingest import ingest_to_file
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     parts = ingest_to_file(seeds, tmp_path / "events.parquet", batch_size=2).output

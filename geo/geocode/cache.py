@@ -1,4 +1,4 @@
-"""Online geocoding, the answers kept (see :mod:`geo.geocoders`): a persistent SQLite cache of
+"""Online geocoding, the answers kept (see :mod:`geo.geocode.services`): a persistent SQLite cache of
 what a service said for a normalised query, so a place is asked once."""
 
 from __future__ import annotations

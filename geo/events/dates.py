@@ -14,11 +14,11 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from geo.dates import DateMention
-from geo.document import Document, span_gap
-from geo.resolve import ResolvedPlace
+from geo.dates.find import DateMention
+from geo.read.document import Document, span_gap
+from geo.places.resolve import ResolvedPlace
 from geo.rules import braced, example
-from geo.text import Sentence
+from geo.read.text import Sentence
 
 __all__ = [
     "CARRY_REACH",

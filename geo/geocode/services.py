@@ -15,7 +15,7 @@ Layers, from the wire out:
   bounded retries of transient failures, Retry-After), with the clock and sleep passed in.
 
 Files: the wire, geopy's errors turned into ours and the rate limiter in
-:mod:`geo.geocode_wire`; the answer cache in :mod:`geo.geocode_cache`; the geocoder, the
+:mod:`geo.geocode.wire`; the answer cache in :mod:`geo.geocode.cache`; the geocoder, the
 services and :func:`confirm_candidate` here.
 """
 
@@ -39,8 +39,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo.errors import GeocoderError, GeocoderRateLimited, GeocoderTimedOut, GeocoderUnavailable
-from geo.geocode_cache import AnswerCache, CachedAnswer, GeocodeResult, normalise_country_codes
-from geo.geocode_wire import JsonOnlyAdapter, PoliteRateLimiter, RetryableRateLimited, translate
+from geo.geocode.cache import AnswerCache, CachedAnswer, GeocodeResult, normalise_country_codes
+from geo.geocode.wire import JsonOnlyAdapter, PoliteRateLimiter, RetryableRateLimited, translate
 
 __all__ = [
     "GeocodeResult",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geo.errors import ArticleError, CorpusError
-from geo.stamps import find_stamp
+from geo.read.stamps import find_stamp
 
 __all__ = [
     "Article",
@@ -543,7 +543,7 @@ _WIRE_DATELINE = re.compile(
 def _dateline_date(line: str) -> dt.date | None:
     """The publication date a top line gives: the whole line as a date line, or the date
     part of a wire dateline."""
-    from geo.dates import parse_publication_date as parse
+    from geo.dates.find import parse_publication_date as parse
 
     found = parse(line)
     if found is None:

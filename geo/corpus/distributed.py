@@ -2,21 +2,21 @@
 
 How a run goes (:func:`ingest_dask`):
 
-1. The client reads the corpus with :func:`geo.articles.read_corpus` — a stream, one input at
+1. The client reads the corpus with :func:`geo.read.articles.read_corpus` — a stream, one input at
    a time — and cuts it into partitions of ``partition_size`` inputs. A window of a few
    partitions per worker at a time becomes a :mod:`dask.bag`; the next window is read while
    the workers process this one, so neither the client nor the workers ever hold more than
    two windows of article texts, however large the corpus.
-2. Each worker runs :func:`geo.ingest.process_outcomes` over its partition with the gazetteer
-   it loaded once (:func:`geo.gazetteer.load_gazetteer` is cached per process), and sends back
+2. Each worker runs :func:`geo.corpus.ingest.process_outcomes` over its partition with the gazetteer
+   it loaded once (:func:`geo.gazetteer.index.load_gazetteer` is cached per process), and sends back
    only compact results: the report rows and the events as frame rows
-   (:func:`geo.frame.events_to_frame`, excerpts already sliced). Article texts stay on the
+   (:func:`geo.output.frame.events_to_frame`, excerpts already sliced). Article texts stay on the
    worker and are dropped there.
 3. Grouping needs every event of the corpus, so the client does it, over five compact columns
-   (place, type, first and last day, id) with :func:`geo.events.event_groups` — the function
-   :func:`geo.events.group_events` uses — and fills ``event_group``.
+   (place, type, first and last day, id) with :func:`geo.events.find.event_groups` — the function
+   :func:`geo.events.find.group_events` uses — and fills ``event_group``.
 
-The result is the :class:`geo.ingest.IngestResult` that :func:`geo.ingest.ingest` returns for
+The result is the :class:`geo.corpus.ingest.IngestResult` that :func:`geo.corpus.ingest.ingest` returns for
 the same corpus: same events, same order, same bytes when written as GeoJSON.
 
 Workers must be able to import ``geo`` (the same version as the client) and find or build the
@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 
-from geo.articles import MAX_ARTICLE_BYTES, ReadOutcome, read_corpus
+from geo.read.articles import MAX_ARTICLE_BYTES, ReadOutcome, read_corpus
 from geo.errors import ClusterUnavailable
-from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.export import write_events_parquet  # noqa: F401  (re-exported: the partitioned writer)
-from geo.ingest import IngestResult, ProcessedBatch, assemble_batches, process_batch
+from geo.gazetteer.index import Gazetteer, load_gazetteer
+from geo.output.export import write_events_parquet  # noqa: F401  (re-exported: the partitioned writer)
+from geo.corpus.ingest import IngestResult, ProcessedBatch, assemble_batches, process_batch
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -60,7 +60,7 @@ def ingest_dask(
     partition_size: int = PARTITION_SIZE,
     gazetteer: Gazetteer | None = None,
 ) -> IngestResult:
-    """Turn a corpus into events on Dask; the same result as :func:`geo.ingest.ingest`.
+    """Turn a corpus into events on Dask; the same result as :func:`geo.corpus.ingest.ingest`.
 
     Parameters
     ----------
@@ -79,7 +79,7 @@ def ingest_dask(
         Inputs per task.
     gazetteer
         A gazetteer to send to every worker (tests pass small ones); by default each worker
-        loads :func:`geo.gazetteer.load_gazetteer` once.
+        loads :func:`geo.gazetteer.index.load_gazetteer` once.
 
     Raises
     ------

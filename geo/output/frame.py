@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from geo.events import Event
+from geo.events.find import Event
 from geo.schema import EVENT_PROPERTIES
 
 __all__ = ["INT_COLUMNS", "events_to_frame", "empty_events_frame", "validate_lonlat"]

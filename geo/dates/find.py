@@ -39,7 +39,7 @@ Conventions (what ``DateMention`` fields mean)
   month or year, the mention instead dates this sentence's happening: X's date plus the offset. "days" means 1-7 days (precision week), "weeks" 1-8 weeks
   (month), "months" 2-12 months (year), "years" 2-10 years (year): geo/lexicons/vague_offsets.tsv.
 - Seasons, quarters and decades ("last summer", "the third quarter of 2015", "the 1990s") are
-  read by ``geo.timex_rules`` and keep their own precision ("season", "quarter", "decade"):
+  read by ``geo.dates.timex_rules`` and keep their own precision ("season", "quarter", "decade"):
   the whole period, ``date`` at its middle. A season or quarter without a year is the latest
   one (the next one when the sentence speaks of the future); winter 2016 is Dec 2015-Feb 2016.
 - With no publication date, expressions that need one are still returned, with ``date``,
@@ -59,10 +59,9 @@ from collections.abc import Callable, Iterator
 
 from dateutil.relativedelta import relativedelta
 
-from geo import date_words as _w
-
+from geo.dates import words as _w
 if TYPE_CHECKING:
-    from geo.timex_rules import TimeMention
+    from geo.dates.timex_rules import TimeMention
 
 __all__ = ["DateMention", "Dateline", "find_dates", "parse_publication_date", "read_dateline"]
 
@@ -91,7 +90,7 @@ class DateMention:
 
 # --------------------------------------------------------------------------------------------
 # Words: months, weekdays, numbers, units and the like come from the lexicon tables
-# (geo/lexicons, read by geo.date_words); the grammar words of the patterns are named here once
+# (geo/lexicons, read by geo.dates.words); the grammar words of the patterns are named here once
 # and the quick key-word checks below are built from the same names.
 # --------------------------------------------------------------------------------------------
 
@@ -923,9 +922,8 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
 
 def _with_periods(mentions: list[DateMention], ctx: _Context) -> list[DateMention]:
     """The mentions plus seasons, quarters and decades ("last summer", "the third quarter",
-    "the 1990s"), which ``geo.timex_rules`` reads; a longer expression wins an overlap."""
-    from geo import timex_rules  # it builds on this module
-
+    "the 1990s"), which ``geo.dates.timex_rules`` reads; a longer expression wins an overlap."""
+    from geo.dates import timex_rules  # it builds on this module
     found = timex_rules.periods(ctx.text, ctx)
     if not found:
         return mentions
@@ -1010,7 +1008,7 @@ def read_dateline(line: str) -> Dateline | None:
     "Date of publication"), a weekday and a time: "Mar 28, 2016", "Sat Mar 12 2016",
     "19.07.2016", "28 March 2016 10:31 GMT". A line of prose that contains a date is not a
     dateline, and neither is a date without a year. The stage that reads an article's top
-    lines (geo.articles) calls this for each; ``parse_publication_date`` gives the date alone.
+    lines (geo.read.articles) calls this for each; ``parse_publication_date`` gives the date alone.
     """
     if not line or len(line.strip()) > _DATELINE_MAX_CHARS:
         return None

@@ -1,7 +1,7 @@
 """One article read once: its text, paragraphs, sentences, tokens and page furniture.
 
 Every stage that needs sentences, words or lines of an article reads them from the article's
-:class:`Document`, built once per article in :func:`geo.ingest.process_article`, so the stages
+:class:`Document`, built once per article in :func:`geo.corpus.ingest.process_article`, so the stages
 cannot disagree on where a sentence ends ("U.S. forces entered, days after ..." is one
 sentence for every stage, as "US forces entered, days after ..." is). Page furniture is
 marked here too: the title line, the publication stamp, photo captions, tag lines, "Related
@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from geo.stamps import Stamp, find_stamp
-from geo.text import Sentence, Token, split_sentences, tokenize
+from geo.read.stamps import Stamp, find_stamp
+from geo.read.text import Sentence, Token, split_sentences, tokenize
 
 __all__ = ["Document", "span_gap", "read_document", "is_caption", "is_furniture", "dateline_at", "CAPTION", "FURNITURE"]
 
@@ -48,7 +48,7 @@ _DATELINE_TAIL = re.compile(r"[A-Z ,.'’]*\s*(?:,|\(|—|–|-)")
 
 @dataclass(frozen=True)
 class Document:
-    """An article's text split once: sentences (one splitter, :func:`geo.text.split_sentences`),
+    """An article's text split once: sentences (one splitter, :func:`geo.read.text.split_sentences`),
     their paragraphs, line breaks, word tokens, and the furniture each sentence is."""
 
     text: str

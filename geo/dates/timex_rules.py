@@ -1,9 +1,9 @@
-"""The rules behind ``geo.timex.read_dates``: TIMEX3 spans, types and values.
+"""The rules behind ``geo.dates.timex.read_dates``: TIMEX3 spans, types and values.
 
-Two sources of expressions. ``from_scanner`` turns a match of ``geo.dates``' scanner (and the
+Two sources of expressions. ``from_scanner`` turns a match of ``geo.dates.find``' scanner (and the
 DateMention it resolved to) into TIMEX3 mentions: the preposition left out of the span, ranges
 split into their two ends, "the past year" and "three days after" read as durations. ``extra``
-finds what ``geo.dates`` leaves out because an event map does not need it: durations, sets,
+finds what ``geo.dates.find`` leaves out because an event map does not need it: durations, sets,
 clock times, bare years and months, seasons, quarters and halves, decades and centuries,
 present/past/future references, holidays and anaphoric dates ("the following year").
 Every rule is general English; the examples in comments and tests are our own.
@@ -20,9 +20,8 @@ from typing import Final
 from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
-from geo import date_words as _w
-from geo import dates as _d
-
+from geo.dates import words as _w
+from geo.dates import find as _d
 _date = datetime.date
 
 
@@ -99,7 +98,7 @@ def _value_of(days: Days, precision: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# What geo.dates' scanner found
+# What geo.dates.find' scanner found
 # --------------------------------------------------------------------------------------------
 
 _KINDS: Final = ("dr", "iso", "num", "dmy", "mdy", "my", "mo", "yr", "wd", "rd", "pe", "ago")
@@ -117,7 +116,7 @@ def _days_of(mention: _d.DateMention) -> Days:
 
 
 def from_scanner(m: re.Match[str], mention: _d.DateMention, ctx: _d._Context) -> list[TimeMention]:
-    """The TIMEX3 mentions one match of geo.dates' scanner makes."""
+    """The TIMEX3 mentions one match of geo.dates.find' scanner makes."""
     src = ctx.text
     if m.group("an"):  # "three days after X": the duration "three days"; "the day after": a date
         if (m.group("an_n") or "").lower() == "the" and not m.group("an_u").lower().endswith("s"):
@@ -345,7 +344,7 @@ _P_SE: Final = (
     rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|{_MODIFIERS}|the))[\s-]+)?"
     rf"(?P<se_n>(?i:{_SEASON}))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
 )
-# Seasons, quarters and decades: what geo.dates reads of them too (see periods()).
+# Seasons, quarters and decades: what geo.dates.find reads of them too (see periods()).
 _PERIODS: Final = re.compile(rf"{_PREP_RX}(?:{_P_DEC}|{_P_QU}|{_P_SE})")
 _EXTRA: Final = re.compile(
     _PREP_RX +
@@ -385,7 +384,7 @@ _EXTRA_KINDS: Final = (
 
 def _reads(kind: str) -> Callable[[str], bool]:
     """A check for rule examples: whether the extra scanner reads an expression of ``kind``
-    (a named group of _EXTRA) in a text published on geo.dates' example day."""
+    (a named group of _EXTRA) in a text published on geo.dates.find' example day."""
 
     def check(text: str) -> bool:
         ctx = _d._Context(text, _d._EXAMPLES_PUBLISHED)
@@ -398,10 +397,10 @@ def _reads(kind: str) -> Callable[[str], bool]:
 # (geo.rules; the examples are in geo/lexicons/date_examples.tsv).
 _w.declare_examples(_EXTRA_KINDS, _reads)
 
-# Trying _EXTRA at every position is ten times slower than geo.dates' scanner. Every expression
+# Trying _EXTRA at every position is ten times slower than geo.dates.find' scanner. Every expression
 # it finds holds a trigger word (a digit, a unit, a month, a season ...) at most _REACH_BACK
 # characters after its start, so it is tried only at the word starts just before a trigger
-# (the same idea as geo.dates._scan; a property test checks both give the same matches). The
+# (the same idea as geo.dates.find._scan; a property test checks both give the same matches). The
 # trigger words are built from the tables and word lists the patterns are built from.
 _TRIGGER_WORDS: Final = sorted({
     *_w.MONTHS, *_w.WEEKDAYS, *_w.SEASONS, *_w.DAY_PARTS, *_DECADE_WORDS, *_SETS, *_REF_KEYS,
@@ -463,7 +462,7 @@ def _hint_positions(lower: str) -> list[int]:
 
 def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
     """Seasons, quarters, halves and decades ("last summer", "the third quarter", "the 1990s"):
-    the part of ``extra`` that ``geo.dates.find_dates`` reads too, for events."""
+    the part of ``extra`` that ``geo.dates.find.find_dates`` reads too, for events."""
     out: list[TimeMention] = []
     lower = text.lower()
     if len(lower) != len(text):  # a few letters lowercase to two characters
@@ -481,7 +480,7 @@ def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
 
 
 def extra(text: str, ctx: _d._Context) -> list[TimeMention]:
-    """The expressions geo.dates' scanner does not report (see the module docstring)."""
+    """The expressions geo.dates.find' scanner does not report (see the module docstring)."""
     out: list[TimeMention] = []
     for m in scan_extra(text):
         kind = next((k for k in _EXTRA_KINDS if m.group(k) is not None), None)

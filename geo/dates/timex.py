@@ -1,6 +1,6 @@
 """Every temporal expression of a text, TIMEX3-style: ``read_dates(text, published)``.
 
-``geo.dates.find_dates`` reads the dates an event map needs (a day or an honest interval for
+``geo.dates.find.find_dates`` reads the dates an event map needs (a day or an honest interval for
 each happening, with the preposition that introduced it). ``read_dates`` is the public face of
 the date reader: it reports what the temporal-tagging field reports (TimeML's TIMEX3, scored by
 TempEval-3), so it can be measured against the field's benchmarks, and gives callers more:
@@ -15,7 +15,7 @@ TempEval-3), so it can be measured against the field's benchmarks, and gives cal
 - for DATE and TIME, the days it can stand for (``date_start <= date <= date_end``) and a
   precision (day, week, month, quarter, season, year, decade, century).
 
-Hand-written rules, as in ``geo.dates`` (see its docstring for why not dateparser): the DATE
+Hand-written rules, as in ``geo.dates.find`` (see its docstring for why not dateparser): the DATE
 expressions ``find_dates`` reads come from it, with the same resolution, and this module adds
 what an event map does not need but a temporal tagger must report (durations, sets, times of
 day, bare years and months, seasons, quarters, decades, present/past references, holidays).
@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import datetime
 
-from geo import dates as _d
-from geo import timex_rules as _r
-from geo.timex_rules import TimeMention
+from geo.dates import find as _d
+from geo.dates import timex_rules as _r
+from geo.dates.timex_rules import TimeMention
 
 __all__ = ["TimeMention", "read_dates"]
 
@@ -54,7 +54,7 @@ def read_dates(text: str, published: datetime.date | None) -> list[TimeMention]:
     """Every date and time expression in ``text``, TIMEX3-style, resolved against ``published``.
 
     ``text`` is any English text (offsets in the result index into it) and ``published`` the
-    day it was written, as for :func:`geo.dates.find_dates`: TimeML's document creation time,
+    day it was written, as for :func:`geo.dates.find.find_dates`: TimeML's document creation time,
     which "Friday", "last week" or "now" count from. Without it those have no days (precision
     "undated") and their values an X for what is unknown ("XXXX-03").
 

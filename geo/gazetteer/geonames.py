@@ -99,7 +99,7 @@ def open_user_gazetteer(path: str | os.PathLike[str], *, cache_dir: Path | None 
 
     Raises :class:`geo.errors.GazetteerError` with what to do when the files cannot be used.
     """
-    from geo.gazetteer import _cache_dir
+    from geo.gazetteer.index import _cache_dir
 
     files = _gazetteer_files(Path(path))
     stamp = hashlib.sha256(repr([(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]).encode())
@@ -164,7 +164,7 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 def _dump_rows(path: Path) -> Iterator[Row]:
     """Rows of a GeoNames dump file, one per usable name of each entry."""
-    from geo.gazetteer import _usable_names, name_key
+    from geo.gazetteer.index import _usable_names, name_key
 
     with path.open("r", encoding="utf-8", newline="") as fh:
         for number, line in enumerate(fh, 1):
@@ -182,7 +182,7 @@ def _dump_rows(path: Path) -> Iterator[Row]:
 
 def _csv_rows(path: Path) -> Iterator[Row]:
     """Rows of a user's CSV: name,lat,lon[,country]; a header line is allowed."""
-    from geo.gazetteer import name_key
+    from geo.gazetteer.index import name_key
 
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         for number, rec in enumerate(csv.reader(fh), 1):

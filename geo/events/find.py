@@ -24,15 +24,15 @@ from typing import Literal
 
 import numpy as np
 
-from geo.articles import Article
-from geo.confidence import confidence_of, reasons_of
-from geo.dates import DateMention
-from geo.resolve import ResolvedPlace
+from geo.read.articles import Article
+from geo.events.confidence import confidence_of, reasons_of
+from geo.dates.find import DateMention
+from geo.places.resolve import ResolvedPlace
 from geo.rules import example
 from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
-from geo.document import Document, is_caption, read_document, span_gap
-from geo.event_dates import (
+from geo.read.document import Document, is_caption, read_document, span_gap
+from geo.events.dates import (
     SINCE_BEFORE,
     DateSource,
     carried_date,
@@ -42,7 +42,7 @@ from geo.event_dates import (
     published_week,
     quoted,
 )
-from geo.place_filters import (
+from geo.places.filters import (
     FAR_KM,
     anaphora,
     as_region,
@@ -51,7 +51,7 @@ from geo.place_filters import (
     places_by_sentence,
     regions_give_way,
 )
-from geo.text import Sentence
+from geo.read.text import Sentence
 
 __all__ = [
     "Event",
@@ -188,7 +188,7 @@ class Event:
     event_kind: EventKind = "event"  # "background": a dated happening told as history
     confidence: float = 1.0  # 0-1: how likely the point is right in place and date
     review_reasons: tuple[str, ...] = ()  # why it may be wrong, for a reviewer
-    signs: tuple[str, ...] = ()  # the geo.confidence features present (for fitting and tests)
+    signs: tuple[str, ...] = ()  # the geo.events.confidence features present (for fitting and tests)
     date_used: DateMention | None = None  # the expression the date came from, own sentence or earlier
     date_sentence: tuple[int, int] | None = None  # (start, end) of the sentence holding date_used
 
@@ -210,7 +210,7 @@ def build_events(
     document: Document | None = None,
 ) -> list[Event]:
     """The events one article reports (ungrouped: see :func:`group_events`). ``document``:
-    the article's :class:`geo.document.Document` (read here when not given)."""
+    the article's :class:`geo.read.document.Document` (read here when not given)."""
     doc = document if document is not None else read_document(article.text)
     text, sentences, stamp = doc.text, doc.sentences, doc.stamp
     if stamp is not None:
@@ -326,7 +326,7 @@ _HEDGED = re.compile(
 
 
 def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, named: Counter) -> dict[str, bool]:
-    """The yes/no signs :mod:`geo.confidence` weighs for one event of an article."""
+    """The yes/no signs :mod:`geo.events.confidence` weighs for one event of an article."""
     sentence = event.excerpt
     others = {(e.place.latitude, e.place.longitude) for e in events if e.place.geonameid != event.place.geonameid}
     here = (event.place.latitude, event.place.longitude)

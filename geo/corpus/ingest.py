@@ -1,9 +1,9 @@
 """Ingest: a corpus in, events and a report of every input out.
 
 This is the one call the CLI and the dashboard make. The stages are the modules named after
-them: :mod:`geo.articles` (reading), :mod:`geo.places` (finding places), :mod:`geo.resolve`
-(resolving them), :mod:`geo.dates` (reading dates), :mod:`geo.events` (building events),
-:mod:`geo.frame` (the GeoDataFrame) and :mod:`geo.export`.
+them: :mod:`geo.read.articles` (reading), :mod:`geo.places.find` (finding places), :mod:`geo.places.resolve`
+(resolving them), :mod:`geo.dates.find` (reading dates), :mod:`geo.events.find` (building events),
+:mod:`geo.output.frame` (the GeoDataFrame) and :mod:`geo.output.export`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.articles import MAX_ARTICLE_BYTES, Article, ReadOutcome, read_corpus
+from geo.read.articles import MAX_ARTICLE_BYTES, Article, ReadOutcome, read_corpus
 from geo.errors import CorpusError
-from geo.document import read_document
-from geo.events import Event, GroupKeys, build_events, group_first_days, group_labels
-from geo.frame import empty_events_frame, events_to_frame
-from geo.gazetteer import Gazetteer, PlaceIndex, load_gazetteer
-from geo.places import find_places
-from geo.resolve import resolve_places
+from geo.read.document import read_document
+from geo.events.find import Event, GroupKeys, build_events, group_first_days, group_labels
+from geo.output.frame import empty_events_frame, events_to_frame
+from geo.gazetteer.index import Gazetteer, PlaceIndex, load_gazetteer
+from geo.places.find import find_places
+from geo.places.resolve import resolve_places
 from geo.schema import ARTICLE_STATUSES, REPORT_COLUMNS
 
 __all__ = [
@@ -65,7 +65,7 @@ def process_article(
     article: Article, gazetteer: PlaceIndex, *, geocoder: object | None = None
 ) -> ArticleResult:
     """Find, resolve and date the events of one article (ungrouped)."""
-    from geo.dates import find_dates
+    from geo.dates.find import find_dates
 
     document = read_document(article.text)  # split once: every stage reads it
     mentions = find_places(article.text, gazetteer, document)
@@ -161,10 +161,10 @@ def ingest(
         A folder of articles (with an optional ``articles.csv``), a JSON Lines file, or one
         article file.
     gazetteer
-        The offline gazetteer; default :func:`geo.gazetteer.load_gazetteer`. A path adds
+        The offline gazetteer; default :func:`geo.gazetteer.index.load_gazetteer`. A path adds
         your own gazetteer files to it (GeoNames dump files, or a CSV name,lat,lon[,country]).
     geocoder
-        Optional online geocoder (:func:`geo.geocoders.make_geocoder`); off by default.
+        Optional online geocoder (:func:`geo.geocode.services.make_geocoder`); off by default.
     max_bytes
         Articles larger than this are refused with a reason.
     workers
@@ -334,7 +334,7 @@ def ingest_to_file(
     A run that reads no article at all writes nothing: an existing output is only ever
     replaced by a complete new one.
     """
-    from geo.export import spool_folder, sweep_debris, write_events_parts
+    from geo.output.export import spool_folder, sweep_debris, write_events_parts
 
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)

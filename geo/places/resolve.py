@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from geopy.distance import EARTH_RADIUS
 
-from geo.gazetteer import Country, Place, PlaceIndex, name_key
-from geo.places import PlaceMention
+from geo.gazetteer.index import Country, Place, PlaceIndex, name_key
+from geo.places.find import PlaceMention
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
 
@@ -88,11 +88,11 @@ def resolve_places(
     Parameters
     ----------
     mentions
-        The article's mentions, from :func:`geo.places.find_places`.
+        The article's mentions, from :func:`geo.places.find.find_places`.
     gazetteer
         The offline gazetteer.
     geocoder
-        Optional :class:`geo.geocoders.OnlineGeocoder`: asked to confirm ambiguous names; on
+        Optional :class:`geo.geocode.services.OnlineGeocoder`: asked to confirm ambiguous names; on
         any failure, or an answer far from every candidate, the offline choice stands.
     """
     context = article_countries(mentions, gazetteer)
@@ -226,7 +226,7 @@ def _resolve_one(
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
     online, index = "", None
     if geocoder is not None and len(ranked) > 1:
-        from geo.geocoders import confirm_candidate
+        from geo.geocode.services import confirm_candidate
 
         codes = [code for code, _ in context.most_common(3)]
         index, online = confirm_candidate(

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from geo.document import Document, dateline_at, is_caption, is_furniture
-from geo.resolve import ResolvedPlace
+from geo.read.document import Document, dateline_at, is_caption, is_furniture
+from geo.places.resolve import ResolvedPlace
 from geo.rules import braced, example
-from geo.text import Sentence
+from geo.read.text import Sentence
 
 __all__ = [
     "FAR_KM",

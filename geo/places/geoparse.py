@@ -1,7 +1,7 @@
 """Geoparsing: every place name of a text, with what it is and where.
 
 :func:`geoparse` is the toponym-level view of the same machinery the event pipeline uses
-(:func:`geo.places.find_places` then :func:`geo.resolve.resolve_places`), for users who want
+(:func:`geo.places.find.find_places` then :func:`geo.places.resolve.resolve_places`), for users who want
 the places themselves and for scoring against the field's benchmarks
 (``benchmarks/geoparsing.py``). Unlike events, it keeps every mention: countries are placed at
 the country, first-level regions at the region, nationality adjectives at their country.
@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from os import PathLike
 
-from geo.gazetteer import Gazetteer, load_gazetteer, name_key
-from geo.places import _FUNCTION_WORDS, _NOT_PLACES, PlaceMention, find_places
-from geo.resolve import ResolvedPlace, resolve_places
+from geo.gazetteer.index import Gazetteer, load_gazetteer, name_key
+from geo.places.find import _FUNCTION_WORDS, _NOT_PLACES, PlaceMention, find_places
+from geo.places.resolve import ResolvedPlace, resolve_places
 
 __all__ = ["Toponym", "geoparse"]
 
@@ -56,7 +56,7 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     text
         The article text.
     gazetteer
-        A loaded :class:`geo.gazetteer.Gazetteer`; or the path of your own gazetteer files
+        A loaded :class:`geo.gazetteer.index.Gazetteer`; or the path of your own gazetteer files
         (GeoNames dump files with admin1CodesASCII.txt, or a CSV name,lat,lon[,country]),
         added to the built-in one and indexed once on disk; None for the built-in one.
     """

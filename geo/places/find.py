@@ -12,7 +12,7 @@ article; shared/notes/places-and-dates.md). What makes that precise is what it r
   "Larisa Brown", "Palmyra Coordination network", "Islamic State");
 - names right after a title ("President", "Secretary").
 
-Which of the places that share a name is meant is decided later, in :mod:`geo.resolve`.
+Which of the places that share a name is meant is decided later, in :mod:`geo.places.resolve`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from geo.gazetteer import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
-from geo.document import Document, dateline_at
+from geo.gazetteer.index import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
+from geo.read.document import Document, dateline_at
 from geo.lexicons import column
-from geo.text import Token, tokenize
+from geo.read.text import Token, tokenize
 
 __all__ = ["PlaceMention", "find_places"]
 
@@ -128,7 +128,7 @@ class PlaceMention:
 
 def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = None) -> list[PlaceMention]:
     """Every place, country and nationality name in ``text``, in order, non-overlapping.
-    ``document``: the article's :class:`geo.document.Document`, to reuse its tokens."""
+    ``document``: the article's :class:`geo.read.document.Document`, to reuse its tokens."""
     tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text))
     n = len(tokens)
     folded = [_fold(t.text) for t in tokens]
@@ -399,7 +399,7 @@ def _split_glued_articles(tokens: list[Token]) -> list[Token]:
 
 
 def _is_dateline(text: str, start: int, end: int, breaks: list[int]) -> bool:
-    """See :func:`geo.document.dateline_at`, the pipeline's one dateline detector."""
+    """See :func:`geo.read.document.dateline_at`, the pipeline's one dateline detector."""
     return dateline_at(text, start, end, breaks)
 
 

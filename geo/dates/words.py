@@ -1,7 +1,7 @@
 """The date stage's words, read once from the lexicon tables (``geo/lexicons``), and the
 regular-expression pieces built from them.
 
-``geo.dates`` and ``geo.timex_rules`` spell out no month, weekday, number, season, holiday or
+``geo.dates.find`` and ``geo.dates.timex_rules`` spell out no month, weekday, number, season, holiday or
 unit: they read them here, so a word added to a table reaches every pattern (and the quick
 key-word checks that decide where the patterns are tried) at once.
 
@@ -10,11 +10,11 @@ Adding to the date stage
 - A word of a kind the readers know (a month abbreviation, a holiday, a season, a count
   word, a unit): one row in its table (months.tsv, holidays.tsv, seasons.tsv,
   date_counts.tsv, time_units.tsv ...). Patterns and quick checks pick it up.
-- A new pattern: a named group in ``geo.dates``' scanner (resolved in ``_mention``) or in
-  ``geo.timex_rules._EXTRA`` (a handler in ``_HANDLERS`` and its name in ``_EXTRA_KINDS``),
+- A new pattern: a named group in ``geo.dates.find``' scanner (resolved in ``_mention``) or in
+  ``geo.dates.timex_rules._EXTRA`` (a handler in ``_HANDLERS`` and its name in ``_EXTRA_KINDS``),
   built from the words here; the words it starts with or hinges on go in the lists the quick
-  checks are built from (``geo.dates._CORE_NAMES``/``_START_NAMES``,
-  ``geo.timex_rules._TRIGGER_WORDS``). Then its examples, as rows of date_examples.tsv: the
+  checks are built from (``geo.dates.find._CORE_NAMES``/``_START_NAMES``,
+  ``geo.dates.timex_rules._TRIGGER_WORDS``). Then its examples, as rows of date_examples.tsv: the
   rule is declared from them (geo.rules) and ``tests/test_rule_examples.py`` runs them, and
   ``tests/test_date_rules.py`` fails if a quick check would hide one of them.
 

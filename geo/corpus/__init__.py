@@ -1,0 +1,1 @@
+"""Corpus runs: ingest of a folder or stream, in one process, several workers or Dask."""

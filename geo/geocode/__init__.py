@@ -1,0 +1,1 @@
+"""Online geocoding (opt-in): services, the bounded wire adapter and the answer cache."""

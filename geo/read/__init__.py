@@ -1,0 +1,1 @@
+"""Reading: article files and pages into text, and each text into one Document (paragraphs, sentences, tokens, page furniture, the publication stamp)."""
