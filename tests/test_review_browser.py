@@ -67,7 +67,7 @@ def decisions(corpus: Path) -> list[dict]:
 
 def wait_for_decisions(page, corpus: Path, count: int) -> list[dict]:
     page.wait_for_function("() => true")  # let pending events flush
-    for _ in range(300):
+    for _ in range(900):
         found = decisions(corpus)
         if len(found) >= count:
             wait_idle(page)
