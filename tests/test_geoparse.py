@@ -8,7 +8,7 @@ from geo.gazetteer.index import load_gazetteer
 from geo.places.geoparse import Toponym, geoparse
 
 GAZETTEER = load_gazetteer()
-KINDS = {"town", "admin1", "country", "demonym", "region", "landmark"}
+KINDS = {"town", "admin1", "country", "demonym", "region", "county", "landmark"}
 
 
 def parse(text: str) -> dict[str, Toponym]:
@@ -91,3 +91,21 @@ def test_a_small_town_that_speaks_is_a_person() -> None:
 def test_places_inside_organisation_names_are_toponyms() -> None:
     found = parse("A reporter for the Chicago Tribune spoke to Toronto Police officers.")
     assert found["Chicago"].country == "US" and found["Toronto"].country == "CA"
+
+
+def test_us_counties_are_placed_at_the_county_of_the_articles_state() -> None:
+    found = parse("Flooding closed roads in Monroe County on Tuesday, officials in Bloomington, Indiana, said.")
+    county = found["Monroe County"]
+    assert county.kind == "county" and county.precision == "admin2" and county.admin1 == "IN"
+    assert 38.9 < county.latitude < 39.4 and -86.8 < county.longitude < -86.2
+    assert any(c.endswith(" NY") for c in county.candidates)
+
+
+def test_a_county_followed_by_its_state_is_in_that_state() -> None:
+    found = parse("Deputies in Marion County, Ore., and LAUREL COUNTY in Kentucky searched.")
+    assert found["Marion County"].admin1 == "OR"
+    assert found["LAUREL COUNTY"].kind == "county" and found["LAUREL COUNTY"].admin1 == "KY"
+
+
+def test_saint_and_st_counties_are_one() -> None:
+    assert parse("Saint Croix County deputies in Wisconsin said.")["Saint Croix County"].admin1 == "WI"

@@ -37,6 +37,7 @@ __all__ = [
     "PlaceIndex",
     "Place",
     "Country",
+    "County",
     "name_key",
     "load_gazetteer",
     "ARTICLE_PREFIXES",
@@ -53,7 +54,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 19
+_INDEX_VERSION = 20
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -199,6 +200,18 @@ class Region:
     longitude: float | None
     geonameid: int | None
     kind: str = "admin1"
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    """A US county (or parish, borough): its state's code and the mean point of its ZIP codes,
+    which lies within a few kilometres of GeoNames' ADM2 point; ``zips`` says how large it is."""
+
+    name: str
+    state: str
+    latitude: float
+    longitude: float
+    zips: int
 
 
 @runtime_checkable
@@ -435,6 +448,11 @@ class Gazetteer:
         """The centre of a first-level region's towns, if the gazetteer has any."""
         return self._region_points.get((country, admin1))
 
+    def counties(self, key: str) -> tuple[County, ...]:
+        """The US counties a folded name ("monroe county", "orleans parish") stands for, most
+        ZIP codes first; empty when the name is no county or the table was not built."""
+        return self.__dict__.get("_counties", {}).get(key, ())
+
     # -- building -----------------------------------------------------------------------------
     @classmethod
     def from_records(
@@ -630,6 +648,25 @@ def _extent_middle(coords: np.ndarray) -> tuple[float, float]:
     return round(float(mid_lat), 4), round(float(mid_lon - 360 if mid_lon > 180 else mid_lon), 4)
 
 
+def _us_counties() -> dict[str, tuple[County, ...]]:
+    """Folded county name -> the US counties of that name, from the ZIP code table the
+    ``zipcodes`` package ships (MIT; USPS codes with county and coordinates): a county's point
+    is the mean of its street and PO box ZIP codes' points. Empty without the package."""
+    try:
+        import zipcodes
+    except ImportError:  # pragma: no cover - optional: counties are then landmarks
+        return {}
+    groups: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        if z.get("county") and z.get("lat") and z.get("zip_code_type") in {"STANDARD", "PO BOX"}:
+            groups.setdefault((z["county"], z["state"]), []).append((float(z["lat"]), float(z["long"])))
+    out: dict[str, list[County]] = {}
+    for (name, state), coords in groups.items():
+        lat, lon = np.asarray(coords).mean(axis=0)
+        out.setdefault(name_key(name), []).append(County(name, state, round(float(lat), 4), round(float(lon), 4), len(coords)))
+    return {key: tuple(sorted(rows, key=lambda c: -c.zips)) for key, rows in out.items()}
+
+
 def _usable_names(city: dict) -> list[str]:
     """The main name and the Latin-script alternate names worth matching in English news.
 
@@ -814,6 +851,7 @@ def _load_base(dataset: str = "cities500", *, cache_dir: Path | None = None) -> 
         for c in continents
     ]
     gazetteer = Gazetteer.from_records(cities, countries, regions, areas)
+    gazetteer._counties = _us_counties()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Atomic: concurrent builders (workers, dashboard sessions) never see a half file.

@@ -25,7 +25,7 @@ class Toponym:
     """One place mention: where it is in the text, what kind of place, and where on Earth.
 
     ``kind`` is "town", "admin1", "country", "demonym", "region" (continents and named areas
-    such as "Middle East") or "landmark". ``latitude``/``longitude`` are None when the name
+    such as "Middle East"), "county" (US counties and parishes) or "landmark". ``latitude``/``longitude`` are None when the name
     could not be placed; ``why`` then says why. ``candidates`` are the places it beat, as
     "geonameid name CC", best first.
     """
@@ -70,7 +70,60 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     # A one-word name that fits no candidate of the article's geography is a word or a person far
     # more often than an unknown place ("Levi", "Hydro"): left out, where events leave it out too.
     found = [t for t in found if not (t.kind == "town" and t.latitude is None and " " not in t.text)]
-    return _with_embedded(text, _with_landmarks(text, found), gaz)
+    return _with_embedded(text, _with_landmarks(text, _with_counties(text, found, gaz)), gaz)
+
+
+# "Monroe County", "LAUREL COUNTY", "Orleans Parish", "Plymouth Co.": up to three capitalised
+# words before the word for a county.
+_COUNTY = re.compile(r"\b((?:[A-Z][\w’'.-]*\s+){1,3})(?:County|COUNTY|Parish|PARISH|Co\.|CO\.)(?!\w)")
+
+
+def _with_counties(text: str, found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """Place US counties at the county (the mean of its ZIP codes) instead of a namesake town or
+    the article's main town; of same-named counties ("Monroe County": 17), the one in the state
+    the article names most (its states and its towns' states) unless the name is followed by
+    its state ("Monroe County, Mo."), else the nearest to its towns, else the largest. A name the gazetteer knows whole ("Orange County") keeps its place."""
+    counties = getattr(gazetteer, "counties", None)
+    if counties is None:
+        return found
+    out = list(found)
+    for hit in _COUNTY.finditer(text):
+        words = hit.group(1).split()
+        for k in range(len(words)):
+            start = hit.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+            key = name_key(" ".join(words[k:]) + " county")
+            options = counties(key) or counties(re.sub(r"^saint ", "st ", key))
+            if options:
+                break
+        else:
+            continue
+        end = hit.end()
+        inside = [t for t in out if t.start < end and start < t.end]
+        if any(t.start == start and t.end == end and t.latitude is not None for t in inside):
+            continue
+        after = next((t for t in out if t.kind == "admin1" and t.country == "US" and 0 < t.start - end <= 2), None)
+        best = next((c for c in options if after and c.state == after.admin1), None) or _pick_county(options, out)
+        out = [t for t in out if t not in inside]
+        out.append(Toponym(
+            start, end, text[start:end], "county", best.latitude, best.longitude, None, best.name,
+            "US", best.state, "admin2", "", tuple(f"{c.name} {c.state}" for c in options if c is not best),
+        ))
+    return sorted(out, key=lambda t: t.start)
+
+
+def _pick_county(options: tuple, found: list[Toponym]):
+    """The county of the state the article names most (a state counts twice, a town's state
+    once), then the one nearest the article's US towns, then the one with most ZIP codes."""
+    states: dict[str, int] = {}
+    for t in found:
+        if t.country == "US" and t.admin1 and t.kind in {"admin1", "town"}:
+            states[t.admin1] = states.get(t.admin1, 0) + (2 if t.kind == "admin1" else 1)
+    towns = [(t.latitude, t.longitude) for t in found if t.country == "US" and t.kind == "town" and t.latitude is not None]
+
+    def far(c) -> float:
+        return min(((c.latitude - a) ** 2 + (c.longitude - b) ** 2 for a, b in towns), default=0.0)
+
+    return min(options, key=lambda c: (-states.get(c.state, 0), far(c), -c.zips))
 
 
 # A run of capitalised words ending in a word for a facility, street or lesser area: a
@@ -104,7 +157,7 @@ def _with_landmarks(text: str, found: list[Toponym]) -> list[Toponym]:
         inside = [t for t in out if t.start < end and start < t.end]
         if any(t.start == start and t.end == end for t in inside):
             continue  # the gazetteer knows the whole name ("Beverly Hills")
-        if any(t.kind in {"country", "admin1", "region", "demonym"} for t in inside):
+        if any(t.kind in {"country", "admin1", "region", "demonym", "county"} for t in inside):
             continue
         anchor = next((t for t in inside if t.latitude is not None), focus)
         out = [t for t in out if t not in inside]
