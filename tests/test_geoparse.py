@@ -109,3 +109,21 @@ def test_a_county_followed_by_its_state_is_in_that_state() -> None:
 
 def test_saint_and_st_counties_are_one() -> None:
     assert parse("Saint Croix County deputies in Wisconsin said.")["Saint Croix County"].admin1 == "WI"
+
+
+def test_a_state_named_like_a_country_or_city_after_its_town() -> None:
+    found = parse("The company has offices in Atlanta, Georgia, and in Tacoma, Washington, officials said.")
+    assert found["Georgia"].kind == "admin1" and found["Georgia"].admin1 == "GA"
+    assert found["Washington"].kind == "admin1" and found["Washington"].admin1 == "WA"
+    assert parse("He flew to Tbilisi, Georgia, on Monday.")["Georgia"].kind == "country"
+
+
+def test_the_capital_beats_its_small_namesakes_in_the_same_country() -> None:
+    found = parse("Officials in Charleston, West Virginia, said Washington had not called. Washington is far.")
+    assert found["Washington"].admin1 == "DC"
+
+
+def test_a_place_inside_an_organisation_name_is_the_one_the_article_already_placed() -> None:
+    found = {t.start: t for t in geoparse("LONDON, Ky. - London Police arrested two men.", gazetteer=GAZETTEER)}
+    first, second = sorted(found)[0], sorted(found)[-1]
+    assert found[first].admin1 == "KY" and found[second].text == "London" and found[second].admin1 == "KY"

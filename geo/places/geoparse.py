@@ -9,6 +9,7 @@ the country, first-level regions at the region, nationality adjectives at their 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from os import PathLike
@@ -218,9 +219,11 @@ _MIN_EMBEDDED_POPULATION = 100_000
 
 
 def _with_embedded(text: str, found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
-    """Add well-known places inside organisation names that the matcher left out, at the
-    candidate in a country the article names, else the largest."""
+    """Add well-known places inside organisation names that the matcher left out: at the place
+    the article already gave that name, else the candidate in a country the article names, else
+    the largest (a region's namesake village would turn "Washington Post" into a New Jersey town)."""
     countries = {t.country for t in found if t.country}
+    placed = {name_key(t.text): t for t in found if t.kind == "town" and t.latitude is not None}
     out = list(found)
     for hit in _EMBEDDED.finditer(text):
         words = hit.group(1).replace("-", " ").split()
@@ -231,6 +234,10 @@ def _with_embedded(text: str, found: list[Toponym], gazetteer: Gazetteer) -> lis
                 break
             key = name_key(" ".join(words[k:]))
             ordinary = len(key) < 3 or key in _FUNCTION_WORDS or key in _NOT_PLACES or key in {"new", "old"}
+            same = placed.get(key)
+            if same is not None:  # "London Police" after "LONDON, Ky.": the article's London
+                out.append(dataclasses.replace(same, start=start, end=end, text=text[start:end], candidates=()))
+                break
             places = () if ordinary else gazetteer.places(key)
             if places and places[0].population >= _MIN_EMBEDDED_POPULATION:
                 best = next((p for p in places if p.country in countries), places[0])

@@ -224,6 +224,7 @@ def _resolve_one(
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
     parts = {id(p): _score_parts(p, context, anchors, regions) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
+    ranked = _capital_first(ranked, mention, gazetteer)
     online, index = "", None
     if geocoder is not None and len(ranked) > 1:
         from geo.geocode.services import confirm_candidate
@@ -254,6 +255,23 @@ def _resolve_one(
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
     )
+
+
+def _capital_first(ranked: list[Place], mention: PlaceMention, gazetteer: PlaceIndex) -> list[Place]:
+    """A country's capital before its smaller namesakes in the same country: a bare
+    "Washington" in an article that names West Virginia is still the capital (the region term
+    would pick Washington, W.Va.); "Washington, Pa." (a qualifier) keeps its town."""
+    if mention.qualifier or len(ranked) < 2:
+        return ranked
+    best = ranked[0]
+    capital = next(
+        (p for p in ranked[1:] if p.country == best.country and p.population > best.population
+         and gazetteer.is_capital(name_key(p.name), p.country)),
+        None,
+    )
+    if capital is None:
+        return ranked
+    return [capital] + [p for p in ranked if p is not capital]
 
 
 def _variant_places(mention: PlaceMention, gazetteer: PlaceIndex, context: Counter[str]) -> tuple[Place, ...]:
