@@ -127,3 +127,10 @@ def test_a_place_inside_an_organisation_name_is_the_one_the_article_already_plac
     found = {t.start: t for t in geoparse("LONDON, Ky. - London Police arrested two men.", gazetteer=GAZETTEER)}
     first, second = sorted(found)[0], sorted(found)[-1]
     assert found[first].admin1 == "KY" and found[second].text == "London" and found[second].admin1 == "KY"
+
+
+def test_namesakes_that_lie_together_win_together() -> None:
+    # Edmonton and Enfield are both north London districts and both Canadian towns far apart;
+    # beside London they are London's.
+    found = parse("A man from Edmonton was jailed on Monday. He lived near London and worked in Enfield.")
+    assert found["Edmonton"].country == "GB" and found["Enfield"].country == "GB"

@@ -31,6 +31,8 @@ __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
 
 _MIN_POPULATION_WITHOUT_CONTEXT = 100_000
 _MAX_CANDIDATES_KEPT = 3
+_NEIGHBOUR_KM = 100.0
+_NEIGHBOUR_WEIGHT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,14 @@ def resolve_places(
     regions = _article_regions(mentions, gazetteer)
     out: list[ResolvedPlace] = []
     by_key: dict[tuple[str, bool, bool, str, bool], ResolvedPlace | None] = {}
+    first: dict[tuple[str, bool, bool, str, bool], PlaceMention] = {}
+    for m in mentions:
+        if m.kind == "place":
+            memo = (m.key, m.province, m.locative, m.qualifier, m.initial)
+            if memo not in by_key:  # the same name means the same place throughout an article
+                by_key[memo] = _resolve_one(m, gazetteer, context, anchors, None, regions)
+                first[memo] = m
+    by_key = _coherent(by_key, first, gazetteer, context, anchors, geocoder, regions)
     for m in mentions:
         if m.kind in {"demonym", "region", "area"}:
             continue
@@ -108,12 +118,24 @@ def resolve_places(
             if country is not None:
                 out.append(_country_place(m, country))
             continue
-        memo = (m.key, m.province, m.locative, m.qualifier, m.initial)
-        if memo not in by_key:  # the same name means the same place throughout an article
-            by_key[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder, regions)
-        resolved = by_key[memo]
+        resolved = by_key[(m.key, m.province, m.locative, m.qualifier, m.initial)]
         if resolved is not None:
             out.append(dataclasses.replace(resolved, mention=m))
+    return out
+
+
+def _coherent(by_key: dict, first: dict, gazetteer: PlaceIndex, context: Counter[str], anchors: list, geocoder, regions) -> dict:
+    """Resolve each name again with the article's other places, as first resolved, among its
+    anchors: namesakes that lie together win together ("Edmonton" and "Enfield" in north London,
+    not Alberta and Nova Scotia). The geocoder, if any, is asked in this pass only."""
+    points = {memo: (r.latitude, r.longitude) for memo, r in by_key.items() if r is not None}
+    out = {}
+    for memo, m in first.items():
+        others = [pt for other, pt in points.items() if other[0] != memo[0]]
+        if len(gazetteer.places(m.key)) < 2 and geocoder is None:
+            out[memo] = by_key[memo]
+            continue
+        out[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder, regions, others)
     return out
 
 
@@ -129,7 +151,11 @@ def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) ->
 
 
 def _score_parts(
-    place: Place, context: Counter[str], anchors: list[tuple[float, float]], regions: frozenset[tuple[str, str]]
+    place: Place,
+    context: Counter[str],
+    anchors: list[tuple[float, float]],
+    regions: frozenset[tuple[str, str]],
+    neighbours: Sequence[tuple[float, float]] = (),
 ) -> dict[str, float]:
     """A candidate's score terms by name (:func:`_total` adds them up; the best total wins),
     named for what the loser lacks, to say why a place lost.
@@ -137,7 +163,8 @@ def _score_parts(
     Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
     names in passing, such as "US officials", proportionally less); being in a region the
     article names 2.5 (Edmonton, Kentucky beside "Kentucky"); being within 300 km of the
-    article's unambiguous places 2."""
+    article's unambiguous places 2; being within 100 km of another place the article names, as
+    first resolved (``neighbours``), 1.5."""
     top = max(context.values(), default=0)
     near = 0.0
     if anchors:
@@ -148,6 +175,9 @@ def _score_parts(
         "outside the region the article names": 2.5 if (place.country, place.admin1) in regions else 0.0,
         "in a country the article is less about": 3.0 * context.get(place.country, 0) / top if top else 0.0,
         "farther from the article's other places": near,
+        "not beside the article's other named places": (
+            _NEIGHBOUR_WEIGHT if neighbours and _nearest_km(place.latitude, place.longitude, list(neighbours)) < _NEIGHBOUR_KM else 0.0
+        ),
     }
 
 
@@ -213,6 +243,7 @@ def _resolve_one(
     anchors: list[tuple[float, float]],
     geocoder: object | None,
     regions: frozenset[tuple[str, str]] = frozenset(),
+    neighbours: Sequence[tuple[float, float]] = (),
 ) -> ResolvedPlace | None:
     candidates = _variant_places(mention, gazetteer, context) if mention.variant else gazetteer.places(mention.key)
     if mention.qualifier:
@@ -222,7 +253,7 @@ def _resolve_one(
     if not candidates:
         return None
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
-    parts = {id(p): _score_parts(p, context, anchors, regions) for p in candidates}
+    parts = {id(p): _score_parts(p, context, anchors, regions, neighbours) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
     ranked = _capital_first(ranked, mention, gazetteer)
     online, index = "", None
