@@ -134,3 +134,10 @@ def test_namesakes_that_lie_together_win_together() -> None:
     # beside London they are London's.
     found = parse("A man from Edmonton was jailed on Monday. He lived near London and worked in Enfield.")
     assert found["Edmonton"].country == "GB" and found["Enfield"].country == "GB"
+
+
+def test_a_province_is_not_a_namesake_entry_of_unknown_population() -> None:
+    found = parse("Heavy rain fell across Hunan and Hubei this week.")
+    assert found["Hunan"].kind == "admin1" and found["Hubei"].kind == "admin1"
+    assert 24 < found["Hunan"].latitude < 30 and 29 < found["Hubei"].latitude < 33
+    assert parse("Rebels shelled Idlib on Monday.")["Idlib"].kind == "town"

@@ -54,7 +54,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 20
+_INDEX_VERSION = 22
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -564,14 +564,18 @@ _GENERIC_REGION_WORDS = frozenset(
 )
 # A region's name that is also a town this big somewhere means the town ("Victoria").
 _TOWN_BEATS_REGION = 500_000
+# ... and a town of its own country with a known population ("Idlib", "Karak"); a GeoNames
+# entry of population 0 that shares a province's name ("Hunan", "Hubei") does not.
+_TOWN_OF_ITS_COUNTRY_BEATS_REGION = 1
 
 
 def _region_table(
     records, keys: dict, cities: list[dict], points: dict, country_keys: dict[str, str]
 ) -> dict[str, Region]:
     """Folded name -> region. Regions given with ``"iso": True`` (ISO 3166-2 names, any
-    country) yield to a town of their country or a large town anywhere that has the name: a
-    bare "Idlib" or "Aleppo" is the city, and "Idlib province" says when the region is meant."""
+    country) yield to a sizeable town of their country or a large town anywhere that has the
+    name: a bare "Idlib" or "Aleppo" is the city, and "Idlib province" says when the region is
+    meant; a bare "Hunan" is the province, not the entry of unknown population of that name."""
     out: dict[str, Region] = {}
     for r in records:
         key = name_key(_REGION_SUFFIXES.sub("", r["name"]))
@@ -584,7 +588,10 @@ def _region_table(
         if r.get("iso"):
             hit = keys.get(key, ())
             rows = (hit,) if isinstance(hit, int) else hit
-            if any(cities[i]["countrycode"] == r["country"] or int(cities[i].get("population") or 0) >= _TOWN_BEATS_REGION for i in rows):
+            if any(
+                int(cities[i].get("population") or 0) >= (_TOWN_OF_ITS_COUNTRY_BEATS_REGION if cities[i]["countrycode"] == r["country"] else _TOWN_BEATS_REGION)
+                for i in rows
+            ):
                 continue
         code = str(r.get("code") or "")
         point = points.get((r["country"], code)) if code else None
