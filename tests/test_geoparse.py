@@ -141,3 +141,9 @@ def test_a_province_is_not_a_namesake_entry_of_unknown_population() -> None:
     assert found["Hunan"].kind == "admin1" and found["Hubei"].kind == "admin1"
     assert 24 < found["Hunan"].latitude < 30 and 29 < found["Hubei"].latitude < 33
     assert parse("Rebels shelled Idlib on Monday.")["Idlib"].kind == "town"
+
+
+def test_abbreviated_saints_and_forts_are_whole_names() -> None:
+    found = parse("Flights from St. Louis to St. Petersburg resumed; he lives in Fort St. John, B.C.")
+    assert found["St. Louis"].country == "US" and found["St. Petersburg"].country == "RU"
+    assert found["Fort St. John"].kind == "town" and found["Fort St. John"].country == "CA"

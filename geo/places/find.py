@@ -449,7 +449,20 @@ def _fold(word: str) -> str:
 
 def _joinable(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end : right.start]
+    if gap in {". ", "."} and left.text in _NAME_ABBREVIATIONS:
+        return True  # "St. Louis", "Fort St. John", "Mt. Vernon": the dot is the abbreviation's
     return bool(_SPACE_GAP.fullmatch(gap) or _HYPHEN_GAP.fullmatch(gap))
+
+
+#: Abbreviations that begin or sit inside place names, written with a dot.
+_NAME_ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
+
+example(
+    "places.abbreviated_saint",
+    lambda text: any(m.text.startswith(("St.", "Mt.", "Fort St.")) for m in find_places(text, _example_gazetteer())),
+    fires=["Flights to St. Louis resumed.", "Police in St. Thomas said so.", "He lived in Fort St. John."],
+    holds=["He lives on Main St. Louis said nothing."],
+)
 
 
 def _hyphen_after(text: str, token: Token) -> bool:

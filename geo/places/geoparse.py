@@ -70,9 +70,12 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     found = [_toponym(m, resolved.get(m.start_char), gaz) for m in mentions]
     # A one-word name that fits no candidate of the article's geography is a word or a person far
     # more often than an unknown place ("Levi", "Hydro"): left out, where events leave it out too.
-    found = [t for t in found if not (t.kind == "town" and t.latitude is None and " " not in t.text)]
+    found = [t for t in found if not (t.kind == "town" and t.latitude is None and " " not in _SAINT.sub("", t.text))]
     return _with_embedded(text, _with_landmarks(text, _with_counties(text, found, gaz)), gaz)
 
+
+# "St. ", "Mt. ": an abbreviation before one word makes no longer a name ("St. Peter").
+_SAINT = re.compile(r"^(?:St|Ste|Mt|Ft|Pt)\. ")
 
 # "Monroe County", "LAUREL COUNTY", "Orleans Parish", "Plymouth Co.": up to three capitalised
 # words before the word for a county.
@@ -158,6 +161,8 @@ def _with_landmarks(text: str, found: list[Toponym]) -> list[Toponym]:
         inside = [t for t in out if t.start < end and start < t.end]
         if any(t.start == start and t.end == end for t in inside):
             continue  # the gazetteer knows the whole name ("Beverly Hills")
+        if any(t.start <= start and t.end > end for t in inside):
+            continue  # inside a longer name the gazetteer knows ("Fort St. John")
         if any(t.kind in {"country", "admin1", "region", "demonym", "county"} for t in inside):
             continue
         anchor = next((t for t in inside if t.latitude is not None), focus)

@@ -132,11 +132,29 @@ def _coherent(by_key: dict, first: dict, gazetteer: PlaceIndex, context: Counter
     out = {}
     for memo, m in first.items():
         others = [pt for other, pt in points.items() if other[0] != memo[0]]
-        if len(gazetteer.places(m.key)) < 2 and geocoder is None:
-            out[memo] = by_key[memo]
+        if geocoder is None and not _neighbour_may_change(by_key[memo], m, gazetteer, context, others):
+            out[memo] = by_key[memo]  # the first answer stands: skip the second scoring
             continue
         out[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder, regions, others)
     return out
+
+
+def _neighbour_may_change(
+    first: ResolvedPlace | None, m: PlaceMention, gazetteer: PlaceIndex, context: Counter[str], others: list
+) -> bool:
+    """Whether some candidate other than the first answer lies beside another place of the
+    article (only then can the neighbour term change the answer): one vectorised distance
+    matrix instead of scoring every candidate again."""
+    if not others:
+        return False
+    candidates = _variant_places(m, gazetteer, context) if m.variant else gazetteer.places(m.key)
+    rivals = [p for p in candidates if first is None or p.geonameid != first.geonameid]
+    if not rivals:
+        return False
+    a = np.radians(np.array([(p.latitude, p.longitude) for p in rivals]))[:, None, :]
+    b = np.radians(np.asarray(others, dtype=float))[None, :, :]
+    h = np.sin((b[..., 0] - a[..., 0]) / 2) ** 2 + np.cos(a[..., 0]) * np.cos(b[..., 0]) * np.sin((b[..., 1] - a[..., 1]) / 2) ** 2
+    return bool((2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.minimum(h, 1.0))) < _NEIGHBOUR_KM).any())
 
 
 def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> frozenset[tuple[str, str]]:
