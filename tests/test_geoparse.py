@@ -147,3 +147,12 @@ def test_abbreviated_saints_and_forts_are_whole_names() -> None:
     found = parse("Flights from St. Louis to St. Petersburg resumed; he lives in Fort St. John, B.C.")
     assert found["St. Louis"].country == "US" and found["St. Petersburg"].country == "RU"
     assert found["Fort St. John"].kind == "town" and found["Fort St. John"].country == "CA"
+
+
+def test_two_lone_names_whose_namesakes_lie_side_by_side() -> None:
+    # Nothing else on the map: Edmonton and Enfield as the council's districts, not Alberta's
+    # capital and a Nova Scotia village 4,600 km apart.
+    found = parse("Pupils from Edmonton planted a garden. Enfield Council thanked them.")
+    assert found["Edmonton"].country == "GB" and found["Enfield"].country == "GB"
+    # With Alberta named, Edmonton stays Canadian.
+    assert parse("Pupils from Edmonton, Alberta planted a garden.")["Edmonton"].country == "CA"

@@ -10,11 +10,12 @@ the country, first-level regions at the region, nationality adjectives at their 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from os import PathLike
 
-from geo.gazetteer.index import Gazetteer, load_gazetteer, name_key
+from geo.gazetteer.index import Gazetteer, Place, load_gazetteer, name_key
 from geo.places.find import _FUNCTION_WORDS, _NOT_PLACES, PlaceMention, find_places
 from geo.places.resolve import ResolvedPlace, resolve_places
 
@@ -71,7 +72,8 @@ def geoparse(text: str, *, gazetteer: Gazetteer | str | PathLike[str] | None = N
     # A one-word name that fits no candidate of the article's geography is a word or a person far
     # more often than an unknown place ("Levi", "Hydro"): left out, where events leave it out too.
     found = [t for t in found if not (t.kind == "town" and t.latitude is None and " " not in _SAINT.sub("", t.text))]
-    return _with_embedded(text, _with_landmarks(text, _with_counties(text, found, gaz)), gaz)
+    found = _with_embedded(text, _with_landmarks(text, _with_counties(text, found, gaz)), gaz)
+    return _side_by_side(found, gaz)
 
 
 # "St. ", "Mt. ": an abbreviation before one word makes no longer a name ("St. Peter").
@@ -128,6 +130,72 @@ def _pick_county(options: tuple, found: list[Toponym]):
         return min(((c.latitude - a) ** 2 + (c.longitude - b) ** 2 for a, b in towns), default=0.0)
 
     return min(options, key=lambda c: (-states.get(c.state, 0), far(c), -c.zips))
+
+
+_PAIR_KM = 50.0  # namesakes this close lie "side by side"
+_APART_KM = 1000.0  # two names placed this far apart with nothing else near either
+_ALONE_KM = 300.0
+_PAIR_POPULATION = 10_000
+
+
+def _side_by_side(found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """Two town names placed far apart, each alone on the article's map, whose namesakes lie
+    side by side (both towns of some size, within 50 km) are those namesakes: "Edmonton" and
+    "Enfield" with nothing else near them are the two north London districts, not Alberta and
+    Nova Scotia. Names qualified by their state or country, and names near any other place of
+    the article, keep their point."""
+    towns = {}
+    for t in found:
+        if t.kind == "town" and t.latitude is not None:
+            towns.setdefault(name_key(t.text), t)
+    if len(towns) < 2 or len(towns) > 12:
+        return found
+    moved: dict[str, Place] = {}
+    keys = sorted(towns)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if a in moved or b in moved or not _alone(towns[a], found) or not _alone(towns[b], found):
+                continue
+            if _km(towns[a].latitude, towns[a].longitude, towns[b].latitude, towns[b].longitude) < _APART_KM:
+                continue
+            pair = _nearest_pair(gazetteer.places(a), gazetteer.places(b))
+            if pair is not None:
+                moved[a], moved[b] = pair
+    if not moved:
+        return found
+    return [_moved_to(t, moved[name_key(t.text)]) if t.kind == "town" and name_key(t.text) in moved else t for t in found]
+
+
+def _alone(town: Toponym, found: list[Toponym]) -> bool:
+    return not any(
+        t.latitude is not None and t.kind in {"town", "admin1", "county"} and name_key(t.text) != name_key(town.text)
+        and _km(t.latitude, t.longitude, town.latitude, town.longitude) < _ALONE_KM
+        for t in found
+    )
+
+
+def _nearest_pair(first: tuple[Place, ...], second: tuple[Place, ...]) -> tuple[Place, Place] | None:
+    """The closest pair of sizeable namesakes within ``_PAIR_KM``, if any."""
+    best, best_km = None, _PAIR_KM
+    for p in (p for p in first if p.population >= _PAIR_POPULATION):
+        for q in (q for q in second if q.population >= _PAIR_POPULATION and q.geonameid != p.geonameid):
+            km = _km(p.latitude, p.longitude, q.latitude, q.longitude)
+            if km < best_km:
+                best, best_km = (p, q), km
+    return best
+
+
+def _moved_to(t: Toponym, p: Place) -> Toponym:
+    return dataclasses.replace(
+        t, latitude=p.latitude, longitude=p.longitude, geonameid=p.geonameid, name=p.name, country=p.country,
+        admin1=p.admin1, why="", candidates=(f"{t.geonameid} {t.name} {t.country}",) + t.candidates,
+    )
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # A run of capitalised words ending in a word for a facility, street or lesser area: a
