@@ -156,3 +156,9 @@ def test_two_lone_names_whose_namesakes_lie_side_by_side() -> None:
     assert found["Edmonton"].country == "GB" and found["Enfield"].country == "GB"
     # With Alberta named, Edmonton stays Canadian.
     assert parse("Pupils from Edmonton, Alberta planted a garden.")["Edmonton"].country == "CA"
+
+
+def test_a_town_of_that_name_beats_a_city_that_once_had_it() -> None:
+    # Harare was once Salisbury, and Richmond, Virginia counts a Manchester among its names.
+    found = parse("British police in Salisbury and Manchester said the Russian envoys had left.")
+    assert found["Salisbury"].country == "GB" and found["Manchester"].country == "GB"

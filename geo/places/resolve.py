@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from geopy.distance import EARTH_RADIUS
 
-from geo.gazetteer.index import Country, Place, PlaceIndex, name_key
+from geo.gazetteer.index import Country, Place, PlaceIndex, name_key, skeleton_key
 from geo.places.find import PlaceMention
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
@@ -33,6 +34,8 @@ _MIN_POPULATION_WITHOUT_CONTEXT = 100_000
 _MAX_CANDIDATES_KEPT = 3
 _NEIGHBOUR_KM = 100.0
 _NEIGHBOUR_WEIGHT = 2.0
+_MAIN_NAME_WEIGHT = 2.0  # as much as being beside the article's places
+_SAINT_WORD = re.compile(r"\bsaint\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +177,7 @@ def _score_parts(
     anchors: list[tuple[float, float]],
     regions: frozenset[tuple[str, str]],
     neighbours: Sequence[tuple[float, float]] = (),
+    key: str = "",
 ) -> dict[str, float]:
     """A candidate's score terms by name (:func:`_total` adds them up; the best total wins),
     named for what the loser lacks, to say why a place lost.
@@ -193,6 +197,7 @@ def _score_parts(
         "outside the region the article names": 2.5 if (place.country, place.admin1) in regions else 0.0,
         "in a country the article is less about": 3.0 * context.get(place.country, 0) / top if top else 0.0,
         "farther from the article's other places": near,
+        "known by that name only as an alternate": _MAIN_NAME_WEIGHT if not key or _main_name_is(place, key) else 0.0,
         "not beside the article's other named places": (
             _NEIGHBOUR_WEIGHT if neighbours and _nearest_km(place.latitude, place.longitude, list(neighbours)) < _NEIGHBOUR_KM else 0.0
         ),
@@ -271,7 +276,7 @@ def _resolve_one(
     if not candidates:
         return None
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
-    parts = {id(p): _score_parts(p, context, anchors, regions, neighbours) for p in candidates}
+    parts = {id(p): _score_parts(p, context, anchors, regions, neighbours, mention.key) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
     ranked = _capital_first(ranked, mention, gazetteer)
     online, index = "", None
@@ -304,6 +309,18 @@ def _resolve_one(
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
     )
+
+
+def _main_name_is(place: Place, key: str) -> bool:
+    """Whether ``key`` is the place's own name, not one of its alternate names: "Salisbury" is
+    Salisbury, England before Harare (once Salisbury), "Manchester" Manchester before Richmond,
+    Virginia (which counts an old Manchester among its names). Spelling differences of
+    transliteration ("Hamah"/"Hama"), "Saint"/"St." and a trailing "City" do not count."""
+    own = _SAINT_WORD.sub("st", name_key(place.name))
+    key = _SAINT_WORD.sub("st", key)
+    if own == key or own.removesuffix(" city") == key or key.removesuffix(" city") == own:
+        return True
+    return skeleton_key(own) == skeleton_key(key)
 
 
 def _capital_first(ranked: list[Place], mention: PlaceMention, gazetteer: PlaceIndex) -> list[Place]:
