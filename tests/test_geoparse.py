@@ -162,3 +162,8 @@ def test_a_town_of_that_name_beats_a_city_that_once_had_it() -> None:
     # Harare was once Salisbury, and Richmond, Virginia counts a Manchester among its names.
     found = parse("British police in Salisbury and Manchester said the Russian envoys had left.")
     assert found["Salisbury"].country == "GB" and found["Manchester"].country == "GB"
+
+
+def test_kurdish_is_kurdistan_not_iraq() -> None:
+    found = parse("Kurdish fighters advanced near Kobani in Syria.")
+    assert found["Kurdish"].kind == "region" and found["Kurdish"].name == "Kurdistan"
