@@ -167,3 +167,21 @@ def test_a_town_of_that_name_beats_a_city_that_once_had_it() -> None:
 def test_kurdish_is_kurdistan_not_iraq() -> None:
     found = parse("Kurdish fighters advanced near Kobani in Syria.")
     assert found["Kurdish"].kind == "region" and found["Kurdish"].name == "Kurdistan"
+
+
+def test_a_bare_name_is_the_one_the_article_qualified() -> None:
+    found = geoparse("NEWARK, N.J. - A woman flew to San Francisco. Newark officials said sorry.", gazetteer=GAZETTEER)
+    newarks = [t for t in found if t.text.lower() == "newark"]
+    assert len(newarks) == 2 and all(t.admin1 == "NJ" for t in newarks)
+
+
+def test_a_town_qualified_by_a_state_it_is_not_in_stays_unplaced() -> None:
+    # No Holliday in Vermont: not the Texas one either.
+    found = geoparse("HOLLIDAY, Vt. - Deputies said the roads were closed.", gazetteer=GAZETTEER)
+    assert all(t.country != "US" or t.admin1 in {"", "VT"} for t in found)
+
+
+def test_a_wire_dateline_naming_a_capital_is_the_capital() -> None:
+    text = "WASHINGTON (Reuters) - British officials in London and Sunderland said Britain would act."
+    found = [t for t in geoparse(text, gazetteer=GAZETTEER) if t.text == "WASHINGTON"]
+    assert found and found[0].admin1 == "DC"

@@ -142,20 +142,23 @@ def _side_by_side(found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
     """Two town names placed far apart, each alone on the article's map, whose namesakes lie
     side by side (both towns of some size, within 50 km) are those namesakes: "Edmonton" and
     "Enfield" with nothing else near them are the two north London districts, not Alberta and
-    Nova Scotia. Names qualified by their state or country, and names near any other place of
-    the article, keep their point."""
+    Nova Scotia. Names near any other place of the article, or in a country it names, keep
+    their point."""
     towns = {}
     for t in found:
         if t.kind == "town" and t.latitude is not None:
             towns.setdefault(name_key(t.text), t)
     if len(towns) < 2 or len(towns) > 12:
         return found
+    named = {t.country for t in found if t.kind in {"country", "demonym"}}
     moved: dict[str, Place] = {}
     keys = sorted(towns)
     for i, a in enumerate(keys):
         for b in keys[i + 1 :]:
             if a in moved or b in moved or not _alone(towns[a], found) or not _alone(towns[b], found):
                 continue
+            if towns[a].country in named or towns[b].country in named:
+                continue  # placed in a country the article names: "London" beside "British"
             if _km(towns[a].latitude, towns[a].longitude, towns[b].latitude, towns[b].longitude) < _APART_KM:
                 continue
             pair = _nearest_pair(gazetteer.places(a), gazetteer.places(b))

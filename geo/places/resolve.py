@@ -112,7 +112,7 @@ def resolve_places(
             if memo not in by_key:  # the same name means the same place throughout an article
                 by_key[memo] = _resolve_one(m, gazetteer, context, anchors, None, regions)
                 first[memo] = m
-    by_key = _coherent(by_key, first, gazetteer, context, anchors, geocoder, regions)
+    by_key = _as_qualified(_coherent(by_key, first, gazetteer, context, anchors, geocoder, regions))
     for m in mentions:
         if m.kind in {"demonym", "region", "area"}:
             continue
@@ -124,6 +124,21 @@ def resolve_places(
         resolved = by_key[(m.key, m.province, m.locative, m.qualifier, m.initial)]
         if resolved is not None:
             out.append(dataclasses.replace(resolved, mention=m))
+    return out
+
+
+def _as_qualified(by_key: dict) -> dict:
+    """A bare name is the place the article named with its state or country ("NEWARK, N.J."
+    ... "Newark"), when it named only one such."""
+    qualified: dict[str, set] = {}
+    for memo, r in by_key.items():
+        if memo[3] and r is not None:
+            qualified.setdefault(memo[0], set()).add(r)
+    out = dict(by_key)
+    for memo in by_key:
+        same = qualified.get(memo[0], set())
+        if not memo[3] and len({r.geonameid for r in same}) == 1:
+            out[memo] = next(iter(same))
     return out
 
 
@@ -272,13 +287,22 @@ def _resolve_one(
     if mention.qualifier:
         country, _, admin1 = mention.qualifier.partition(".")
         named = [p for p in candidates if p.country == country and (not admin1 or p.admin1 == admin1)]
-        candidates = named or candidates
+        # "HOLLIDAY, Mo." with no Holliday in Missouri known is no Holliday of another state;
+        # "Saipan, Guam" (a neighbouring territory named as the country) keeps its candidates
+        candidates = named if named or admin1 else candidates
     if not candidates:
         return None
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
     parts = {id(p): _score_parts(p, context, anchors, regions, neighbours, mention.key) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
     ranked = _capital_first(ranked, mention, gazetteer)
+    wire_capital = False
+    if mention.dateline and not mention.qualifier:
+        # "WASHINGTON (Reuters) -": a wire dateline naming a country's capital, the largest
+        # place of that name, is the capital whatever countries the story is about
+        largest = max(ranked, key=lambda p: p.population)
+        if _main_name_is(largest, mention.key) and gazetteer.is_capital(name_key(largest.name), largest.country):
+            ranked, wire_capital = [largest] + [p for p in ranked if p is not largest], True
     online, index = "", None
     if geocoder is not None and len(ranked) > 1:
         from geo.geocode.services import confirm_candidate
@@ -290,7 +314,7 @@ def _resolve_one(
         if index is not None:
             ranked.insert(0, ranked.pop(index))
     best = ranked[0]
-    if not _acceptable(best, mention, context):
+    if not wire_capital and not _acceptable(best, mention, context):
         return None
     return ResolvedPlace(
         mention=mention,
