@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from geopy.distance import EARTH_RADIUS
@@ -169,10 +170,7 @@ def _neighbour_may_change(
     rivals = [p for p in candidates if first is None or p.geonameid != first.geonameid]
     if not rivals:
         return False
-    a = np.radians(np.array([(p.latitude, p.longitude) for p in rivals]))[:, None, :]
-    b = np.radians(np.asarray(others, dtype=float))[None, :, :]
-    h = np.sin((b[..., 0] - a[..., 0]) / 2) ** 2 + np.cos(a[..., 0]) * np.cos(b[..., 0]) * np.sin((b[..., 1] - a[..., 1]) / 2) ** 2
-    return bool((2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.minimum(h, 1.0))) < _NEIGHBOUR_KM).any())
+    return min(_min_km(rivals, others)) < _NEIGHBOUR_KM
 
 
 def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> frozenset[tuple[str, str]]:
@@ -193,6 +191,7 @@ def _score_parts(
     regions: frozenset[tuple[str, str]],
     neighbours: Sequence[tuple[float, float]] = (),
     key: str = "",
+    distances: tuple[float, float] | None = None,
 ) -> dict[str, float]:
     """A candidate's score terms by name (:func:`_total` adds them up; the best total wins),
     named for what the loser lacks, to say why a place lost.
@@ -201,21 +200,24 @@ def _score_parts(
     names in passing, such as "US officials", proportionally less); being in a region the
     article names 2.5 (Edmonton, Kentucky beside "Kentucky"); being within 300 km of the
     article's unambiguous places 2; being within 100 km of another place the article names, as
-    first resolved (``neighbours``), 1.5."""
+    first resolved (``neighbours``), 2; being known by that very name, not only as an alternate
+    name, 2. ``distances``: the place's km to the nearest anchor and neighbour, when the caller
+    computed them for all candidates at once (:func:`_min_km`)."""
     top = max(context.values(), default=0)
-    near = 0.0
-    if anchors:
-        nearest = _nearest_km(place.latitude, place.longitude, anchors)
-        near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
+    if distances is None:
+        distances = (
+            _nearest_km(place.latitude, place.longitude, anchors) if anchors else math.inf,
+            _nearest_km(place.latitude, place.longitude, list(neighbours)) if neighbours else math.inf,
+        )
+    nearest, beside = distances
+    near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
     return {
         "smaller": 1.5 * math.log10(place.population + 10),
         "outside the region the article names": 2.5 if (place.country, place.admin1) in regions else 0.0,
         "in a country the article is less about": 3.0 * context.get(place.country, 0) / top if top else 0.0,
         "farther from the article's other places": near,
         "known by that name only as an alternate": _MAIN_NAME_WEIGHT if not key or _main_name_is(place, key) else 0.0,
-        "not beside the article's other named places": (
-            _NEIGHBOUR_WEIGHT if neighbours and _nearest_km(place.latitude, place.longitude, list(neighbours)) < _NEIGHBOUR_KM else 0.0
-        ),
+        "not beside the article's other named places": _NEIGHBOUR_WEIGHT if beside < _NEIGHBOUR_KM else 0.0,
     }
 
 
@@ -244,6 +246,18 @@ def _total(parts: dict[str, float]) -> float:
     for value in parts.values():
         total += value
     return total
+
+
+def _min_km(places: Sequence[Place], points: Sequence[tuple[float, float]]) -> list[float]:
+    """Each place's great-circle km to the nearest of ``points`` (inf when there are none), in
+    one numpy matrix: scoring a name's candidates one by one against the anchors was the
+    resolver's main cost."""
+    if not points:
+        return [math.inf] * len(places)
+    a = np.radians(np.array([(p.latitude, p.longitude) for p in places], dtype=float))[:, None, :]
+    b = np.radians(np.asarray(points, dtype=float))[None, :, :]
+    h = np.sin((b[..., 0] - a[..., 0]) / 2) ** 2 + np.cos(a[..., 0]) * np.cos(b[..., 0]) * np.sin((b[..., 1] - a[..., 1]) / 2) ** 2
+    return (2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.minimum(h, 1.0)))).min(axis=1).tolist()
 
 
 def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
@@ -293,7 +307,11 @@ def _resolve_one(
     if not candidates:
         return None
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
-    parts = {id(p): _score_parts(p, context, anchors, regions, neighbours, mention.key) for p in candidates}
+    to_anchor, to_neighbour = _min_km(candidates, anchors), _min_km(candidates, neighbours)
+    parts = {
+        id(p): _score_parts(p, context, anchors, regions, neighbours, mention.key, (a, b))
+        for p, a, b in zip(candidates, to_anchor, to_neighbour)
+    }
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
     ranked = _capital_first(ranked, mention, gazetteer)
     wire_capital = False
@@ -340,7 +358,14 @@ def _main_name_is(place: Place, key: str) -> bool:
     Salisbury, England before Harare (once Salisbury), "Manchester" Manchester before Richmond,
     Virginia (which counts an old Manchester among its names). Spelling differences of
     transliteration ("Hamah"/"Hama"), "Saint"/"St." and a trailing "City" do not count."""
-    own = _SAINT_WORD.sub("st", name_key(place.name))
+    return _same_name(place.name, key)
+
+
+@lru_cache(maxsize=65_536)
+def _same_name(name: str, key: str) -> bool:
+    """:func:`_main_name_is` on a name and a key, cached: asked for every candidate of every
+    mention, and a few thousand names recur across articles."""
+    own = _SAINT_WORD.sub("st", name_key(name))
     key = _SAINT_WORD.sub("st", key)
     if own == key or own.removesuffix(" city") == key or key.removesuffix(" city") == own:
         return True
