@@ -201,7 +201,8 @@ def _score_parts(
     article names 2.5 (Edmonton, Kentucky beside "Kentucky"); being within 300 km of the
     article's unambiguous places 2; being within 100 km of another place the article names, as
     first resolved (``neighbours``), 2; being known by that very name, not only as an alternate
-    name, 2. ``distances``: the place's km to the nearest anchor and neighbour, when the caller
+    name, 2 (Salisbury, England, not Harare; ``key`` "" leaves the term out, see
+    :func:`_own_name_key`). ``distances``: the place's km to the nearest anchor and neighbour, when the caller
     computed them for all candidates at once (:func:`_min_km`)."""
     top = max(context.values(), default=0)
     if distances is None:
@@ -308,8 +309,9 @@ def _resolve_one(
         return None
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
     to_anchor, to_neighbour = _min_km(candidates, anchors), _min_km(candidates, neighbours)
+    own_key = _own_name_key(mention.key, candidates, context)
     parts = {
-        id(p): _score_parts(p, context, anchors, regions, neighbours, mention.key, (a, b))
+        id(p): _score_parts(p, context, anchors, regions, neighbours, own_key, (a, b))
         for p, a, b in zip(candidates, to_anchor, to_neighbour)
     }
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
@@ -351,6 +353,19 @@ def _resolve_one(
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
     )
+
+
+def _own_name_key(key: str, candidates: Sequence[Place], context: Counter[str]) -> str:
+    """``key`` when some candidate bearing that very name could stand on its own (in a country
+    the article evokes, or large enough to need no context), else "": "Palmyra" with no
+    country named is Tadmur, Syria (Palmyra is its English name, an alternate in GeoNames),
+    not a Palmyra village of a country the story never mentions."""
+    if any(
+        (context.get(p.country, 0) > 0 or p.population >= _MIN_POPULATION_WITHOUT_CONTEXT) and _main_name_is(p, key)
+        for p in candidates
+    ):
+        return key
+    return ""
 
 
 def _main_name_is(place: Place, key: str) -> bool:
