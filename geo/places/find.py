@@ -25,6 +25,7 @@ from geo.gazetteer.index import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, 
 from geo.read.document import Document, dateline_at
 from geo.lexicons import column
 from geo.read.text import Token, tokenize
+from geo.rules import example
 
 __all__ = ["PlaceMention", "find_places"]
 
@@ -366,9 +367,16 @@ def _qualified(text: str, mentions: list[PlaceMention], gazetteer: PlaceIndex) -
     out = list(mentions)
     for k in range(len(out) - 1):
         town, after = out[k], out[k + 1]
-        if town.kind != "place" or after.kind not in {"country", "region"}:
+        if town.kind != "place" or after.kind not in {"country", "region", "place"}:
             continue
         if text[town.end_char : after.start_char] not in {", ", ",  ", " , "}:
+            continue
+        following = out[k + 2] if k + 2 < len(out) else None
+        listed = following is not None and text[after.end_char : following.start_char] in {", ", " and ", ", and "}
+        state = None if listed else _state_after_town(town, after, gazetteer)  # "Washington, New York and Boston"
+        if state is not None:
+            after = out[k + 1] = replace(after, key=state, kind="region")
+        elif after.kind == "place":
             continue
         if after.kind == "country":
             country = gazetteer.country(after.key)
@@ -378,6 +386,36 @@ def _qualified(text: str, mentions: list[PlaceMention], gazetteer: PlaceIndex) -
             qualifier = f"{region[0]}.{region[1]}" if region else ""
         out[k] = replace(town, qualifier=qualifier)
     return out
+
+
+def _state_after_town(town: PlaceMention, after: PlaceMention, gazetteer: PlaceIndex) -> str | None:
+    """The region key of a state whose name is also a country's or a city's ("Georgia",
+    "Washington", "New York") when it follows a town of that state: "Atlanta, Georgia" and
+    "Tacoma, Washington" name the states. None otherwise."""
+    if after.kind == "region":
+        return None
+    key = after.key + " state"
+    region = gazetteer.region(key)
+    if region is None or not any((p.country, p.admin1) == region for p in gazetteer.places(town.key)):
+        return None
+    return key
+
+
+example(
+    "places.state_after_town",
+    lambda text: [m.kind for m in find_places(text, _example_gazetteer())][-1] == "region",
+    fires=["They flew from Atlanta, Georgia.", "She lives in Tacoma, Washington."],
+    holds=[
+        "They flew from Tbilisi, Georgia.", "He met officials in Washington.",
+        "After stops in Washington, New York and Boston, he left.",
+    ],
+)
+
+
+def _example_gazetteer() -> PlaceIndex:
+    from geo.gazetteer.index import load_gazetteer
+
+    return load_gazetteer()
 
 
 _GLUED_ARTICLE = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
@@ -411,7 +449,20 @@ def _fold(word: str) -> str:
 
 def _joinable(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end : right.start]
+    if gap in {". ", "."} and left.text in _NAME_ABBREVIATIONS:
+        return True  # "St. Louis", "Fort St. John", "Mt. Vernon": the dot is the abbreviation's
     return bool(_SPACE_GAP.fullmatch(gap) or _HYPHEN_GAP.fullmatch(gap))
+
+
+#: Abbreviations that begin or sit inside place names, written with a dot.
+_NAME_ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
+
+example(
+    "places.abbreviated_saint",
+    lambda text: any(m.text.startswith(("St.", "Mt.", "Fort St.")) for m in find_places(text, _example_gazetteer())),
+    fires=["Flights to St. Louis resumed.", "Police in St. Thomas said so.", "He lived in Fort St. John."],
+    holds=["He lives on Main St. Louis said nothing."],
+)
 
 
 def _hyphen_after(text: str, token: Token) -> bool:

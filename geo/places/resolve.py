@@ -17,20 +17,26 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from geopy.distance import EARTH_RADIUS
 
-from geo.gazetteer.index import Country, Place, PlaceIndex, name_key
+from geo.gazetteer.index import Country, Place, PlaceIndex, name_key, skeleton_key
 from geo.places.find import PlaceMention
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
 
 _MIN_POPULATION_WITHOUT_CONTEXT = 100_000
 _MAX_CANDIDATES_KEPT = 3
+_NEIGHBOUR_KM = 100.0
+_NEIGHBOUR_WEIGHT = 2.0
+_MAIN_NAME_WEIGHT = 2.0  # as much as being beside the article's places
+_SAINT_WORD = re.compile(r"\bsaint\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,14 @@ def resolve_places(
     regions = _article_regions(mentions, gazetteer)
     out: list[ResolvedPlace] = []
     by_key: dict[tuple[str, bool, bool, str, bool], ResolvedPlace | None] = {}
+    first: dict[tuple[str, bool, bool, str, bool], PlaceMention] = {}
+    for m in mentions:
+        if m.kind == "place":
+            memo = (m.key, m.province, m.locative, m.qualifier, m.initial)
+            if memo not in by_key:  # the same name means the same place throughout an article
+                by_key[memo] = _resolve_one(m, gazetteer, context, anchors, None, regions)
+                first[memo] = m
+    by_key = _as_qualified(_coherent(by_key, first, gazetteer, context, anchors, geocoder, regions))
     for m in mentions:
         if m.kind in {"demonym", "region", "area"}:
             continue
@@ -108,13 +122,55 @@ def resolve_places(
             if country is not None:
                 out.append(_country_place(m, country))
             continue
-        memo = (m.key, m.province, m.locative, m.qualifier, m.initial)
-        if memo not in by_key:  # the same name means the same place throughout an article
-            by_key[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder, regions)
-        resolved = by_key[memo]
+        resolved = by_key[(m.key, m.province, m.locative, m.qualifier, m.initial)]
         if resolved is not None:
             out.append(dataclasses.replace(resolved, mention=m))
     return out
+
+
+def _as_qualified(by_key: dict) -> dict:
+    """A bare name is the place the article named with its state or country ("NEWARK, N.J."
+    ... "Newark"), when it named only one such."""
+    qualified: dict[str, set] = {}
+    for memo, r in by_key.items():
+        if memo[3] and r is not None:
+            qualified.setdefault(memo[0], set()).add(r)
+    out = dict(by_key)
+    for memo in by_key:
+        same = qualified.get(memo[0], set())
+        if not memo[3] and len({r.geonameid for r in same}) == 1:
+            out[memo] = next(iter(same))
+    return out
+
+
+def _coherent(by_key: dict, first: dict, gazetteer: PlaceIndex, context: Counter[str], anchors: list, geocoder, regions) -> dict:
+    """Resolve each name again with the article's other places, as first resolved, among its
+    anchors: namesakes that lie together win together ("Edmonton" and "Enfield" in north London,
+    not Alberta and Nova Scotia). The geocoder, if any, is asked in this pass only."""
+    points = {memo: (r.latitude, r.longitude) for memo, r in by_key.items() if r is not None}
+    out = {}
+    for memo, m in first.items():
+        others = [pt for other, pt in points.items() if other[0] != memo[0]]
+        if geocoder is None and not _neighbour_may_change(by_key[memo], m, gazetteer, context, others):
+            out[memo] = by_key[memo]  # the first answer stands: skip the second scoring
+            continue
+        out[memo] = _resolve_one(m, gazetteer, context, anchors, geocoder, regions, others)
+    return out
+
+
+def _neighbour_may_change(
+    first: ResolvedPlace | None, m: PlaceMention, gazetteer: PlaceIndex, context: Counter[str], others: list
+) -> bool:
+    """Whether some candidate other than the first answer lies beside another place of the
+    article (only then can the neighbour term change the answer): one vectorised distance
+    matrix instead of scoring every candidate again."""
+    if not others:
+        return False
+    candidates = _variant_places(m, gazetteer, context) if m.variant else gazetteer.places(m.key)
+    rivals = [p for p in candidates if first is None or p.geonameid != first.geonameid]
+    if not rivals:
+        return False
+    return min(_min_km(rivals, others)) < _NEIGHBOUR_KM
 
 
 def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> frozenset[tuple[str, str]]:
@@ -129,7 +185,13 @@ def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) ->
 
 
 def _score_parts(
-    place: Place, context: Counter[str], anchors: list[tuple[float, float]], regions: frozenset[tuple[str, str]]
+    place: Place,
+    context: Counter[str],
+    anchors: list[tuple[float, float]],
+    regions: frozenset[tuple[str, str]],
+    neighbours: Sequence[tuple[float, float]] = (),
+    key: str = "",
+    distances: tuple[float, float] | None = None,
 ) -> dict[str, float]:
     """A candidate's score terms by name (:func:`_total` adds them up; the best total wins),
     named for what the loser lacks, to say why a place lost.
@@ -137,17 +199,26 @@ def _score_parts(
     Weights: a tenfold population is worth 1.5; the article's main country 3 (a country it
     names in passing, such as "US officials", proportionally less); being in a region the
     article names 2.5 (Edmonton, Kentucky beside "Kentucky"); being within 300 km of the
-    article's unambiguous places 2."""
+    article's unambiguous places 2; being within 100 km of another place the article names, as
+    first resolved (``neighbours``), 2; being known by that very name, not only as an alternate
+    name, 2 (Salisbury, England, not Harare; ``key`` "" leaves the term out, see
+    :func:`_own_name_key`). ``distances``: the place's km to the nearest anchor and neighbour, when the caller
+    computed them for all candidates at once (:func:`_min_km`)."""
     top = max(context.values(), default=0)
-    near = 0.0
-    if anchors:
-        nearest = _nearest_km(place.latitude, place.longitude, anchors)
-        near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
+    if distances is None:
+        distances = (
+            _nearest_km(place.latitude, place.longitude, anchors) if anchors else math.inf,
+            _nearest_km(place.latitude, place.longitude, list(neighbours)) if neighbours else math.inf,
+        )
+    nearest, beside = distances
+    near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
     return {
         "smaller": 1.5 * math.log10(place.population + 10),
         "outside the region the article names": 2.5 if (place.country, place.admin1) in regions else 0.0,
         "in a country the article is less about": 3.0 * context.get(place.country, 0) / top if top else 0.0,
         "farther from the article's other places": near,
+        "known by that name only as an alternate": _MAIN_NAME_WEIGHT if not key or _main_name_is(place, key) else 0.0,
+        "not beside the article's other named places": _NEIGHBOUR_WEIGHT if beside < _NEIGHBOUR_KM else 0.0,
     }
 
 
@@ -176,6 +247,18 @@ def _total(parts: dict[str, float]) -> float:
     for value in parts.values():
         total += value
     return total
+
+
+def _min_km(places: Sequence[Place], points: Sequence[tuple[float, float]]) -> list[float]:
+    """Each place's great-circle km to the nearest of ``points`` (inf when there are none), in
+    one numpy matrix: scoring a name's candidates one by one against the anchors was the
+    resolver's main cost."""
+    if not points:
+        return [math.inf] * len(places)
+    a = np.radians(np.array([(p.latitude, p.longitude) for p in places], dtype=float))[:, None, :]
+    b = np.radians(np.asarray(points, dtype=float))[None, :, :]
+    h = np.sin((b[..., 0] - a[..., 0]) / 2) ** 2 + np.cos(a[..., 0]) * np.cos(b[..., 0]) * np.sin((b[..., 1] - a[..., 1]) / 2) ** 2
+    return (2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.minimum(h, 1.0)))).min(axis=1).tolist()
 
 
 def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
@@ -213,17 +296,33 @@ def _resolve_one(
     anchors: list[tuple[float, float]],
     geocoder: object | None,
     regions: frozenset[tuple[str, str]] = frozenset(),
+    neighbours: Sequence[tuple[float, float]] = (),
 ) -> ResolvedPlace | None:
     candidates = _variant_places(mention, gazetteer, context) if mention.variant else gazetteer.places(mention.key)
     if mention.qualifier:
         country, _, admin1 = mention.qualifier.partition(".")
         named = [p for p in candidates if p.country == country and (not admin1 or p.admin1 == admin1)]
-        candidates = named or candidates
+        # "HOLLIDAY, Mo." with no Holliday in Missouri known is no Holliday of another state;
+        # "Saipan, Guam" (a neighbouring territory named as the country) keeps its candidates
+        candidates = named if named or admin1 else candidates
     if not candidates:
         return None
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
-    parts = {id(p): _score_parts(p, context, anchors, regions) for p in candidates}
+    to_anchor, to_neighbour = _min_km(candidates, anchors), _min_km(candidates, neighbours)
+    own_key = _own_name_key(mention.key, candidates, context)
+    parts = {
+        id(p): _score_parts(p, context, anchors, regions, neighbours, own_key, (a, b))
+        for p, a, b in zip(candidates, to_anchor, to_neighbour)
+    }
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
+    ranked = _capital_first(ranked, mention, gazetteer)
+    wire_capital = False
+    if mention.dateline and not mention.qualifier:
+        # "WASHINGTON (Reuters) -": a wire dateline naming a country's capital, the largest
+        # place of that name, is the capital whatever countries the story is about
+        largest = max(ranked, key=lambda p: p.population)
+        if _main_name_is(largest, mention.key) and gazetteer.is_capital(name_key(largest.name), largest.country):
+            ranked, wire_capital = [largest] + [p for p in ranked if p is not largest], True
     online, index = "", None
     if geocoder is not None and len(ranked) > 1:
         from geo.geocode.services import confirm_candidate
@@ -235,7 +334,7 @@ def _resolve_one(
         if index is not None:
             ranked.insert(0, ranked.pop(index))
     best = ranked[0]
-    if not _acceptable(best, mention, context):
+    if not wire_capital and not _acceptable(best, mention, context):
         return None
     return ResolvedPlace(
         mention=mention,
@@ -254,6 +353,55 @@ def _resolve_one(
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
     )
+
+
+def _own_name_key(key: str, candidates: Sequence[Place], context: Counter[str]) -> str:
+    """``key`` when some candidate bearing that very name could stand on its own (in a country
+    the article evokes, or large enough to need no context), else "": "Palmyra" with no
+    country named is Tadmur, Syria (Palmyra is its English name, an alternate in GeoNames),
+    not a Palmyra village of a country the story never mentions."""
+    if any(
+        (context.get(p.country, 0) > 0 or p.population >= _MIN_POPULATION_WITHOUT_CONTEXT) and _main_name_is(p, key)
+        for p in candidates
+    ):
+        return key
+    return ""
+
+
+def _main_name_is(place: Place, key: str) -> bool:
+    """Whether ``key`` is the place's own name, not one of its alternate names: "Salisbury" is
+    Salisbury, England before Harare (once Salisbury), "Manchester" Manchester before Richmond,
+    Virginia (which counts an old Manchester among its names). Spelling differences of
+    transliteration ("Hamah"/"Hama"), "Saint"/"St." and a trailing "City" do not count."""
+    return _same_name(place.name, key)
+
+
+@lru_cache(maxsize=65_536)
+def _same_name(name: str, key: str) -> bool:
+    """:func:`_main_name_is` on a name and a key, cached: asked for every candidate of every
+    mention, and a few thousand names recur across articles."""
+    own = _SAINT_WORD.sub("st", name_key(name))
+    key = _SAINT_WORD.sub("st", key)
+    if own == key or own.removesuffix(" city") == key or key.removesuffix(" city") == own:
+        return True
+    return skeleton_key(own) == skeleton_key(key)
+
+
+def _capital_first(ranked: list[Place], mention: PlaceMention, gazetteer: PlaceIndex) -> list[Place]:
+    """A country's capital before its smaller namesakes in the same country: a bare
+    "Washington" in an article that names West Virginia is still the capital (the region term
+    would pick Washington, W.Va.); "Washington, Pa." (a qualifier) keeps its town."""
+    if mention.qualifier or len(ranked) < 2:
+        return ranked
+    best = ranked[0]
+    capital = next(
+        (p for p in ranked[1:] if p.country == best.country and p.population > best.population
+         and gazetteer.is_capital(name_key(p.name), p.country)),
+        None,
+    )
+    if capital is None:
+        return ranked
+    return [capital] + [p for p in ranked if p is not capital]
 
 
 def _variant_places(mention: PlaceMention, gazetteer: PlaceIndex, context: Counter[str]) -> tuple[Place, ...]:
