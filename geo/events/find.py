@@ -662,3 +662,10 @@ example(
     fires=["Rebels reportedly shelled the town", "the alleged attack"],
     holds=["Rebels shelled the town on Monday"],
 )
+example(
+    "events.action_words", lambda text: bool(_triggers(text, 0)),
+    fires=["Warplanes struck the village at dawn", "Jets targeted rebel positions near the town",
+           "The army pressed its operations against militants in the hills",
+           "Fighters infiltrated the border area overnight"],
+    holds=["The committee published its report", "The mayor opened a new school"],
+)
