@@ -667,5 +667,6 @@ example(
     fires=["Warplanes struck the village at dawn", "Jets targeted rebel positions near the town",
            "The army pressed its operations against militants in the hills",
            "Fighters infiltrated the border area overnight"],
-    holds=["The committee published its report", "The mayor opened a new school"],
+    holds=["The committee published its report", "The mayor opened a new school",
+           "Launched in Harbourton in 1990 the magazine is widely read"],
 )

@@ -123,9 +123,11 @@ _AFFILIATION_AFTER = re.compile(
 _AFFILIATION_BEFORE = re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
     r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
+    # an outlet's name after its noun: "TV station X", "the news website X"
+    r"|\b(?:TV|television|radio|satellite) (?:station|channel|network)|\bnews (?:agency|website|channel)"
     # where the speaker is: "said in X", "told reporters in X", "said on a visit to X"
     r"|\b(?:said|says|told (?:reporters|journalists|a news conference)|speaking|spoke|added)"
-    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+)?$",
+    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+|[Aa]l-|[Ee]l-)?$",
     re.IGNORECASE,
 )
 
@@ -394,7 +396,8 @@ example(
 example(
     "places.affiliation_before", braced(lambda t, s, e: _AFFILIATION_BEFORE.search(t[max(0, s - 60) : s])),
     fires=["he told {Capital} Radio", "according to {Eastport}", "pro-{Eastport} forces",
-           "the minister said in {Geneva} that", "a truce brokered by {Eastport}"],
+           "the minister said in {Geneva} that", "a truce brokered by {Eastport}",
+           "an interview with the local TV station al-{Harbourton}", "the news website {Eastport} reported"],
     holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}"],
 )
 example(
