@@ -174,7 +174,9 @@ _REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|distr
 
 
 _REGION_BEFORE = re.compile(
-    r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region) of\s+(?:the\s+)?"
+    r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region)s? of\s+(?:the\s+)?"
+    # the second of two: "the countryside of Oldmere and Y", "the provinces of X, Y"
+    r"(?:(?-i:[A-Z][\w'-]+)(?:,\s+|\s+and\s+))?"
     r"|(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
     r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+"
     # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
@@ -408,9 +410,9 @@ example(
 example(
     "places.province_not_town", braced(_region_words),
     fires=["fighting in {Oldshire} province", "the countryside of {Oldtown}", "in eastern {Oldshire}",
-           "strikes north of {Oldtown}"],
+           "strikes north of {Oldtown}", "the countryside of Oldmere and {Oldtown}"],
     holds=["the city of {Oldtown}", "shelling in {Oldtown}", "{Oldtown} city was shelled",
-           "fighting on Monday in {Oldtown}"],
+           "fighting on Monday in {Oldtown}", "the countryside of Oldmere and in {Oldtown} city"],
 )
 example(
     "places.capital_speaks", braced(lambda t, s, e: _SPEECH.match(t, e)),
