@@ -112,13 +112,20 @@ def test_a_wire_dateline_capital_with_its_country_is_still_the_place(gazetteer):
     assert [e.place.name for e in _events(gazetteer, body)] == ["Nairobi"]
 
 
-def test_the_day_of_a_statement_is_not_the_articles_lead_date(gazetteer):
-    body = (
+def test_the_day_of_a_statement_is_the_lead_date_only_when_the_lead_names_no_other_day(gazetteer):
+    other_day = (
+        "Shelling hit Homs on Monday, the monitor said on Tuesday.\n\n"
+        "Separately, fighters attacked Hama with rockets."
+    )
+    hama = [e for e in _events(gazetteer, other_day) if e.place.name != "Homs"]
+    assert hama and hama[0].date_source == "lead" and hama[0].date.weekday() == 0  # Monday
+    only_a_statement = (
         "The monitor said on Tuesday that shelling had hit Homs.\n\n"
         "Separately, fighters attacked Hama with rockets."
     )
-    hama = [e for e in _events(gazetteer, body) if e.place.name != "Homs"]
-    assert hama and hama[0].date_source != "lead"
+    # a happening is no later than its report: closer than the publication week
+    hama = [e for e in _events(gazetteer, only_a_statement) if e.place.name != "Homs"]
+    assert hama and hama[0].date_source == "lead" and hama[0].date.weekday() == 1  # Tuesday
 
 
 @pytest.mark.parametrize(

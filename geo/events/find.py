@@ -33,6 +33,7 @@ from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.read.document import Document, is_caption, read_document, span_gap
 from geo.events.dates import (
+    SAID_BEFORE,
     SINCE_BEFORE,
     DateSource,
     carried_date,
@@ -333,6 +334,10 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
     far = bool(others) and min(km(here, o) for o in others) > FAR_KM
     sentence_places = {e.place.geonameid for e in events if e.sentence == event.sentence}
     own_day = event.date_source == "text" and event.date_precision == "day"
+    home = Counter(e.place.country for e in events).most_common(1)[0][0] if events else event.place.country
+    used = event.date_used
+    text = event.article.text
+    said = used is not None and bool(SAID_BEFORE.search(text, max(0, used.start_char - 40), used.start_char))
     return {
         "date_from_context": event.date_source == "context",
         "date_from_lead": event.date_source == "lead",
@@ -355,6 +360,9 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "toll": event.fatalities is not None,
         "own_day": own_day,
         "sole_candidate": own_day and not event.place.candidates,
+        "abroad": event.place.country != home,
+        "capital": event.place.capital,
+        "date_of_a_saying": said,
     }
 
 
