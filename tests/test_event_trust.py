@@ -181,6 +181,13 @@ def test_a_dateline_abroad_is_not_the_place_of_what_happened_in_another_country(
     assert [e.place.name for e in _events(gazetteer, body)] == []
 
 
+def test_a_dateline_in_another_country_than_the_story_is_where_it_was_filed(gazetteer):
+    stamp = "Last updated at Mar 082021 Amman Syrian air strikes on rebel towns killed 12 people on Monday.\n\n"
+    body = stamp + "Jets struck Homs and Hama on Sunday. Shelling hit Idlib."
+    places = [e.place.name for e in _events(gazetteer, body)]
+    assert "Amman" not in places and "Homs" in places
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []

@@ -70,6 +70,10 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
     for p in places:
         foreign.setdefault(doc.sentence_of(p.mention.start_char), set()).add(p.country)
+    # the country the article is mostly about: a dateline in another one is where the story
+    # was filed ("BEIRUT - Air strikes on rebel towns killed 44", in a story about Syria)
+    countries = Counter(p.country for p in places)
+    home = countries.most_common(1)[0][0] if countries else ""
     for index, named in list(found.items()):
         # A wire dateline says where the story was filed; it is the event's place only when
         # the sentence it opens names no other town, and no other country ("MOGADISHU (AP) -
@@ -79,7 +83,8 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
         kept = []
         for p in named:
             abroad = foreign.get(index, set()) - {p.country}
-            if not p.mention.dateline or not (named_elsewhere or abroad):
+            filed_abroad = p.country != home and countries[home] > countries[p.country]
+            if not p.mention.dateline or not (named_elsewhere or abroad or filed_abroad):
                 kept.append(p)
         found[index] = kept
     return found
