@@ -188,6 +188,15 @@ def test_a_dateline_in_another_country_than_the_story_is_where_it_was_filed(gaze
     assert "Amman" not in places and "Homs" in places
 
 
+def test_a_foreign_capital_not_written_as_a_place_is_its_government(gazetteer):
+    # Russia named as a country: Moscow is no stray, only the capital rule leaves it out
+    story = "Jets struck Homs on Monday. Rebels shelled Hama on Sunday. Russia denied a role. "
+    actor = story + "The rebels attacked with rockets given by Moscow last year."
+    assert "Moscow" not in [e.place.name for e in _events(gazetteer, actor)]
+    talks = story + "Envoys met in Moscow on Monday to discuss the fighting."
+    assert "Moscow" in [e.place.name for e in _events(gazetteer, talks)]
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []

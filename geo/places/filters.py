@@ -58,8 +58,13 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     text = doc.text
     found: dict[int, list[ResolvedPlace]] = {}
     stray_starts = strays(places)
+    # the country whose towns and provinces the article names most ("US-trained" names no town)
+    countries = Counter(p.country for p in places if p.precision != "country")
+    home = countries.most_common(1)[0][0] if countries else ""
     for p in places:
         if not mappable(p) or speaks_for_a_state(text, p) or not_where_it_happened(text, p):
+            continue
+        if foreign_government(p, home):
             continue
         if p.mention.start_char in stray_starts:
             continue
@@ -70,10 +75,8 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
     for p in places:
         foreign.setdefault(doc.sentence_of(p.mention.start_char), set()).add(p.country)
-    # the country the article is mostly about: a dateline in another one is where the story
-    # was filed ("BEIRUT - Air strikes on rebel towns killed 44", in a story about Syria)
-    countries = Counter(p.country for p in places)
-    home = countries.most_common(1)[0][0] if countries else ""
+    # the country the article is mostly about (home): a dateline in another one is where the
+    # story was filed ("BEIRUT - Air strikes on rebel towns killed 44", in a story about Syria)
     for index, named in list(found.items()):
         # A wire dateline says where the story was filed; it is the event's place only when
         # the sentence it opens names no other town, and no other country ("MOGADISHU (AP) -
@@ -88,6 +91,14 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
                 kept.append(p)
         found[index] = kept
     return found
+
+
+def foreign_government(place: ResolvedPlace, home: str) -> bool:
+    """A foreign capital not written as a place ("given by Washington", "Moscow was
+    responsible") in an article about another country (``home``, the one whose towns it names
+    most) stands for its government; "talks in Moscow" (a place word before it) stays."""
+    m = place.mention
+    return place.capital and bool(home) and place.country != home and not (m.locative or m.dateline)
 
 
 def strays(places: Sequence[ResolvedPlace]) -> set[int]:
