@@ -197,6 +197,14 @@ def test_a_foreign_capital_not_written_as_a_place_is_its_government(gazetteer):
     assert "Moscow" in [e.place.name for e in _events(gazetteer, talks)]
 
 
+def test_an_action_word_speaks_of_places_in_its_clause_not_after_a_colon(gazetteer):
+    listed = ("Troops on Monday captured Palmyra and the farms and villages around it after a long and costly"
+              " fight with the militants as well as Homs.")  # Homs over 100 characters from "captured"
+    assert {"Tadmur", "Homs"} <= {e.place.name for e in _events(gazetteer, listed)}
+    aside = "On Monday the fall of Palmyra cut the links between the two main strongholds: Homs and Hama."
+    assert [e.place.name for e in _events(gazetteer, aside)] == ["Tadmur"]
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []
