@@ -375,7 +375,18 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "abroad": event.place.country != home,
         "capital": event.place.capital,
         "date_of_a_saying": said,
+        "reaction": bool(_REACTION.search(sentence)),
+        "casualties": bool(_CASUALTIES.search(sentence)),
     }
+
+
+# Words of a reaction to a happening told elsewhere: condemnation, inquiry, accusation.
+_REACTION = re.compile(
+    r"\b(?:condemn\w*|investigat\w*|inspectors?|probe|allegations?|accus\w*|denied|denies|called for|warned)\b",
+    re.IGNORECASE,
+)
+# People killed, dead or hurt: what a report of a happening tells.
+_CASUALTIES = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured)\b", re.IGNORECASE)
 
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
@@ -689,4 +700,15 @@ example(
            "Fighters infiltrated the border area overnight"],
     holds=["The committee published its report", "The mayor opened a new school",
            "Launched in Harbourton in 1990 the magazine is widely read"],
+)
+example(
+    "events.reaction_sign", _REACTION.search,
+    fires=["The minister condemned the attack on the town", "Inspectors are investigating the blast",
+           "Rebels accused the army of the shelling"],
+    holds=["Rebels shelled the town on Monday", "The army took the hill"],
+)
+example(
+    "events.casualties_sign", _CASUALTIES.search,
+    fires=["Nine people were killed in the raid", "the blast left many wounded"],
+    holds=["Rebels took the hill", "Talks were held in the capital"],
 )
