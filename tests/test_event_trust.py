@@ -205,6 +205,14 @@ def test_an_action_word_speaks_of_places_in_its_clause_not_after_a_colon(gazette
     assert [e.place.name for e in _events(gazetteer, aside)] == ["Tadmur"]
 
 
+def test_last_weeks_happening_is_dated_in_the_calendar_week_before(gazetteer):
+    for published in (dt.date(2021, 3, 8), dt.date(2021, 3, 10), dt.date(2021, 3, 14)):  # Mon, Wed, Sun
+        (event,) = _events(gazetteer, "Rebels shelled Homs last week.", published=published)
+        monday = published - dt.timedelta(days=published.weekday())
+        assert monday - dt.timedelta(days=7) <= event.date < monday
+        assert event.date_start <= event.date <= event.date_end
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []

@@ -22,7 +22,7 @@ Conventions (what ``DateMention`` fields mean)
   offset day, inside the calendar month or year the precision names.
 - "last week" runs from the Monday of the previous calendar (ISO) week to the day before
   publication (news means the calendar week before or the seven days before: both are in),
-  ``date`` pub-4; ``geo.read_dates`` gives its TIMEX3 value as the previous ISO week;
+  ``date`` in the middle of the days both readings share (always in the calendar week before); ``geo.read_dates`` gives its TIMEX3 value as the previous ISO week;
   "this week" is the Monday-to-Sunday week of publication, "next week" the one after.
 - Weekdays, bare months ("in March") and day-months without a year ("Feb 27") are the latest
   such day/month on or before publication (the publication weekday itself is the publication
@@ -586,7 +586,10 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
         sunday = monday + datetime.timedelta(days=6)
         if which == "last":  # the previous calendar week or the seven days before: both
             start = min(monday - relativedelta(days=7), base - relativedelta(days=7))
-            return _Span(start, base - _ONE_DAY, base - relativedelta(days=4), "week")
+            # best: the middle of what both readings share, so always in the calendar week before
+            shared = max(monday - relativedelta(days=7), base - relativedelta(days=7))
+            best = shared + (monday - _ONE_DAY - shared) / 2
+            return _Span(start, base - _ONE_DAY, best, "week")
         if which == "past":
             return _Span(base - relativedelta(days=7), base, base - relativedelta(days=4), "week")
         if which == "next":
