@@ -213,6 +213,14 @@ def test_last_weeks_happening_is_dated_in_the_calendar_week_before(gazetteer):
         assert event.date_start <= event.date <= event.date_end
 
 
+def test_a_month_still_running_at_publication_pins_its_happening_up_to_publication(gazetteer):
+    published = dt.date(2021, 8, 10)
+    (event,) = _events(gazetteer, "Shelling in August killed nine people in Homs.", published=published)
+    assert dt.date(2021, 8, 1) <= event.date <= published
+    (planned,) = _events(gazetteer, "Talks will be held in Geneva next month.", published=published)
+    assert planned.date > published  # a span wholly after publication is planned: kept
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []

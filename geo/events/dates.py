@@ -26,6 +26,7 @@ __all__ = [
     "PUBLISHED_WINDOW_DAYS",
     "SAID_BEFORE",
     "SINCE_BEFORE",
+    "best_day",
     "carried_date",
     "date_for",
     "lead_date",
@@ -143,6 +144,16 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
         if pool:
             return min(pool, key=lambda d: (span_gap(d.start_char, d.end_char, pos, place.mention.end_char), d.start_char))
     return None
+
+
+def best_day(mention: DateMention, published: dt.date | None) -> dt.date | None:
+    """The day an event is pinned to: the expression's best day, but a past span that runs
+    past publication ("in August" or "this month" in a story of 13 August) is only known up to
+    publication, so its middle up to then. A span wholly after publication is planned: kept."""
+    best, start = mention.date, mention.date_start
+    if best is None or published is None or start is None or best <= published or start > published:
+        return best
+    return start + (published - start) / 2
 
 
 def published_week(published: dt.date | None) -> tuple[dt.date | None, dt.date | None, str]:

@@ -34,6 +34,7 @@ from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.read.document import Document, is_caption, read_document, span_gap
 from geo.events.dates import (
     SAID_BEFORE,
+    best_day,
     SINCE_BEFORE,
     DateSource,
     carried_date,
@@ -425,7 +426,7 @@ def _event(
         held = doc.sentences[doc.sentence_of(mention.start_char)] if doc.sentences else None
         return Event(
             article, place, sentence, mention if source == "text" else None,
-            mention.date, mention.date_start, mention.date_end,
+            best_day(mention, article.published), mention.date_start, mention.date_end,
             mention.precision if mention.date is not None else "undated",
             source, event_type, fatalities,
             date_used=mention, date_sentence=(held.start, held.end) if held is not None else None,
