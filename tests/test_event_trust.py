@@ -221,6 +221,14 @@ def test_a_month_still_running_at_publication_pins_its_happening_up_to_publicati
     assert planned.date > published  # a span wholly after publication is planned: kept
 
 
+def test_a_state_since_a_date_stands_now_unless_when_tells_what_happened_then(gazetteer):
+    published = dt.date(2021, 3, 10)
+    (state,) = _events(gazetteer, "Rebels have shelled Homs since 2019.", published=published)
+    assert state.date == published and state.date_start.year == 2019
+    (then,) = _events(gazetteer, "Troops have besieged Homs since 2019 when rebels seized it.", published=published)
+    assert then.date.year == 2019
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []

@@ -146,14 +146,21 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
     return None
 
 
-def best_day(mention: DateMention, published: dt.date | None) -> dt.date | None:
+def best_day(mention: DateMention, published: dt.date | None, text: str = "") -> dt.date | None:
     """The day an event is pinned to: the expression's best day, but a past span that runs
     past publication ("in August" or "this month" in a story of 13 August) is only known up to
-    publication, so its middle up to then. A span wholly after publication is planned: kept."""
+    publication, so its middle up to then. A span wholly after publication is planned: kept.
+    "Has been besieged since 2013" tells a state as it stands now (the span's end), unless a
+    "when" tells what happened then ("a battleground since 2012, when rebels seized it")."""
     best, start = mention.date, mention.date_start
+    if mention.role == "since" and mention.date_end is not None and not _WHEN_AFTER.match(text, mention.end_char):
+        return mention.date_end
     if best is None or published is None or start is None or best <= published or start > published:
         return best
     return start + (published - start) / 2
+
+
+_WHEN_AFTER = re.compile(r"\W{0,3}when\b", re.IGNORECASE)
 
 
 def published_week(published: dt.date | None) -> tuple[dt.date | None, dt.date | None, str]:

@@ -426,7 +426,7 @@ def _event(
         held = doc.sentences[doc.sentence_of(mention.start_char)] if doc.sentences else None
         return Event(
             article, place, sentence, mention if source == "text" else None,
-            best_day(mention, article.published), mention.date_start, mention.date_end,
+            best_day(mention, article.published, article.text), mention.date_start, mention.date_end,
             mention.precision if mention.date is not None else "undated",
             source, event_type, fatalities,
             date_used=mention, date_sentence=(held.start, held.end) if held is not None else None,
