@@ -229,6 +229,15 @@ def test_a_state_since_a_date_stands_now_unless_when_tells_what_happened_then(ga
     assert then.date.year == 2019
 
 
+def test_a_possessive_weekday_without_its_apostrophe_dates_its_happening(gazetteer):
+    from geo.dates.find import find_dates
+
+    (event,) = _events(gazetteer, "Saturdays blast in Homs killed nine people.")  # published Wed 10 March
+    assert event.date == dt.date(2021, 3, 6) and event.date_source == "text"
+    for habit in ("Markets in Homs open on Saturdays and close early.", "Shops open Saturdays and Sundays."):
+        assert find_dates(habit, dt.date(2021, 3, 10)) == []
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []

@@ -145,6 +145,10 @@ _MON_ABBR = rf"(?:{_w.month_pattern(_w.MONTH_SHORT, any_case=False)})\b\.?"
 _MON = rf"(?:{_MON_FULL}|{_MON_ABBR})"
 _WD_FULL = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})\b"
 _WD_ANY = rf"(?i:{_w.alternation(_w.WEEKDAYS)})\b\.?"
+# A possessive with its apostrophe stripped, as scraped text has it: "Saturdays blast" (the
+# "s" is left outside the name; "on Saturdays" and "Saturdays and Sundays" are habits, see
+# _is_date_here)
+_WD_POSSESSIVE = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})(?=s\s+(?!(?:and|or|to|through|are|were)\b)[a-z])"
 _DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?!\w|[.,:/]\d|-\w)"
 _YEAR = (
     r"(?<![\d.,/:$£€#])(?:1[89]\d\d|20\d\d)"
@@ -184,7 +188,7 @@ _P_MONTH = (
 )
 _P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
 _P_WEEKDAY = (
-    rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL})"
+    rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL}|{_WD_POSSESSIVE})"
     rf"(?P<wd_tod>\s+{_DAY_PART})?)"
 )
 _P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
@@ -824,9 +828,12 @@ def _is_date_here(point: _Point, m: re.Match[str], ctx: _Context) -> bool:
             ctx.word_before(start) in _NOT_WEEKDAY_BEFORE or _NOT_WEEKDAY_AFTER.match(ctx.text, end)
         ):
             return False
+    if point.kind == "weekday" and ctx.text[end : end + 1] == "s" and (prep or ctx.word_before(start) in _HABIT_BEFORE):
+        return False  # "on Saturdays", "every Sunday": a habit, not a day
     return not (point.kind == "year" and prep == "on")
 
 
+_HABIT_BEFORE: Final = frozenset({"every", "most", "some", "all", "many", "on"})
 _ATTRIBUTIVE_YEAR: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her)\s+)$")
 # The word after such a year or month is a noun it qualifies, not a preposition or verb
 # ("the March on Washington" is a march).
