@@ -34,6 +34,11 @@ def test_a_named_town_carries_the_event_not_its_province(gazetteer):
     assert [name for name, _ in _places(events)] == ["Manbij"]
 
 
+def test_a_province_gives_way_only_to_a_town_inside_it(gazetteer):
+    body = "Strikes on Monday killed one man in Idlib province and two in Manbij in Aleppo province."
+    assert sorted(_places(_events(gazetteer, body))) == [("Idlib", "admin1"), ("Manbij", "city")]
+
+
 def test_a_region_named_alone_is_one_admin1_event(gazetteer):
     events = _events(gazetteer, "Air strikes pounded the eastern countryside of Homs on Monday.")
     assert [(e.place.name, e.place.precision) for e in events] == [("Homs", "admin1")]

@@ -229,18 +229,25 @@ _TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
 def regions_give_way(
     text: str, places: list[ResolvedPlace], sentence: Sentence, known: dict[int, bool] | None = None
 ) -> list[ResolvedPlace]:
-    """A province is never its capital's point: where the sentence names a town, the town
-    carries the event (and a town the gazetteer does not know, "the village of Oldmill",
-    takes the event off the map rather than put it on the capital); where it names only the
-    region, one event at ``admin1`` precision. ``known``: :func:`as_region` already asked,
-    by ``id`` of the place."""
+    """A province is never its capital's point: where the sentence names a town inside it,
+    the town carries the event (and a town the gazetteer does not know, "the village of
+    Oldmill", takes the event off the map rather than put it on the capital); a province the
+    sentence names with no town of its own is one event at ``admin1`` precision. ``known``:
+    :func:`as_region` already asked, by ``id`` of the place."""
     known = known or {}
     regions = [p for p in places if (known[id(p)] if id(p) in known else as_region(text, p))]
     if not regions:
         return places
     towns = [p for p in places if p not in regions]
     if towns:
-        return towns
+        # "one killed in Oldshire province and another in Newtown in Westshire province":
+        # a province gives way only to a town inside it; one with no town of its own keeps its event
+        inside = {(t.country, t.admin1) for t in towns}
+        alone = [r for r in regions if r.admin1 and (r.country, r.admin1) not in inside]
+        first: dict[int, ResolvedPlace] = {}
+        for p in alone:
+            first.setdefault(p.geonameid, replace(p, precision="admin1"))
+        return towns + [p for p in first.values() if p.geonameid not in {t.geonameid for t in towns}]
     known = [(p.mention.start_char, p.mention.end_char) for p in places]
     for m in _UNKNOWN_TOWN.finditer(text, sentence.start, sentence.end):
         group = "name" if m.group("name") else "name2"
