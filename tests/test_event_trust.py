@@ -249,12 +249,15 @@ def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
 
 
 def test_confidence_falls_with_each_warning_sign_and_names_it():
-    from geo.events.confidence import FEATURES, WEIGHTS, confidence_of, reasons_of
+    from geo.events.confidence import FEATURES, REASONS, WEIGHTS, confidence_of, reasons_of
 
     assert len(WEIGHTS) == len(FEATURES) + 1
     clean = {"own_day": True, "sole_candidate": True, "locative": True}
-    doubtful = {**clean, "date_week": True, "close_rivals": True, "named_once": True}
+    doubtful = {**clean, "date_week": True, "close_rivals": True, "abroad": True}
     assert confidence_of(doubtful) < confidence_of(clean)
     reasons = reasons_of(doubtful)
-    assert "date only to the week" in reasons and "place named only once" in reasons
+    assert "date only to the week" in reasons and "homonym with close rivals" in reasons
+    # every sign that lowers confidence is named, and only those
+    lowering = {REASONS[f] for f, w in zip(FEATURES, WEIGHTS[1:]) if doubtful.get(f) and w < 0 and REASONS[f]}
+    assert set(reasons) == lowering
     assert reasons_of(clean) == ()

@@ -78,7 +78,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.325, 0.115, 0.027, 0.455, -0.729, -0.782, -0.011, -0.542, -0.326, 0.304, -0.237, 0.202, 0.055, -0.241, 0.153, -0.038, 0.359, 0.113, 0.066, 0.430, 0.0, 0.0, 0.0, 0.0, 0.0)
+WEIGHTS: tuple[float, ...] = (1.571, 0.002, -0.206, -0.048, -0.260, -0.741, -0.128, -0.182, -0.802, 0.294, -0.552, -0.223, 0.188, 0.008, 0.321, -0.034, 0.269, -0.107, 0.084, 0.267, -0.768, 1.323, -0.392, -1.002, 0.565)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
