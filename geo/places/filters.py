@@ -139,6 +139,8 @@ _AFFILIATION_AFTER = re.compile(
 _AFFILIATION_BEFORE = re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
     r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
+    # where people come from: "families from X", "refugees from X"
+    r"|\b(?:families|refugees|people|natives|migrants) (?:who fled )?from"
     # an office held for a place: "the Governor of X", "the mayor of X", "X's envoy to Y"
     r"|\b(?:governor|mayor|ambassador|envoy|consul|representative|minister|prefect)s?\s+(?:of|to|in)"
     # an outlet's name after its noun: "TV station X", "the news website X"
@@ -425,8 +427,10 @@ example(
     fires=["he told {Capital} Radio", "according to {Eastport}", "pro-{Eastport} forces",
            "the minister said in {Geneva} that", "a truce brokered by {Eastport}",
            "an interview with the local TV station al-{Harbourton}", "the news website {Eastport} reported",
-           "the Governor of {Oldshire} told reporters", "the ambassador to {Eastport} said"],
-    holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}"],
+           "the Governor of {Oldshire} told reporters", "the ambassador to {Eastport} said",
+           "a school sheltering families from {Oldtown} was hit"],
+    holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}",
+           "civilians were evacuated from {Oldtown}"],
 )
 example(
     "places.far_landmark", braced(lambda t, s, e: _far_landmark(t[max(0, s - 60) : s])),
