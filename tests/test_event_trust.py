@@ -243,6 +243,15 @@ def test_a_possessive_weekday_without_its_apostrophe_dates_its_happening(gazette
         assert find_dates(habit, dt.date(2021, 3, 10)) == []
 
 
+def test_a_homonym_abroad_with_a_namesake_at_home_is_left_off_the_map(gazetteer):
+    # cities500 has a Madaya in Myanmar (larger) and one in Syria; this story is about Syria
+    story = ("Troops shelled Homs and Hama on Monday. Rebels were granted safe passage out of Madaya on Monday"
+             " under a deal.")
+    assert all(e.place.country == "SY" for e in _events(gazetteer, story))
+    # an article that names the other country may mean it
+    assert "MM" in {e.place.country for e in _events(gazetteer, story + " Myanmar denied it.")}
+
+
 def test_undated_talk_of_earlier_or_accumulated_strikes_is_left_out(gazetteer):
     assert _events(gazetteer, "The monitor has recorded previous air raids on Mosul.") == []
     assert _events(gazetteer, "Rounds of talks in Geneva have so far failed to end the fighting.") == []

@@ -61,10 +61,11 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     # the country whose towns and provinces the article names most ("US-trained" names no town)
     countries = Counter(p.country for p in places if p.precision != "country")
     home = countries.most_common(1)[0][0] if countries else ""
+    named_countries = {p.country for p in places if p.precision == "country"}
     for p in places:
         if not mappable(p) or speaks_for_a_state(text, p) or not_where_it_happened(text, p):
             continue
-        if foreign_government(p, home):
+        if foreign_government(p, home) or homonym_abroad(p, home, named_countries):
             continue
         if p.mention.start_char in stray_starts:
             continue
@@ -99,6 +100,15 @@ def foreign_government(place: ResolvedPlace, home: str) -> bool:
     most) stands for its government; "talks in Moscow" (a place word before it) stays."""
     m = place.mention
     return place.capital and bool(home) and place.country != home and not (m.locative or m.dateline)
+
+
+def homonym_abroad(place: ResolvedPlace, home: str, named_countries: set[str]) -> bool:
+    """A town put in a country the article never names although a namesake in the article's
+    own country (``home``) was a candidate ("Madaya" in Myanmar in a story about Syria): a
+    homonym against its context, better off the map than abroad."""
+    if not home or place.country == home or place.country in named_countries or place.precision != "city":
+        return False
+    return any(candidate.endswith(f" {home}") for candidate in place.candidates)
 
 
 def strays(places: Sequence[ResolvedPlace]) -> set[int]:
