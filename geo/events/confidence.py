@@ -78,7 +78,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.571, 0.002, -0.206, -0.048, -0.260, -0.741, -0.128, -0.182, -0.802, 0.294, -0.552, -0.223, 0.188, 0.008, 0.321, -0.034, 0.269, -0.107, 0.084, 0.267, -0.768, 1.323, -0.392, -1.002, 0.565)
+WEIGHTS: tuple[float, ...] = (1.537, 0.009, -0.168, -0.034, -0.224, -0.642, -0.128, -0.124, -0.653, 0.237, -0.265, -0.195, 0.154, 0.036, 0.288, -0.036, 0.267, -0.076, 0.053, 0.250, -0.582, 1.117, -0.368, -0.860, 0.480)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
