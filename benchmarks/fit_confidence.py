@@ -119,7 +119,7 @@ def main() -> None:
 
 
 def _write(w: np.ndarray) -> None:
-    path = ROOT / "geo" / "confidence.py"
+    path = ROOT / "geo" / "events" / "confidence.py"  # where geo.events.confidence lives
     text = path.read_text(encoding="utf-8")
     values = ", ".join(f"{v:.3f}" for v in w)
     text = re.sub(r"WEIGHTS: tuple\[float, \.\.\.\] = \(.*?\)\n", f"WEIGHTS: tuple[float, ...] = ({values})\n", text, flags=re.S)

@@ -22,7 +22,7 @@ Conventions (what ``DateMention`` fields mean)
   offset day, inside the calendar month or year the precision names.
 - "last week" runs from the Monday of the previous calendar (ISO) week to the day before
   publication (news means the calendar week before or the seven days before: both are in),
-  ``date`` pub-4; ``geo.read_dates`` gives its TIMEX3 value as the previous ISO week;
+  ``date`` in the middle of the days both readings share (always in the calendar week before); ``geo.read_dates`` gives its TIMEX3 value as the previous ISO week;
   "this week" is the Monday-to-Sunday week of publication, "next week" the one after.
 - Weekdays, bare months ("in March") and day-months without a year ("Feb 27") are the latest
   such day/month on or before publication (the publication weekday itself is the publication
@@ -145,6 +145,10 @@ _MON_ABBR = rf"(?:{_w.month_pattern(_w.MONTH_SHORT, any_case=False)})\b\.?"
 _MON = rf"(?:{_MON_FULL}|{_MON_ABBR})"
 _WD_FULL = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})\b"
 _WD_ANY = rf"(?i:{_w.alternation(_w.WEEKDAYS)})\b\.?"
+# A possessive with its apostrophe stripped, as scraped text has it: "Saturdays blast" (the
+# "s" is left outside the name; "on Saturdays" and "Saturdays and Sundays" are habits, see
+# _is_date_here)
+_WD_POSSESSIVE = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})(?=s\s+(?!(?:and|or|to|through|are|were)\b)[a-z])"
 _DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?!\w|[.,:/]\d|-\w)"
 _YEAR = (
     r"(?<![\d.,/:$£€#])(?:1[89]\d\d|20\d\d)"
@@ -184,7 +188,7 @@ _P_MONTH = (
 )
 _P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
 _P_WEEKDAY = (
-    rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL})"
+    rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL}|{_WD_POSSESSIVE})"
     rf"(?P<wd_tod>\s+{_DAY_PART})?)"
 )
 _P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
@@ -586,7 +590,10 @@ def _period(base: datetime.date, which: str, unit: str) -> _Span:
         sunday = monday + datetime.timedelta(days=6)
         if which == "last":  # the previous calendar week or the seven days before: both
             start = min(monday - relativedelta(days=7), base - relativedelta(days=7))
-            return _Span(start, base - _ONE_DAY, base - relativedelta(days=4), "week")
+            # best: the middle of what both readings share, so always in the calendar week before
+            shared = max(monday - relativedelta(days=7), base - relativedelta(days=7))
+            best = shared + (monday - _ONE_DAY - shared) / 2
+            return _Span(start, base - _ONE_DAY, best, "week")
         if which == "past":
             return _Span(base - relativedelta(days=7), base, base - relativedelta(days=4), "week")
         if which == "next":
@@ -821,9 +828,12 @@ def _is_date_here(point: _Point, m: re.Match[str], ctx: _Context) -> bool:
             ctx.word_before(start) in _NOT_WEEKDAY_BEFORE or _NOT_WEEKDAY_AFTER.match(ctx.text, end)
         ):
             return False
+    if point.kind == "weekday" and ctx.text[end : end + 1] == "s" and (prep or ctx.word_before(start) in _HABIT_BEFORE):
+        return False  # "on Saturdays", "every Sunday": a habit, not a day
     return not (point.kind == "year" and prep == "on")
 
 
+_HABIT_BEFORE: Final = frozenset({"every", "most", "some", "all", "many", "on"})
 _ATTRIBUTIVE_YEAR: Final = re.compile(r"(?i:\b(?:the|a|an|its|their|his|her)\s+)$")
 # The word after such a year or month is a noun it qualifies, not a preposition or verb
 # ("the March on Washington" is a march).

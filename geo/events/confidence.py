@@ -41,6 +41,11 @@ FEATURES: tuple[str, ...] = (
     "toll",  # the sentence gives a death toll for this place
     "own_day",  # its own sentence names the day
     "sole_candidate",  # its own sentence names the day and the name has no rival in the gazetteer
+    "abroad",  # in another country than most of the article's events
+    "capital",  # a national capital (often the government, a speaker's seat, a landmark)
+    "date_of_a_saying",  # dated by the day something was said ("the monitor said on Monday")
+    "reaction",  # the sentence reacts to a happening (condemned, investigating, accused)
+    "casualties",  # the sentence tells of people killed, dead or hurt
 )
 
 #: What each sign tells a reviewer (only signs that lower confidence are listed).
@@ -64,11 +69,16 @@ REASONS: Mapping[str, str] = {
     "toll": "",
     "own_day": "",
     "sole_candidate": "",
+    "abroad": "in another country than the article's other events",
+    "capital": "a capital (may stand for its government)",
+    "date_of_a_saying": "dated by the day of a report",
+    "reaction": "a reaction to a happening, which may be elsewhere or earlier",
+    "casualties": "",
 }
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.325, 0.115, 0.027, 0.455, -0.729, -0.782, -0.011, -0.542, -0.326, 0.304, -0.237, 0.202, 0.055, -0.241, 0.153, -0.038, 0.359, 0.113, 0.066, 0.430)
+WEIGHTS: tuple[float, ...] = (1.537, 0.009, -0.168, -0.034, -0.224, -0.642, -0.128, -0.124, -0.653, 0.237, -0.265, -0.195, 0.154, 0.036, 0.288, -0.036, 0.267, -0.076, 0.053, 0.250, -0.582, 1.117, -0.368, -0.860, 0.480)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:

@@ -26,6 +26,7 @@ __all__ = [
     "PUBLISHED_WINDOW_DAYS",
     "SAID_BEFORE",
     "SINCE_BEFORE",
+    "best_day",
     "carried_date",
     "date_for",
     "lead_date",
@@ -92,8 +93,11 @@ SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset) 
 
 def lead_date(doc: Document, by_sentence: dict[int, list[DateMention]]) -> DateMention | None:
     """The day the article's lead happening is dated to: the first day (or week) the first
-    sentences name. Sentences the story leaves undated take it rather than the last date seen."""
+    sentences name. Sentences the story leaves undated take it rather than the last date seen.
+    A day of a saying ("the monitor said on Thursday") is taken only when the lead names no
+    other: a happening is no later than its report, which is closer than the publication day."""
     text = doc.text
+    said_day = None  # "the agency said on Thursday": the happening is no later than its report
     for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
         if doc.is_caption(index):
             continue
@@ -101,7 +105,8 @@ def lead_date(doc: Document, by_sentence: dict[int, list[DateMention]]) -> DateM
             if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
                 if not SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
                     return d
-    return None
+                said_day = said_day or d
+    return said_day
 
 
 # "the agency said on Monday", "officials told reporters Friday": the day of the saying, which
@@ -141,6 +146,23 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
     return None
 
 
+def best_day(mention: DateMention, published: dt.date | None, text: str = "") -> dt.date | None:
+    """The day an event is pinned to: the expression's best day, but a past span that runs
+    past publication ("in August" or "this month" in a story of 13 August) is only known up to
+    publication, so its middle up to then. A span wholly after publication is planned: kept.
+    "Has been besieged since 2013" tells a state as it stands now (the span's end), unless a
+    "when" tells what happened then ("a battleground since 2012, when rebels seized it")."""
+    best, start = mention.date, mention.date_start
+    if mention.role == "since" and mention.date_end is not None and not _WHEN_AFTER.match(text, mention.end_char):
+        return mention.date_end
+    if best is None or published is None or start is None or best <= published or start > published:
+        return best
+    return start + (published - start) / 2
+
+
+_WHEN_AFTER = re.compile(r"\W{0,3}when\b", re.IGNORECASE)
+
+
 def published_week(published: dt.date | None) -> tuple[dt.date | None, dt.date | None, str]:
     """(date_start, date_end, precision) of an event nothing in its article dates: the
     :data:`PUBLISHED_WINDOW_DAYS` days up to publication at "week" precision, else undated."""
@@ -176,4 +198,26 @@ example(
     braced(lambda t, s, e: quoted(t, Sentence(0, len(t), 0), _At(s))),  # type: ignore[arg-type]
     fires=['He said: "we left on {Monday}"', "“They came on {Monday} and stayed”"],
     holds=['Troops left on {Monday}, "in good order"', 'The "deal" was signed on {Monday}'],
+)
+
+
+def _lead_day_at(text: str, start: int, end: int) -> bool:
+    """Is the lead date of ``text`` (published on a Friday) the expression at ``start``?"""
+    from geo.dates.find import find_dates
+    from geo.read.document import read_document
+
+    doc = read_document(text)
+    by_sentence: dict[int, list[DateMention]] = {}
+    for d in find_dates(text, dt.date(2024, 5, 10)):
+        by_sentence.setdefault(doc.sentence_of(d.start_char), []).append(d)
+    lead = lead_date(doc, by_sentence)
+    return lead is not None and lead.start_char <= start < lead.end_char
+
+
+example(
+    "event_dates.lead_from_a_reported_day", braced(_lead_day_at),
+    fires=["Rebels shelled Oldtown, the monitor said on {Thursday}.",
+           "Troops entered the port. The army announced {Wednesday} that it held the town."],
+    holds=["Rebels shelled Oldtown on Monday, the monitor said on {Thursday}.",
+           "Rebels shelled Oldtown. The monitor said on {Thursday} that Monday's attack killed nine."],
 )

@@ -33,6 +33,8 @@ from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.read.document import Document, is_caption, read_document, span_gap
 from geo.events.dates import (
+    SAID_BEFORE,
+    best_day,
     SINCE_BEFORE,
     DateSource,
     carried_date,
@@ -67,8 +69,9 @@ __all__ = [
     "BACKGROUND_DAYS",
 ]
 
-#: How far (in characters) a word for an action may stand from a place to make it an event.
-TRIGGER_WINDOW = 100
+#: How far (in characters) a word for an action may stand from a place to make it an event
+#: (within its clause: see _reaches). 100 before the clause rule; 160 keeps the seeds at 100%.
+TRIGGER_WINDOW = 160
 
 # Words for actions, by ACLED event type, most specific type first: a sentence that has words
 # of several types takes the first type here. Data: geo/lexicons/event_triggers.tsv (the words)
@@ -271,7 +274,7 @@ def _events_of_sentence(
     own_dates = [date_for(place, sentence_dates, text) for place in sentence_places]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
     for place, own_date in zip(sentence_places, own_dates):
-        near = [t for t in triggers if span_gap(t[1], t[2], place.mention.start_char, place.mention.end_char) <= TRIGGER_WINDOW]
+        near = [t for t in triggers if _reaches(text, t, place)]
         if not near or undated_talk:
             continue
         dedupe = (place.geonameid, sentence_text)
@@ -294,6 +297,17 @@ def _events_of_sentence(
     ]
     if points and not is_caption(sentence_text):  # captions and quotes lend no dates
         state.context = (index, points[-1])
+
+
+def _reaches(text: str, trigger: tuple[str, int, int], place: ResolvedPlace) -> bool:
+    """Does an action word speak of a place: within :data:`TRIGGER_WINDOW` characters and in
+    the same clause? A colon or semicolon between them starts an aside ("the fall of X cut
+    the links between its two strongholds: the cities of Y and Z")."""
+    start, end = place.mention.start_char, place.mention.end_char
+    if span_gap(trigger[1], trigger[2], start, end) > TRIGGER_WINDOW:
+        return False
+    between = text[trigger[2] : start] if trigger[2] <= start else text[end : trigger[1]]
+    return ":" not in between and ";" not in between
 
 
 # Talk about what might or usually happens, with no date of its own: not a happening.
@@ -333,6 +347,10 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
     far = bool(others) and min(km(here, o) for o in others) > FAR_KM
     sentence_places = {e.place.geonameid for e in events if e.sentence == event.sentence}
     own_day = event.date_source == "text" and event.date_precision == "day"
+    home = Counter(e.place.country for e in events).most_common(1)[0][0] if events else event.place.country
+    used = event.date_used
+    text = event.article.text
+    said = used is not None and bool(SAID_BEFORE.search(text, max(0, used.start_char - 40), used.start_char))
     return {
         "date_from_context": event.date_source == "context",
         "date_from_lead": event.date_source == "lead",
@@ -355,7 +373,21 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "toll": event.fatalities is not None,
         "own_day": own_day,
         "sole_candidate": own_day and not event.place.candidates,
+        "abroad": event.place.country != home,
+        "capital": event.place.capital,
+        "date_of_a_saying": said,
+        "reaction": bool(_REACTION.search(sentence)),
+        "casualties": bool(_CASUALTIES.search(sentence)),
     }
+
+
+# Words of a reaction to a happening told elsewhere: condemnation, inquiry, accusation.
+_REACTION = re.compile(
+    r"\b(?:condemn\w*|investigat\w*|inspectors?|probe|allegations?|accus\w*|denied|denies|called for|warned)\b",
+    re.IGNORECASE,
+)
+# People killed, dead or hurt: what a report of a happening tells.
+_CASUALTIES = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured)\b", re.IGNORECASE)
 
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
@@ -394,7 +426,7 @@ def _event(
         held = doc.sentences[doc.sentence_of(mention.start_char)] if doc.sentences else None
         return Event(
             article, place, sentence, mention if source == "text" else None,
-            mention.date, mention.date_start, mention.date_end,
+            best_day(mention, article.published, article.text), mention.date_start, mention.date_end,
             mention.precision if mention.date is not None else "undated",
             source, event_type, fatalities,
             date_used=mention, date_sentence=(held.start, held.end) if held is not None else None,
@@ -661,4 +693,23 @@ example(
     "events.hedged", _hedged,
     fires=["Rebels reportedly shelled the town", "the alleged attack"],
     holds=["Rebels shelled the town on Monday"],
+)
+example(
+    "events.action_words", lambda text: bool(_triggers(text, 0)),
+    fires=["Warplanes struck the village at dawn", "Jets targeted rebel positions near the town",
+           "The army pressed its operations against militants in the hills",
+           "Fighters infiltrated the border area overnight"],
+    holds=["The committee published its report", "The mayor opened a new school",
+           "Launched in Harbourton in 1990 the magazine is widely read"],
+)
+example(
+    "events.reaction_sign", _REACTION.search,
+    fires=["The minister condemned the attack on the town", "Inspectors are investigating the blast",
+           "Rebels accused the army of the shelling"],
+    holds=["Rebels shelled the town on Monday", "The army took the hill"],
+)
+example(
+    "events.casualties_sign", _CASUALTIES.search,
+    fires=["Nine people were killed in the raid", "the blast left many wounded"],
+    holds=["Rebels took the hill", "Talks were held in the capital"],
 )

@@ -58,8 +58,14 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     text = doc.text
     found: dict[int, list[ResolvedPlace]] = {}
     stray_starts = strays(places)
+    # the country whose towns and provinces the article names most ("US-trained" names no town)
+    countries = Counter(p.country for p in places if p.precision != "country")
+    home = countries.most_common(1)[0][0] if countries else ""
+    named_countries = {p.country for p in places if p.precision == "country"}
     for p in places:
         if not mappable(p) or speaks_for_a_state(text, p) or not_where_it_happened(text, p):
+            continue
+        if foreign_government(p, home) or homonym_abroad(p, home, named_countries):
             continue
         if p.mention.start_char in stray_starts:
             continue
@@ -70,6 +76,8 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     foreign: dict[int, set[str]] = {}  # countries a sentence names through any place
     for p in places:
         foreign.setdefault(doc.sentence_of(p.mention.start_char), set()).add(p.country)
+    # the country the article is mostly about (home): a dateline in another one is where the
+    # story was filed ("BEIRUT - Air strikes on rebel towns killed 44", in a story about Syria)
     for index, named in list(found.items()):
         # A wire dateline says where the story was filed; it is the event's place only when
         # the sentence it opens names no other town, and no other country ("MOGADISHU (AP) -
@@ -79,10 +87,28 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
         kept = []
         for p in named:
             abroad = foreign.get(index, set()) - {p.country}
-            if not p.mention.dateline or not (named_elsewhere or abroad):
+            filed_abroad = p.country != home and countries[home] > countries[p.country]
+            if not p.mention.dateline or not (named_elsewhere or abroad or filed_abroad):
                 kept.append(p)
         found[index] = kept
     return found
+
+
+def foreign_government(place: ResolvedPlace, home: str) -> bool:
+    """A foreign capital not written as a place ("given by Washington", "Moscow was
+    responsible") in an article about another country (``home``, the one whose towns it names
+    most) stands for its government; "talks in Moscow" (a place word before it) stays."""
+    m = place.mention
+    return place.capital and bool(home) and place.country != home and not (m.locative or m.dateline)
+
+
+def homonym_abroad(place: ResolvedPlace, home: str, named_countries: set[str]) -> bool:
+    """A town put in a country the article never names although a namesake in the article's
+    own country (``home``) was a candidate ("Madaya" in Myanmar in a story about Syria): a
+    homonym against its context, better off the map than abroad."""
+    if not home or place.country == home or place.country in named_countries or place.precision != "city":
+        return False
+    return any(candidate.endswith(f" {home}") for candidate in place.candidates)
 
 
 def strays(places: Sequence[ResolvedPlace]) -> set[int]:
@@ -123,9 +149,15 @@ _AFFILIATION_AFTER = re.compile(
 _AFFILIATION_BEFORE = re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
     r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
+    # where people come from: "families from X", "refugees from X"
+    r"|\b(?:families|refugees|people|natives|migrants) (?:who fled )?from"
+    # an office held for a place: "the Governor of X", "the mayor of X", "X's envoy to Y"
+    r"|\b(?:governor|mayor|ambassador|envoy|consul|representative|minister|prefect)s?\s+(?:of|to|in)"
+    # an outlet's name after its noun: "TV station X", "the news website X"
+    r"|\b(?:TV|television|radio|satellite) (?:station|channel|network)|\bnews (?:agency|website|channel)"
     # where the speaker is: "said in X", "told reporters in X", "said on a visit to X"
     r"|\b(?:said|says|told (?:reporters|journalists|a news conference)|speaking|spoke|added)"
-    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+)?$",
+    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+|[Aa]l-|[Ee]l-)?$",
     re.IGNORECASE,
 )
 
@@ -172,7 +204,9 @@ _REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|distr
 
 
 _REGION_BEFORE = re.compile(
-    r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region) of\s+(?:the\s+)?"
+    r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region)s? of\s+(?:the\s+)?"
+    # the second of two: "the countryside of Oldmere and Y", "the provinces of X, Y"
+    r"(?:(?-i:[A-Z][\w'-]+)(?:,\s+|\s+and\s+))?"
     r"|(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
     r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+"
     # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
@@ -207,18 +241,25 @@ _TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
 def regions_give_way(
     text: str, places: list[ResolvedPlace], sentence: Sentence, known: dict[int, bool] | None = None
 ) -> list[ResolvedPlace]:
-    """A province is never its capital's point: where the sentence names a town, the town
-    carries the event (and a town the gazetteer does not know, "the village of Oldmill",
-    takes the event off the map rather than put it on the capital); where it names only the
-    region, one event at ``admin1`` precision. ``known``: :func:`as_region` already asked,
-    by ``id`` of the place."""
+    """A province is never its capital's point: where the sentence names a town inside it,
+    the town carries the event (and a town the gazetteer does not know, "the village of
+    Oldmill", takes the event off the map rather than put it on the capital); a province the
+    sentence names with no town of its own is one event at ``admin1`` precision. ``known``:
+    :func:`as_region` already asked, by ``id`` of the place."""
     known = known or {}
     regions = [p for p in places if (known[id(p)] if id(p) in known else as_region(text, p))]
     if not regions:
         return places
     towns = [p for p in places if p not in regions]
     if towns:
-        return towns
+        # "one killed in Oldshire province and another in Newtown in Westshire province":
+        # a province gives way only to a town inside it; one with no town of its own keeps its event
+        inside = {(t.country, t.admin1) for t in towns}
+        alone = [r for r in regions if r.admin1 and (r.country, r.admin1) not in inside]
+        first: dict[int, ResolvedPlace] = {}
+        for p in alone:
+            first.setdefault(p.geonameid, replace(p, precision="admin1"))
+        return towns + [p for p in first.values() if p.geonameid not in {t.geonameid for t in towns}]
     known = [(p.mention.start_char, p.mention.end_char) for p in places]
     for m in _UNKNOWN_TOWN.finditer(text, sentence.start, sentence.end):
         group = "name" if m.group("name") else "name2"
@@ -394,8 +435,12 @@ example(
 example(
     "places.affiliation_before", braced(lambda t, s, e: _AFFILIATION_BEFORE.search(t[max(0, s - 60) : s])),
     fires=["he told {Capital} Radio", "according to {Eastport}", "pro-{Eastport} forces",
-           "the minister said in {Geneva} that", "a truce brokered by {Eastport}"],
-    holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}"],
+           "the minister said in {Geneva} that", "a truce brokered by {Eastport}",
+           "an interview with the local TV station al-{Harbourton}", "the news website {Eastport} reported",
+           "the Governor of {Oldshire} told reporters", "the ambassador to {Eastport} said",
+           "a school sheltering families from {Oldtown} was hit"],
+    holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}",
+           "civilians were evacuated from {Oldtown}"],
 )
 example(
     "places.far_landmark", braced(lambda t, s, e: _far_landmark(t[max(0, s - 60) : s])),
@@ -405,9 +450,9 @@ example(
 example(
     "places.province_not_town", braced(_region_words),
     fires=["fighting in {Oldshire} province", "the countryside of {Oldtown}", "in eastern {Oldshire}",
-           "strikes north of {Oldtown}"],
+           "strikes north of {Oldtown}", "the countryside of Oldmere and {Oldtown}"],
     holds=["the city of {Oldtown}", "shelling in {Oldtown}", "{Oldtown} city was shelled",
-           "fighting on Monday in {Oldtown}"],
+           "fighting on Monday in {Oldtown}", "the countryside of Oldmere and in {Oldtown} city"],
 )
 example(
     "places.capital_speaks", braced(lambda t, s, e: _SPEECH.match(t, e)),
