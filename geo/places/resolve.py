@@ -289,6 +289,33 @@ def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> b
     return mention.locative and place.population >= 20_000 and len(mention.key) >= 5
 
 
+def _candidates(mention: PlaceMention, gazetteer: PlaceIndex, context: Counter[str]) -> Sequence[Place]:
+    """The gazetteer's places a mention may be, narrowed to the state or country it was
+    written with ("Newark, N.J.")."""
+    candidates = _variant_places(mention, gazetteer, context) if mention.variant else gazetteer.places(mention.key)
+    if mention.qualifier:
+        country, _, admin1 = mention.qualifier.partition(".")
+        named = [p for p in candidates if p.country == country and (not admin1 or p.admin1 == admin1)]
+        # "HOLLIDAY, Mo." with no Holliday in Missouri known is no Holliday of another state;
+        # "Saipan, Guam" (a neighbouring territory named as the country) keeps its candidates
+        candidates = named if named or admin1 else candidates
+    return candidates
+
+
+def _wire_capital_first(
+    ranked: list[Place], mention: PlaceMention, gazetteer: PlaceIndex
+) -> tuple[list[Place], bool]:
+    """"WASHINGTON (Reuters) -": a wire dateline naming a country's capital, the largest
+    place of that name, is the capital whatever countries the story is about. Returns the
+    ranking and whether that rule chose the first place."""
+    if not mention.dateline or mention.qualifier:
+        return ranked, False
+    largest = max(ranked, key=lambda p: p.population)
+    if _main_name_is(largest, mention.key) and gazetteer.is_capital(name_key(largest.name), largest.country):
+        return [largest] + [p for p in ranked if p is not largest], True
+    return ranked, False
+
+
 def _resolve_one(
     mention: PlaceMention,
     gazetteer: PlaceIndex,
@@ -298,13 +325,7 @@ def _resolve_one(
     regions: frozenset[tuple[str, str]] = frozenset(),
     neighbours: Sequence[tuple[float, float]] = (),
 ) -> ResolvedPlace | None:
-    candidates = _variant_places(mention, gazetteer, context) if mention.variant else gazetteer.places(mention.key)
-    if mention.qualifier:
-        country, _, admin1 = mention.qualifier.partition(".")
-        named = [p for p in candidates if p.country == country and (not admin1 or p.admin1 == admin1)]
-        # "HOLLIDAY, Mo." with no Holliday in Missouri known is no Holliday of another state;
-        # "Saipan, Guam" (a neighbouring territory named as the country) keeps its candidates
-        candidates = named if named or admin1 else candidates
+    candidates = _candidates(mention, gazetteer, context)
     if not candidates:
         return None
     # each candidate's score terms, asked once: they rank the candidates and say why one lost
@@ -316,13 +337,7 @@ def _resolve_one(
     }
     ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
     ranked = _capital_first(ranked, mention, gazetteer)
-    wire_capital = False
-    if mention.dateline and not mention.qualifier:
-        # "WASHINGTON (Reuters) -": a wire dateline naming a country's capital, the largest
-        # place of that name, is the capital whatever countries the story is about
-        largest = max(ranked, key=lambda p: p.population)
-        if _main_name_is(largest, mention.key) and gazetteer.is_capital(name_key(largest.name), largest.country):
-            ranked, wire_capital = [largest] + [p for p in ranked if p is not largest], True
+    ranked, wire_capital = _wire_capital_first(ranked, mention, gazetteer)
     online, index = "", None
     if geocoder is not None and len(ranked) > 1:
         from geo.geocode.services import confirm_candidate
