@@ -186,3 +186,19 @@ def test_a_pickled_gazetteer_shares_its_strings_and_answers_alike():
     codes = [copy._country[i] for i in range(len(copy)) if copy._country[i] == "SY"]
     assert len(codes) == 2 and codes[0] is codes[1]  # one string object per distinct code
     assert not math.isnan(copy.places("newfield")[0].latitude)
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+def test_report_rows_write_the_bytes_pandas_writes(tmp_path):
+    """A streaming run writes its report from rows with the csv module: the bytes pandas wrote."""
+    from geo.corpus.ingest import report_frame, report_rows, summarise, summarise_rows
+    from geo.output.export import write_report
+
+    rows = [("a.txt", "ok", 2, ""), ("b, c.txt", "unreadable", 0, 'not UTF-8 ("latin-1"?)\nsecond line'),
+            ("feed.jsonl", "ok", 1, ""), ("feed.jsonl", "no_places", 0, "names Ünïcode, 'quoted'"),
+            ("", "skipped", 0, " leading space"), ("d.txt", "undated", 3, "")]
+    write_report(report_frame(rows), tmp_path / "frame.csv")
+    write_report(report_rows(rows), tmp_path / "rows.csv")
+    assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "frame.csv").read_bytes()
+    assert summarise_rows(report_rows(rows)) == summarise(report_frame(rows))

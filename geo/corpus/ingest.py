@@ -8,6 +8,7 @@ them: :mod:`geo.read.articles` (reading), :mod:`geo.places.find` (finding places
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -312,29 +313,45 @@ def with_groups(rows: EventRows, keys: GroupKeys, first_days=None) -> EventRows:
     return rows.with_column("event_group", group_labels(keys, days, rows.column("id")))
 
 
-def report_frame(rows: Iterable[tuple[str, str, int, str]]) -> pd.DataFrame:
-    """Report rows as a frame; a file's events are summed over its rows (JSON Lines lines)."""
+def report_rows(rows: Iterable[tuple[str, str, int, str]]) -> list[tuple[str, str, int, str]]:
+    """The report's rows: a file's events are summed over its rows (JSON Lines lines)."""
     rows = list(rows)
     counts: Counter[str] = Counter()
     for file, _status, n, _reason in rows:
         counts[file] += n
+    return [(file, status, counts.get(file, 0), reason) for file, status, _n, reason in rows]
+
+
+def report_frame(rows: Iterable[tuple[str, str, int, str]]) -> pd.DataFrame:
+    """Report rows as a frame (:func:`report_rows`: a file's events summed over its rows)."""
     import pandas as pd
 
-    report = pd.DataFrame(
-        [(file, status, counts.get(file, 0), reason) for file, status, _n, reason in rows],
-        columns=list(REPORT_COLUMNS),
-    )
+    report = pd.DataFrame(report_rows(rows), columns=list(REPORT_COLUMNS))
     report["events"] = report["events"].astype("int64")
     return report
 
 
 @dataclass
 class WrittenIngest:
-    """What :func:`ingest_to_file` wrote: the output path, the report and its summary."""
+    """What :func:`ingest_to_file` wrote: the output path, the report and its summary.
+
+    The report is kept as rows (``report_rows``: file, status, events, reason, events summed
+    per file); ``report`` is the same as a frame, built when first asked for, so a run that
+    only writes files (the CLI) never imports pandas.
+    """
 
     output: Path
-    report: pd.DataFrame
+    report_rows: list[tuple[str, str, int, str]]
     summary: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def report(self) -> pd.DataFrame:
+        """The report as a frame (columns :data:`geo.schema.REPORT_COLUMNS`)."""
+        import pandas as pd
+
+        report = pd.DataFrame(self.report_rows, columns=list(REPORT_COLUMNS))
+        report["events"] = report["events"].astype("int64")
+        return report
 
 
 def ingest_to_file(
@@ -394,11 +411,23 @@ def ingest_to_file(
             if not keys:
                 yield EventRows([], [])
 
-        report = report_frame(rows)
-        summary = summarise(report)
+        report = report_rows(rows)
+        summary = summarise_rows(report)
         if summary["articles"]:
             write_rows_parts(grouped_parts(), target, fmt=fmt)
     return WrittenIngest(target, report, summary)
+
+
+def summarise_rows(rows: list[tuple[str, str, int, str]]) -> dict:
+    """:func:`summarise` for :func:`report_rows`' rows (the same totals, without pandas)."""
+    statuses = Counter(status for _file, status, _n, _reason in rows)
+    by_status = {s: statuses.get(s, 0) for s in ARTICLE_STATUSES}
+    return {
+        "inputs": len(rows),
+        "articles": by_status["ok"] + by_status["no_places"] + by_status["undated"],
+        "events": sum(n for _file, _status, n, _reason in rows),
+        "by_status": by_status,
+    }
 
 
 def summarise(report: pd.DataFrame) -> dict:

@@ -10,6 +10,7 @@ written whole or in parts. Reading goes through pyogrio.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import errno
 import io
@@ -472,9 +473,18 @@ def _iso_text(value) -> str | None:
     return str(value)[:10]
 
 
-def write_report(report: pd.DataFrame, path: str | Path) -> Path:
-    """The ingest report as CSV (one row per input: file, status, events, reason)."""
-    data = report[list(REPORT_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
+def write_report(report: pd.DataFrame | list[tuple[str, str, int, str]], path: str | Path) -> Path:
+    """The ingest report as CSV (one row per input: file, status, events, reason), from a
+    frame or from rows in that order (``WrittenIngest.report_rows``): the same bytes."""
+    if isinstance(report, list):
+        buffer = io.StringIO()
+        # pandas' to_csv writes through this same writer and dialect: the bytes are equal
+        writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(report)
+        data = buffer.getvalue().encode("utf-8")
+    else:
+        data = report[list(REPORT_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
     target = Path(path)
     _atomic_write(target, data)
     return target
