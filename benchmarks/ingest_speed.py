@@ -27,6 +27,10 @@ there Datelines also writes GeoJSON, as ``datelines ingest -o X.geojson`` does, 
 Measured 2026-11-28 on the shared 2-core machine (load ~1), one process, 2,000 real copies,
 articles per CPU-second after start-up: 961fcb7 280, f0a405e 246, with the events fast paths
 315; the peer 65 (on 500). 20,000 copies: 288 per CPU-second, 286/s wall, peak 455 MB.
+Later that day (load 6-16, which inflates CPU time too; compare within one run only): 8ba4491
+202, with issue 15's output/start-up work 239 (whole process 185 -> 218, peak 360 -> 200 MB,
+start-up 0.91 -> 0.78 s CPU and 281 -> 164 MB); --workers 2: 151 -> 229; the peer 52.
+20,000 copies: 204 one process (peak 228 MB), 203 with --workers 2.
 """
 
 from __future__ import annotations
