@@ -27,6 +27,10 @@ there Datelines also writes GeoJSON, as ``datelines ingest -o X.geojson`` does, 
 Measured 2026-11-28 on the shared 2-core machine (load ~1), one process, 2,000 real copies,
 articles per CPU-second after start-up: 961fcb7 280, f0a405e 246, with the events fast paths
 315; the peer 65 (on 500). 20,000 copies: 288 per CPU-second, 286/s wall, peak 455 MB.
+Later that day (load 6-16, which inflates CPU time too; compare within one run only): 8ba4491
+202, with issue 15's output/start-up work 239 (whole process 185 -> 218, peak 360 -> 200 MB,
+start-up 0.91 -> 0.78 s CPU and 281 -> 164 MB); --workers 2: 151 -> 229; the peer 52.
+20,000 copies: 204 one process (peak 228 MB), 203 with --workers 2.
 """
 
 from __future__ import annotations
@@ -83,10 +87,13 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
     else:
         gazetteer = load_gazetteer()
         ready = time.perf_counter()
+        extra["startup_cpu_s"] = time.process_time()
+        extra["startup_rss_mb"] = _own_rss_mb()
         cpu = _tree_cpu()
-        result = ingest(corpus, gazetteer=gazetteer, workers=workers)
         if write:
-            _write_geojson(result)
+            result = _ingest_to_geojson(corpus, gazetteer, workers)
+        else:
+            result = ingest(corpus, gazetteer=gazetteer, workers=workers)
         done = time.perf_counter()
         cpu = _tree_cpu() - cpu
     import resource
@@ -110,12 +117,26 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
     }
 
 
-def _write_geojson(result) -> None:
-    """Write the events as GeoJSON to a throw-away file, as ``datelines ingest -o X.geojson`` does."""
-    from geo.output.export import write_events
+def _ingest_to_geojson(corpus: str, gazetteer, workers: int):
+    """Ingest and write GeoJSON to a throw-away file, as ``datelines ingest -o X.geojson`` does
+    (:func:`geo.corpus.ingest.ingest_to_file`; an older checkout without it: ingest, then write)."""
+    import geo.corpus.ingest as run
 
     with tempfile.TemporaryDirectory() as folder:
-        write_events(result.events, Path(folder) / "events.geojson")
+        target = Path(folder) / "events.geojson"
+        if hasattr(run, "ingest_to_file"):
+            return run.ingest_to_file(corpus, target, gazetteer=gazetteer, workers=workers)
+        from geo.output.export import write_events
+
+        result = run.ingest(corpus, gazetteer=gazetteer, workers=workers)
+        write_events(result.events, target)
+        return result
+
+
+def _own_rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
 
 
 def _load_gazetteer() -> None:
@@ -346,8 +367,8 @@ def _real_text(args: argparse.Namespace) -> int:
     """Datelines (this checkout and any --compare ones) and the naive peer on real-text corpora."""
     print(f"datelines real-text benchmark: {os.cpu_count()} cores; articles of "
           f"{', '.join(str(p) for p in _REAL_SOURCES)} copied, each copy unique", flush=True)
-    print(f"{'inputs':>8} {'code':<28} {'mode':<5} {'start-up':>9} {'ingest':>8} {'art/s':>7} "
-          f"{'events':>8} {'art/cpu-s':>9} {'self peak':>10}")
+    print(f"{'inputs':>8} {'code':<28} {'mode':<5} {'start-up':>9} {'st. cpu':>8} {'st. RSS':>8} {'ingest':>8} "
+          f"{'art/s':>7} {'events':>8} {'art/cpu-s':>9} {'whole/cpu-s':>11} {'self peak':>10}")
     with tempfile.TemporaryDirectory(prefix="datelines-real-") as folder:
         for size in (int(x) for x in args.real.split(",") if x.strip()):
             corpus = real_corpus(size, Path(folder) / f"real-{size}")
@@ -355,9 +376,12 @@ def _real_text(args: argparse.Namespace) -> int:
                 for mode, workers in _modes(args.real_modes, args.workers):
                     row = _run_child(mode, corpus, workers, code=code.resolve(), write=True)
                     label = {"single": "1", "pool": str(workers), "dask": f"dask×{workers}"}[mode]
+                    startup_cpu = row.get("startup_cpu_s", float("nan"))
                     print(f"{row['inputs']:>8,} {_label(code):<28} {label:<5} {row['startup_s']:>8.2f}s "
+                          f"{startup_cpu:>7.2f}s {row.get('startup_rss_mb', float('nan')):>6.0f}MB "
                           f"{row['ingest_s']:>7.1f}s {row['articles_per_s']:>7.0f} {row['events']:>8,} "
-                          f"{row['inputs'] / row['cpu_s']:>9.0f} {row['self_peak_rss_mb']:>8.0f}MB", flush=True)
+                          f"{row['inputs'] / row['cpu_s']:>9.0f} {row['inputs'] / (row['cpu_s'] + startup_cpu):>11.0f} "
+                          f"{row['self_peak_rss_mb']:>8.0f}MB", flush=True)
             if args.peer_limit > 0:
                 _print_peer(corpus, args.peer_limit)
     return 0
@@ -379,9 +403,10 @@ def _print_peer(corpus: Path, limit: int) -> None:
               f" {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}", flush=True)
         return
     row = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{row['inputs']:>8,} {'peer: geotext+search_dates':<28} {'1':<5} {row['startup_cpu_s']:>7.2f}cs "
-          f"{row['ingest_s']:>7.1f}s {row['inputs'] / row['ingest_s']:>7.0f} {row['found']:>8,} "
-          f"{row['inputs'] / row['cpu_s']:>9.0f}", flush=True)
+    print(f"{row['inputs']:>8,} {'peer: geotext+search_dates':<28} {'1':<5} {'':>9} {row['startup_cpu_s']:>7.2f}s "
+          f"{'':>8} {row['ingest_s']:>7.1f}s {row['inputs'] / row['ingest_s']:>7.0f} {row['found']:>8,} "
+          f"{row['inputs'] / row['cpu_s']:>9.0f} {row['inputs'] / (row['cpu_s'] + row['startup_cpu_s']):>11.0f}",
+          flush=True)
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ def ingest(
             result = _run(corpus, output, fmt=fmt_name, workers=workers, scheduler=scheduler,
                           max_bytes=max_bytes, geocoder=online, quiet=quiet)
         if report is not None:  # written even when nothing was read: it says why
-            write_report(result.report, report)
+            write_report(_report_rows(result), report)
         require_some_articles(result)
     except DatelinesError as err:
         # soft_wrap: a path in the message stays on one line, so it can be copied
@@ -226,6 +226,17 @@ def _count_inputs(corpus: Path) -> int | None:
     return sum(1 for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() != ".jsonl") or None
 
 
+def _report_rows(result) -> list[tuple]:
+    """The report's rows (file, status, events, reason): kept as rows by a streaming run
+    (no pandas needed), else read from the result's frame."""
+    rows = getattr(result, "report_rows", None)
+    if rows is not None:
+        return rows
+    from geo.schema import REPORT_COLUMNS
+
+    return list(result.report[list(REPORT_COLUMNS)].itertuples(index=False, name=None))
+
+
 def _print_summary(result, output: Path, report: Path | None) -> None:
     summary = result.summary
     by_status = summary["by_status"]
@@ -234,12 +245,12 @@ def _print_summary(result, output: Path, report: Path | None) -> None:
         f"→ {escape(str(output))}" + (f" (report: {escape(str(report))})" if report else ""),
         highlight=False,
     )
-    without = result.report[result.report["status"] != "ok"]
+    without = [row for row in _report_rows(result) if row[1] != "ok"]
     if len(without):
         table = Table("file", "status", "reason", title="Inputs that gave no events or were not read", title_justify="left")
-        for row in without.head(20).itertuples(index=False):
+        for file, status, _events, reason in without[:20]:
             # file names and reasons are data: "[draft].txt" is not Rich markup
-            table.add_row(escape(str(row.file)), str(row.status), escape(str(row.reason)))
+            table.add_row(escape(str(file)), str(status), escape(str(reason)))
         _err.print(table)
         if len(without) > 20:
             _err.print(f"… and {len(without) - 20} more: see --report", highlight=False)

@@ -8,23 +8,27 @@ them: :mod:`geo.read.articles` (reading), :mod:`geo.places.find` (finding places
 
 from __future__ import annotations
 
+import functools
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geo.read.articles import MAX_ARTICLE_BYTES, Article, ReadOutcome, read_corpus
 from geo.errors import CorpusError
 from geo.read.document import read_document
 from geo.events.find import Event, GroupKeys, build_events, group_first_days, group_labels
-from geo.output.frame import empty_events_frame, events_to_frame
+from geo.output.frame import EventRows, events_to_rows, rows_to_frame
 from geo.gazetteer.index import Gazetteer, PlaceIndex, load_gazetteer
 from geo.places.find import find_places
 from geo.places.resolve import resolve_places
 from geo.schema import ARTICLE_STATUSES, REPORT_COLUMNS
+
+if TYPE_CHECKING:  # imported where a frame is built: the CLI writes GeoJSON without them
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = [
     "IngestResult",
@@ -122,11 +126,13 @@ class ProcessedBatch:
     """What a batch of inputs gave, without their texts: report rows and ungrouped events.
 
     Batches are what travels between processes (a pool or Dask workers) and what the run
-    keeps while it goes on, so memory holds event rows, never article texts.
+    keeps while it goes on, so memory holds event rows, never article texts. ``events`` are
+    :class:`~geo.output.frame.EventRows` (what :func:`process_batch` makes: they pickle
+    fast) or a GeoDataFrame in the schema.
     """
 
     report: list[tuple[str, str, int, str]]
-    events: gpd.GeoDataFrame
+    events: EventRows | gpd.GeoDataFrame
 
 
 def process_batch(
@@ -138,7 +144,7 @@ def process_batch(
     for result in process_outcomes(outcomes, gazetteer, geocoder=geocoder):
         report.append((result.file, result.status, len(result.events), result.reason))
         events.extend(result.events)
-    return ProcessedBatch(report, events_to_frame(events))
+    return ProcessedBatch(report, events_to_rows(events))
 
 
 def ingest(
@@ -274,41 +280,78 @@ def _process_in_pool(
 def assemble_batches(batches: Iterable[ProcessedBatch]) -> IngestResult:
     """Group the events of all batches and build the frame, report and summary."""
     batches = list(batches)
-    frames = [b.events for b in batches if len(b.events)]
-    events = pd.concat(frames, ignore_index=True) if frames else empty_events_frame()
-    if len(events):
-        keys = group_keys(events)
-        events["event_group"] = group_labels(keys, group_first_days(keys), events["id"].tolist())
+    if all(isinstance(b.events, EventRows) for b in batches):
+        rows = EventRows.concat([b.events for b in batches])
+        if len(rows):
+            rows = with_groups(rows, group_keys(rows))
+        events = rows_to_frame(rows)  # one frame, built once
+    else:
+        import pandas as pd
+
+        frames = [b.events if not isinstance(b.events, EventRows) else rows_to_frame(b.events)
+                  for b in batches if len(b.events)]
+        events = pd.concat(frames, ignore_index=True) if frames else rows_to_frame(EventRows([], []))
+        if len(events):
+            keys = group_keys(events)
+            events["event_group"] = group_labels(keys, group_first_days(keys), events["id"].tolist())
     report = report_frame(row for b in batches for row in b.report)
     return IngestResult(events, report, summarise(report))
 
 
-def group_keys(events: pd.DataFrame) -> GroupKeys:
-    """The grouping columns of an events frame."""
+def group_keys(events: pd.DataFrame | EventRows) -> GroupKeys:
+    """The grouping columns of events (a frame or :class:`~geo.output.frame.EventRows`)."""
+    if isinstance(events, EventRows):
+        columns = [events.column(c) for c in ("geonameid", "event_type", "date_start", "date_end")]
+        return GroupKeys.of(*columns)
     return GroupKeys.of(events["geonameid"], events["event_type"], events["date_start"], events["date_end"])
 
 
-def report_frame(rows: Iterable[tuple[str, str, int, str]]) -> pd.DataFrame:
-    """Report rows as a frame; a file's events are summed over its rows (JSON Lines lines)."""
+def with_groups(rows: EventRows, keys: GroupKeys, first_days=None) -> EventRows:
+    """The events with their ``event_group`` (``first_days``: their groups' first days when
+    decided over more events than these, as :func:`group_first_days` gives them)."""
+    days = group_first_days(keys) if first_days is None else first_days
+    return rows.with_column("event_group", group_labels(keys, days, rows.column("id")))
+
+
+def report_rows(rows: Iterable[tuple[str, str, int, str]]) -> list[tuple[str, str, int, str]]:
+    """The report's rows: a file's events are summed over its rows (JSON Lines lines)."""
     rows = list(rows)
     counts: Counter[str] = Counter()
     for file, _status, n, _reason in rows:
         counts[file] += n
-    report = pd.DataFrame(
-        [(file, status, counts.get(file, 0), reason) for file, status, _n, reason in rows],
-        columns=list(REPORT_COLUMNS),
-    )
+    return [(file, status, counts.get(file, 0), reason) for file, status, _n, reason in rows]
+
+
+def report_frame(rows: Iterable[tuple[str, str, int, str]]) -> pd.DataFrame:
+    """Report rows as a frame (:func:`report_rows`: a file's events summed over its rows)."""
+    import pandas as pd
+
+    report = pd.DataFrame(report_rows(rows), columns=list(REPORT_COLUMNS))
     report["events"] = report["events"].astype("int64")
     return report
 
 
 @dataclass
 class WrittenIngest:
-    """What :func:`ingest_to_file` wrote: the output path, the report and its summary."""
+    """What :func:`ingest_to_file` wrote: the output path, the report and its summary.
+
+    The report is kept as rows (``report_rows``: file, status, events, reason, events summed
+    per file); ``report`` is the same as a frame, built when first asked for, so a run that
+    only writes files (the CLI) never imports pandas.
+    """
 
     output: Path
-    report: pd.DataFrame
+    report_rows: list[tuple[str, str, int, str]]
     summary: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def report(self) -> pd.DataFrame:
+        """The report as a frame (columns :data:`geo.schema.REPORT_COLUMNS`)."""
+        import pandas as pd
+
+        report = pd.DataFrame(self.report_rows, columns=list(REPORT_COLUMNS))
+        report["events"] = report["events"].astype("int64")
+        return report
 
 
 def ingest_to_file(
@@ -325,16 +368,17 @@ def ingest_to_file(
 ) -> WrittenIngest:
     """Turn a corpus into an events file, with memory flat in the corpus's size.
 
-    Each batch's events are spooled to a temporary GeoParquet part as soon as they are made;
-    memory keeps only four grouping columns (a few bytes an event) and the report. When every
-    article is read, groups are decided over those columns and the parts are written out, one
-    at a time, with their ``event_group``. The output is byte-identical to writing
+    Each batch's events are spooled (pickled rows, :class:`~geo.output.frame.EventRows`) to a
+    temporary file as soon as they are made; memory keeps only four grouping columns (a few
+    bytes an event) and the report. When every article is read, groups are decided over those
+    columns and the parts are written out, one at a time, with their ``event_group``. GeoJSON
+    is written from the rows (no GeoDataFrame: geopandas is never imported for it). The output is byte-identical to writing
     ``ingest(corpus).events`` (GeoJSON, CSV) or its parts (GeoParquet folder).
 
     A run that reads no article at all writes nothing: an existing output is only ever
     replaced by a complete new one.
     """
-    from geo.output.export import spool_folder, sweep_debris, write_events_parts
+    from geo.output.export import spool_folder, sweep_debris, write_rows_parts
 
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -345,35 +389,45 @@ def ingest_to_file(
     rows: list[tuple[str, str, int, str]] = []
     keys: list[GroupKeys] = []
     sweep_debris(target)  # what a killed run left
-    with spool_folder(target) as spool:
-        parts: list[Path] = []
+    with spool_folder(target) as spool, open(Path(spool) / "events.pickle", "w+b") as parts:
         for batch in processed:
             rows.extend(batch.report)
-            if len(batch.events):
-                keys.append(group_keys(batch.events))
-                parts.append(Path(spool) / f"{len(parts):06d}.parquet")
-                batch.events.to_parquet(parts[-1], index=False)
+            events = batch.events
+            if len(events):
+                keys.append(group_keys(events))
+                pickle.dump(events, parts, protocol=pickle.HIGHEST_PROTOCOL)
             if on_progress is not None:
                 on_progress(len(batch.report))
         first_days = group_first_days(GroupKeys.concat(keys))
 
-        def grouped_parts() -> Iterator[gpd.GeoDataFrame]:
+        def grouped_parts() -> Iterator[EventRows]:
+            parts.seek(0)
             offset = 0
-            for path, part_keys in zip(parts, keys):
-                part = gpd.read_parquet(path)
+            for part_keys in keys:
+                part = pickle.load(parts)  # our own spool, written above in a private folder
                 n = len(part)
-                days = first_days[offset : offset + n]
-                part["event_group"] = group_labels(part_keys, days, part["id"].tolist())
+                yield with_groups(part, part_keys, first_days[offset : offset + n])
                 offset += n
-                yield part
-            if not parts:
-                yield empty_events_frame()
+            if not keys:
+                yield EventRows([], [])
 
-        report = report_frame(rows)
-        summary = summarise(report)
+        report = report_rows(rows)
+        summary = summarise_rows(report)
         if summary["articles"]:
-            write_events_parts(grouped_parts(), target, fmt=fmt)
+            write_rows_parts(grouped_parts(), target, fmt=fmt)
     return WrittenIngest(target, report, summary)
+
+
+def summarise_rows(rows: list[tuple[str, str, int, str]]) -> dict:
+    """:func:`summarise` for :func:`report_rows`' rows (the same totals, without pandas)."""
+    statuses = Counter(status for _file, status, _n, _reason in rows)
+    by_status = {s: statuses.get(s, 0) for s in ARTICLE_STATUSES}
+    return {
+        "inputs": len(rows),
+        "articles": by_status["ok"] + by_status["no_places"] + by_status["undated"],
+        "events": sum(n for _file, _status, n, _reason in rows),
+        "by_status": by_status,
+    }
 
 
 def summarise(report: pd.DataFrame) -> dict:

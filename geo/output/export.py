@@ -10,6 +10,7 @@ written whole or in parts. Reading goes through pyogrio.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import errno
 import io
@@ -22,19 +23,22 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-
-from geo.output.frame import INT_COLUMNS
+from geo.output.frame import COLUMN_INDEX, INT_COLUMNS, EventRows, rows_to_frame
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
+
+if TYPE_CHECKING:  # imported where used: writing GeoJSON from rows needs neither
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = [
     "to_geojson_bytes",
     "to_csv_bytes",
     "write_events",
     "write_events_parts",
+    "write_rows_parts",
+    "rows_features",
     "write_events_parquet",
     "read_events",
     "write_report",
@@ -54,9 +58,15 @@ def _ordered(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return events[[*EVENT_PROPERTIES, *extra, events.geometry.name]]
 
 
+_PANDAS_MISSING = frozenset({"NAType", "NaTType"})
+
+#: One encoder for every feature (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def _plain(value):
     """A property value as JSON has it: missing values become null, numpy scalars Python's."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or type(value).__name__ in _PANDAS_MISSING:  # pd.NA, pd.NaT (pandas unimported)
         return None
     if hasattr(value, "item"):  # numpy scalar
         value = value.item()
@@ -76,11 +86,51 @@ def geojson_features(events: gpd.GeoDataFrame) -> Iterator[str]:
         properties = {c: _plain(v) for c, v in zip(columns, values)}
         # RFC 7946 positions are [longitude, latitude]: shapely's x is the longitude.
         geometry = {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]}
-        yield json.dumps(
-            {"type": "Feature", "properties": properties, "geometry": geometry},
-            ensure_ascii=False,
-            allow_nan=False,
-        )
+        yield _ENCODER.encode({"type": "Feature", "properties": properties, "geometry": geometry})
+
+
+_INT_AT = frozenset(COLUMN_INDEX[c] for c in INT_COLUMNS)
+
+
+def _plain_row_value(value, whole: bool):
+    """A row's value as :func:`_plain` gives it from a frame (whole: an Int64 column's)."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return int(value) if whole else value
+
+
+def rows_features(events: EventRows) -> Iterator[str]:
+    """Each event of :class:`~geo.output.frame.EventRows` as one GeoJSON Feature: the same
+    text :func:`geojson_features` gives for the events' frame, without building one."""
+    columns = EVENT_PROPERTIES
+    whole = [i in _INT_AT for i in range(len(columns))]
+    for row, (x, y) in zip(events.rows, events.points):
+        properties = {c: _plain_row_value(v, w) for c, v, w in zip(columns, row, whole)}
+        # RFC 7946 positions are [longitude, latitude]: the rows keep (lon, lat).
+        geometry = {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]}
+        yield _ENCODER.encode({"type": "Feature", "properties": properties, "geometry": geometry})
+
+
+def write_rows_parts(parts: Iterable[EventRows], path: str | Path, *, fmt: str | None = None) -> Path:
+    """:func:`write_events_parts` for events as rows: GeoJSON is written straight from them
+    (no GeoDataFrame, no geopandas), CSV and GeoParquet through a frame per part."""
+    target = Path(path)
+    fmt = (fmt or _format_of(target)).lower()
+    if fmt not in {"geojson", "json"}:
+        return write_events_parts((rows_to_frame(p) for p in parts), target, fmt=fmt)
+    with _atomic_file(target) as fh:
+        fh.write(_GEOJSON_HEAD.encode())
+        separator = b""
+        for part in parts:
+            for feature in rows_features(part):
+                fh.write(separator + feature.encode("utf-8"))
+                separator = b",\n"
+        fh.write(_GEOJSON_TAIL.encode())
+    return target
 
 
 def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
@@ -90,6 +140,8 @@ def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
 
 def to_csv_bytes(events: gpd.GeoDataFrame, *, header: bool = True) -> bytes:
     """The events as CSV: the schema's columns plus ``longitude`` and ``latitude``."""
+    import pandas as pd
+
     frame = pd.DataFrame(_ordered(events).drop(columns=events.geometry.name))
     frame["longitude"] = events.geometry.x.round(6)
     frame["latitude"] = events.geometry.y.round(6)
@@ -278,6 +330,8 @@ def read_checked_events(path: str | Path) -> tuple[gpd.GeoDataFrame, list[str]]:
 
 
 def _read_raw(path: str | Path) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     source = Path(path)
     if not source.exists():
         raise FileNotFoundError(f"No events at {str(source)!r}: run `datelines ingest CORPUS -o FILE` first.")
@@ -297,6 +351,9 @@ _NULLABLE_TEXT = ("url", "published", "date", "date_start", "date_end")
 def _read_csv(source: Path) -> gpd.GeoDataFrame:
     """A CSV written by :func:`to_csv_bytes`: every field as the text written ("NaN" and "null"
     are words, not missing values), points rebuilt from ``longitude`` and ``latitude``."""
+    import geopandas as gpd
+    import pandas as pd
+
     frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
     for column in _NULLABLE_TEXT:
         if column in frame.columns:
@@ -310,6 +367,8 @@ def _read_csv(source: Path) -> gpd.GeoDataFrame:
 
 def _restore_types(frame: gpd.GeoDataFrame, problems: list[str] | None = None) -> gpd.GeoDataFrame:
     """The schema's types; values an Int64 column cannot hold are left empty, noted in ``problems``."""
+    import pandas as pd
+
     for column in EVENT_PROPERTIES:
         if column not in frame.columns:
             frame[column] = None
@@ -347,6 +406,9 @@ def check_events(
     ISO 8601 or fall outside ``years`` (default :func:`geo.read.articles.plausible_years`). Emptied:
     an implausible ``published`` and fatalities over :data:`MAX_FATALITIES`.
     """
+    import numpy as np
+    import pandas as pd
+
     from geo.read.articles import plausible_years
     from geo.schema import DATE_PRECISIONS, EVENT_TYPES, PLACE_PRECISIONS
 
@@ -389,6 +451,8 @@ def check_events(
 
 
 def _no_value(value) -> bool:
+    import pandas as pd
+
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
 
 
@@ -400,6 +464,8 @@ def _in_years(value, first: int, last: int) -> bool:
 
 
 def _iso_text(value) -> str | None:
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
     if hasattr(value, "isoformat"):
@@ -407,9 +473,18 @@ def _iso_text(value) -> str | None:
     return str(value)[:10]
 
 
-def write_report(report: pd.DataFrame, path: str | Path) -> Path:
-    """The ingest report as CSV (one row per input: file, status, events, reason)."""
-    data = report[list(REPORT_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
+def write_report(report: pd.DataFrame | list[tuple[str, str, int, str]], path: str | Path) -> Path:
+    """The ingest report as CSV (one row per input: file, status, events, reason), from a
+    frame or from rows in that order (``WrittenIngest.report_rows``): the same bytes."""
+    if isinstance(report, list):
+        buffer = io.StringIO()
+        # pandas' to_csv writes through this same writer and dialect: the bytes are equal
+        writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(report)
+        data = buffer.getvalue().encode("utf-8")
+    else:
+        data = report[list(REPORT_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
     target = Path(path)
     _atomic_write(target, data)
     return target

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Token", "Sentence", "split_sentences", "tokenize", "MAX_SENTENCE_CHARS"]
 
@@ -17,7 +18,7 @@ __all__ = ["Token", "Sentence", "split_sentences", "tokenize", "MAX_SENTENCE_CHA
 MAX_SENTENCE_CHARS = 400
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['’ʼ][sS]$")
+_APOSTROPHES = "'’ʼ"  # a word ending in one of these and s/S is a possessive ("Syria's")
 # A sentence ends at . ! ? (with closing quotes/brackets) followed by space and a capital,
 # a digit or an opening quote; or at a line break.
 _BOUNDARY = re.compile(r"""(?<=[.!?])['"”’)\]]*\s+(?=["“‘'(\[]?[A-Z0-9])|\n\s*""")
@@ -27,9 +28,12 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word: ``text == article[start:end]`` (a trailing possessive 's is left out)."""
+class Token(NamedTuple):
+    """A word: ``text == article[start:end]`` (a trailing possessive 's is left out).
+
+    A named tuple rather than a frozen dataclass: an article has thousands of words, and a
+    tuple is built about four times faster (same fields, immutable, compared by value).
+    """
 
     text: str
     start: int
@@ -46,14 +50,19 @@ class Sentence:
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Word tokens of ``text[start:end]`` with offsets into ``text``."""
+    """Word tokens of ``text[start:end]`` with offsets into ``text``.
+
+    The hot loop of reading (every word of every article): the possessive test is two
+    character look-ups and tokens are built as bare tuples.
+    """
     out: list[Token] = []
+    append, new = out.append, tuple.__new__
     for m in _WORD.finditer(text, start, len(text) if end is None else end):
-        word, s, e = m.group(), m.start(), m.end()
-        possessive = _POSSESSIVE.search(word)
-        if possessive and len(word) > 2:
-            word, e = word[: possessive.start()], s + possessive.start()
-        out.append(Token(word, s, e))
+        word = m.group()
+        s, e = m.span()
+        if len(word) > 2 and word[-1] in "sS" and word[-2] in _APOSTROPHES:  # "Syria's" -> "Syria"
+            word, e = word[:-2], e - 2
+        append(new(Token, (word, s, e)))
     return out
 
 

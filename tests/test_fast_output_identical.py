@@ -1,0 +1,204 @@
+"""The fast output and reading paths give exactly what the straightforward code gives.
+
+Issue 15 made ingest faster without changing a byte of its output:
+
+* batches carry plain rows (``EventRows``) and GeoJSON is written from them, where it was
+  written from a GeoDataFrame built per batch (a shapely ``Point`` per event, a frame from dicts)
+  and spooled to GeoParquet; the old frame builder is kept here as the reference;
+* ``tokenize`` tests a trailing possessive with two character look-ups and builds named tuples,
+  where it searched a regular expression per word and built frozen dataclasses;
+* the gazetteer's cache shares equal strings, and its pickle round trip must answer every
+  lookup as the original does.
+
+Compared on the seed articles, on a generated corpus (benchmarks/make_corpus.py), on values
+written here that JSON treats specially, and on generated text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.make_corpus import make_corpus  # noqa: E402
+from geo.corpus.ingest import ingest, ingest_to_file, process_batch  # noqa: E402
+from geo.gazetteer.index import Gazetteer, load_gazetteer  # noqa: E402
+from geo.output.export import geojson_features, rows_features, to_csv_bytes, to_geojson_bytes  # noqa: E402
+from geo.output.frame import INT_COLUMNS, EventRows, _row, events_to_frame, rows_to_frame  # noqa: E402
+from geo.read.articles import read_corpus  # noqa: E402
+from geo.read.text import Token, tokenize  # noqa: E402
+from geo.schema import EVENT_PROPERTIES  # noqa: E402
+
+SEEDS = ROOT / "seeds"
+
+
+# --- The references: the code before the fast paths. ----------------------------------------
+
+def reference_frame(events) -> gpd.GeoDataFrame:
+    """events_to_frame as it was: a frame from dicts, a shapely Point per event."""
+    rows = [_row(e) for e in events]
+    geometry = [Point(e.place.longitude, e.place.latitude) for e in events]
+    frame = pd.DataFrame(rows, columns=list(EVENT_PROPERTIES))
+    for column in INT_COLUMNS:
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+_POSSESSIVE = re.compile(r"['’ʼ][sS]$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+
+
+def reference_tokenize(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _WORD.finditer(text):
+        word, s, e = m.group(), m.start(), m.end()
+        possessive = _POSSESSIVE.search(word)
+        if possessive and len(word) > 2:
+            word, e = word[: possessive.start()], s + possessive.start()
+        out.append((word, s, e))
+    return out
+
+
+# --- Fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, gazetteer) -> Path:
+    """40 generated inputs and the seed articles (in a subfolder without their manifest)."""
+    root = make_corpus(40, tmp_path_factory.mktemp("corpus"), seed=5, gazetteer=gazetteer)
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "seeds" / "articles.csv").unlink()
+    return root
+
+
+def _events(folder: Path, gazetteer) -> list:
+    from geo.corpus.ingest import process_outcomes
+
+    return [e for r in process_outcomes(read_corpus(folder), gazetteer) for e in r.events]
+
+
+# --- Rows and frames --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("folder", ["seeds", "generated"])
+def test_rows_write_the_geojson_the_reference_frame_writes(folder, corpus, gazetteer):
+    events = _events(SEEDS if folder == "seeds" else corpus, gazetteer)
+    assert len(events) > 20
+    reference = reference_frame(events)
+    fast = events_to_frame(events)
+    pd.testing.assert_frame_equal(pd.DataFrame(fast.drop(columns="geometry")),
+                                  pd.DataFrame(reference.drop(columns="geometry")))
+    assert fast.geometry.equals(reference.geometry) and fast.crs == reference.crs
+    assert to_geojson_bytes(fast) == to_geojson_bytes(reference)
+    assert to_csv_bytes(fast) == to_csv_bytes(reference)
+    rows = process_batch(read_corpus(SEEDS if folder == "seeds" else corpus), gazetteer).events
+    assert isinstance(rows, EventRows)
+    assert list(rows_features(rows)) == list(geojson_features(reference))
+
+
+def test_rows_give_json_the_values_a_frame_gives():
+    """Values JSON treats specially: numpy scalars, NaN and infinities, None in a whole-number
+    column, a whole float in one, text JSON must escape."""
+    row = {c: f"{c} “quoted” \\ \n\t\x00 ü" for c in EVENT_PROPERTIES}
+    row.update({c: i for i, c in enumerate(INT_COLUMNS)})
+    row.update(geonameid=np.int64(7), fatalities=None, place_char_start=3.0, confidence=float("nan"),
+               date_char_start=np.int32(4), excerpt_char_start=12)
+    other = dict(row, confidence=np.float64(0.25), fatalities=np.int64(2), title=None, url=float("inf"))
+    rows = EventRows([tuple(r[c] for c in EVENT_PROPERTIES) for r in (row, other)], [(36.2, 37.1), (-0.1234567, 51.5)])
+    frame = rows_to_frame(rows)
+    assert list(rows_features(rows)) == list(geojson_features(frame))
+    first = json.loads(next(rows_features(rows)))
+    assert first["properties"]["confidence"] is None and first["properties"]["place_char_start"] == 3
+    assert first["geometry"]["coordinates"] == [36.2, 37.1]  # [longitude, latitude]
+
+
+def test_grouped_rows_stream_the_bytes_of_the_whole(corpus, gazetteer, tmp_path):
+    whole = ingest(corpus, gazetteer=gazetteer)
+    written = ingest_to_file(corpus, tmp_path / "events.geojson", gazetteer=gazetteer, batch_size=3)
+    assert written.output.read_bytes() == to_geojson_bytes(whole.events)
+    assert whole.events["event_group"].notna().all()
+
+
+def test_an_empty_run_builds_the_schema_frame():
+    frame = rows_to_frame(EventRows([], []))
+    assert list(frame.columns) == [*EVENT_PROPERTIES, "geometry"] and frame.crs == "EPSG:4326"
+    assert to_geojson_bytes(frame) == b'{"type": "FeatureCollection", "features": [\n\n]}\n'
+
+
+# --- Tokens -----------------------------------------------------------------------------------
+
+def test_tokens_of_the_seeds_are_the_reference_tokens():
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text("utf-8")
+        assert [tuple(t) for t in tokenize(text)] == reference_tokenize(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aSs'’ʼ`´x Éé\n-.", max_size=40))
+def test_tokens_of_generated_text_are_the_reference_tokens(text):
+    assert [tuple(t) for t in tokenize(text)] == reference_tokenize(text)
+
+
+def test_a_token_is_read_by_name_and_compared_by_value():
+    token = tokenize("Syria's north")[0]
+    assert (token.text, token.start, token.end) == ("Syria", 0, 5) and token == Token("Syria", 0, 5)
+    with pytest.raises(AttributeError):
+        token.text = "Iraq"  # type: ignore[misc]
+
+
+# --- The gazetteer's cache --------------------------------------------------------------------
+
+def test_a_pickled_gazetteer_shares_its_strings_and_answers_alike():
+    towns = [
+        {"geonameid": 1, "name": "Oldtown", "latitude": 36.2, "longitude": 37.1, "countrycode": "SY",
+         "population": 5000, "admin1code": "09", "alternatenames": ["Old Town"], "timezone": ""},
+        {"geonameid": 2, "name": "Oldtown", "latitude": 40.1, "longitude": -75.2, "countrycode": "US",
+         "population": 900, "admin1code": "PA", "alternatenames": [], "timezone": ""},
+        {"geonameid": 3, "name": "Newfield", "latitude": 36.5, "longitude": 37.3, "countrycode": "SY",
+         "population": 700, "admin1code": "09", "alternatenames": [], "timezone": ""},
+    ]
+    countries = [{"iso": "SY", "name": "Syria", "capital": "Damascus", "geonameid": 163843},
+                 {"iso": "US", "name": "United States", "capital": "Washington", "geonameid": 6252001}]
+    original = Gazetteer.from_records(towns, countries)
+    copy = pickle.loads(pickle.dumps(original))
+    for key in ("oldtown", "old town", "newfield", "syria", "nowhere"):
+        assert copy.has_key(key) == original.has_key(key)
+        assert copy.places(key) == original.places(key)
+    codes = [copy._country[i] for i in range(len(copy)) if copy._country[i] == "SY"]
+    assert len(codes) == 2 and codes[0] is codes[1]  # one string object per distinct code
+    assert not math.isnan(copy.places("newfield")[0].latitude)
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+def test_report_rows_write_the_bytes_pandas_writes(tmp_path):
+    """A streaming run writes its report from rows with the csv module: the bytes pandas wrote."""
+    from geo.corpus.ingest import report_frame, report_rows, summarise, summarise_rows
+    from geo.output.export import write_report
+
+    rows = [("a.txt", "ok", 2, ""), ("b, c.txt", "unreadable", 0, 'not UTF-8 ("latin-1"?)\nsecond line'),
+            ("feed.jsonl", "ok", 1, ""), ("feed.jsonl", "no_places", 0, "names Ünïcode, 'quoted'"),
+            ("", "skipped", 0, " leading space"), ("d.txt", "undated", 3, "")]
+    write_report(report_frame(rows), tmp_path / "frame.csv")
+    write_report(report_rows(rows), tmp_path / "rows.csv")
+    assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "frame.csv").read_bytes()
+    assert summarise_rows(report_rows(rows)) == summarise(report_frame(rows))
