@@ -105,17 +105,18 @@ def _load_corpus(path: Path) -> IngestResult | None:
     return result
 
 
-def _evict_corpora(folder: Path) -> None:
-    """Keep only the ``_CORPORA_KEPT`` most recently used whole-folder results."""
+def _evict_corpora(folder: Path, *, kept: int = _CORPORA_KEPT) -> None:
+    """Keep only the ``kept`` most recently used results in ``folder`` (whole folders' results
+    here, prepared data sets in ``dashboard.dataset_cache``)."""
     try:
         found = sorted(folder.glob("[0-9a-f]*"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in found[_CORPORA_KEPT:]:
+        for old in found[kept:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # another server evicting at the same time: harmless
 
 
-def _store(path: Path, result: ArticleResult | IngestResult) -> None:
+def _store(path: Path, result: object) -> None:
     """Write atomically (temporary file, then rename): concurrent servers never see half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
