@@ -509,7 +509,15 @@ def test_map_state_reads_clicks_centre_zoom_and_bounds():
     assert mapview.map_state(None) == mapview.MapState()
     # Tooltip text of anything else (or hostile text) is not a click on an event.
     odd = mapview.map_state({"last_object_clicked_tooltip": "<img src=x>", "center": None})
-    assert odd.clicked is None and odd.centre is None
+    assert odd.clicked is None and odd.centre is None and not odd.drawn
+
+
+def test_map_state_reads_that_the_events_are_drawn():
+    """The map's first draw comes as a token in the click report: not a click, but 'drawn'."""
+    drawn = mapview.map_state({"last_object_clicked_tooltip": "datelines-drawn:35260"})
+    assert drawn.drawn and drawn.clicked is None and drawn.click_token is None
+    assert not mapview.map_state({"last_object_clicked_tooltip": "datelines-event:1:2"}).drawn
+    assert not mapview.map_state({"last_object_clicked_tooltip": "datelines-drawn:x"}).drawn
 
 
 def test_visibility_layer_carries_the_selection():
