@@ -8,8 +8,9 @@ Here the finished ``view.Dataset`` (with its fingerprint) is kept under a key ma
 
 - the path and every input file's name, size and modification time (``view.data_signature``:
   the key the server already trusts to keep a data set in memory between sessions),
-- the pipeline version (a digest of geo's source files) and a digest of the dashboard code
-  that shapes a data set (``view.py``, ``article_cache.py``, this file),
+- the pipeline version (a digest of geo's source files), a digest of the dashboard code
+  that shapes a data set (``view.py``, ``article_cache.py``, this file) and the user
+  gazetteer if one is given (``--gazetteer``: its files' sizes and modification times),
 
 so the same folder opened by a new server is one stat per file and one unpickling (about
 0.1 s at 36,000 events). An edited, added or removed file changes the key and the data set is
@@ -24,7 +25,7 @@ import pickle
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.article_cache import _evict_corpora, _store, cache_dir, pipeline_version
+from dashboard.article_cache import _evict_corpora, _store, cache_dir, gazetteer_identity, pipeline_version
 
 __all__ = ["load_snapshot", "snapshot_dir", "store_snapshot"]
 
@@ -50,6 +51,7 @@ def _code_version() -> str:
 
 def _path(signature: tuple) -> Path:
     digest = hashlib.sha256(_code_version().encode())
+    digest.update(gazetteer_identity().encode("utf-8", errors="surrogatepass"))  # --gazetteer
     digest.update(repr(signature).encode("utf-8", errors="surrogatepass"))
     return snapshot_dir() / digest.hexdigest()
 

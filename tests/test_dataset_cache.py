@@ -111,3 +111,23 @@ def mapview_events():
     from test_mapview import event_row, events_frame  # the map's own small event fixture
 
     return events_frame([event_row()])
+
+
+def test_a_user_gazetteer_makes_other_keys(corpus, monkeypatch, tmp_path):
+    """--gazetteer changes the events: neither the data set nor an article's result made
+    without it (or with an older version of it) is reused."""
+    from dashboard import article_cache
+
+    view.load_dataset(corpus)
+    assert article_cache.gazetteer_identity() == ""  # keys made without one are unchanged
+    places = tmp_path / "places.csv"
+    places.write_text("name,lat,lon,country\nNewtown,34.5,38.2,SY\n", encoding="utf-8")
+    monkeypatch.setenv("DATELINES_GAZETTEER", str(places))
+    monkeypatch.setenv("DATELINES_CACHE", str(tmp_path / "gazetteer-cache"))
+    first = article_cache.gazetteer_identity()
+    assert first and str(places) in first
+    places.write_text("name,lat,lon,country\nNewtown,34.5,38.2,SY\nOldtown,1,2,SY\n", encoding="utf-8")
+    assert article_cache.gazetteer_identity() != first
+    reads = new_server(monkeypatch)
+    view.load_dataset(corpus)
+    assert len(reads) == 1

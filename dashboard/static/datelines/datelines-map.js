@@ -89,29 +89,17 @@
 
   // ------------------------------------------------------------------ downloads
 
-  /** The bytes at url: taken from datelines-prefetch.js when it started them, else fetched. */
-  function fetchBytes(url) {
-    if (window.datelinesPrefetch) return window.datelinesPrefetch.take(url);
+  /**
+   * The JSON at url, from datelines-prefetch.js (loaded first by dashboard/mapview.py: it
+   * started the download as the frame opened and reads it, gunzipping .json.gz); a page
+   * without it fetches here (plain JSON only).
+   */
+  function fetchJson(url) {
+    if (window.datelinesPrefetch) return window.datelinesPrefetch.takeJson(url);
     return fetch(url).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.arrayBuffer();
+      return response.json();
     });
-  }
-
-  /**
-   * JSON from bytes, gunzipped first when they are gzip (the events are published as .json.gz:
-   * served as they are, a seventh of the size, instead of compressed again on every request).
-   */
-  function decodeJson(buffer) {
-    var bytes = new Uint8Array(buffer);
-    if (!(bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) {
-      return Promise.resolve(JSON.parse(new TextDecoder().decode(bytes)));
-    }
-    if (typeof DecompressionStream === "undefined") {
-      return Promise.reject(new Error("this browser cannot read gzip (no DecompressionStream)"));
-    }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(JSON.parse);
   }
 
   function plural(n, one, many) {
@@ -332,7 +320,7 @@
 
     _loadBasemap: function () {
       var self = this;
-      fetchBytes(this.options.basemapUrl).then(decodeJson).then(function (topo) {
+      fetchJson(this.options.basemapUrl).then(function (topo) {
         var countries = topojson.feature(topo, topo.objects.countries);
         countries.features.forEach(unwrapAntimeridian);
         self.countries = countries;  // kept for the PNG, which draws them itself
@@ -369,14 +357,12 @@
     _loadEvents: function () {
       var self = this;
       this.legend.setStatus("Loading events…");
-      var url = this.options.dataUrl;
-      var started = window.datelinesPrefetch && window.datelinesPrefetch.startedAt(url);
+      var url = this.options.dataUrl, prefetch = window.datelinesPrefetch;
+      var started = prefetch && prefetch.startedAt(url);
       var timings = this.timings = {requested: started === undefined ? performance.now() : started};
-      fetchBytes(url).then(function (bytes) {
-        timings.received = performance.now();
-        timings.bytes = bytes.byteLength;
-        return decodeJson(bytes);
-      }).then(function (json) {
+      fetchJson(url).then(function (json) {
+        var got = prefetch && prefetch.receivedAt(url);
+        if (got) { timings.received = got.at; timings.bytes = got.bytes; }
         timings.parsed = performance.now();
         self.events = new Events(json);
         timings.built = performance.now();

@@ -8,16 +8,18 @@
  *
  *   datelines-prefetch.js?data=URL&basemap=URL&script=URL&script=URL&style=URL
  *
- * data and basemap are fetched now and kept as promises of their bytes (the event layer
- * takes them with datelinesPrefetch.take(url)); scripts and styles get <link rel=preload>, so
- * the loader's later <script src> finds them downloaded. Only same-origin paths ("/...") are
+ * data and basemap are fetched now and read as soon as they arrive (gunzipped when gzip, then
+ * JSON.parse), while the scripts still load, and kept as promises (the event layer takes them
+ * with datelinesPrefetch.takeJson(url)); scripts and styles get <link rel=preload>, so the
+ * loader's later <script src> finds them downloaded. Only same-origin paths ("/...") are
  * fetched. Plain ES2017, no dependencies.
  */
 (function () {
   "use strict";
 
-  var started = {};   // url -> Promise<ArrayBuffer>
+  var started = {};   // url -> Promise of its JSON
   var since = {};     // url -> performance.now() when its fetch started
+  var received = {};  // url -> {at: performance.now() when its bytes were in, bytes}
 
   function samePath(url) {
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/";
@@ -28,6 +30,29 @@
     return fetch(url).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.arrayBuffer();
+    });
+  }
+
+  /**
+   * JSON from bytes, gunzipped first when they are gzip (the events are published as .json.gz:
+   * served as they are, a seventh of the size, instead of compressed again on every request).
+   */
+  function decodeJson(buffer) {
+    var bytes = new Uint8Array(buffer);
+    if (!(bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) {
+      return Promise.resolve(JSON.parse(new TextDecoder().decode(bytes)));
+    }
+    if (typeof DecompressionStream === "undefined") {
+      return Promise.reject(new Error("this browser cannot read gzip (no DecompressionStream)"));
+    }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  function fetchJson(url) {
+    return fetchBytes(url).then(function (bytes) {
+      received[url] = {at: performance.now(), bytes: bytes.byteLength};
+      return decodeJson(bytes);
     });
   }
 
@@ -45,7 +70,7 @@
   ["data", "basemap"].forEach(function (name) {
     var url = params.get(name);
     if (samePath(url) && !started[url]) {
-      started[url] = fetchBytes(url);
+      started[url] = fetchJson(url);
       started[url].catch(function () {});  // reported by whoever takes it
     }
   });
@@ -53,13 +78,15 @@
   params.getAll("style").forEach(function (url) { preload(url, "style"); });
 
   window.datelinesPrefetch = {
-    /** The bytes of url: the download started at load if there was one, else a new one. */
-    take: function (url) {
+    /** The JSON at url: the download started at load if there was one, else a new one. */
+    takeJson: function (url) {
       var found = started[url];
       delete started[url];  // once: a later call (a reload of the layer) fetches afresh
-      return found || fetchBytes(url);
+      return found || fetchJson(url);
     },
-    /** performance.now() when url's download started (for window.datelines.timings). */
-    startedAt: function (url) { return since[url]; }
+    /** When url's download started, when its bytes were in and how many (for timings). */
+    startedAt: function (url) { return since[url]; },
+    receivedAt: function (url) { return received[url]; },
+    decodeJson: decodeJson
   };
 })();
