@@ -578,6 +578,9 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> bool:
             caption=f"{int(mask.sum()):,} events · {state['window'][0]:%d %b %Y} – "
             f"{state['window'][1]:%d %b %Y}",
             fingerprint=dataset.fingerprint,
+            # Only while the page below waits: each report reruns the app, and a rerun for
+            # every new map frame (a review decision makes one) races the analyst's clicks.
+            report_drawn=not state.get("_map_drawn"),
         )
     except AssetsMissing as err:  # the table, timeline and downloads still work
         st.error("The map's browser files are not installed: run `make assets`.")

@@ -379,6 +379,7 @@ class _MaskScript(folium.MacroElement):
                     L.datelines.caption({{ this.caption|tojson }});
                 }
                 L.datelines.select({{ this.selected|tojson }}, {{ this.pan|tojson }});
+                if (L.datelines.reportDrawn) L.datelines.reportDrawn({{ this.report_drawn|tojson }});
             } else {
                 console.error("Datelines: datelines-map.js is not loaded; run `make setup`");
             }
@@ -396,8 +397,10 @@ class _MaskScript(folium.MacroElement):
         colour_by: str = "type",
         display: str = "markers",
         caption: str = "",
+        report_drawn: bool = False,
     ) -> None:
         super().__init__()
+        self.report_drawn = report_drawn
         self.colour_by = colour_by
         self.display = display
         self.caption = caption
@@ -519,6 +522,7 @@ def visibility_layer(
     colour_by: str = "type",
     display: str = "markers",
     caption: str = "",
+    report_drawn: bool = False,
 ) -> folium.FeatureGroup:
     """A FeatureGroup whose script hands the visible-event mask to the loaded event layer.
 
@@ -527,7 +531,9 @@ def visibility_layer(
     ``pan=False`` opens it without moving the map (a link that also gives the map's view);
     ``colour_by`` is ``"type"`` (event type) or ``"source"`` (the most frequent sources);
     ``display`` is ``"markers"`` or ``"heat"`` (a heatmap, see ``DISPLAYS``); ``caption`` (the
-    window and counts) is written at the top of the map's "Save PNG" image.
+    window and counts) is written at the top of the map's "Save PNG" image; ``report_drawn``
+    asks the map to report once that its events are drawn (``MapState.drawn``): only while
+    the page waits for it, since each report reruns the app.
     """
     if colour_by not in COLOUR_BY:
         raise ValueError(f"'colour_by' should be one of {list(COLOUR_BY)}, got {colour_by!r}")
@@ -540,7 +546,8 @@ def visibility_layer(
     position = None if selected is None else int(selected)
     group.add_child(
         _MaskScript(
-            mask, count, position, pan=pan, colour_by=colour_by, display=display, caption=caption[:300]
+            mask, count, position, pan=pan, colour_by=colour_by, display=display,
+            caption=caption[:300], report_drawn=report_drawn,
         )
     )
     return group
@@ -723,6 +730,7 @@ def show_map(
     display: str = "markers",
     caption: str = "",
     fingerprint: str | None = None,
+    report_drawn: bool = False,
 ) -> MapState:
     """Publish ``events`` (once), then render the map showing the events where ``visible``.
 
@@ -733,7 +741,8 @@ def show_map(
     (lat, lon, zoom) opens the map there instead of fitting the events — keep it the same on
     every rerun, or the map is rebuilt. Returns what the analyst did on the map: a rerun
     follows a marker click and each pan or zoom. ``events`` is treated as read-only;
-    ``fingerprint`` is its digest when known (``view.Dataset.fingerprint``), saving a hash.
+    ``fingerprint`` is its digest when known (``view.Dataset.fingerprint``), saving a hash;
+    ``report_drawn``: the map reports once its events are drawn (``MapState.drawn``).
     """
     from streamlit_folium import st_folium
 
@@ -756,6 +765,7 @@ def show_map(
             colour_by=colour_by,
             display=display,
             caption=caption,
+            report_drawn=report_drawn,
         ),
         returned_objects=["last_object_clicked_tooltip", "center", "zoom", "bounds"],
     )

@@ -53,6 +53,7 @@
   var pendingCaption;       // the view's caption (window, counts) for the PNG, ditto
   var HEAT_OPTIONS = {radius: 22, blur: 18, minOpacity: 0.35, maxZoom: 9};
   var clickCount = 0;       // marker clicks reported to Streamlit (makes each report new)
+  var wantDrawn = false;    // the app waits for the map's first draw (L.datelines.reportDrawn)
 
   // ------------------------------------------------------------------ small helpers
 
@@ -507,7 +508,7 @@
      * this page's main thread while a big data set loads. Once per layer.
      */
     _reportDrawn: function () {
-      if (this.drawnReported) return;
+      if (this.drawnReported || !wantDrawn || !this.events) return;
       this.drawnReported = true;
       this._report(DRAWN_PREFIX + this.events.count, null);
     },
@@ -1214,6 +1215,11 @@
     display: function (mode) {
       for (var k = 0; k < layers.length; k++) layers[k].setDisplay(mode);
       if (layers.length === 0) pendingDisplay = mode;
+    },
+    /** Called by the rerun's feature group: whether the app waits for the first draw. */
+    reportDrawn: function (want) {
+      wantDrawn = !!want;
+      for (var k = 0; k < layers.length; k++) layers[k]._reportDrawn();  // drawn already: now
     },
     /** Called by the rerun's feature group: the window and counts, for the PNG's header. */
     caption: function (text) {
