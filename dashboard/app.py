@@ -31,7 +31,7 @@ import streamlit.components.v1 as components  # noqa: E402
 from dashboard import downloads, frames, link, review_panel, table, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
-from dashboard.mapview import MapState, show_map  # noqa: E402
+from dashboard.mapview import MapState, map_state, show_map  # noqa: E402
 from geo.schema import REPORT_COLUMNS  # noqa: E402
 
 if TYPE_CHECKING:
@@ -580,7 +580,9 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> bool:
             fingerprint=dataset.fingerprint,
             # Only while the page below waits: each report reruns the app, and a rerun for
             # every new map frame (a review decision makes one) races the analyst's clicks.
-            report_drawn=not state.get("_map_drawn"),
+            # Read from the value the map has just sent, so the request stops in the very run
+            # that hears the report (a late change re-sent the old selection after a click).
+            report_drawn=not (state.get("_map_drawn") or map_state(state.get("map")).drawn),
         )
     except AssetsMissing as err:  # the table, timeline and downloads still work
         st.error("The map's browser files are not installed: run `make assets`.")
