@@ -17,12 +17,12 @@ import os
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts dashboard/ on the path
     sys.path.insert(0, str(_ROOT))
 
-import altair as alt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
@@ -31,8 +31,11 @@ import streamlit.components.v1 as components  # noqa: E402
 from dashboard import downloads, frames, link, review_panel, table, uploads, view  # noqa: E402
 from dashboard.assets import AssetsMissing  # noqa: E402
 
-from dashboard.mapview import MapState, show_map  # noqa: E402
+from dashboard.mapview import MapState, map_state, show_map  # noqa: E402
 from geo.schema import REPORT_COLUMNS  # noqa: E402
+
+if TYPE_CHECKING:
+    import altair as alt  # imported where the timeline is drawn: 0.4-0.8 s the map need not wait
 
 PLAY_STEP_SECONDS = 2.0  # at 1×
 PLAY_SPEEDS = {1: "1×", 2: "2×", 4: "4×"}
@@ -57,6 +60,8 @@ _COLLAPSE_WHEN_NARROW = f"""<script>
   tryCollapse(50);
 }})();
 </script>"""
+#: Seconds the page below the map waits for the map to report its events drawn.
+BELOW_MAP_WAIT_SECONDS = 6.0
 TABLE_ROW_HEIGHT = 84  # px; over 64 px Streamlit wraps long text, so the excerpt is readable
 BASEMAPS = {
     "natural-earth": "Natural Earth (offline)",
@@ -264,7 +269,7 @@ def _hold_upload_payload(dataset: view.Dataset, base: view.Dataset) -> None:
         return
     from dashboard import mapview
 
-    url, _ = mapview._published(dataset.events)  # show_map has just published it: a cache hit
+    url, _ = mapview._published(dataset.events, dataset.fingerprint)  # just published: a hit
     path = mapview._file_of(url)
     lease = state.get("_payload_lease")
     if lease is None or lease.path != path:
@@ -280,6 +285,8 @@ def _timeline_chart(
     opens on ``window`` (None: no brush, the whole span), so a double-click, which clears it,
     resets the window to the whole span.
     """
+    import altair as alt  # here, not at the top: the map is drawn before the first import
+
     label = f"Events per {freq}"
     bars = counts.assign(
         bin_stop=pd.to_datetime(counts["bin_end"]) + pd.Timedelta(days=1),
@@ -387,23 +394,27 @@ def main() -> None:
         if playing:
             _play_ticker(bounds)
 
-    _show_map(dataset, mask)
+    map_shown = _show_map(dataset, mask)
     _hold_upload_payload(dataset, base)  # uploads' map file lives only as long as the session
 
-    _timeline(dataset, filters, bounds)
-
-    st.subheader("Events in view")
-    _events_table(dataset, mask)
-    _download_buttons(dataset, mask, filters)
-    review_panel.panel(dataset, mask, review_file)  # review (issue 13)
+    if _below_map_ready(map_shown):
+        with st.container(key="below_map"):
+            _timeline(dataset, filters, bounds)
+            st.subheader("Events in view")
+            _events_table(dataset, mask)
+            _download_buttons(dataset, mask, filters)
+            review_panel.panel(dataset, mask, review_file)  # review (issue 13)
+            with st.expander("Ingest summary"):
+                _show_summary(dataset)
+    else:
+        with st.container(key="below_map_waiting"):
+            _await_map()
     _write_query(filters)  # last: the map and the table may have changed the selection
-
-    with st.expander("Ingest summary"):
-        _show_summary(dataset)
 
 
 def _brush(window: tuple[dt.date, dt.date] | None) -> alt.Parameter:
     """The timeline's interval selection, drawn over ``window`` when there is one."""
+    import altair as alt
     if window is None:
         return alt.selection_interval(name="brush", encodings=["x"])
     ends = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in window]
@@ -512,8 +523,42 @@ def _selected_position(dataset: view.Dataset) -> int | None:
     return int(found[0]) if len(found) else None
 
 
-def _show_map(dataset: view.Dataset, mask: np.ndarray) -> None:
-    """The map, with the selected event's popup open; reads back clicks, centre and zoom."""
+def _below_map_ready(map_shown: bool) -> bool:
+    """Whether this run draws the page below the map (timeline, table, downloads, review).
+
+    On a session's first runs it waits until the map reports its events drawn: at 36,000
+    events the map's download and drawing shared the server (the script run) and the page's
+    main thread (the table, the chart) with them, and the map came seconds later. There is
+    nothing to wait for when the map could not be shown, nor in a headless run (AppTest).
+    """
+    if st.session_state.get("_map_drawn") or not map_shown:
+        return True
+    from streamlit import config  # AppTest patches config.get_option, not st.get_option
+
+    return bool(config.get_option("global.appTest"))
+
+
+def _await_map() -> None:
+    """Say what follows the map; draw it anyway after BELOW_MAP_WAIT_SECONDS without word
+    from the map (a map that could not load its events must not hide the table)."""
+    st.session_state["_await_inline"] = True
+
+    @st.fragment(run_every=BELOW_MAP_WAIT_SECONDS)
+    def waiting() -> None:
+        state = st.session_state
+        if state.pop("_await_inline", False):  # the run inside the full run: say what comes
+            st.caption("The timeline, the table and the review follow once the map is drawn…")
+            return
+        state["_map_drawn"] = True
+        st.rerun(scope="app")
+
+    waiting()
+
+
+def _show_map(dataset: view.Dataset, mask: np.ndarray) -> bool:
+    """The map, with the selected event's popup open; reads back clicks, centre and zoom.
+
+    False when the map could not be shown (its browser files are missing)."""
     state = st.session_state
     position = _selected_position(dataset)
     if position is not None and not mask[position]:
@@ -532,17 +577,26 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> None:
             display=state.get("map_display", "markers"),
             caption=f"{int(mask.sum()):,} events · {state['window'][0]:%d %b %Y} – "
             f"{state['window'][1]:%d %b %Y}",
+            fingerprint=dataset.fingerprint,
+            # Only while the page below waits: each report reruns the app, and a rerun for
+            # every new map frame (a review decision makes one) races the analyst's clicks.
+            # Read from the value the map has just sent, so the request stops in the very run
+            # that hears the report (a late change re-sent the old selection after a click).
+            report_drawn=not (state.get("_map_drawn") or map_state(state.get("map")).drawn),
         )
     except AssetsMissing as err:  # the table, timeline and downloads still work
         st.error("The map's browser files are not installed: run `make assets`.")
         st.text(str(err))
-        return
+        return False
     _follow_map(dataset, reported)
+    return True
 
 
 def _follow_map(dataset: view.Dataset, reported: MapState) -> None:
     """A marker click selects its event (and the table turns to its row); pans go to the link."""
     state = st.session_state
+    if reported.drawn:
+        state["_map_drawn"] = True  # the page below the map follows (see _below_map_ready)
     if reported.centre is not None and reported.zoom is not None:
         state["_map_view"] = link.MapView(*reported.centre, zoom=reported.zoom)
     if reported.bounds is not None:

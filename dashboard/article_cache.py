@@ -65,8 +65,30 @@ def cache_dir() -> Path:
     return Path(root) / "articles"
 
 
-def _key(article: Article) -> str:
+def gazetteer_identity() -> str:
+    """The user gazetteer the results are made with (``$DATELINES_GAZETTEER``, set by
+    ``--gazetteer``): its path and every file's size and modification time; "" when none,
+    so results made with the built-in gazetteer keep their keys."""
+    chosen = os.environ.get("DATELINES_GAZETTEER") or ""
+    if not chosen:
+        return ""
+    root = Path(chosen).expanduser()
+    files = sorted(root.rglob("*")) if root.is_dir() else [root]
+    stats = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if path.is_file():
+            stats.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return repr((str(root.resolve()), stats))
+
+
+def _key(article: Article, gazetteer: str = "") -> str:
+    """The article's cache key; ``gazetteer`` is :func:`gazetteer_identity` (computed once)."""
     digest = hashlib.sha256(pipeline_version().encode())
+    digest.update(gazetteer.encode("utf-8", errors="surrogatepass"))
     for value in (article.id, article.file, article.title, article.source, article.url,
                   article.published, article.published_from, article.notes, article.text):  # fmt: skip
         digest.update(repr(value).encode("utf-8", errors="surrogatepass"))
@@ -105,17 +127,18 @@ def _load_corpus(path: Path) -> IngestResult | None:
     return result
 
 
-def _evict_corpora(folder: Path) -> None:
-    """Keep only the ``_CORPORA_KEPT`` most recently used whole-folder results."""
+def _evict_corpora(folder: Path, *, kept: int = _CORPORA_KEPT) -> None:
+    """Keep only the ``kept`` most recently used results in ``folder`` (whole folders' results
+    here, prepared data sets in ``dashboard.dataset_cache``)."""
     try:
         found = sorted(folder.glob("[0-9a-f]*"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in found[_CORPORA_KEPT:]:
+        for old in found[kept:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # another server evicting at the same time: harmless
 
 
-def _store(path: Path, result: ArticleResult | IngestResult) -> None:
+def _store(path: Path, result: object) -> None:
     """Write atomically (temporary file, then rename): concurrent servers never see half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -147,7 +170,8 @@ def cached_ingest(
     outcomes = list(read_corpus(corpus))
     total = len(outcomes)
     report(0, total, f"Read {total:,} files; looking up earlier results…")
-    keys = [None if o.article is None else _key(o.article) for o in outcomes]
+    chosen = gazetteer_identity()  # --gazetteer makes other results: other keys
+    keys = [None if o.article is None else _key(o.article, chosen) for o in outcomes]
     whole = folder / _CORPORA / _corpus_key(outcomes, keys)
     found_whole = _load_corpus(whole)
     if found_whole is not None:

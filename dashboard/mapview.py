@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import hashlib
 import json
 import math
@@ -26,7 +27,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import folium
 import geopandas as gpd
@@ -295,26 +296,29 @@ def _utf16_len(text: str) -> int:
 
 
 def publish_events(events: gpd.GeoDataFrame, *, static_dir: Path = STATIC_DIR) -> str:
-    """Write the payload to ``static_dir/data/<sha256>.json`` once; return its URL path.
+    """Write the payload, gzipped, to ``static_dir/data/<sha256>.json.gz`` once; return its URL.
 
-    Content-addressed and written atomically (a temporary file in the same folder, then
-    ``os.replace``), so concurrent sessions publishing the same or different events never see a
-    half-written file and never clash.
+    Content-addressed (the digest of the JSON) and written atomically (a temporary file in the
+    same folder, then ``os.replace``), so concurrent sessions publishing the same or different
+    events never see a half-written file and never clash. Gzipped once here because Streamlit
+    serves a ``.gz`` file as it is (``application/gzip``) but compresses a ``.json`` again on
+    every request, in the server's Python, while the page's script run competes for it: 7 MB
+    at 36,000 events, 1 MB gzipped. datelines-map.js gunzips it (DecompressionStream).
     """
     payload = events_payload(events)
     return _publish_bytes(payload, static_dir=Path(static_dir))
 
 
 def _publish_bytes(payload: bytes, *, static_dir: Path) -> str:
-    name = hashlib.sha256(payload).hexdigest() + ".json"
+    name = hashlib.sha256(payload).hexdigest() + ".json.gz"
     folder = static_dir / "data"
     target = folder / name
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json.gz")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(payload)
+                out.write(gzip.compress(payload, compresslevel=6, mtime=0))  # same bytes each time
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
@@ -375,6 +379,7 @@ class _MaskScript(folium.MacroElement):
                     L.datelines.caption({{ this.caption|tojson }});
                 }
                 L.datelines.select({{ this.selected|tojson }}, {{ this.pan|tojson }});
+                if (L.datelines.reportDrawn) L.datelines.reportDrawn({{ this.report_drawn|tojson }});
             } else {
                 console.error("Datelines: datelines-map.js is not loaded; run `make setup`");
             }
@@ -392,8 +397,10 @@ class _MaskScript(folium.MacroElement):
         colour_by: str = "type",
         display: str = "markers",
         caption: str = "",
+        report_drawn: bool = False,
     ) -> None:
         super().__init__()
+        self.report_drawn = report_drawn
         self.colour_by = colour_by
         self.display = display
         self.caption = caption
@@ -446,7 +453,10 @@ def build_map(
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM).add_to(m)
     basemap_url = vendor_url("world-atlas/countries-50m.json") if basemap == "natural-earth" else None
-    EventLayer(data_url, basemap_url=basemap_url).add_to(m)
+    layer = EventLayer(data_url, basemap_url=basemap_url)
+    layer.add_to(m)
+    # First of the map's scripts: starts every download at once (see datelines-prefetch.js).
+    m.default_js = [("datelines_prefetch", _prefetch_url(m, layer))] + list(m.default_js)
     if centre is None and bounds is not None:
         west, south, east, north = _validate_bounds(bounds)
         # Leaflet wants [[lat, lon], [lat, lon]]: (south, west) and (north, east).
@@ -457,6 +467,17 @@ def build_map(
             max_zoom=_FIT_MAX_ZOOM,
         ).add_to(m)
     return m
+
+
+def _prefetch_url(m: folium.Map, layer: EventLayer) -> str:
+    """datelines-prefetch.js with the events, the basemap and the map's scripts and styles to
+    fetch in parallel in its query string (streamlit-folium loads scripts one by one)."""
+    query: list[tuple[str, str]] = [("data", layer.options["dataUrl"])]
+    if layer.options["basemapUrl"]:
+        query.append(("basemap", layer.options["basemapUrl"]))
+    query += [("script", url) for _, url in [*m.default_js, *layer.default_js]]
+    query += [("style", url) for _, url in [*m.default_css, *layer.default_css]]
+    return static_url("datelines/datelines-prefetch.js") + "?" + urlencode(query)
 
 
 def _validate_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
@@ -501,6 +522,7 @@ def visibility_layer(
     colour_by: str = "type",
     display: str = "markers",
     caption: str = "",
+    report_drawn: bool = False,
 ) -> folium.FeatureGroup:
     """A FeatureGroup whose script hands the visible-event mask to the loaded event layer.
 
@@ -509,7 +531,9 @@ def visibility_layer(
     ``pan=False`` opens it without moving the map (a link that also gives the map's view);
     ``colour_by`` is ``"type"`` (event type) or ``"source"`` (the most frequent sources);
     ``display`` is ``"markers"`` or ``"heat"`` (a heatmap, see ``DISPLAYS``); ``caption`` (the
-    window and counts) is written at the top of the map's "Save PNG" image.
+    window and counts) is written at the top of the map's "Save PNG" image; ``report_drawn``
+    asks the map to report once that its events are drawn (``MapState.drawn``): only while
+    the page waits for it, since each report reruns the app.
     """
     if colour_by not in COLOUR_BY:
         raise ValueError(f"'colour_by' should be one of {list(COLOUR_BY)}, got {colour_by!r}")
@@ -522,7 +546,8 @@ def visibility_layer(
     position = None if selected is None else int(selected)
     group.add_child(
         _MaskScript(
-            mask, count, position, pan=pan, colour_by=colour_by, display=display, caption=caption[:300]
+            mask, count, position, pan=pan, colour_by=colour_by, display=display,
+            caption=caption[:300], report_drawn=report_drawn,
         )
     )
     return group
@@ -538,12 +563,18 @@ _by_identity: dict[int, tuple[weakref.ref, str, tuple[float, float, float, float
 _by_fingerprint: dict[str, tuple[str, tuple[float, float, float, float] | None]] = {}
 
 
-def _published(events: gpd.GeoDataFrame) -> tuple[str, tuple[float, float, float, float] | None]:
-    """(data url, bounds) of ``events``, publishing them if this process has not yet."""
+def _published(
+    events: gpd.GeoDataFrame, fingerprint: str | None = None
+) -> tuple[str, tuple[float, float, float, float] | None]:
+    """(data url, bounds) of ``events``, publishing them if this process has not yet.
+
+    ``fingerprint``: :func:`_fingerprint` of ``events`` when the caller knows it already
+    (``view.Dataset.fingerprint``, kept with a cached data set), else it is computed here.
+    """
     hit = _by_identity.get(id(events))
     if hit is not None and hit[0]() is events and _file_of(hit[1]).is_file():
         return hit[1], hit[2]
-    fingerprint = _fingerprint(events)
+    fingerprint = fingerprint or _fingerprint(events)
     found = _by_fingerprint.get(fingerprint) or _remembered(fingerprint)
     if found is None or not _file_of(found[0]).is_file():
         found = (publish_events(events, static_dir=STATIC_DIR), _bounds(events))
@@ -572,7 +603,7 @@ def _remembered(fingerprint: str) -> tuple[str, tuple[float, float, float, float
         name, bounds = str(entry["file"]), entry["bounds"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not re.fullmatch(r"[0-9a-f]{64}\.json", name):
+    if not re.fullmatch(r"[0-9a-f]{64}\.json(\.gz)?", name):  # .json: published before gzip
         return None
     return static_url("data/" + name), None if bounds is None else tuple(float(b) for b in bounds)
 
@@ -592,13 +623,10 @@ def _remember(fingerprint: str, found: tuple[str, tuple[float, float, float, flo
 
 
 def _fingerprint(events: gpd.GeoDataFrame) -> str:
-    """A digest of every value in ``events``."""
-    digest = hashlib.sha256()
-    frame = pd.DataFrame(events.drop(columns=events.geometry.name))
-    digest.update(repr(list(frame.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(frame.astype(object), index=False).to_numpy().tobytes())
-    digest.update(b"".join(wkb or b"" for wkb in events.geometry.to_wkb()))
-    return digest.hexdigest()
+    """A digest of every value in ``events`` (the data set's, see view.events_fingerprint)."""
+    from dashboard.view import events_fingerprint
+
+    return events_fingerprint(events)
 
 
 #: Share of the events the first view fits: a few far-off events (a wrong match on another
@@ -652,17 +680,22 @@ class MapState:
     zoom: int | None = None
     #: ``(west, south, east, north)`` in view, None until reported.
     bounds: tuple[float, float, float, float] | None = None
+    #: The map has drawn its events (reported once by each new map frame, until a click).
+    drawn: bool = False
 
 
 _CLICK = re.compile(r"^datelines-event:(\d+):(\d+)$")
+_DRAWN = re.compile(r"^datelines-drawn:\d+$")
 
 
 def map_state(value: Mapping[str, Any] | None) -> MapState:
-    """Read st_folium's return value (marker click, centre, zoom, bounds) into a MapState."""
+    """Read st_folium's return value (marker click, centre, zoom, bounds, drawn) into a MapState."""
     if not value:
         return MapState()
     clicked = token = None
-    match = _CLICK.match(str(value.get("last_object_clicked_tooltip") or ""))
+    tooltip = str(value.get("last_object_clicked_tooltip") or "")
+    drawn = bool(_DRAWN.match(tooltip))
+    match = _CLICK.match(tooltip)
     if match:
         clicked, token = int(match.group(1)), f"{match.group(1)}:{match.group(2)}"
     centre = zoom = bounds = None
@@ -678,7 +711,9 @@ def map_state(value: Mapping[str, Any] | None) -> MapState:
         bounds = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
     except (KeyError, TypeError, ValueError):
         bounds = None
-    return MapState(clicked=clicked, click_token=token, centre=centre, zoom=zoom, bounds=bounds)
+    return MapState(
+        clicked=clicked, click_token=token, centre=centre, zoom=zoom, bounds=bounds, drawn=drawn
+    )
 
 
 def show_map(
@@ -694,6 +729,8 @@ def show_map(
     colour_by: str = "type",
     display: str = "markers",
     caption: str = "",
+    fingerprint: str | None = None,
+    report_drawn: bool = False,
 ) -> MapState:
     """Publish ``events`` (once), then render the map showing the events where ``visible``.
 
@@ -703,7 +740,9 @@ def show_map(
     ``pan`` is False); ``centre``
     (lat, lon, zoom) opens the map there instead of fitting the events — keep it the same on
     every rerun, or the map is rebuilt. Returns what the analyst did on the map: a rerun
-    follows a marker click and each pan or zoom. ``events`` is treated as read-only.
+    follows a marker click and each pan or zoom. ``events`` is treated as read-only;
+    ``fingerprint`` is its digest when known (``view.Dataset.fingerprint``), saving a hash;
+    ``report_drawn``: the map reports once its events are drawn (``MapState.drawn``).
     """
     from streamlit_folium import st_folium
 
@@ -712,7 +751,7 @@ def show_map(
         raise ValueError(
             f"'visible' should have one value per event ({len(events)}), got {len(visible)} instead"
         )
-    data_url, bounds = _published(events)
+    data_url, bounds = _published(events, fingerprint)
     m = build_map(data_url, bounds=bounds, basemap=basemap, height=height, centre=centre)
     value = st_folium(
         m,
@@ -726,6 +765,7 @@ def show_map(
             colour_by=colour_by,
             display=display,
             caption=caption,
+            report_drawn=report_drawn,
         ),
         returned_objects=["last_object_clicked_tooltip", "center", "zoom", "bounds"],
     )

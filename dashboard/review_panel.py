@@ -430,7 +430,9 @@ def _place_form(path: Path, events: pd.DataFrame, row: int, event: pd.Series, of
         if how == "an alternative":
             alternatives = labels.place_candidates(event.get("place_candidates"))
             choice = st.selectbox("Alternative", alternatives, format_func=lambda c: c.label, key="review_place_alt")
-            new = _alternative(choice) if choice is not None else None
+            # Looked up only when it can be saved: the first lookup loads the gazetteer (0.6 s),
+            # which a page opened by someone not reviewing should not pay after its map.
+            new = _alternative(choice) if choice is not None and not off else None
         elif how.startswith("the gazetteer"):
             name = st.text_input("Search the gazetteer by name", max_chars=120, key="review_place_name")
             matches = _lookup(name)

@@ -7,10 +7,12 @@ values and returns plain values, so ``tests/test_view.py`` covers it without a b
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +31,7 @@ __all__ = [
     "combine_datasets",
     "data_signature",
     "default_filters",
+    "events_fingerprint",
     "event_mask",
     "events_in_view",
     "filters_from_query",
@@ -106,6 +109,17 @@ class Dataset:
     #: most often write it when that differs ("Tadmur (Palmyra)").
     place_labels: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of every value of ``events`` (:func:`events_fingerprint`), computed once.
+
+        The map's payload is published under it; a data set read back from the disk cache
+        (``dashboard.article_cache``) carries it, so a new server does not hash 36,000 events
+        again before drawing the map. (A cached_property writes the instance's ``__dict__``,
+        which a frozen dataclass allows, and pickles with it.)
+        """
+        return events_fingerprint(self.events)
+
     def place_label(self, place: str) -> str:
         """The label of a place in the place filter."""
         return self.place_labels.get(place, place)
@@ -135,6 +149,16 @@ class Dataset:
         if last <= first:
             last = first + dt.timedelta(days=1)
         return first, last
+
+
+def events_fingerprint(events: gpd.GeoDataFrame) -> str:
+    """A digest of every value in ``events`` (columns, values, geometry), in row order."""
+    digest = hashlib.sha256()
+    frame = pd.DataFrame(events.drop(columns=events.geometry.name))
+    digest.update(repr(list(frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame.astype(object), index=False).to_numpy().tobytes())
+    digest.update(b"".join(wkb or b"" for wkb in events.geometry.to_wkb()))
+    return digest.hexdigest()
 
 
 def _day_numbers(values: pd.Series) -> np.ndarray:
@@ -656,15 +680,25 @@ def data_signature(path: str | Path) -> tuple[str, tuple[tuple[str, int, int], .
     """
     resolved = Path(path).expanduser().resolve()
     if resolved.is_dir():
-        entries = []
-        for folder, dirs, names in os.walk(resolved):  # the walk ingest makes: no folder links
-            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-            for name in names:
-                entry = Path(folder) / name
-                if name.startswith((".", "_")) or not entry.is_file():
+        # The walk ingest makes (no folder links, unreadable folders skipped), with os.scandir
+        # and strings rather than a Path per file: it runs on every rerun, slider moves
+        # included (4,000 files: 0.14 s -> 0.05 s).
+        entries: list[tuple[str, int, int]] = []
+        pending = [(str(resolved), "")]
+        while pending:
+            folder, prefix = pending.pop()
+            try:
+                listing = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in listing:
+                if entry.name.startswith((".", "_")):
                     continue
-                stat = entry.stat()
-                entries.append((entry.relative_to(resolved).as_posix(), stat.st_mtime_ns, stat.st_size))
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    entries.append((prefix + entry.name, stat.st_mtime_ns, stat.st_size))
         return str(resolved), tuple(sorted(entries))
     stat = resolved.stat()  # FileNotFoundError says which path
     return str(resolved), ((resolved.name, stat.st_mtime_ns, stat.st_size),)
@@ -725,18 +759,25 @@ def load_dataset(
     """The data set at ``path``: ingested (folder) or read (file) once, then shared.
 
     Kept in this process by path and every file's mtime and size (``data_signature``), so a
-    rerun or another session costs nothing; a folder's articles are also cached on disk one by
-    one (``dashboard.article_cache``), so a new server reads them back instead of ingesting
-    again. ``on_progress(done, total, what)`` hears how an ingest goes (never on a hit). This
-    is a plain cache rather than ``st.cache_resource`` because Streamlit's caches refuse a
-    function that updates a progress bar made outside it. Callers must not modify the result.
+    rerun or another session costs nothing; the finished data set is kept on disk under the
+    same key (``dashboard.dataset_cache``), so a new server opening an unchanged path reads one
+    file; a folder's articles are also cached on disk one by one (``dashboard.article_cache``),
+    so a changed folder processes only the articles that changed. ``on_progress(done, total,
+    what)`` hears how an ingest goes (never on a hit). This is a plain cache rather than
+    ``st.cache_resource`` because Streamlit's caches refuse a function that updates a progress
+    bar made outside it. Callers must not modify the result.
     """
     key = data_signature(path)
     with _LOAD_LOCK:  # one ingest at a time; a second session then finds it loaded
         found = _LOADED.get(key)
         if found is None:
-            events, report, summary = _read(key[0], on_progress=on_progress, cached=True)
-            found = build_dataset(events, report=report, summary=summary)
+            from dashboard import dataset_cache
+
+            found = dataset_cache.load_snapshot(key)
+            if found is None:
+                events, report, summary = _read(key[0], on_progress=on_progress, cached=True)
+                found = build_dataset(events, report=report, summary=summary)
+                dataset_cache.store_snapshot(key, found)
             _LOADED[key] = found
             while len(_LOADED) > _LOADED_MAX:
                 _LOADED.pop(next(iter(_LOADED)))  # the oldest

@@ -249,12 +249,15 @@ def map_frame(page, *, timeout: float = 60_000):
 
 
 def wait_for_map(page, *, timeout: float = 90_000):
-    """Wait until the map has its events and a mask applied; return the map's Frame."""
+    """Wait until the map has its events and a mask applied and the page below it (timeline,
+    table, review: drawn once the map reports its events drawn) is there; return the map's
+    Frame."""
     frame = map_frame(page, timeout=timeout)
     frame.wait_for_function(
         "() => window.datelines && window.datelines.loaded && window.datelines.maskVersion > 0",
         timeout=timeout,
     )
+    page.wait_for_selector(".st-key-below_map", timeout=timeout, state="attached")
     wait_idle(page, timeout=timeout)
     return frame
 

@@ -76,7 +76,7 @@ def _data_files() -> set[Path]:
     from dashboard import mapview
 
     folder = mapview.STATIC_DIR / "data"
-    return set(folder.glob("*.json")) if folder.is_dir() else set()
+    return set(folder.glob("*.json*")) if folder.is_dir() else set()  # .json.gz since gzipped
 
 
 def _gone(paths: set[Path]) -> bool:

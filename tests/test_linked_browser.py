@@ -337,8 +337,11 @@ def test_a_big_folder_shows_progress_then_the_map_and_opens_again_from_the_cache
         context, page, guard = new_guarded_page(chromium_browser)
         try:
             page.goto(second.url, timeout=90_000)
-            wait_for_map(page, timeout=120_000)
+            frame = wait_for_map(page, timeout=120_000)
             assert page.get_by_text("Ingest summary").count() == 1
+            # The page below the map came on the map's word that its events are drawn.
+            reported = frame.evaluate("() => window.__GLOBAL_DATA__.last_object_clicked_tooltip")
+            assert re.fullmatch(r"datelines-drawn:\d+", str(reported))
             guard.check()
         finally:
             context.close()

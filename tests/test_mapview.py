@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import threading
+from urllib.parse import unquote
 from pathlib import Path
 
 import folium
@@ -242,9 +244,10 @@ def test_publish_is_content_addressed_and_idempotent(tmp_path):
     events = events_frame([event_row()])
     url = mapview.publish_events(events, static_dir=tmp_path)
     name = url.rsplit("/", 1)[-1]
-    assert re.fullmatch(r"/app/static/data/[0-9a-f]{64}\.json", url)
+    assert re.fullmatch(r"/app/static/data/[0-9a-f]{64}\.json\.gz", url)
     path = tmp_path / "data" / name
-    assert path.read_bytes() == mapview.events_payload(events)
+    # Gzipped once here: Streamlit serves a .gz as it is instead of compressing it per request.
+    assert gzip.decompress(path.read_bytes()) == mapview.events_payload(events)
     mtime = path.stat().st_mtime_ns
 
     assert mapview.publish_events(events.copy(), static_dir=tmp_path) == url
@@ -275,7 +278,7 @@ def test_concurrent_publishers_never_clash(tmp_path):
     assert len(set(urls)) == 1
     files = list((tmp_path / "data").iterdir())
     assert [f.name for f in files] == [urls[0].rsplit("/", 1)[-1]]
-    assert files[0].read_bytes() == mapview.events_payload(events)
+    assert gzip.decompress(files[0].read_bytes()) == mapview.events_payload(events)
 
 
 def test_a_failed_write_leaves_no_file(tmp_path, monkeypatch):
@@ -328,9 +331,13 @@ def test_map_loads_no_remote_asset():
 def test_every_linked_asset_is_an_installed_file():
     m = mapview.build_map("/app/static/data/abc.json")
     html = rendered(m)
-    linked = re.findall(r'(?:src|href)="/app/static/([^"]+)"', html)
-    assert linked
-    for path in linked:
+    linked = re.findall(r'(?:src|href)="/app/static/([^"?]+)', html)
+    # The prefetch script names the others in its query string: they must be files too.
+    linked += re.findall(r"=%2Fapp%2Fstatic%2F([^&\"]+)", html)
+    assert "datelines/datelines-prefetch.js" in linked and "datelines/datelines-map.js" in linked
+    for path in (unquote(p) for p in linked):
+        if path.startswith("data/"):
+            continue  # the events: published by show_map, not an asset
         if path.startswith("vendor/"):
             assert path.removeprefix("vendor/") in assets.VENDOR_FILES
         else:
@@ -502,7 +509,15 @@ def test_map_state_reads_clicks_centre_zoom_and_bounds():
     assert mapview.map_state(None) == mapview.MapState()
     # Tooltip text of anything else (or hostile text) is not a click on an event.
     odd = mapview.map_state({"last_object_clicked_tooltip": "<img src=x>", "center": None})
-    assert odd.clicked is None and odd.centre is None
+    assert odd.clicked is None and odd.centre is None and not odd.drawn
+
+
+def test_map_state_reads_that_the_events_are_drawn():
+    """The map's first draw comes as a token in the click report: not a click, but 'drawn'."""
+    drawn = mapview.map_state({"last_object_clicked_tooltip": "datelines-drawn:35260"})
+    assert drawn.drawn and drawn.clicked is None and drawn.click_token is None
+    assert not mapview.map_state({"last_object_clicked_tooltip": "datelines-event:1:2"}).drawn
+    assert not mapview.map_state({"last_object_clicked_tooltip": "datelines-drawn:x"}).drawn
 
 
 def test_visibility_layer_carries_the_selection():

@@ -2,7 +2,7 @@
  * Datelines event layer for Leaflet: the events of one data set, clustered, coloured by type.
  *
  * The page loads the events once (dataUrl: JSON written by dashboard/mapview.py, format
- * "datelines-events/1"); each Streamlit rerun then only calls L.datelines.setMask(base64, n)
+ * "datelines-events/1", gzipped; datelines-prefetch.js starts the download as the frame opens); each Streamlit rerun then only calls L.datelines.setMask(base64, n)
  * with numpy.packbits of the visible events. The layer re-clusters the visible events with
  * supercluster and draws the viewport's clusters and events on one shared canvas.
  *
@@ -10,7 +10,7 @@
  * textContent, never innerHTML, and links are made only for http(s) urls.
  *
  * Test hooks: window.datelines (visibleCount(), renderedCount(), openEvent(i), spiderfied(),
- * maskVersion, loaded) and data-visible-count / data-mask-version on the map container.
+ * maskVersion, loaded, timings) and data-visible-count / data-mask-version on the map container.
  * Plain ES2017, no build step. Needs Leaflet, Supercluster and (for the basemap) topojson.
  */
 (function () {
@@ -43,6 +43,7 @@
   var SELECT_MIN_ZOOM = 7;  // a selected event is shown at least this close
   var FIT_SHARE = 0.95;     // "Zoom to events in view" fits this share of them (no outliers)
   var CLICK_PREFIX = "datelines-event:";
+  var DRAWN_PREFIX = "datelines-drawn:";  // the first draw, reported so the page below follows
 
   var layers = [];          // live EventLayers (normally one per page)
   var pendingMask = null;   // a mask that arrived before any layer existed
@@ -52,6 +53,7 @@
   var pendingCaption;       // the view's caption (window, counts) for the PNG, ditto
   var HEAT_OPTIONS = {radius: 22, blur: 18, minOpacity: 0.35, maxZoom: 9};
   var clickCount = 0;       // marker clicks reported to Streamlit (makes each report new)
+  var wantDrawn = false;    // the app waits for the map's first draw (L.datelines.reportDrawn)
 
   // ------------------------------------------------------------------ small helpers
 
@@ -84,6 +86,21 @@
       mask[i] = (bytes.charCodeAt(i >> 3) >> (7 - (i & 7))) & 1;  // numpy.packbits: big-endian
     }
     return mask;
+  }
+
+  // ------------------------------------------------------------------ downloads
+
+  /**
+   * The JSON at url, from datelines-prefetch.js (loaded first by dashboard/mapview.py: it
+   * started the download as the frame opened and reads it, gunzipping .json.gz); a page
+   * without it fetches here (plain JSON only).
+   */
+  function fetchJson(url) {
+    if (window.datelinesPrefetch) return window.datelinesPrefetch.takeJson(url);
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
   }
 
   function plural(n, one, many) {
@@ -304,10 +321,7 @@
 
     _loadBasemap: function () {
       var self = this;
-      fetch(this.options.basemapUrl).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }).then(function (topo) {
+      fetchJson(this.options.basemapUrl).then(function (topo) {
         var countries = topojson.feature(topo, topo.objects.countries);
         countries.features.forEach(unwrapAntimeridian);
         self.countries = countries;  // kept for the PNG, which draws them itself
@@ -344,11 +358,15 @@
     _loadEvents: function () {
       var self = this;
       this.legend.setStatus("Loading events…");
-      fetch(this.options.dataUrl).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }).then(function (json) {
+      var url = this.options.dataUrl, prefetch = window.datelinesPrefetch;
+      var started = prefetch && prefetch.startedAt(url);
+      var timings = this.timings = {requested: started === undefined ? performance.now() : started};
+      fetchJson(url).then(function (json) {
+        var got = prefetch && prefetch.receivedAt(url);
+        if (got) { timings.received = got.at; timings.bytes = got.bytes; }
+        timings.parsed = performance.now();
         self.events = new Events(json);
+        timings.built = performance.now();
         self.events.setColourBy(self.colourBy || "type");
         self.legend.setColours(self.events);
         self._map.getContainer().setAttribute("data-loaded", "true");
@@ -361,6 +379,8 @@
           if (mask) maskMismatch(mask.count, self.events.count);
           self._applyMask(null, self.events.count);   // everything, until a mask arrives
         }
+        timings.drawn = performance.now();
+        self._reportDrawn();
         var wanted = self.pendingSelect !== undefined ? self.pendingSelect : pendingSelect;
         self.pendingSelect = pendingSelect = undefined;
         if (wanted !== undefined) self.select(wanted.i, wanted.pan);
@@ -479,9 +499,23 @@
     /** Tell streamlit-folium (and so the app) which event's marker was clicked. */
     _reportClick: function (i, latlng) {
       clickCount += 1;
-      var token = CLICK_PREFIX + i + ":" + clickCount;
+      this._report(CLICK_PREFIX + i + ":" + clickCount, latlng);
+    },
+
+    /**
+     * Tell the app the events are on the map: it draws the page below the map (timeline,
+     * table, review) only then, so they do not compete with the map for the server and for
+     * this page's main thread while a big data set loads. Once per layer.
+     */
+    _reportDrawn: function () {
+      if (this.drawnReported || !wantDrawn || !this.events) return;
+      this.drawnReported = true;
+      this._report(DRAWN_PREFIX + this.events.count, null);
+    },
+
+    _report: function (token, latlng) {
       // streamlit-folium listens for "click" on every layer of the map and reads the clicked
-      // thing's tooltip text; this carrier hands it the event's position instead of HTML.
+      // thing's tooltip text; this carrier hands it our token instead of HTML.
       var carrier = {
         _tooltip: {_content: token},
         getTooltip: function () { return {getContent: function () { return token; }}; }
@@ -1182,6 +1216,11 @@
       for (var k = 0; k < layers.length; k++) layers[k].setDisplay(mode);
       if (layers.length === 0) pendingDisplay = mode;
     },
+    /** Called by the rerun's feature group: whether the app waits for the first draw. */
+    reportDrawn: function (want) {
+      wantDrawn = !!want;
+      for (var k = 0; k < layers.length; k++) layers[k]._reportDrawn();  // drawn already: now
+    },
     /** Called by the rerun's feature group: the window and counts, for the PNG's header. */
     caption: function (text) {
       for (var k = 0; k < layers.length; k++) layers[k].caption = String(text || "");
@@ -1200,6 +1239,8 @@
     get loaded() { return layers.length > 0 && !!current().events; },
     get maskVersion() { return layers.length ? current().maskVersion : 0; },
     get lastApplyMs() { return layers.length ? current().lastApplyMs : null; },
+    /** performance.now() of the events' download: requested, received, parsed, built, drawn. */
+    get timings() { return layers.length ? current().timings || null : null; },
     map: function () { return current()._map; },
     visibleCount: function () { return current().visible; },
     renderedCount: function () { return current().rendered; },
