@@ -17,6 +17,7 @@ __all__ = [
     "Candidate",
     "date_range_label",
     "date_source_label",
+    "marked_evidence",
     "event_label",
     "picker_label",
     "place_candidates",
@@ -64,17 +65,39 @@ def date_range_label(start: Any, end: Any, precision: str | None) -> str:
 
 
 def date_source_label(event: Mapping[str, Any]) -> str:
-    """Where the event's date came from, in words, with the expression quoted."""
+    """Where the event's date came from, in words, with the expression quoted: from this
+    sentence, from an earlier sentence or the article's lead (that sentence quoted whole, the
+    expression marked ⟦like this⟧), or the week before publication."""
     source = event.get("date_source")
     text = str(event.get("date_text") or "").strip()
     if source == "text":
         return f"from this sentence: «{text}»" if text else "from this sentence"
-    if source == "context":
-        return f"from an earlier sentence: «{text}»" if text else "from an earlier sentence"
+    if source in ("context", "lead"):
+        where = "from an earlier sentence" if source == "context" else "from the article's lead"
+        quoted = marked_evidence(event) or text  # files written before date_evidence existed
+        return f"{where}: «{quoted}»" if quoted else where
     if source == "published":
         published = _day(event.get("published"))
         return "the week before publication" + (f" ({published.day} {published:%b %Y})" if published else "")
     return "no date"
+
+
+def marked_evidence(event: Mapping[str, Any]) -> str:
+    """``date_evidence`` (the sentence a context or lead date was read from) with the date
+    expression in it marked ⟦…⟧; "" when the event has none. Offsets that do not fall inside
+    the sentence (hand-edited data) leave it unmarked rather than marking the wrong words."""
+    sentence = event.get("date_evidence")
+    if not isinstance(sentence, str) or not sentence.strip():
+        return ""
+    try:
+        base = int(event.get("date_sentence_char_start"))
+        start = int(event.get("date_used_char_start")) - base
+        end = int(event.get("date_used_char_end")) - base
+    except (TypeError, ValueError):
+        return sentence.strip()
+    if not 0 <= start < end <= len(sentence):
+        return sentence.strip()
+    return f"{sentence[:start]}⟦{sentence[start:end]}⟧{sentence[end:]}".strip()
 
 
 class Candidate(NamedTuple):

@@ -289,16 +289,23 @@ def _reasons_text(value: Any) -> str:
 
 def _popup_notes(events: pd.DataFrame, rows: np.ndarray) -> dict[str, str]:
     """A line of review evidence for the popups of the listed events: status, confidence and
-    reasons (when the data has them), the alternatives the place beat. Column by column, not
+    reasons (when the data has them), the earlier sentence a date was read from (expression
+    marked), the alternatives the place beat. Column by column, not
     row by row: it runs on every rerun."""
     def column(name: str) -> list:
         return events[name].iloc[rows].tolist() if name in events.columns else [None] * len(rows)
 
+    evidence_columns = ("date_source", "date_evidence", "date_sentence_char_start", "date_used_char_start",
+                        "date_used_char_end")
+    evidence = [dict(zip(evidence_columns, values)) for values in zip(*(column(c) for c in evidence_columns))]
     notes: dict[str, str] = {}
-    for row, status, confidence, reasons, beaten in zip(
-        rows.tolist(), column("review_status"), column("confidence"), column("review_reasons"), column("place_candidates")
+    for row, status, confidence, reasons, beaten, dated in zip(
+        rows.tolist(), column("review_status"), column("confidence"), column("review_reasons"),
+        column("place_candidates"), evidence,
     ):
         parts = [f"Review: {status or 'unreviewed'}"]
+        if dated["date_source"] in ("context", "lead") and labels.marked_evidence(dated):
+            parts.append("date " + labels.date_source_label(dated))
         if _plain(confidence) is not None:
             parts.append(f"confidence {float(confidence):.2f}")
         if _reasons_text(reasons):

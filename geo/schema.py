@@ -105,6 +105,7 @@ EVENT_PROPERTIES: tuple[str, ...] = (
     "date_sentence_char_start",  # the sentence holding that expression
     "date_sentence_char_end",
     "place_candidates_lost",  # why each of place_candidates lost, ";"-separated, same order
+    "date_evidence",  # the earlier sentence a "context"/"lead" date was read from, "" otherwise
 )
 
 #: Where an article's publication date came from: the manifest, a JSON field, the HTML's

@@ -63,6 +63,7 @@ def event_row(**overrides) -> dict:
         "date_sentence_char_start": None,
         "date_sentence_char_end": None,
         "place_candidates_lost": "",
+        "date_evidence": "",
         "lat": 34.556,
         "lon": 38.2673,
     }

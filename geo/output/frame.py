@@ -42,6 +42,18 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _date_evidence(e: Event) -> str:
+    """The sentence an event's date was read from when that is not the event's own sentence
+    (``date_source`` "context" or "lead"), so a reviewer sees the evidence without the article;
+    "" otherwise. ``date_used_char_*`` minus ``date_sentence_char_start`` places the expression."""
+    if e.date_source not in ("context", "lead") or e.date_sentence is None:
+        return ""
+    start, end = e.date_sentence
+    if (start, end) == (e.sentence.start, e.sentence.end):
+        return ""
+    return e.article.text[start:end]
+
+
 def _row(e: Event) -> dict:
     a, p, d = e.article, e.place, e.date_mention
     return {
@@ -82,6 +94,7 @@ def _row(e: Event) -> dict:
         "date_sentence_char_start": e.date_sentence[0] if e.date_sentence is not None else None,
         "date_sentence_char_end": e.date_sentence[1] if e.date_sentence is not None else None,
         "place_candidates_lost": ";".join(p.lost_because),
+        "date_evidence": _date_evidence(e),
     }
 
 
