@@ -74,7 +74,7 @@ def process_article(
     document = read_document(article.text)  # split once: every stage reads it
     mentions = find_places(article.text, gazetteer, document)
     places = resolve_places(mentions, gazetteer, geocoder=geocoder)
-    dates = find_dates(article.text, article.published)
+    dates = find_dates(article.text, article.published, sentences=document.sentences)
     events = tuple(build_events(article, places, dates, document))
     notes = list(article.notes)
     if article.published is None:

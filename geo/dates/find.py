@@ -55,11 +55,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal, TypeVar
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from dateutil.relativedelta import relativedelta
 
 from geo.dates import words as _w
+from geo.read.text import Sentence, split_sentences
 if TYPE_CHECKING:
     from geo.dates.timex_rules import TimeMention
 
@@ -295,7 +296,6 @@ def _scan(text: str) -> Iterator[re.Match[str]]:
                 done = m.end()
                 break
 
-_SENTENCE_BREAK: Final = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
 _FUTURE: Final = re.compile(
     r"\b(?:will|won't|shall|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|expected\s+|going\s+"
     r"|about\s+)?to|prepar(?:es?|ing)\s+to|plans?\s+to|planning\s+to|intends?\s+to|scheduled"
@@ -663,19 +663,24 @@ def _resolve(point: _Point, base: datetime.date | None, future: bool) -> _Span |
 
 
 class _Context:
-    """Per-article state: sentence boundaries and the publication date."""
+    """Per-article state: sentence boundaries and the publication date.
+
+    The sentences are the article's one split (:func:`geo.read.text.split_sentences`, what
+    :class:`geo.read.document.Document` holds), so "U.S. forces" does not end a sentence here
+    and start one for the events stage."""
 
     __slots__ = ("text", "published", "_starts", "_ends")
 
-    def __init__(self, text: str, published: datetime.date | None) -> None:
+    def __init__(
+        self, text: str, published: datetime.date | None, sentences: Sequence[Sentence] | None = None
+    ) -> None:
         self.text = text
         self.published = published
-        self._starts: list[int] = [0]
-        self._ends: list[int] = []
-        for b in _SENTENCE_BREAK.finditer(text):
-            self._ends.append(b.start())
-            self._starts.append(b.end())
-        self._ends.append(len(text))
+        if sentences is None:
+            sentences = split_sentences(text)
+        # Each sentence reaches back to the end of the one before, so every offset has one.
+        self._starts: list[int] = [0, *(s.start for s in sentences[1:])]
+        self._ends: list[int] = [*(s.end for s in sentences[:-1]), len(text)]
 
     def sentence_start(self, pos: int) -> int:
         return self._starts[bisect_right(self._starts, pos) - 1]
@@ -897,7 +902,9 @@ def _build(m: re.Match[str], span: _Span | None, role: str, *, relative: bool) -
     )
 
 
-def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
+def find_dates(
+    text: str, published: datetime.date | None, *, sentences: Sequence[Sentence] | None = None
+) -> list[DateMention]:
     """All temporal expressions in text, in order, resolved against the publication date.
 
     Parameters
@@ -907,6 +914,9 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
     published
         The publication date that relative expressions ("on Wednesday", "last year") count
         from. None leaves them undated (precision "undated") but still reported.
+    sentences
+        The article's sentences when they are already split (``Document.sentences``);
+        otherwise they are split here with the same splitter.
 
     Returns
     -------
@@ -916,7 +926,7 @@ def find_dates(text: str, published: datetime.date | None) -> list[DateMention]:
     """
     if not text:
         return []
-    ctx = _Context(text, _publication_day(published))
+    ctx = _Context(text, _publication_day(published), sentences)
     mentions: list[DateMention] = []
     for m in _scan(text):
         try:
