@@ -258,3 +258,17 @@ _GAPS = [" ", " ", " ", ", ", ". ", "-", " - ", "  ", "\n", ".\n", " (", ") ", "
 @given(st.lists(st.tuples(st.sampled_from(_VOCABULARY), st.sampled_from(_GAPS)), max_size=40))
 def test_generated_text_gives_the_reference_places(gazetteer, parts):
     assert_same("".join(word + gap for word, gap in parts), gazetteer)
+
+
+def test_a_resolved_place_given_another_mention_is_what_replace_gives():
+    """The resolver copies a resolved place for each mention of its name without
+    dataclasses.replace; the copy must carry every field (a field added later included)."""
+    import dataclasses
+
+    from geo.places.resolve import ResolvedPlace, _with_mention
+
+    first = find.PlaceMention("Homs", 0, 4, "homs", "place", False, True)
+    again = find.PlaceMention("Homs", 40, 44, "homs", "place", True, False, initial=True)
+    values = {f.name: f"v{k}" for k, f in enumerate(dataclasses.fields(ResolvedPlace))}
+    resolved = ResolvedPlace(**{**values, "mention": first})
+    assert _with_mention(resolved, again) == dataclasses.replace(resolved, mention=again)
