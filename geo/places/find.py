@@ -18,8 +18,10 @@ Which of the places that share a name is meant is decided later, in :mod:`geo.pl
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import weakref
+from itertools import accumulate
 from dataclasses import dataclass, replace
 
 from geo.gazetteer.index import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
@@ -144,7 +146,7 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     caps = [w[:1].isupper() for w in words]
     joins = _joins(text, tokens, words)
     breaks = list(document.breaks) if document is not None else [m.start() for m in re.finditer("\n", text)]
-    headlines = _title_case_lines(text, tokens, breaks)
+    headlines = _title_case_lines(tokens, words, caps, breaks)
     lower_words = {w for w in words if w.islower()}
     capitalised = {f for f, c in zip(folded, caps) if c}
     written_normally = {f for w, f, c in zip(words, folded, caps) if c and not w.isupper()}
@@ -215,14 +217,16 @@ def _take(
     return j + 1 if kind != "place" or j > i else i + 1
 
 
-#: Per gazetteer, what it knows each key as (see :func:`_kind_of`): the same few thousand
-#: names recur from article to article. Weak keys: a gazetteer's cache goes with it.
+#: Per gazetteer, what it knows each key as: its kind (:func:`_kind_of`), or when it knows no
+#: such name, the keys it is a spelling variant of (``variant_keys``; () when none or shorter
+#: than four letters). The same few thousand names recur from article to article. Weak keys:
+#: a gazetteer's cache goes with it.
 _KIND_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _KIND_CACHE_LIMIT = 200_000
 
 
-def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str]:
-    """The key -> kind cache of this gazetteer (emptied when it grows past a bound; a fresh,
+def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
+    """The key -> kind or variants cache of this gazetteer (emptied when it grows past a bound; a fresh,
     unshared dict for an index that takes no weak reference)."""
     try:
         cache = _KIND_CACHES.get(gazetteer)
@@ -380,19 +384,24 @@ def _speaks(folded: list[str], i: int, key: str, gazetteer: PlaceIndex) -> bool:
     return (i == 0 or folded[i - 1] not in _LOCATIVE_WORDS) and gazetteer.largest_population(key) < _STRONG_PLACE
 
 
-def _title_case_lines(text: str, tokens: list[Token], breaks: list[int]) -> set[int]:
-    """Line numbers (0-based) written in Title Case, where capitals say nothing of names.
-    ``breaks``: the offsets of the text's line breaks; each line's words are found by bisecting."""
+def _title_case_lines(tokens: list[Token], words: list[str], caps: list[bool], breaks: list[int]) -> set[int]:
+    """Line numbers (0-based) written in Title Case, where capitals say nothing of names: at
+    least three words of four letters or more, three in four of them capitalised. ``words``,
+    ``caps``: the tokens' text and whether it is capitalised; ``breaks``: the offsets of the
+    line breaks. Each line's words are found by bisecting, and counted by running sums."""
     starts = [t[1] for t in tokens]
-    found_lines: set[int] = set()
+    long = list(map((3).__lt__, map(len, words)))  # four letters or more
+    long_words = [0, *accumulate(long)]
+    long_caps = [0, *accumulate(map(operator.and_, long, caps))]
+    found: set[int] = set()
     lo = 0
     for number in range(len(breaks) + 1):
         hi = bisect.bisect_right(starts, breaks[number]) if number < len(breaks) else len(starts)
-        found = [t[0] for t in tokens[lo:hi] if len(t[0]) > 3]
+        count = long_words[hi] - long_words[lo]
+        if count >= 3 and (long_caps[hi] - long_caps[lo]) / count >= 0.75:
+            found.add(number)
         lo = hi
-        if len(found) >= 3 and sum(w[:1].isupper() for w in found) / len(found) >= 0.75:
-            found_lines.add(number)
-    return found_lines
+    return found
 
 
 def _line_of(breaks: list[int], pos: int) -> int:
@@ -515,36 +524,34 @@ def _is_capitalised(word: str) -> bool:
 
 def _longest_match(
     tokens: list[Token], folded: list[str], caps: list[bool], joins: list[bool], i: int, gazetteer: PlaceIndex,
-    words: set[str], kinds: dict[str, str],
+    words: set[str], kinds: dict[str, str | tuple[str, ...]],
 ) -> tuple[int, str, str, tuple[str, ...]] | None:
     """The longest capitalised run from token i that the gazetteer knows: (last token, key,
     kind, spelling variants). Exact keys first; then, for the same length, a possessive written
     without its apostrophe ("Syrias") and a transliteration variant ("Kafr Zeita").
-    ``caps``: which tokens are capitalised; ``kinds``: the gazetteer's key -> kind cache."""
+    ``caps``: which tokens are capitalised; ``kinds``: the gazetteer's cache (:data:`_KIND_CACHES`)."""
+    # The run ends before the first lower-case word that is no connector ("of", "al"): a name
+    # holds none, so no longer candidate needs trying.
     last, limit = i, min(len(tokens), i + _MAX_WORDS)
-    while last + 1 < limit and joins[last + 1]:
+    while last + 1 < limit and joins[last + 1] and (caps[last + 1] or folded[last + 1] in _CONNECTORS):
         last += 1
     for j in range(last, i - 1, -1):
         if not caps[j] or folded[j] in ARTICLE_PREFIXES:
             continue
-        if j > i + 1 and any(not caps[k] and folded[k] not in _CONNECTORS for k in range(i + 1, j)):
-            continue
         key = folded[i] if j == i else " ".join(f for f in folded[i : j + 1] if f not in ARTICLE_PREFIXES)
         if not key:
             continue
-        kind = kinds.get(key)
-        if kind is None:
-            kind = kinds[key] = _kind_of(key, gazetteer)
-        if kind:
-            return j, key, kind, ()
+        known = kinds.get(key)
+        if known is None:
+            known = kinds[key] = _kind_of(key, gazetteer) or (gazetteer.variant_keys(key) if len(key) >= 4 else ())
+        if known.__class__ is str:
+            return j, key, known, ()
         end_word = tokens[j][0]
         base = _possessive_base(end_word, key, gazetteer, words) if end_word[-1] == "s" else None
         if base:
             return j, base[0], base[1], ()
-        if len(key) >= 4 and _variant_span(tokens, folded, i, j):
-            variant = gazetteer.variant_keys(key)
-            if variant:
-                return j, key, "place", variant
+        if known and _variant_span(tokens, folded, i, j):
+            return j, key, "place", known
     return None
 
 
