@@ -372,9 +372,11 @@ def _real_text(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="datelines-real-") as folder:
         for size in (int(x) for x in args.real.split(",") if x.strip()):
             corpus = real_corpus(size, Path(folder) / f"real-{size}")
+            measured: list[tuple[str, str, dict]] = []
             for code in [_ROOT, *args.compare]:
                 for mode, workers in _modes(args.real_modes, args.workers):
                     row = _run_child(mode, corpus, workers, code=code.resolve(), write=True)
+                    measured.append((_label(code), mode if mode != "pool" else str(workers), row))
                     label = {"single": "1", "pool": str(workers), "dask": f"dask×{workers}"}[mode]
                     startup_cpu = row.get("startup_cpu_s", float("nan"))
                     print(f"{row['inputs']:>8,} {_label(code):<28} {label:<5} {row['startup_s']:>8.2f}s "
@@ -382,9 +384,28 @@ def _real_text(args: argparse.Namespace) -> int:
                           f"{row['ingest_s']:>7.1f}s {row['articles_per_s']:>7.0f} {row['events']:>8,} "
                           f"{row['inputs'] / row['cpu_s']:>9.0f} {row['inputs'] / (row['cpu_s'] + startup_cpu):>11.0f} "
                           f"{row['self_peak_rss_mb']:>8.0f}MB", flush=True)
-            if args.peer_limit > 0:
-                _print_peer(corpus, args.peer_limit)
+            peer = _print_peer(corpus, args.peer_limit) if args.peer_limit > 0 else None
+            _print_ratios(measured, peer)
     return 0
+
+
+def _whole_per_cpu(row: dict) -> float:
+    """Articles per CPU-second counting start-up (the whole process)."""
+    return row["inputs"] / (row["cpu_s"] + row.get("startup_cpu_s", 0.0))
+
+
+def _print_ratios(measured: list[tuple[str, str, dict]], peer: dict | None) -> None:
+    """The issue's ratios: each run's whole process against the naive peer's (per CPU-second),
+    and a pool's articles per second (wall) against one process of the same code."""
+    single = {code: row for code, mode, row in measured if mode == "single"}
+    for code, mode, row in measured:
+        parts = []
+        if peer is not None:
+            parts.append(f"{_whole_per_cpu(row) / _whole_per_cpu(peer):.1f}x the peer per CPU-second")
+        if mode != "single" and code in single:
+            parts.append(f"{row['articles_per_s'] / single[code]['articles_per_s']:.2f}x one process's articles/s (wall)")
+        if parts:
+            print(f"  {code} {mode}: " + ", ".join(parts), flush=True)
 
 
 def _label(code: Path) -> str:
@@ -394,19 +415,21 @@ def _label(code: Path) -> str:
     return f"{code.name}{' @' + commit if commit else ''}"[:28]
 
 
-def _print_peer(corpus: Path, limit: int) -> None:
+def _print_peer(corpus: Path, limit: int) -> dict | None:
+    """Measure and print the naive peer; its row (None when it could not run)."""
     command = [sys.executable, __file__, "--peer-child", str(corpus), str(limit)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=_ROOT)
     if done.returncode != 0:
         missing = "geotext" if "geotext" in done.stderr else "dateparser" if "dateparser" in done.stderr else ""
         print(f"  naive peer not measured{f' ({missing} is not installed: pip install geotext dateparser)' if missing else ''}:"
               f" {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}", flush=True)
-        return
+        return None
     row = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"{row['inputs']:>8,} {'peer: geotext+search_dates':<28} {'1':<5} {'':>9} {row['startup_cpu_s']:>7.2f}s "
           f"{'':>8} {row['ingest_s']:>7.1f}s {row['inputs'] / row['ingest_s']:>7.0f} {row['found']:>8,} "
           f"{row['inputs'] / row['cpu_s']:>9.0f} {row['inputs'] / (row['cpu_s'] + row['startup_cpu_s']):>11.0f}",
           flush=True)
+    return row
 
 
 if __name__ == "__main__":
