@@ -34,7 +34,8 @@ start-up 0.91 -> 0.78 s CPU and 281 -> 164 MB); --workers 2: 151 -> 229; the pee
 Issue 15's second round (load 0-5), 2,000 copies: 290-327 per CPU-second vs 230-271 for
 61dff62 in the same runs, peak 115 vs 202 MB, start-up 0.35-0.54 s CPU and 110 MB (was
 0.55-0.75 s, 166 MB); the peer 63-71, so 4.2x (was 3.3x). 20,000 copies at load ~0: 322
-articles/s one process, 602 with --workers 2 (1.87x), 318 / 319 per CPU-second.
+articles/s one process, 602 with --workers 2 (1.87x), 318 / 319 per CPU-second. Dask x2,
+writing GeoJSON from the rows (ingest_dask_to_file): 269 per CPU-second vs 312 for --workers 2.
 """
 
 from __future__ import annotations
