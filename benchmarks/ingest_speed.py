@@ -31,6 +31,11 @@ Later that day (load 6-16, which inflates CPU time too; compare within one run o
 202, with issue 15's output/start-up work 239 (whole process 185 -> 218, peak 360 -> 200 MB,
 start-up 0.91 -> 0.78 s CPU and 281 -> 164 MB); --workers 2: 151 -> 229; the peer 52.
 20,000 copies: 204 one process (peak 228 MB), 203 with --workers 2.
+Issue 15's second round (load 0-5), 2,000 copies: 290-327 per CPU-second vs 230-271 for
+61dff62 in the same runs, peak 115 vs 202 MB, start-up 0.35-0.54 s CPU and 110 MB (was
+0.55-0.75 s, 166 MB); the peer 63-71, so 4.2x (was 3.3x). 20,000 copies at load ~0: 322
+articles/s one process, 602 with --workers 2 (1.87x), 318 / 319 per CPU-second. Dask x2,
+writing GeoJSON from the rows (ingest_dask_to_file): 269 per CPU-second vs 312 for --workers 2.
 """
 
 from __future__ import annotations
@@ -78,7 +83,7 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
         client.run(_load_gazetteer)
         ready = time.perf_counter()
         cpu = _tree_cpu()
-        result = ingest_dask(corpus, scheduler=client)
+        result = _dask_to_geojson(corpus, client) if write else ingest_dask(corpus, scheduler=client)
         done = time.perf_counter()
         cpu = _tree_cpu() - cpu
         extra["worker_peak_rss_mb"] = max(client.run(_own_peak_mb).values())
@@ -129,6 +134,22 @@ def _ingest_to_geojson(corpus: str, gazetteer, workers: int):
         from geo.output.export import write_events
 
         result = run.ingest(corpus, gazetteer=gazetteer, workers=workers)
+        write_events(result.events, target)
+        return result
+
+
+def _dask_to_geojson(corpus: str, client):
+    """Ingest on the cluster and write GeoJSON as ``datelines ingest`` writes it: streamed from
+    the rows (``ingest_dask_to_file``; an older checkout without it: ingest_dask, then write)."""
+    import geo.corpus.distributed as dask_run
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "events.geojson"
+        if hasattr(dask_run, "ingest_dask_to_file"):
+            return dask_run.ingest_dask_to_file(corpus, target, scheduler=client)
+        from geo.output.export import write_events
+
+        result = dask_run.ingest_dask(corpus, scheduler=client)
         write_events(result.events, target)
         return result
 
@@ -372,9 +393,11 @@ def _real_text(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="datelines-real-") as folder:
         for size in (int(x) for x in args.real.split(",") if x.strip()):
             corpus = real_corpus(size, Path(folder) / f"real-{size}")
+            measured: list[tuple[str, str, dict]] = []
             for code in [_ROOT, *args.compare]:
                 for mode, workers in _modes(args.real_modes, args.workers):
                     row = _run_child(mode, corpus, workers, code=code.resolve(), write=True)
+                    measured.append((_label(code), mode if mode != "pool" else str(workers), row))
                     label = {"single": "1", "pool": str(workers), "dask": f"dask×{workers}"}[mode]
                     startup_cpu = row.get("startup_cpu_s", float("nan"))
                     print(f"{row['inputs']:>8,} {_label(code):<28} {label:<5} {row['startup_s']:>8.2f}s "
@@ -382,9 +405,28 @@ def _real_text(args: argparse.Namespace) -> int:
                           f"{row['ingest_s']:>7.1f}s {row['articles_per_s']:>7.0f} {row['events']:>8,} "
                           f"{row['inputs'] / row['cpu_s']:>9.0f} {row['inputs'] / (row['cpu_s'] + startup_cpu):>11.0f} "
                           f"{row['self_peak_rss_mb']:>8.0f}MB", flush=True)
-            if args.peer_limit > 0:
-                _print_peer(corpus, args.peer_limit)
+            peer = _print_peer(corpus, args.peer_limit) if args.peer_limit > 0 else None
+            _print_ratios(measured, peer)
     return 0
+
+
+def _whole_per_cpu(row: dict) -> float:
+    """Articles per CPU-second counting start-up (the whole process)."""
+    return row["inputs"] / (row["cpu_s"] + row.get("startup_cpu_s", 0.0))
+
+
+def _print_ratios(measured: list[tuple[str, str, dict]], peer: dict | None) -> None:
+    """The issue's ratios: each run's whole process against the naive peer's (per CPU-second),
+    and a pool's articles per second (wall) against one process of the same code."""
+    single = {code: row for code, mode, row in measured if mode == "single"}
+    for code, mode, row in measured:
+        parts = []
+        if peer is not None:
+            parts.append(f"{_whole_per_cpu(row) / _whole_per_cpu(peer):.1f}x the peer per CPU-second")
+        if mode != "single" and code in single:
+            parts.append(f"{row['articles_per_s'] / single[code]['articles_per_s']:.2f}x one process's articles/s (wall)")
+        if parts:
+            print(f"  {code} {mode}: " + ", ".join(parts), flush=True)
 
 
 def _label(code: Path) -> str:
@@ -394,19 +436,21 @@ def _label(code: Path) -> str:
     return f"{code.name}{' @' + commit if commit else ''}"[:28]
 
 
-def _print_peer(corpus: Path, limit: int) -> None:
+def _print_peer(corpus: Path, limit: int) -> dict | None:
+    """Measure and print the naive peer; its row (None when it could not run)."""
     command = [sys.executable, __file__, "--peer-child", str(corpus), str(limit)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=_ROOT)
     if done.returncode != 0:
         missing = "geotext" if "geotext" in done.stderr else "dateparser" if "dateparser" in done.stderr else ""
         print(f"  naive peer not measured{f' ({missing} is not installed: pip install geotext dateparser)' if missing else ''}:"
               f" {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}", flush=True)
-        return
+        return None
     row = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"{row['inputs']:>8,} {'peer: geotext+search_dates':<28} {'1':<5} {'':>9} {row['startup_cpu_s']:>7.2f}s "
           f"{'':>8} {row['ingest_s']:>7.1f}s {row['inputs'] / row['ingest_s']:>7.0f} {row['found']:>8,} "
           f"{row['inputs'] / row['cpu_s']:>9.0f} {row['inputs'] / (row['cpu_s'] + row['startup_cpu_s']):>11.0f}",
           flush=True)
+    return row
 
 
 if __name__ == "__main__":

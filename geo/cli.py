@@ -206,16 +206,16 @@ def _run(corpus: Path, output: Path, *, fmt: str | None, workers: int, scheduler
 
 
 def _run_on_dask(corpus: Path, output: Path, *, fmt: str | None, scheduler: str, max_bytes: int):
-    from geo.corpus.distributed import ingest_dask
-    from geo.output.export import write_events, write_events_parquet
+    from geo.corpus.distributed import ingest_dask, ingest_dask_to_file
+    from geo.output.export import write_events_parquet
 
+    if (fmt or output.suffix.lower().lstrip(".")) not in {"parquet", "geoparquet"}:
+        # streamed from the partitions' rows, as one machine's run is: the same bytes
+        return ingest_dask_to_file(corpus, output, fmt=fmt, scheduler=scheduler, max_bytes=max_bytes)
     result = ingest_dask(corpus, scheduler=scheduler, max_bytes=max_bytes)
     if result.summary.get("articles", 0) == 0:
         return result
-    if (fmt or output.suffix.lower().lstrip(".")) in {"parquet", "geoparquet"}:
-        write_events_parquet(result.events, output)  # a folder of part files
-    else:
-        write_events(result.events, output, fmt=fmt)
+    write_events_parquet(result.events, output)  # a folder of part files
     return result
 
 

@@ -23,11 +23,11 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.make_corpus import make_corpus  # noqa: E402
 from geo.cli import app  # noqa: E402
-from geo.corpus.distributed import ingest_dask, write_events_parquet  # noqa: E402
+from geo.corpus.distributed import ingest_dask, ingest_dask_to_file, write_events_parquet  # noqa: E402
 from geo.errors import ClusterUnavailable, CorpusError  # noqa: E402
 from geo.output.export import read_events, to_geojson_bytes  # noqa: E402
 from geo.gazetteer.index import Gazetteer, load_gazetteer  # noqa: E402
-from geo.corpus.ingest import ingest  # noqa: E402
+from geo.corpus.ingest import ingest, ingest_to_file  # noqa: E402
 
 distributed = pytest.importorskip("distributed")
 
@@ -81,6 +81,18 @@ def test_dask_gives_the_same_bytes_as_one_process(corpus, expected, client):
     # Grouping spans partitions: some group holds events of articles far apart in the corpus.
     spread = result.events.groupby("event_group")["article"].nunique()
     assert spread.max() > 1
+
+
+def test_dask_writes_the_file_one_process_writes(corpus, gazetteer, client, tmp_path):
+    """ingest_dask_to_file streams the partitions' rows to the file, as ingest_to_file does."""
+    alone = ingest_to_file(corpus, tmp_path / "alone.geojson", gazetteer=gazetteer)
+    done: list[int] = []
+    result = ingest_dask_to_file(corpus, tmp_path / "dask.geojson", scheduler=client, partition_size=7,
+                                 on_progress=done.append)
+
+    assert (tmp_path / "dask.geojson").read_bytes() == (tmp_path / "alone.geojson").read_bytes()
+    assert result.report_rows == alone.report_rows and result.summary == alone.summary
+    assert sum(done) == result.summary["inputs"] and len(done) > 2  # one call a partition
 
 
 def test_a_gazetteer_passed_in_is_the_one_workers_use(corpus, client):

@@ -27,7 +27,8 @@ client reads it and ships the articles with the tasks.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,12 +38,12 @@ from geo.read.articles import MAX_ARTICLE_BYTES, ReadOutcome, read_corpus
 from geo.errors import ClusterUnavailable
 from geo.gazetteer.index import Gazetteer, load_gazetteer
 from geo.output.export import write_events_parquet  # noqa: F401  (re-exported: the partitioned writer)
-from geo.corpus.ingest import IngestResult, ProcessedBatch, assemble_batches, process_batch
+from geo.corpus.ingest import IngestResult, ProcessedBatch, WrittenIngest, assemble_batches, process_batch, write_batches
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["ingest_dask", "write_events_parquet", "PARTITION_SIZE"]
+__all__ = ["ingest_dask", "ingest_dask_to_file", "write_events_parquet", "PARTITION_SIZE"]
 
 #: Inputs per partition: large enough that a task's overhead (a few ms) is lost in its work
 #: (about 200 articles a second a core), small enough to spread a modest corpus over workers.
@@ -92,17 +93,62 @@ def ingest_dask(
         raise ValueError(
             f"'partition_size' should be a positive number of inputs, got {partition_size!r} instead"
         )
+    outcomes = _checked_outcomes(corpus, max_bytes)
+    with _connected(scheduler, workers) as client:
+        return _run(client, outcomes, partition_size, gazetteer)
+
+
+def ingest_dask_to_file(
+    corpus: str | Path,
+    output: str | Path,
+    *,
+    fmt: str | None = None,
+    scheduler: str | Client = "local",
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    workers: int | None = None,
+    partition_size: int = PARTITION_SIZE,
+    gazetteer: Gazetteer | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> WrittenIngest:
+    """:func:`ingest_dask`, written as :func:`geo.corpus.ingest.ingest_to_file` writes: the
+    partitions' events spooled as they come back and written from their rows (GeoJSON without
+    pandas or geopandas on the client), memory flat in the corpus's size; the same bytes.
+    Parameters as :func:`ingest_dask`, plus ``output``, ``fmt`` and ``on_progress`` as
+    :func:`geo.corpus.ingest.ingest_to_file` takes them."""
+    if partition_size < 1:
+        raise ValueError(
+            f"'partition_size' should be a positive number of inputs, got {partition_size!r} instead"
+        )
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    outcomes = _checked_outcomes(corpus, max_bytes)
+    with _connected(scheduler, workers) as client:
+        parts = _processed_parts(client, outcomes, partition_size, gazetteer)
+        return write_batches(parts, target, fmt=fmt, on_progress=on_progress)
+
+
+def _checked_outcomes(corpus: str | Path, max_bytes: int) -> Iterator[ReadOutcome]:
+    """The corpus's read outcomes; a missing corpus fails here, before a cluster starts."""
     outcomes = read_corpus(corpus, max_bytes=max_bytes)
-    head = list(islice(outcomes, 1))  # a missing corpus fails here, before a cluster starts
-    outcomes = chain(head, outcomes)
+    head = list(islice(outcomes, 1))
+    return chain(head, outcomes)
+
+
+@contextmanager
+def _connected(scheduler: str | Client, workers: int | None) -> Iterator[Client]:
+    """A client of ``scheduler`` (see :func:`ingest_dask`), closed after unless it was given."""
     from distributed import Client
 
     if isinstance(scheduler, Client):
-        return _run(scheduler, outcomes, partition_size, gazetteer)
+        yield scheduler
+        return
     if scheduler == "local":
+        import dask
         from distributed import LocalCluster
 
-        with LocalCluster(
+        # Our own cluster, for this run only: its workers need not sample their stacks every
+        # 10 ms for a dashboard profile nobody opens (about 3% of their CPU on real news).
+        with dask.config.set({"distributed.worker.profile.enabled": False}), LocalCluster(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
@@ -110,7 +156,8 @@ def ingest_dask(
             # this machine only, on a free port (":0" alone would listen on every interface)
             dashboard_address="127.0.0.1:0",
         ) as cluster, Client(cluster) as client:
-            return _run(client, outcomes, partition_size, gazetteer)
+            yield client
+        return
     if not isinstance(scheduler, str) or "://" not in scheduler:
         raise ValueError(
             f"'scheduler' should be 'local' or a scheduler address such as "
@@ -124,7 +171,7 @@ def ingest_dask(
             f"`dask worker {scheduler}`), or use --scheduler local."
         ) from err
     with client:
-        return _run(client, outcomes, partition_size, gazetteer)
+        yield client
 
 
 def _run(
@@ -133,6 +180,16 @@ def _run(
     partition_size: int,
     gazetteer: Gazetteer | None,
 ) -> IngestResult:
+    return assemble_batches(_processed_parts(client, outcomes, partition_size, gazetteer))
+
+
+def _processed_parts(
+    client: Client,
+    outcomes: Iterable[ReadOutcome],
+    partition_size: int,
+    gazetteer: Gazetteer | None,
+) -> Iterator[ProcessedBatch]:
+    """The corpus's batches processed on the cluster, in input order, window by window."""
     import dask.bag as db
 
     if gazetteer is None:
@@ -142,17 +199,15 @@ def _run(
         shared = client.scatter(gazetteer, broadcast=True)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     window = partition_size * _PARTITIONS_PER_WORKER * n_workers
-    parts: list[ProcessedBatch] = []
     pending = None
     for inputs in _batches(outcomes, window):
         bag = db.from_sequence(inputs, partition_size=partition_size)
         future = client.compute(bag.map_partitions(_process_partition, shared))
         if pending is not None:  # this window was sent before the last one is gathered
-            parts.extend(pending.result())
+            yield from pending.result()
         pending = future
     if pending is not None:
-        parts.extend(pending.result())
-    return assemble_batches(parts)
+        yield from pending.result()
 
 
 def _batches(outcomes: Iterable[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:

@@ -40,6 +40,7 @@ __all__ = [
     "ProcessedBatch",
     "assemble_batches",
     "ingest_to_file",
+    "write_batches",
     "WrittenIngest",
 ]
 
@@ -378,14 +379,28 @@ def ingest_to_file(
     A run that reads no article at all writes nothing: an existing output is only ever
     replaced by a complete new one.
     """
-    from geo.output.export import spool_folder, sweep_debris, write_rows_parts
-
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     processed = _processed_batches(
         corpus, gazetteer=gazetteer, geocoder=geocoder, max_bytes=max_bytes, workers=workers,
         batch_size=batch_size,
     )
+    return write_batches(processed, target, fmt=fmt, on_progress=on_progress)
+
+
+def write_batches(
+    processed: Iterable[ProcessedBatch],
+    target: Path,
+    *,
+    fmt: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> WrittenIngest:
+    """Write processed batches, in input order, as :func:`ingest_to_file` does: each batch's
+    events spooled as they come, grouped once every batch is in, then written part by part
+    (GeoJSON straight from the rows). Shared by :func:`ingest_to_file` and
+    :func:`geo.corpus.distributed.ingest_dask_to_file`."""
+    from geo.output.export import spool_folder, sweep_debris, write_rows_parts
+
     rows: list[tuple[str, str, int, str]] = []
     keys: list[GroupKeys] = []
     sweep_debris(target)  # what a killed run left

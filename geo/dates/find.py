@@ -281,13 +281,17 @@ _REACH_BACK: Final = 45  # characters from a match's start to its first core wor
 
 
 def _scan(text: str) -> Iterator[re.Match[str]]:
-    """Leftmost, non-overlapping scanner matches in text order, like ``_SCAN.finditer``."""
-    done = 0
+    """Leftmost, non-overlapping scanner matches in text order, like ``_SCAN.finditer``.
+
+    ``tried``: every word start before it was tried for an earlier core word and gave no match
+    reaching past that core, so none reaches past a later one either: they are not tried again
+    (cores come in clusters, "on 3 May 2016": each start word is tried once)."""
+    done = tried = 0
     for core in _CORE.finditer(text):
         c = core.start()
         if c < done:
             continue
-        for word in _MATCH_START.finditer(text, max(done, c - _REACH_BACK)):
+        for word in _MATCH_START.finditer(text, max(done, tried, c - _REACH_BACK)):
             if word.start() > c:
                 break
             m = _SCAN.match(text, word.start())
@@ -295,6 +299,8 @@ def _scan(text: str) -> Iterator[re.Match[str]]:
                 yield m
                 done = m.end()
                 break
+        if done <= c:  # no match reaches past this core
+            tried = c + 1
 
 _FUTURE: Final = re.compile(
     r"\b(?:will|won't|shall|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|expected\s+|going\s+"

@@ -18,7 +18,10 @@ Which of the places that share a name is meant is decided later, in :mod:`geo.pl
 from __future__ import annotations
 
 import bisect
+import operator
 import re
+import weakref
+from itertools import accumulate
 from dataclasses import dataclass, replace
 
 from geo.gazetteer.index import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
@@ -129,76 +132,118 @@ class PlaceMention:
 
 def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = None) -> list[PlaceMention]:
     """Every place, country and nationality name in ``text``, in order, non-overlapping.
-    ``document``: the article's :class:`geo.read.document.Document`, to reuse its tokens."""
-    tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text))
+    ``document``: the article's :class:`geo.read.document.Document`, to reuse its tokens.
+
+    Written for speed (every word of every article passes here; the rules are in the helpers):
+    the per-word columns are built by list comprehensions, only capitalised words are tried as
+    the start of a name, and what the gazetteer knows a key as is remembered between articles
+    (:func:`_kind_cache`). tests/test_places_fast_identical.py keeps the plain version and
+    checks both give the same mentions."""
+    tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text), text)
     n = len(tokens)
-    folded = [_fold(t.text) for t in tokens]
-    joins = [False] + [_joinable(text, tokens[i - 1], tokens[i]) for i in range(1, n)]
-    headlines = _title_case_lines(text, tokens)
+    words = [t[0] for t in tokens]
+    folded = [w.replace("'", "").lower() if w.isascii() else (name_key(w) or w.lower()) for w in words]
+    caps = [w[:1].isupper() for w in words]
+    joins = _joins(text, tokens, words)
     breaks = list(document.breaks) if document is not None else [m.start() for m in re.finditer("\n", text)]
-    lower_words = {t.text for t in tokens if t.text.islower()}
-    capitalised, written_normally = _capitalised(tokens, folded)
+    headlines = _title_case_lines(tokens, words, caps, breaks)
+    lower_words = {w for w in words if w.islower()}
+    capitalised = {f for f, c in zip(folded, caps) if c}
+    written_normally = {f for w, f, c in zip(words, folded, caps) if c and not w.isupper()}
+    kinds = _kind_cache(gazetteer)
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
     i = 0
-    while i < n:
-        can_start = _can_start(tokens, folded, joins, i)
-        match = _longest_match(tokens, folded, joins, i, gazetteer, capitalised) if can_start else None
-        if match is None:
-            i += 1
+    for candidate in [k for k, c in enumerate(caps) if c]:  # only a capitalised word starts a name
+        if candidate < i:
             continue
-        j, key, kind, variant = match
-        start, end = tokens[i].start, tokens[j].end
-        accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
-            kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
-        )
-        the_word = j == i + 1 and folded[i] == "the"  # "The Summit", "The Center"
-        if accepted and kind == "place" and (i == j or the_word) and _ordinary_word(text, tokens, folded, j, folded[j], gazetteer):
-            accepted = False
-        if accepted and kind == "place" and i == j and _acronym(text, tokens, folded, i, breaks, written_normally):
-            accepted = False
-        if accepted and variant and i == j:
-            # A well-known word ("Nile", "Putin") is not a loose spelling of a village's name.
-            accepted = _introduced(tokens, folded, i) and not gazetteer.is_frequent_word(key)
-        if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
-            people.add(key)  # "Bassett said": a person; small towns do not speak
-            accepted = False
-        # In a Title Case headline every word is capitalised, so the glued-name test says
-        # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
-        headline = not accepted and _line_of(breaks, start) in headlines
-        if headline and _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer, glue=False):
-            in_headlines.append(PlaceMention(text[start:end], start, end, key, kind, False, False))
-            i = j + 1
-        elif accepted:
-            province = (j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]) or (
-                i >= 2 and folded[i - 1] == "of" and folded[i - 2] in _PROVINCE_WORDS
-            )
-            locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
-            dateline = _is_dateline(text, start, end, breaks)
-            initial = _sentence_initial(text, start)
-            out.append(
-                PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial, variant)
-            )
-            i = j + 1
-        else:
-            if kind == "place" and i == j and not headline and _names_a_person(tokens, folded, joins, i, gazetteer):
-                people.add(key)
-            i = j + 1 if kind != "place" or j > i else i + 1
+        i = candidate
+        first = folded[i]
+        if first in ARTICLE_PREFIXES and not (first in _LEADING_ARTICLES and i + 1 < n and joins[i + 1]):
+            continue
+        match = _longest_match(tokens, folded, caps, joins, i, gazetteer, capitalised, kinds)
+        if match is None:
+            continue
+        i = _take(text, tokens, folded, joins, breaks, headlines, i, match, gazetteer,
+                  (lower_words, written_normally, people), out, in_headlines)
     return _qualified(text, _with_abbreviations(text, _settled(out, in_headlines, people), gazetteer), gazetteer)
 
 
-def _capitalised(tokens: list[Token], folded: list[str]) -> tuple[set[str], set[str]]:
-    """Folded words the article capitalises ("Syria" for "Syrias"), and of those the ones it
-    also writes as a name, not in capitals ("Homs")."""
-    capitalised: set[str] = set()
-    written_normally: set[str] = set()
-    for t, f in zip(tokens, folded):
-        if t.text[:1].isupper():
-            capitalised.add(f)
-            if not t.text.isupper():
-                written_normally.add(f)
-    return capitalised, written_normally
+def _take(
+    text: str, tokens: list[Token], folded: list[str], joins: list[bool], breaks: list[int], headlines: set[int],
+    i: int, match: tuple[int, str, str, tuple[str, ...]], gazetteer: PlaceIndex,
+    sets: tuple[set[str], set[str], set[str]], out: list[PlaceMention], in_headlines: list[PlaceMention],
+) -> int:
+    """Judge the gazetteer's match of tokens i..j: add it to ``out`` (or ``in_headlines``), or
+    note a person's name; the index of the token to go on from."""
+    lower_words, written_normally, people = sets
+    n = len(tokens)
+    j, key, kind, variant = match
+    start, end = tokens[i][1], tokens[j][2]
+    accepted = _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer) and not (
+        kind == "place" and i == j and _common_word(tokens, folded, i, key, lower_words, gazetteer)
+    )
+    the_word = j == i + 1 and folded[i] == "the"  # "The Summit", "The Center"
+    if accepted and kind == "place" and (i == j or the_word) and _ordinary_word(text, tokens, folded, j, folded[j], gazetteer):
+        accepted = False
+    if accepted and kind == "place" and i == j and _acronym(text, tokens, folded, i, breaks, written_normally):
+        accepted = False
+    if accepted and variant and i == j:
+        # A well-known word ("Nile", "Putin") is not a loose spelling of a village's name.
+        accepted = _introduced(tokens, folded, i) and not gazetteer.is_frequent_word(key)
+    if accepted and kind == "place" and i == j and _speaks(folded, i, key, gazetteer):
+        people.add(key)  # "Bassett said": a person; small towns do not speak
+        accepted = False
+    # In a Title Case headline every word is capitalised, so the glued-name test says
+    # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
+    headline = not accepted and _line_of(breaks, start) in headlines
+    if headline and _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer, glue=False):
+        in_headlines.append(PlaceMention(text[start:end], start, end, key, kind, False, False))
+        return j + 1
+    if accepted:
+        province = (j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]) or (
+            i >= 2 and folded[i - 1] == "of" and folded[i - 2] in _PROVINCE_WORDS
+        )
+        locative = i > 0 and folded[i - 1] in _LOCATIVE_WORDS
+        dateline = _is_dateline(text, start, end, breaks)
+        initial = _sentence_initial(text, start)
+        out.append(
+            PlaceMention(text[start:end], start, end, key, kind, province, locative, dateline, "", initial, variant)
+        )
+        return j + 1
+    if kind == "place" and i == j and not headline and _names_a_person(tokens, folded, joins, i, gazetteer):
+        people.add(key)
+    return j + 1 if kind != "place" or j > i else i + 1
+
+
+#: Per gazetteer, what it knows each key as: its kind (:func:`_kind_of`), or when it knows no
+#: such name, the keys it is a spelling variant of (``variant_keys``; () when none or shorter
+#: than four letters). The same few thousand names recur from article to article. Weak keys:
+#: a gazetteer's cache goes with it.
+_KIND_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_KIND_CACHE_LIMIT = 200_000
+
+
+def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
+    """The key -> kind or variants cache of this gazetteer (emptied when it grows past a bound; a fresh,
+    unshared dict for an index that takes no weak reference)."""
+    try:
+        cache = _KIND_CACHES.get(gazetteer)
+        if cache is None:
+            cache = _KIND_CACHES[gazetteer] = {}
+    except TypeError:
+        return {}
+    if len(cache) > _KIND_CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+def _joins(text: str, tokens: list[Token], words: list[str]) -> list[bool]:
+    """For each token, whether it joins the one before into a name (see :func:`_joinable`);
+    one space, by far the most common gap, is decided without a call."""
+    gaps = [text[left[2] : right[1]] for left, right in zip(tokens, tokens[1:])]
+    return [False] + [g == " " or _joinable_gap(g, words[k]) for k, g in enumerate(gaps)]
 
 
 def _settled(out: list[PlaceMention], in_headlines: list[PlaceMention], people: set[str]) -> list[PlaceMention]:
@@ -339,20 +384,24 @@ def _speaks(folded: list[str], i: int, key: str, gazetteer: PlaceIndex) -> bool:
     return (i == 0 or folded[i - 1] not in _LOCATIVE_WORDS) and gazetteer.largest_population(key) < _STRONG_PLACE
 
 
-def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
-    """Line numbers (0-based) written in Title Case, where capitals say nothing of names."""
-    words: dict[int, list[str]] = {}
-    line, next_break = 0, text.find("\n")
-    for t in tokens:
-        while next_break != -1 and t.start > next_break:
-            line, next_break = line + 1, text.find("\n", next_break + 1)
-        if len(t.text) > 3:
-            words.setdefault(line, []).append(t.text)
-    return {
-        number
-        for number, found in words.items()
-        if len(found) >= 3 and sum(_is_capitalised(w) for w in found) / len(found) >= 0.75
-    }
+def _title_case_lines(tokens: list[Token], words: list[str], caps: list[bool], breaks: list[int]) -> set[int]:
+    """Line numbers (0-based) written in Title Case, where capitals say nothing of names: at
+    least three words of four letters or more, three in four of them capitalised. ``words``,
+    ``caps``: the tokens' text and whether it is capitalised; ``breaks``: the offsets of the
+    line breaks. Each line's words are found by bisecting, and counted by running sums."""
+    starts = [t[1] for t in tokens]
+    long = list(map((3).__lt__, map(len, words)))  # four letters or more
+    long_words = [0, *accumulate(long)]
+    long_caps = [0, *accumulate(map(operator.and_, long, caps))]
+    found: set[int] = set()
+    lo = 0
+    for number in range(len(breaks) + 1):
+        hi = bisect.bisect_right(starts, breaks[number]) if number < len(breaks) else len(starts)
+        count = long_words[hi] - long_words[lo]
+        if count >= 3 and (long_caps[hi] - long_caps[lo]) / count >= 0.75:
+            found.add(number)
+        lo = hi
+    return found
 
 
 def _line_of(breaks: list[int], pos: int) -> int:
@@ -421,9 +470,14 @@ def _example_gazetteer() -> PlaceIndex:
 _GLUED_ARTICLE = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
 
 
-def _split_glued_articles(tokens: list[Token]) -> list[Token]:
+_GLUED_ANYWHERE = re.compile(_GLUED_ARTICLE.pattern[1:])  # the same, not anchored: one search per text
+
+
+def _split_glued_articles(tokens: list[Token], text: str) -> list[Token]:
     """"alShughour", "AlSukhnah": a hyphen lost to stripped punctuation leaves the article
     glued to the name; split it back so the name still matches."""
+    if not _GLUED_ANYWHERE.search(text):
+        return tokens  # most articles: nothing glued, no new list
     out: list[Token] = []
     for t in tokens:
         m = _GLUED_ARTICLE.match(t.text)
@@ -441,15 +495,10 @@ def _is_dateline(text: str, start: int, end: int, breaks: list[int]) -> bool:
     return dateline_at(text, start, end, breaks)
 
 
-def _fold(word: str) -> str:
-    if word.isascii():
-        return word.replace("'", "").lower()
-    return name_key(word) or word.lower()
-
-
-def _joinable(text: str, left: Token, right: Token) -> bool:
-    gap = text[left.end : right.start]
-    if gap in {". ", "."} and left.text in _NAME_ABBREVIATIONS:
+def _joinable_gap(gap: str, left: str) -> bool:
+    """Whether a token after ``gap`` joins the word ``left`` into one name: up to two spaces,
+    a hyphen or dash, or the dot of "St." ("St. Louis", "Mt. Vernon")."""
+    if gap in {". ", "."} and left in _NAME_ABBREVIATIONS:
         return True  # "St. Louis", "Fort St. John", "Mt. Vernon": the dot is the abbreviation's
     return bool(_SPACE_GAP.fullmatch(gap) or _HYPHEN_GAP.fullmatch(gap))
 
@@ -473,44 +522,36 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _can_start(tokens: list[Token], folded: list[str], joins: list[bool], i: int) -> bool:
-    word = tokens[i].text
-    if not _is_capitalised(word):
-        return False
-    if folded[i] in ARTICLE_PREFIXES:
-        return folded[i] in _LEADING_ARTICLES and i + 1 < len(tokens) and joins[i + 1]
-    return True
-
-
 def _longest_match(
-    tokens: list[Token], folded: list[str], joins: list[bool], i: int, gazetteer: PlaceIndex, words: set[str]
+    tokens: list[Token], folded: list[str], caps: list[bool], joins: list[bool], i: int, gazetteer: PlaceIndex,
+    words: set[str], kinds: dict[str, str | tuple[str, ...]],
 ) -> tuple[int, str, str, tuple[str, ...]] | None:
     """The longest capitalised run from token i that the gazetteer knows: (last token, key,
     kind, spelling variants). Exact keys first; then, for the same length, a possessive written
-    without its apostrophe ("Syrias") and a transliteration variant ("Kafr Zeita")."""
-    last = i
-    while last + 1 < len(tokens) and last + 1 < i + _MAX_WORDS and joins[last + 1]:
+    without its apostrophe ("Syrias") and a transliteration variant ("Kafr Zeita").
+    ``caps``: which tokens are capitalised; ``kinds``: the gazetteer's cache (:data:`_KIND_CACHES`)."""
+    # The run ends before the first lower-case word that is no connector ("of", "al"): a name
+    # holds none, so no longer candidate needs trying.
+    last, limit = i, min(len(tokens), i + _MAX_WORDS)
+    while last + 1 < limit and joins[last + 1] and (caps[last + 1] or folded[last + 1] in _CONNECTORS):
         last += 1
     for j in range(last, i - 1, -1):
-        end_word = tokens[j].text
-        if not _is_capitalised(end_word) or folded[j] in ARTICLE_PREFIXES:
+        if not caps[j] or folded[j] in ARTICLE_PREFIXES:
             continue
-        inner = range(i + 1, j)
-        if any(not _is_capitalised(tokens[k].text) and folded[k] not in _CONNECTORS for k in inner):
-            continue
-        key = " ".join(folded[k] for k in range(i, j + 1) if folded[k] not in ARTICLE_PREFIXES)
+        key = folded[i] if j == i else " ".join(f for f in folded[i : j + 1] if f not in ARTICLE_PREFIXES)
         if not key:
             continue
-        kind = _kind_of(key, gazetteer)
-        if kind:
-            return j, key, kind, ()
-        base = _possessive_base(tokens[j].text, key, gazetteer, words)
+        known = kinds.get(key)
+        if known is None:
+            known = kinds[key] = _kind_of(key, gazetteer) or (gazetteer.variant_keys(key) if len(key) >= 4 else ())
+        if known.__class__ is str:
+            return j, key, known, ()
+        end_word = tokens[j][0]
+        base = _possessive_base(end_word, key, gazetteer, words) if end_word[-1] == "s" else None
         if base:
             return j, base[0], base[1], ()
-        if len(key) >= 4 and _variant_span(tokens, folded, i, j):
-            variant = gazetteer.variant_keys(key)
-            if variant:
-                return j, key, "place", variant
+        if known and _variant_span(tokens, folded, i, j):
+            return j, key, "place", known
     return None
 
 

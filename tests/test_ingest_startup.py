@@ -1,0 +1,85 @@
+"""What ingest's start-up leaves out, and what stands in for it: a constant for geopy's import, a
+packed name index for the dict the gazetteer's cache file held.
+
+Start-up is paid by every run (and by every worker of a pool): importing the pipeline must not
+drag in libraries it does not use to find, date and write events (geopy's geocoders and
+requests, pandas, geopandas, shapely). Behaviour only: no timing.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.gazetteer.index import Gazetteer, PackedKeys
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_pipeline_imports_no_geocoder_and_no_frame_library():
+    code = (
+        "import sys\n"
+        "import geo.corpus.ingest, geo.dates.find, geo.places.resolve\n"
+        "print(sorted(m for m in ('geopy', 'requests', 'pandas', 'geopandas', 'shapely') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_resolver_measures_distances_with_geopys_earth_radius():
+    from geopy.distance import EARTH_RADIUS, great_circle
+
+    from geo.places import resolve
+
+    assert resolve.EARTH_RADIUS == EARTH_RADIUS
+    km = resolve._nearest_km(36.2, 37.15, [(33.51, 36.29), (35.0, 38.0)])
+    assert abs(km - great_circle((36.2, 37.15), (35.0, 38.0)).km) < 1e-6
+
+
+# --- The packed name index of the gazetteer's cache file ----------------------------------------
+
+_KEY_LETTERS = "ab z"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(alphabet=_KEY_LETTERS, min_size=1, max_size=6),
+        st.one_of(st.integers(0, 10**6), st.lists(st.integers(0, 10**6), min_size=2, max_size=4).map(tuple)),
+        max_size=30,
+    ),
+    st.lists(st.text(alphabet=_KEY_LETTERS, max_size=7), max_size=10),
+)
+def test_packed_keys_answer_as_the_dict_they_were_built_from(table, probes):
+    packed = pickle.loads(pickle.dumps(PackedKeys(table)))
+    assert len(packed) == len(table)
+    for key in [*table, *probes, ""]:
+        assert (key in packed) == (key in table)
+        assert packed.get(key) == table.get(key)
+        assert packed.get(key, ()) == table.get(key, ())
+
+
+def test_a_gazetteer_loaded_from_its_cache_answers_as_the_one_built(tmp_path):
+    """The cache file holds the name index packed; loaded, it answers as the built one did."""
+    towns = [
+        {"geonameid": k, "name": name, "latitude": 36.0 + k, "longitude": 37.0, "countrycode": "SY",
+         "population": 1000 * k, "admin1code": "09", "alternatenames": alternates, "timezone": ""}
+        for k, (name, alternates) in enumerate(
+            [("Oldtown", ["Old Town"]), ("Oldtown", []), ("Newfield", ["Oldtown"]), ("Al Bab", ["Bab"])], start=1
+        )
+    ]
+    countries = [{"iso": "SY", "name": "Syria", "capital": "Damascus", "geonameid": 163843}]
+    built = Gazetteer.from_records(towns, countries)
+    loaded = pickle.loads(pickle.dumps(built))
+    assert isinstance(loaded._keys, PackedKeys) and isinstance(built._keys, dict)
+    for key in ("oldtown", "old town", "newfield", "bab", "syria", "nowhere", ""):
+        assert loaded.has_key(key) == built.has_key(key)
+        assert loaded.places(key) == built.places(key)
+        assert loaded.places(key) == built.places(key)  # asked again: from the cache, misses too
+        assert loaded.variant_keys(key) == built.variant_keys(key)
+    assert pickle.loads(pickle.dumps(loaded)).places("oldtown") == built.places("oldtown")
