@@ -568,17 +568,7 @@ class PackedKeys:
         return len(self._starts) - 1
 
     def _index(self, key: str) -> int:
-        text, starts = self._text, self._starts
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if text[starts[mid] : starts[mid + 1] - 1] < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == key:
-            return lo
-        return -1
+        return _sorted_position(self._text, self._starts, key)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._index(key) >= 0
@@ -613,16 +603,24 @@ def _pack(table: dict[str, list[str]]) -> tuple[str, np.ndarray, str, np.ndarray
 def _packed_lookup(packed: tuple, key: str) -> str | None:
     """The value of ``key`` in a :func:`_pack` table, by binary search over the sorted keys."""
     keys, key_offsets, values, value_offsets = packed
-    lo, hi = 0, len(key_offsets) - 1
+    i = _sorted_position(keys, key_offsets, key)
+    return values[value_offsets[i] : value_offsets[i + 1] - 1] if i >= 0 else None
+
+
+def _sorted_position(text: str, starts, key: str) -> int:
+    """Where ``key`` is among the sorted, newline-ended strings packed in ``text`` (item i is
+    ``text[starts[i]:starts[i + 1] - 1]``), by binary search; -1 when it is not there.
+    Hand-written: bisect cannot search slices of one string without building them all."""
+    lo, hi = 0, len(starts) - 1
     while lo < hi:
         mid = (lo + hi) // 2
-        if keys[key_offsets[mid] : key_offsets[mid + 1] - 1] < key:
+        if text[starts[mid] : starts[mid + 1] - 1] < key:
             lo = mid + 1
         else:
             hi = mid
-    if lo < len(key_offsets) - 1 and keys[key_offsets[lo] : key_offsets[lo + 1] - 1] == key:
-        return values[value_offsets[lo] : value_offsets[lo + 1] - 1]
-    return None
+    if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == key:
+        return lo
+    return -1
 
 
 #: A one-word name at least this frequent in English (Zipf scale: 3 = once per million words)

@@ -23,7 +23,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from geo.output.frame import COLUMN_INDEX, INT_COLUMNS, EventRows, rows_to_frame
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
@@ -123,14 +123,20 @@ def write_rows_parts(parts: Iterable[EventRows], path: str | Path, *, fmt: str |
     if fmt not in {"geojson", "json"}:
         return write_events_parts((rows_to_frame(p) for p in parts), target, fmt=fmt)
     with _atomic_file(target) as fh:
-        fh.write(_GEOJSON_HEAD.encode())
-        separator = b""
-        for part in parts:
-            for feature in rows_features(part):
-                fh.write(separator + feature.encode("utf-8"))
-                separator = b",\n"
-        fh.write(_GEOJSON_TAIL.encode())
+        _write_feature_collection(fh, (rows_features(part) for part in parts))
     return target
+
+
+def _write_feature_collection(fh: BinaryIO, parts: Iterable[Iterable[str]]) -> None:
+    """A FeatureCollection of the features' JSON texts, part by part, one feature a line:
+    byte-identical however the features are split into parts."""
+    fh.write(_GEOJSON_HEAD.encode())
+    separator = b""
+    for features in parts:
+        for feature in features:
+            fh.write(separator + feature.encode("utf-8"))
+            separator = b",\n"
+    fh.write(_GEOJSON_TAIL.encode())
 
 
 def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
@@ -169,13 +175,7 @@ def write_events_parts(parts: Iterable[gpd.GeoDataFrame], path: str | Path, *, f
                     fh.write(to_csv_bytes(part, header=first))
                     first = False
         else:
-            fh.write(_GEOJSON_HEAD.encode())
-            separator = b""
-            for part in parts:
-                for feature in geojson_features(part):
-                    fh.write(separator + feature.encode("utf-8"))
-                    separator = b",\n"
-            fh.write(_GEOJSON_TAIL.encode())
+            _write_feature_collection(fh, (geojson_features(part) for part in parts))
     return target
 
 
