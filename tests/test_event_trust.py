@@ -270,3 +270,27 @@ def test_confidence_falls_with_each_warning_sign_and_names_it():
     lowering = {REASONS[f] for f, w in zip(FEATURES, WEIGHTS[1:]) if doubtful.get(f) and w < 0 and REASONS[f]}
     assert set(reasons) == lowering
     assert reasons_of(clean) == ()
+
+
+def test_the_first_word_of_a_longer_unknown_name_is_not_a_town(gazetteer):
+    # "Bab" is a town (Al-Bab) in the gazetteer; "Bab al-Hadid" is a quarter of Aleppo it lacks
+    events = _events(gazetteer, "A barrel bomb hit the Bab al-Hadid neighbourhood on Monday, killing four people.")
+    assert "Al Bāb" not in {e.place.name for e in events}
+    assert [e.place.name for e in _events(gazetteer, "A barrel bomb hit al-Bab on Monday.")] == ["Al Bāb"]
+
+
+def test_a_town_named_to_locate_another_named_town_is_its_landmark(gazetteer):
+    body = "Troops shelled Homs on Monday. On Tuesday jets bombed Zabadani, a town near Damascus, killing nine."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Homs", "Az Zabadānī"]
+    body = "Troops shelled Homs on Monday. On Tuesday jets bombed a village near Damascus, killing nine."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Homs", "Damascus"]
+
+
+def test_everyone_in_a_list_of_where_people_come_from_is_an_origin(gazetteer):
+    body = "An air strike on Monday hit a school in Mosul sheltering families from Aleppo Raqqa and Homs."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Mosul"]
+
+
+def test_the_town_a_speaker_visits_is_not_an_event_place(gazetteer):
+    body = "Troops shelled Homs on Monday. The minister told reporters during a visit to the Iraqi city of Mosul."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Homs"]

@@ -50,6 +50,7 @@ from geo.places.filters import (
     as_region,
     descriptor,
     km,
+    landmarks_of_named_places,
     places_by_sentence,
     regions_give_way,
 )
@@ -264,6 +265,9 @@ def _events_of_sentence(
     if sentence.paragraph != state.paragraph:
         state.paragraph, state.context = sentence.paragraph, None
     sentence_text = text[sentence.start : sentence.end]
+    if len(named) > 1:
+        landmarks = landmarks_of_named_places(text, named)
+        named = [p for p in named if p.mention.start_char not in landmarks]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
     sentence_places = anaphora(text, sentence, state.named_towns, index, before=first_named) + named
     regional = [as_region(text, p) for p in named]  # asked once: regions_give_way needs it too

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from geo.lexicons import column
 from geo.read.document import Document, dateline_at, is_caption, is_furniture
 from geo.places.resolve import ResolvedPlace
 from geo.rules import braced, example
@@ -27,8 +28,10 @@ __all__ = [
     "as_region",
     "descriptor",
     "km",
+    "landmarks_of_named_places",
     "mappable",
     "not_where_it_happened",
+    "part_of_a_longer_name",
     "places_by_sentence",
     "regions_give_way",
     "speaks_for_a_state",
@@ -150,14 +153,17 @@ _AFFILIATION_BEFORE = re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
     r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
     # where people come from: "families from X", "refugees from X"
-    r"|\b(?:families|refugees|people|natives|migrants) (?:who fled )?from"
+    # (and the rest of a list it heads: "families from Oldtown Newtown and X")
+    r"|\b(?:families|refugees|people|natives|migrants) (?:who fled )?from\s+(?:(?-i:[A-Z][\w'’-]+),?\s+){0,4}(?:and\s+)?"
     # an office held for a place: "the Governor of X", "the mayor of X", "X's envoy to Y"
     r"|\b(?:governor|mayor|ambassador|envoy|consul|representative|minister|prefect)s?\s+(?:of|to|in)"
     # an outlet's name after its noun: "TV station X", "the news website X"
     r"|\b(?:TV|television|radio|satellite) (?:station|channel|network)|\bnews (?:agency|website|channel)"
     # where the speaker is: "said in X", "told reporters in X", "said on a visit to X"
     r"|\b(?:said|says|told (?:reporters|journalists|a news conference)|speaking|spoke|added)"
-    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+|[Aa]l-|[Ee]l-)?$",
+    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to"
+    # "during a visit to the Westland city of X": the town the speaker visited
+    r"(?:\s+the(?:\s+(?-i:[A-Z][\w'’-]+)){0,3}\s+(?:city|town|capital) of)?|in|from))\s*(?:the\s+|[Aa]l-|[Ee]l-)?$",
     re.IGNORECASE,
 )
 
@@ -196,7 +202,44 @@ def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
     if landmark is not None:
         distance = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
         return distance > _LANDMARK_KM
-    return False
+    return part_of_a_longer_name(text, place)
+
+
+# The further part of a longer Arabic name: "al-Nayrab", "el-Sabaa", "Al-Dusham".
+_NAME_PART_AFTER = re.compile(
+    r"[ -](?i:al|el|ad|ar|as|ash|at|az|ed|en|er|es|ez|ul|um)-(?-i:[A-Z])[\w'’]*(?:\s+(?-i:[A-Z])[\w'’]*)?"
+)
+
+
+# What a named feature inside a town or province is called, just after or before its name:
+# "the Oldgate al-Nour neighbourhood", "the hills of Oldhill al-Jadid".
+_FEATURES = (
+    r"neighbou?rhoods?|district|quarter|areas?|villages?|hills?|farms?|camps?|mountains?|streets?"
+    r"|squares?|markets?|crossings?|checkpoints?|dam|airbase|base|axis|roads?|bridge|plain|valley"
+)
+_FEATURE_AFTER = re.compile(rf"\s+(?i:{_FEATURES})\b")
+_FEATURE_OF_BEFORE = re.compile(rf"\b(?i:{_FEATURES})\s+of\s+$")
+
+
+#: Words opening many Arabic place names that are a town's whole name too (Bab, Tal, Kafr).
+_NAME_HEADS = frozenset(column("name_heads"))
+
+
+def part_of_a_longer_name(text: str, place: ResolvedPlace) -> bool:
+    """Did the gazetteer match only the first word of a longer name it does not know? "The
+    Bab al-Nayrab neighbourhood" is not the town of Al-Bab: a name followed by an "al-" part is
+    a longer name when its word opens many names ("Bab", "Tal": geo/lexicons/name_heads.tsv)
+    or the whole is a named feature ("Oldhill al-Jadid village", "the farms of X al-Y");
+    "Talbisa al-Rastan" (two towns in stripped text) stays."""
+    m = place.mention
+    part = _NAME_PART_AFTER.match(text, m.end_char)
+    if part is None:
+        return False
+    if m.text.lower() in _NAME_HEADS:
+        return True
+    return bool(_FEATURE_AFTER.match(text, part.end())) or bool(
+        _FEATURE_OF_BEFORE.search(text, max(0, m.start_char - 30), m.start_char)
+    )
 
 
 # A region named around a town's name: "X province", "the countryside of X", "eastern X".
@@ -233,6 +276,30 @@ def as_region(text: str, place: ResolvedPlace) -> bool:
 
 
 _TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
+
+
+# What stands between a place and a town named as its landmark: "Oldmill near", "Oldmill, a
+# town near", "Oldmill a village outside".
+_LANDMARK_OF_NAMED = re.compile(
+    r",?\s+(?:(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?(?:town|village|city|suburb|area|district|camp)\s+)?"
+    r"(?:(?:just|right)\s+)?(?:near|outside|close to)\s+(?:the\s+(?:(?:city|town)\s+of\s+)?)?",
+    re.IGNORECASE,
+)
+
+
+def landmarks_of_named_places(text: str, places: Sequence[ResolvedPlace]) -> set[int]:
+    """Start offsets of towns a sentence names only to locate another place it names: in
+    "safe passage out of Oldmill, a town near Bigcity", Oldmill carries the event and Bigcity is
+    its landmark. A landmark of a place the gazetteer does not know stays (it may be close)."""
+    found = set()
+    for p in places:
+        for q in places:
+            end = q.mention.end_char
+            if end <= p.mention.start_char and q.geonameid != p.geonameid:
+                gap = _LANDMARK_OF_NAMED.fullmatch(text, end, p.mention.start_char)
+                if gap is not None:
+                    found.add(p.mention.start_char)
+    return found
 
 
 _TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
@@ -276,7 +343,7 @@ def regions_give_way(
 # (a neighbourhood, district or camp belongs to its city, which stays the right point).
 _UNKNOWN_TOWN = re.compile(
     r"\b(?i:village|town|city|area)s?\s+of\s+(?P<name>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)"
-    r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area)\b"
+    r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area|hills?)\b"
 )
 
 
@@ -403,6 +470,14 @@ def _region_words(text: str, start: int, end: int) -> bool:
     return bool(_REGION_BEFORE.search(before)) and not _TOWN_OF_BEFORE.search(before)
 
 
+def _stand_in(text: str, start: int, end: int) -> ResolvedPlace:
+    """A resolved place for a rule's example: the name at text[start:end], a town of that name."""
+    from geo.places.find import PlaceMention
+
+    mention = PlaceMention(text[start:end], start, end, text[start:end].lower(), "place", False, False)
+    return ResolvedPlace(mention, 1, text[start:end], 0.0, 0.0, "XX", "", "city", ())
+
+
 def _town_anaphor(text: str) -> bool:
     """Is there a "the city"/"the town" that may stand for a town named before (see :func:`anaphora`)?"""
     m = _TOWN_NOUN.search(text)
@@ -438,9 +513,26 @@ example(
            "the minister said in {Geneva} that", "a truce brokered by {Eastport}",
            "an interview with the local TV station al-{Harbourton}", "the news website {Eastport} reported",
            "the Governor of {Oldshire} told reporters", "the ambassador to {Eastport} said",
-           "a school sheltering families from {Oldtown} was hit"],
+           "a school sheltering families from {Oldtown} was hit",
+           "a school sheltering families from Oldtown Newtown and {Eastport} was hit",
+           "he told reporters during a visit to the Westland city of {Harbourton}"],
     holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}",
-           "civilians were evacuated from {Oldtown}"],
+           "civilians were evacuated from {Oldtown}", "civilians fled from Oldtown to {Newtown}",
+           "during a visit to {Harbourton} the minister was attacked"],
+)
+example(
+    "places.part_of_a_longer_name",
+    braced(lambda t, s, e: part_of_a_longer_name(t, _stand_in(t, s, e))),
+    fires=["a barrel bomb hit the {Bab} al-Hadid neighbourhood", "terrorists were killed in {Oldhill} al-Kabir village",
+           "troops took the hills of {Oldhill} al-Gharbi", "a strike on {Tal} al-Ward on Monday"],
+    holds=["a barrel bomb hit {Oldtown} on Monday", "jets struck {Oldtown} al-Rastan and Newtown",
+           "fighting in {Oldtown} al-Balad", "shelling of the {Bab} neighbourhood"],
+)
+example(
+    "places.landmark_of_a_named_place",
+    lambda text: bool(_LANDMARK_OF_NAMED.fullmatch(text)),
+    fires=[" near ", ", a town near ", " a village just outside the ", " a mountain town near the city of "],
+    holds=[" and ", " in ", " was shelled near ", ", where fighting raged near "],
 )
 example(
     "places.far_landmark", braced(lambda t, s, e: _far_landmark(t[max(0, s - 60) : s])),
