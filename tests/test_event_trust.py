@@ -294,3 +294,30 @@ def test_everyone_in_a_list_of_where_people_come_from_is_an_origin(gazetteer):
 def test_the_town_a_speaker_visits_is_not_an_event_place(gazetteer):
     body = "Troops shelled Homs on Monday. The minister told reporters during a visit to the Iraqi city of Mosul."
     assert [e.place.name for e in _events(gazetteer, body)] == ["Homs"]
+
+
+def test_the_page_update_time_after_the_stamp_never_dates_the_story(gazetteer):
+    text = ("Jets hit Raqqa\n\n07.03.2021(updated 1133 09.03.2021) Get short URL Jets struck a convoy leaving Raqqa."
+            " The convoy was hit on March 5 while leaving Raqqa for Palmyra.\n")
+    article = Article(id="t2", text=text, title="Jets hit Raqqa", published=dt.date(2021, 3, 9), published_from="text")
+    events = list(process_article(article, gazetteer).events)
+    assert dt.date(2021, 3, 9) not in {e.date for e in events}
+
+
+def test_the_start_of_the_war_does_not_date_a_town_it_ravaged(gazetteer):
+    body = ("Shelling killed four people in Aleppo on Monday. Aleppo has been ravaged by the conflict that began"
+            " with protests in March 2011.")
+    assert {e.date for e in _events(gazetteer, body)} == {dt.date(2021, 3, 8)}
+
+
+def test_a_town_in_an_opening_condition_is_no_happening(gazetteer):
+    body = "Troops shelled Homs on Monday. If Raqqa is captured by the army it will be a blow to the group."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Homs"]
+
+
+def test_a_lead_without_a_day_takes_the_first_day_of_the_week_the_story_gives(gazetteer):
+    body = ("A bomb tore through a bus convoy outside Aleppo, killing dozens. Families had waited for hours."
+            " Rescuers rushed to the site. Survivors spoke of chaos. In the hours before Saturday's attack"
+            " the convoy stood still. A similar bombing hit Homs on February 2.")
+    events = _events(gazetteer, body)  # published Wednesday 10 March 2021
+    assert [(e.place.name, e.date) for e in events if e.place.name == "Aleppo"] == [("Aleppo", dt.date(2021, 3, 6))]

@@ -26,6 +26,7 @@ __all__ = [
     "PUBLISHED_WINDOW_DAYS",
     "SAID_BEFORE",
     "SINCE_BEFORE",
+    "YARDSTICK_REACH",
     "best_day",
     "carried_date",
     "date_for",
@@ -33,6 +34,7 @@ __all__ = [
     "overlaps",
     "published_week",
     "quoted",
+    "stamp_trailer_end",
 ]
 
 #: Where an event's date came from (the ``date_source`` property).
@@ -88,14 +90,45 @@ def overlaps(d: DateMention, start: int, end: int) -> bool:
 
 
 # "the deadliest since the start of the war in March 2011": a yardstick, not the happening's date
-SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset) of\b[^.,;]*$", re.IGNORECASE)
+# "the conflict that began with protests in March 2011": when the whole war started, no
+# happening's date. Searched in the :data:`YARDSTICK_REACH` characters before a date.
+SINCE_BEFORE = re.compile(
+    r"(?:\bsince (?:the )?(?:beginning|start|outbreak|onset) of"
+    r"|\b(?:war|conflict|uprising|revolt|revolution|insurgency|crisis)\s+(?:that|which)\s+"
+    r"(?:began|started|erupted|broke out)(?:\s+with)?)\b[^.,;]*$",
+    re.IGNORECASE,
+)
+
+#: How far before a date :data:`SINCE_BEFORE` looks.
+YARDSTICK_REACH = 70
 
 
-def lead_date(doc: Document, by_sentence: dict[int, list[DateMention]]) -> DateMention | None:
+# "27.05.2017(updated 1133 27.05.2017)", "5 May 2017 | Updated 6 May 2017": the page's own
+# update time after its stamp, part of the stamp and never a date of the story.
+_STAMP_TRAILER = re.compile(
+    r"\s*(?:\(\s*(?:last\s+)?(?:updated|modified)\b[^()\n]{0,40}\)|[|,-]?\s*(?:last\s+)?(?:updated|modified)"
+    r"(?:\s+(?:on|at))?:?\s+(?:\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s*\d{4})"
+    r"(?:\s+\d{1,2}:?\d{2})?)",
+    re.IGNORECASE,
+)
+
+
+def stamp_trailer_end(text: str, end: int) -> int:
+    """Where a publication stamp ending at ``end`` really ends: past an update time that follows
+    it ("(updated 1133 27.05.2017)", "| Updated 6 May 2017 14:05")."""
+    m = _STAMP_TRAILER.match(text, end)
+    return m.end() if m else end
+
+
+def lead_date(
+    doc: Document, by_sentence: dict[int, list[DateMention]], *, published: dt.date | None = None
+) -> DateMention | None:
     """The day the article's lead happening is dated to: the first day (or week) the first
     sentences name. Sentences the story leaves undated take it rather than the last date seen.
     A day of a saying ("the monitor said on Thursday") is taken only when the lead names no
-    other: a happening is no later than its report, which is closer than the publication day."""
+    other: a happening is no later than its report, which is closer than the publication day.
+    When the lead names no day at all, a day of the week before ``published`` that a later
+    sentence gives a happening (see :func:`_later_day`)."""
     text = doc.text
     said_day = None  # "the agency said on Thursday": the happening is no later than its report
     for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
@@ -106,7 +139,33 @@ def lead_date(doc: Document, by_sentence: dict[int, list[DateMention]]) -> DateM
                 if not SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
                     return d
                 said_day = said_day or d
-    return said_day
+    if said_day is not None or published is None:
+        return said_day
+    return _later_day(doc, by_sentence, published)
+
+
+def _later_day(doc: Document, by_sentence: dict[int, list[DateMention]], published: dt.date) -> DateMention | None:
+    """When the lead names no day, the first day a later sentence gives a happening of the
+    week before publication ("in the hours leading up to Saturday's attack", "at dawn
+    yesterday"): the story's own account is closer to the lead happening than the publication
+    day is. Days of sayings, quoted days, captions and days outside that week (history,
+    plans) do not count."""
+    text = doc.text
+    for index in sorted(by_sentence):
+        if index < _LEAD_SENTENCES or doc.is_caption(index):
+            continue
+        for d in sorted(by_sentence[index], key=lambda d: d.start_char):
+            if d.role != "point" or d.precision != "day" or d.date is None:
+                continue
+            if not 0 <= (published - d.date).days <= PUBLISHED_WINDOW_DAYS:
+                continue
+            if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
+                continue
+            if quoted(text, doc.sentences[index], d):
+                continue
+            return d
+    return None
+
 
 
 # "the agency said on Monday", "officials told reporters Friday": the day of the saying, which
@@ -188,10 +247,14 @@ example(
     holds=["fighting broke out on {Thursday}", "troops left {Friday}"],
 )
 example(
-    "event_dates.a_yardstick_is_no_date", braced(lambda t, s, e: SINCE_BEFORE.search(t, max(0, s - 50), s)),
+    "event_dates.a_yardstick_is_no_date",
+    braced(lambda t, s, e: SINCE_BEFORE.search(t, max(0, s - YARDSTICK_REACH), s)),
     fires=["the deadliest day since the start of the war in {March 2011}",
-           "the worst since the outbreak of fighting in {2014}"],
-    holds=["fighting resumed in {March 2011}", "quiet since {Monday}"],
+           "the worst since the outbreak of fighting in {2014}",
+           "the city has been ravaged by the conflict that began with peaceful protests in {March 2011}",
+           "the uprising which broke out in {2011}"],
+    holds=["fighting resumed in {March 2011}", "quiet since {Monday}", "the siege that began in {May} ended",
+           "the offensive which started on {Monday}"],
 )
 example(
     "event_dates.quoted_dates_lend_no_context",
@@ -202,22 +265,40 @@ example(
 
 
 def _lead_day_at(text: str, start: int, end: int) -> bool:
-    """Is the lead date of ``text`` (published on a Friday) the expression at ``start``?"""
+    """Is the lead date of ``text`` (published on Friday 10 May 2024) the expression at ``start``?"""
     from geo.dates.find import find_dates
     from geo.read.document import read_document
 
+    published = dt.date(2024, 5, 10)
     doc = read_document(text)
     by_sentence: dict[int, list[DateMention]] = {}
-    for d in find_dates(text, dt.date(2024, 5, 10)):
+    for d in find_dates(text, published):
         by_sentence.setdefault(doc.sentence_of(d.start_char), []).append(d)
-    lead = lead_date(doc, by_sentence)
+    lead = lead_date(doc, by_sentence, published=published)
     return lead is not None and lead.start_char <= start < lead.end_char
 
 
+example(
+    "event_dates.lead_from_a_later_day_of_the_week",
+    braced(_lead_day_at),
+    fires=["Title. A bomb hit a convoy. Many died. Rescuers came. Four hours before {Saturday's} attack, people waited."],
+    holds=["Title. A bomb hit a convoy. Many died. Rescuers came. A similar attack hit the town on {April 2}.",
+           "Title. A bomb hit a convoy. Many died. Rescuers came. The monitor said on {Thursday} that nine died.",
+           "Title. A bomb hit a convoy. Many died. Rescuers came. \"We left on {Wednesday}\" she said."],
+)
 example(
     "event_dates.lead_from_a_reported_day", braced(_lead_day_at),
     fires=["Rebels shelled Oldtown, the monitor said on {Thursday}.",
            "Troops entered the port. The army announced {Wednesday} that it held the town."],
     holds=["Rebels shelled Oldtown on Monday, the monitor said on {Thursday}.",
            "Rebels shelled Oldtown. The monitor said on {Thursday} that Monday's attack killed nine."],
+)
+
+
+example(
+    "event_dates.an_update_time_is_part_of_the_stamp",
+    lambda text: stamp_trailer_end(text, 10) > 10,
+    fires=["12.03.2019(updated 1204 12.03.2019) Get short URL", "12.03.2019 | Updated 14 March 2019 Troops",
+           "12 Mar 19, last updated: March 14, 2019"],
+    holds=["12.03.2019 Troops updated their maps on 14 March 2019", "12.03.2019 Get short URL"],
 )

@@ -28,7 +28,7 @@ from geo.read.articles import Article
 from geo.events.confidence import confidence_of, reasons_of
 from geo.dates.find import DateMention
 from geo.places.resolve import ResolvedPlace
-from geo.rules import example
+from geo.rules import braced, example
 from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.read.document import Document, is_caption, read_document, span_gap
@@ -36,6 +36,7 @@ from geo.events.dates import (
     SAID_BEFORE,
     best_day,
     SINCE_BEFORE,
+    YARDSTICK_REACH,
     DateSource,
     carried_date,
     date_for,
@@ -43,6 +44,7 @@ from geo.events.dates import (
     overlaps,
     published_week,
     quoted,
+    stamp_trailer_end,
 )
 from geo.places.filters import (
     FAR_KM,
@@ -226,13 +228,14 @@ def build_events(
             for p in places
         ]
     by_sentence_places = places_by_sentence(doc, places)
-    story_dates = [d for d in dates if stamp is None or not overlaps(d, stamp.start_char, stamp.end_char)]
+    stamp_end = stamp_trailer_end(text, stamp.end_char) if stamp is not None else 0
+    story_dates = [d for d in dates if stamp is None or not overlaps(d, stamp.start_char, stamp_end)]
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in story_dates:
         by_sentence_dates.setdefault(doc.sentence_of(d.start_char), []).append(d)
-    lead = lead_date(doc, by_sentence_dates)
+    lead = lead_date(doc, by_sentence_dates, published=article.published)
     for index, found in list(by_sentence_dates.items()):
-        by_sentence_dates[index] = [d for d in found if not SINCE_BEFORE.search(text, max(0, d.start_char - 50), d.start_char)]
+        by_sentence_dates[index] = [d for d in found if not SINCE_BEFORE.search(text, max(0, d.start_char - YARDSTICK_REACH), d.start_char)]
     state = _Walk(article=article, lead=lead, doc=doc)
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
@@ -277,9 +280,10 @@ def _events_of_sentence(
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
     own_dates = [date_for(place, sentence_dates, text) for place in sentence_places]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
+    condition_end = _condition_end(sentence_text)
     for place, own_date in zip(sentence_places, own_dates):
         near = [t for t in triggers if _reaches(text, t, place)]
-        if not near or undated_talk:
+        if not near or undated_talk or place.mention.start_char - sentence.start < condition_end:
             continue
         dedupe = (place.geonameid, sentence_text)
         if dedupe in state.seen:
@@ -333,6 +337,20 @@ def _not_a_happening(sentence: str) -> bool:
     if lowered is None:
         return bool(_NOT_A_HAPPENING.search(sentence))
     return bool(_NOT_A_HAPPENING_LOWER.search(lowered))
+
+
+# "If Oldtown falls to the rebels, it will ...": the condition a sentence opens with, up to the
+# comma or the main clause's verb (stripped text has no comma).
+_CONDITION = re.compile(
+    r"(?:If|Unless|Should)\b[^,;:]*?(?=,|\s(?:it|this|that|they|he|she|we|then)\s+(?:will|would|could|might|may|is|was)\b|$)"
+)
+
+
+def _condition_end(sentence: str) -> int:
+    """Where the condition a sentence opens with ends (0 when it opens with none): places in
+    it are what might happen, not what happened ("If Oldtown is captured it will be ...")."""
+    m = _CONDITION.match(sentence)
+    return m.end() if m else 0
 
 
 #: A happening dated this long before publication is told as history: ``event_kind`` background.
@@ -692,6 +710,15 @@ example(
            "Nine soldiers were killed in the ambush", "the blast left 14 dead"],
     holds=["The war has killed 350,000 people", "Police arrested 12 people", "In 2019 the town was shelled",
            "Troops killed time in the barracks"],
+)
+example(
+    "events.an_opening_condition_is_no_happening",
+    braced(lambda t, s, e: s < _condition_end(t)),
+    fires=["If {Oldtown} is captured it will be the biggest defeat since July", "Unless {Oldtown} falls, the siege goes on",
+           "Should troops retake {Oldtown} they would control the road"],
+    holds=["If the deal holds, troops will leave {Oldtown} on Monday", "Troops shelled {Oldtown} if witnesses are right",
+           "Iffy weather slowed the attack on {Oldtown}",
+           "Once a trading hub {Oldtown} has been shelled for years"],
 )
 example(
     "events.hedged", _hedged,
