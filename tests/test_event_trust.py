@@ -321,3 +321,10 @@ def test_a_lead_without_a_day_takes_the_first_day_of_the_week_the_story_gives(ga
             " the convoy stood still. A similar bombing hit Homs on February 2.")
     events = _events(gazetteer, body)  # published Wednesday 10 March 2021
     assert [(e.place.name, e.date) for e in events if e.place.name == "Aleppo"] == [("Aleppo", dt.date(2021, 3, 6))]
+
+
+def test_a_village_located_from_a_city_carries_the_event_not_the_city(gazetteer):
+    body = "Air strikes in Syria on Monday destroyed a school north of Hama city in Halfaya."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Ḩalfāyā"]
+    body = "Air strikes in Syria on Monday destroyed a school in Manbij in Aleppo."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Manbij"]

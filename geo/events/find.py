@@ -51,6 +51,7 @@ from geo.places.filters import (
     anaphora,
     as_region,
     descriptor,
+    inside_a_smaller_place,
     km,
     landmarks_of_named_places,
     places_by_sentence,
@@ -268,12 +269,14 @@ def _events_of_sentence(
     if sentence.paragraph != state.paragraph:
         state.paragraph, state.context = sentence.paragraph, None
     sentence_text = text[sentence.start : sentence.end]
+    written = named  # every place the sentence can map, landmarks included
     if len(named) > 1:
         landmarks = landmarks_of_named_places(text, named)
         named = [p for p in named if p.mention.start_char not in landmarks]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
     sentence_places = anaphora(text, sentence, state.named_towns, index, before=first_named) + named
-    regional = [as_region(text, p) for p in named]  # asked once: regions_give_way needs it too
+    # asked once: regions_give_way needs it too
+    regional = [as_region(text, p) and not inside_a_smaller_place(p, written, text) for p in named]
     # "the town" can stand for a town named before, never for a province
     state.named_towns.extend((index, p, descriptor(text, p)) for p, region in zip(named, regional) if not region)
     sentence_places = regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))

@@ -27,6 +27,7 @@ __all__ = [
     "anaphora",
     "as_region",
     "descriptor",
+    "inside_a_smaller_place",
     "km",
     "landmarks_of_named_places",
     "mappable",
@@ -287,19 +288,48 @@ _LANDMARK_OF_NAMED = re.compile(
 )
 
 
+# "north of Bigcity (city) in Oldmill": Bigcity locates Oldmill.
+_DIRECTION_OF_BEFORE = re.compile(
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_THEN_IN = re.compile(r"\s+(?:(?:city|town)\s+)?in\s+(?:the\s+(?:town|village)\s+of\s+)?", re.IGNORECASE)
+
+
 def landmarks_of_named_places(text: str, places: Sequence[ResolvedPlace]) -> set[int]:
     """Start offsets of towns a sentence names only to locate another place it names: in
-    "safe passage out of Oldmill, a town near Bigcity", Oldmill carries the event and Bigcity is
-    its landmark. A landmark of a place the gazetteer does not know stays (it may be close)."""
+    "safe passage out of Oldmill, a town near Bigcity" or "a mosque north of Bigcity in
+    Oldmill", Oldmill carries the event and Bigcity is its landmark. A landmark of a place the
+    gazetteer does not know stays (it may be close)."""
     found = set()
     for p in places:
         for q in places:
+            if q.geonameid == p.geonameid:
+                continue
             end = q.mention.end_char
-            if end <= p.mention.start_char and q.geonameid != p.geonameid:
-                gap = _LANDMARK_OF_NAMED.fullmatch(text, end, p.mention.start_char)
-                if gap is not None:
-                    found.add(p.mention.start_char)
+            if end <= p.mention.start_char and _LANDMARK_OF_NAMED.fullmatch(text, end, p.mention.start_char):
+                found.add(p.mention.start_char)
+            elif (p.mention.end_char <= q.mention.start_char
+                  and _THEN_IN.fullmatch(text, p.mention.end_char, q.mention.start_char)
+                  and _DIRECTION_OF_BEFORE.search(text, max(0, p.mention.start_char - 30), p.mention.start_char)):
+                found.add(p.mention.start_char)
     return found
+
+
+_TOWN_IN = re.compile(r"\s+(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def inside_a_smaller_place(place: ResolvedPlace, places: Sequence[ResolvedPlace], text: str) -> bool:
+    """Is ``place`` written after a larger town as where that town is ("Bigcity city in
+    Oldmill")? Then it is not the area around the town (as "Newtown in Oldshire" is): a
+    village does not contain a city, so the name is the village itself."""
+    if place.precision != "city":
+        return False
+    for q in places:
+        if q.mention.end_char <= place.mention.start_char and q.population > place.population:
+            if _TOWN_IN.fullmatch(text, q.mention.end_char, place.mention.start_char):
+                return True
+    return False
 
 
 _TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
@@ -533,6 +563,12 @@ example(
     lambda text: bool(_LANDMARK_OF_NAMED.fullmatch(text)),
     fires=[" near ", ", a town near ", " a village just outside the ", " a mountain town near the city of "],
     holds=[" and ", " in ", " was shelled near ", ", where fighting raged near "],
+)
+example(
+    "places.direction_of_a_town_then_the_place",
+    braced(lambda t, s, e: _DIRECTION_OF_BEFORE.search(t[:s]) and _THEN_IN.match(t, e)),
+    fires=["a mosque north of {Bigcity} city in Oldmill was destroyed", "a checkpoint south of {Bigcity} in Oldmill"],
+    holds=["strikes north of {Bigcity} on Monday", "a mosque in {Bigcity} in the north", "fighting in {Bigcity} in May"],
 )
 example(
     "places.far_landmark", braced(lambda t, s, e: _far_landmark(t[max(0, s - 60) : s])),
