@@ -328,3 +328,10 @@ def test_a_village_located_from_a_city_carries_the_event_not_the_city(gazetteer)
     assert [e.place.name for e in _events(gazetteer, body)] == ["Ḩalfāyā"]
     body = "Air strikes in Syria on Monday destroyed a school in Manbij in Aleppo."
     assert [e.place.name for e in _events(gazetteer, body)] == ["Manbij"]
+
+
+def test_a_day_in_a_where_clause_dates_that_clause_not_the_strike_before_it(gazetteer):
+    body = ("Shelling killed nine people in Syria on Monday. The bombardment struck the town of Rastan,"
+            " where rebels said they had downed a jet on Sunday.")
+    events = _events(gazetteer, body)  # published Wednesday 10 March 2021
+    assert [(e.place.name, e.date) for e in events] == [("Ar Rastan", dt.date(2021, 3, 8))]

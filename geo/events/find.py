@@ -281,7 +281,10 @@ def _events_of_sentence(
     state.named_towns.extend((index, p, descriptor(text, p)) for p, region in zip(named, regional) if not region)
     sentence_places = regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
-    own_dates = [date_for(place, sentence_dates, text) for place in sentence_places]
+    own_dates = [
+        None if d is not None and _dates_a_relative_clause(text, place, d, triggers) else d
+        for place, d in ((place, date_for(place, sentence_dates, text)) for place in sentence_places)
+    ]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
     condition_end = _condition_end(sentence_text)
     for place, own_date in zip(sentence_places, own_dates):
@@ -319,6 +322,26 @@ def _reaches(text: str, trigger: tuple[str, int, int], place: ResolvedPlace) -> 
         return False
     between = text[trigger[2] : start] if trigger[2] <= start else text[end : trigger[1]]
     return ":" not in between and ";" not in between
+
+
+# "... struck the town of Oldtown, where rebels downed a jet on Friday": a clause telling what
+# else happened at the place.
+_VIOLENT = frozenset({"battles", "explosions/remote violence", "violence against civilians"})
+_RELATIVE_CLAUSE = re.compile(r"(?:,\s*|\s)(?:where|in which)\s", re.IGNORECASE)
+
+
+def _dates_a_relative_clause(
+    text: str, place: ResolvedPlace, date: DateMention, triggers: Sequence[tuple[str, int, int]]
+) -> bool:
+    """Does ``date`` stand in a "where" clause after the place while a word for violence before
+    the place tells the sentence's own happening ("The shelling struck Oldtown, where rebels had
+    downed a jet on Friday")? Then the date is that clause's, and the shelling takes the date
+    the story gives it elsewhere."""
+    end = place.mention.end_char
+    if date.start_char <= end or not any(t[2] <= place.mention.start_char and t[0] in _VIOLENT for t in triggers):
+        return False
+    clause = _RELATIVE_CLAUSE.search(text, end, date.start_char)
+    return clause is not None and not any(t[1] < clause.start() and t[2] > end for t in triggers)
 
 
 # Talk about what might or usually happens, with no date of its own: not a happening.
@@ -713,6 +736,12 @@ example(
            "Nine soldiers were killed in the ambush", "the blast left 14 dead"],
     holds=["The war has killed 350,000 people", "Police arrested 12 people", "In 2019 the town was shelled",
            "Troops killed time in the barracks"],
+)
+example(
+    "events.a_where_clause_tells_what_else_happened_there", _RELATIVE_CLAUSE.search,
+    fires=["The shelling struck Oldtown, where rebels downed a jet on Friday",
+           "Jets bombed Oldtown in which a pilot was captured on Friday"],
+    holds=["The shelling struck Oldtown on Friday", "Jets bombed Oldtown whereas rebels held Newtown"],
 )
 example(
     "events.an_opening_condition_is_no_happening",
