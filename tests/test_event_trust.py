@@ -335,3 +335,12 @@ def test_a_day_in_a_where_clause_dates_that_clause_not_the_strike_before_it(gaze
             " where rebels said they had downed a jet on Sunday.")
     events = _events(gazetteer, body)  # published Wednesday 10 March 2021
     assert [(e.place.name, e.date) for e in events] == [("Ar Rastan", dt.date(2021, 3, 8))]
+
+
+def test_a_town_said_to_lie_near_another_but_resolved_far_away_is_a_homonym(gazetteer):
+    # the gazetteer's Malah lies in the far south, not north of Aleppo
+    body = ("Rebels and troops clashed on Monday around Maleh north of Aleppo. On Tuesday troops withdrew from"
+            " Maleh after heavy shelling.")
+    assert "Malaḩ" not in {e.place.name for e in _events(gazetteer, body)}
+    body = "Rebels and troops clashed on Monday around Manbij north of Aleppo."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Manbij"]

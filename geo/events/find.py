@@ -426,6 +426,8 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "date_of_a_saying": said,
         "reaction": bool(_REACTION.search(sentence)),
         "casualties": bool(_CASUALTIES.search(sentence)),
+        "ongoing": bool(_ONGOING.search(sentence)),
+        "planned": bool(_PLANNED.search(sentence)),
     }
 
 
@@ -437,6 +439,15 @@ _REACTION = re.compile(
 # People killed, dead or hurt: what a report of a happening tells.
 _CASUALTIES = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured)\b", re.IGNORECASE)
 
+
+# An activity going on rather than one happening ("battles continued", "the constant bombardment"):
+# its day is hard to pin.
+_ONGOING = re.compile(
+    r"\b(?:continu\w*|constant(?:ly)?|ongoing|intensiv\w*|daily|repeated(?:ly)?|persistent(?:ly)?|keeps?|still)\b",
+    re.IGNORECASE,
+)
+# What is planned, expected or aimed at, not what happened.
+_PLANNED = re.compile(r"\b(?:will|would|expected to|to be held|plans?|aims? to|aimed at|upcoming|next)\b", re.IGNORECASE)
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
 _HEDGED_LOWER = re.compile(_HEDGED.pattern)
@@ -770,6 +781,16 @@ example(
     fires=["The minister condemned the attack on the town", "Inspectors are investigating the blast",
            "Rebels accused the army of the shelling"],
     holds=["Rebels shelled the town on Monday", "The army took the hill"],
+)
+example(
+    "events.ongoing_sign", _ONGOING.search,
+    fires=["Battles continued in the town", "the constant shelling of the town", "Jets still pound the town daily"],
+    holds=["Jets struck the town on Monday", "A bomb killed nine people"],
+)
+example(
+    "events.planned_sign", _PLANNED.search,
+    fires=["Talks will be held in the capital next week", "an offensive aimed at retaking the town"],
+    holds=["Talks were held in the capital on Monday", "Troops retook the town"],
 )
 example(
     "events.casualties_sign", _CASUALTIES.search,

@@ -31,6 +31,7 @@ __all__ = [
     "km",
     "landmarks_of_named_places",
     "mappable",
+    "misplaced_homonyms",
     "not_where_it_happened",
     "part_of_a_longer_name",
     "places_by_sentence",
@@ -66,8 +67,11 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     countries = Counter(p.country for p in places if p.precision != "country")
     home = countries.most_common(1)[0][0] if countries else ""
     named_countries = {p.country for p in places if p.precision == "country"}
+    misplaced = misplaced_homonyms(text, places)
     for p in places:
         if not mappable(p) or speaks_for_a_state(text, p) or not_where_it_happened(text, p):
+            continue
+        if p.geonameid in misplaced:
             continue
         if foreign_government(p, home) or homonym_abroad(p, home, named_countries):
             continue
@@ -95,6 +99,34 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
             if not p.mention.dateline or not (named_elsewhere or abroad or filed_abroad):
                 kept.append(p)
         found[index] = kept
+    return found
+
+
+# "Oldmill north of Bigcity", "Oldmill, just outside Bigcity": where the text says a place lies.
+_LOCATED_FROM = re.compile(
+    r",?\s+(?:(?:just|right|about|some)\s+)?(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?|near|outside|close to)\s+)"
+    r"(?:of\s+)?(?:the\s+(?:[a-z]+\s+)?(?:city|town)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+
+#: How far a place said to be near or north of a town may lie from it (beyond: a homonym).
+_LOCATED_FROM_KM = 100.0
+
+
+def misplaced_homonyms(text: str, places: Sequence[ResolvedPlace]) -> set[int]:
+    """Gazetteer ids of towns the text locates from another town ("battles around Oldmill
+    north of Bigcity") that lie far (> :data:`_LOCATED_FROM_KM`) from it: the resolver took a
+    namesake elsewhere, so none of the article's mentions of it is mapped."""
+    found = set()
+    ordered = sorted(places, key=lambda p: p.mention.start_char)
+    for p, q in zip(ordered, ordered[1:]):
+        if p.precision != "city" or q.precision == "country" or p.geonameid == q.geonameid:
+            continue
+        if _LOCATED_FROM.fullmatch(text, p.mention.end_char, q.mention.start_char) is None:
+            continue
+        if km((p.latitude, p.longitude), (q.latitude, q.longitude)) > _LOCATED_FROM_KM:
+            found.add(p.geonameid)
     return found
 
 
@@ -563,6 +595,12 @@ example(
     lambda text: bool(_LANDMARK_OF_NAMED.fullmatch(text)),
     fires=[" near ", ", a town near ", " a village just outside the ", " a mountain town near the city of "],
     holds=[" and ", " in ", " was shelled near ", ", where fighting raged near "],
+)
+example(
+    "places.located_from_another_town",
+    lambda text: bool(_LOCATED_FROM.fullmatch(text)),
+    fires=[" north of ", ", just outside ", " south-east of the city of ", " near "],
+    holds=[" and ", " in ", " was shelled north of "],
 )
 example(
     "places.direction_of_a_town_then_the_place",
