@@ -344,3 +344,11 @@ def test_a_town_said_to_lie_near_another_but_resolved_far_away_is_a_homonym(gaze
     assert "Malaḩ" not in {e.place.name for e in _events(gazetteer, body)}
     body = "Rebels and troops clashed on Monday around Manbij north of Aleppo."
     assert [e.place.name for e in _events(gazetteer, body)] == ["Manbij"]
+
+
+def test_a_caption_after_the_stamp_lends_no_lead_date(gazetteer):
+    text = ("Strikes on Idlib\n\nLast updated at Mar 102021 In this photo taken on March 2 smoke rises over Homs."
+            " Air strikes on a market in Idlib killed nine people, the monitor said. The strikes came on Tuesday.\n")
+    article = Article(id="t3", text=text, title="Strikes on Idlib", published=dt.date(2021, 3, 10), published_from="text")
+    events = [e for e in process_article(article, gazetteer).events if e.place.name == "Idlib"]
+    assert events and all(e.date != dt.date(2021, 3, 2) for e in events)

@@ -82,7 +82,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.872, 0.067, 0.028, 0.091, -0.248, -0.892, -0.594, -0.053, -0.660, 0.120, -0.358, -0.231, -0.000, 0.135, 0.526, 0.031, 0.288, 0.397, 0.099, 0.270, -0.628, 1.093, -0.615, -0.964, 0.578, -0.895, -0.646)
+WEIGHTS: tuple[float, ...] = (1.981, 0.052, 0.144, 0.099, -0.297, -1.009, -0.684, -0.079, -0.776, 0.079, -0.454, -0.244, -0.001, 0.083, 0.555, -0.037, 0.310, 0.557, 0.127, 0.240, -0.704, 1.167, -0.716, -1.051, 0.667, -1.012, -0.711)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:

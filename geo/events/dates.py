@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from geo.dates.find import DateMention
-from geo.read.document import Document, span_gap
+from geo.read.document import Document, is_caption, span_gap
 from geo.places.resolve import ResolvedPlace
 from geo.rules import braced, example
 from geo.read.text import Sentence
@@ -31,6 +31,7 @@ __all__ = [
     "carried_date",
     "date_for",
     "lead_date",
+    "opens_as_caption",
     "overlaps",
     "published_week",
     "quoted",
@@ -120,6 +121,20 @@ def stamp_trailer_end(text: str, end: int) -> int:
     return m.end() if m else end
 
 
+def opens_as_caption(doc: Document, index: int) -> bool:
+    """Does sentence ``index`` open as a photo caption, or, when it holds the publication stamp,
+    go on as one after it ("Last updated at Jun 13 2016 In this photo taken on June 8 ...")?"""
+    if doc.is_caption(index):
+        return True
+    stamp, sentence = doc.stamp, doc.sentences[index]
+    if stamp is None or not sentence.start <= stamp.end_char < sentence.end:
+        return False
+    after = stamp_trailer_end(doc.text, stamp.end_char)
+    while after < sentence.end and doc.text[after] in " \t\n":
+        after += 1
+    return is_caption(doc.text, after)
+
+
 def lead_date(
     doc: Document, by_sentence: dict[int, list[DateMention]], *, published: dt.date | None = None
 ) -> DateMention | None:
@@ -132,7 +147,7 @@ def lead_date(
     text = doc.text
     said_day = None  # "the agency said on Thursday": the happening is no later than its report
     for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
-        if doc.is_caption(index):
+        if opens_as_caption(doc, index):
             continue
         for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
             if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
@@ -152,7 +167,7 @@ def _later_day(doc: Document, by_sentence: dict[int, list[DateMention]], publish
     plans) do not count."""
     text = doc.text
     for index in sorted(by_sentence):
-        if index < _LEAD_SENTENCES or doc.is_caption(index):
+        if index < _LEAD_SENTENCES or opens_as_caption(doc, index):
             continue
         for d in sorted(by_sentence[index], key=lambda d: d.start_char):
             if d.role != "point" or d.precision != "day" or d.date is None:

@@ -31,7 +31,7 @@ from geo.places.resolve import ResolvedPlace
 from geo.rules import braced, example
 from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
-from geo.read.document import Document, is_caption, read_document, span_gap
+from geo.read.document import Document, read_document, span_gap
 from geo.events.dates import (
     SAID_BEFORE,
     best_day,
@@ -41,6 +41,7 @@ from geo.events.dates import (
     carried_date,
     date_for,
     lead_date,
+    opens_as_caption,
     overlaps,
     published_week,
     quoted,
@@ -309,7 +310,7 @@ def _events_of_sentence(
         d for d in sentence_dates
         if d.role in {"point", "range"} and d.precision in {"day", "week"} and not quoted(text, sentence, d)
     ]
-    if points and not is_caption(sentence_text):  # captions and quotes lend no dates
+    if points and not opens_as_caption(state.doc, index):  # captions and quotes lend no dates
         state.context = (index, points[-1])
 
 
