@@ -352,3 +352,11 @@ def test_a_caption_after_the_stamp_lends_no_lead_date(gazetteer):
     article = Article(id="t3", text=text, title="Strikes on Idlib", published=dt.date(2021, 3, 10), published_from="text")
     events = [e for e in process_article(article, gazetteer).events if e.place.name == "Idlib"]
     assert events and all(e.date != dt.date(2021, 3, 2) for e in events)
+
+
+def test_a_report_days_after_the_lead_happening_is_dated_by_the_lead(gazetteer):
+    body = ("A bomb hit a bus convoy outside Aleppo on Saturday, killing 40 people. The death toll from the blast"
+            " in Aleppo rose to 112, the monitor said on Monday.")
+    events = _events(gazetteer, body)  # published Wednesday 10 March 2021
+    assert [e.date for e in events] == [dt.date(2021, 3, 6), dt.date(2021, 3, 6)]
+    assert events[1].date_source != "text"  # not the day of the report

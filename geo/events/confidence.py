@@ -82,7 +82,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.981, 0.052, 0.144, 0.099, -0.297, -1.009, -0.684, -0.079, -0.776, 0.079, -0.454, -0.244, -0.001, 0.083, 0.555, -0.037, 0.310, 0.557, 0.127, 0.240, -0.704, 1.167, -0.716, -1.051, 0.667, -1.012, -0.711)
+WEIGHTS: tuple[float, ...] = (1.970, 0.048, 0.127, 0.091, -0.293, -1.006, -0.731, -0.096, -0.785, 0.026, -0.467, -0.242, -0.037, 0.078, 0.573, 0.024, 0.337, 0.553, 0.159, 0.352, -0.701, 1.184, -0.656, -1.077, 0.650, -1.045, -0.748)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:

@@ -296,6 +296,8 @@ def _events_of_sentence(
         if dedupe in state.seen:
             continue
         state.seen.add(dedupe)
+        if own_date is not None and _said_after_the_lead(text, own_date, state.lead):
+            own_date = None  # the day of a report of the lead happening: the lead's day
         mention, source = carried_date(
             index, place, own_date, dated_places=state.dated_places, context=state.context, lead=state.lead
         )
@@ -343,6 +345,16 @@ def _dates_a_relative_clause(
         return False
     clause = _RELATIVE_CLAUSE.search(text, end, date.start_char)
     return clause is not None and not any(t[1] < clause.start() and t[2] > end for t in triggers)
+
+
+def _said_after_the_lead(text: str, own: DateMention, lead: DateMention | None) -> bool:
+    """Is ``own`` the day something was said ("the monitor said on Sunday"), a few days after
+    the article's lead day? A report of the lead happening then dates it by the lead."""
+    if lead is None or lead is own or own.date is None or lead.date is None or own.precision != "day":
+        return False
+    if not SAID_BEFORE.search(text, max(0, own.start_char - 40), own.start_char):
+        return False
+    return 0 < (own.date - lead.date).days <= 7
 
 
 # Talk about what might or usually happens, with no date of its own: not a happening.
