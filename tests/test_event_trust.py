@@ -360,3 +360,9 @@ def test_a_report_days_after_the_lead_happening_is_dated_by_the_lead(gazetteer):
     events = _events(gazetteer, body)  # published Wednesday 10 March 2021
     assert [e.date for e in events] == [dt.date(2021, 3, 6), dt.date(2021, 3, 6)]
     assert events[1].date_source != "text"  # not the day of the report
+
+
+def test_the_towns_a_road_joins_are_not_where_fighting_on_it_was(gazetteer):
+    body = "Troops seized positions along the main road linking Homs and Palmyra on Monday."
+    assert _events(gazetteer, body) == []
+    assert [e.place.name for e in _events(gazetteer, "Troops seized the road in Homs on Monday.")] == ["Homs"]

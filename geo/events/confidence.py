@@ -82,7 +82,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.970, 0.048, 0.127, 0.091, -0.293, -1.006, -0.731, -0.096, -0.785, 0.026, -0.467, -0.242, -0.037, 0.078, 0.573, 0.024, 0.337, 0.553, 0.159, 0.352, -0.701, 1.184, -0.656, -1.077, 0.650, -1.045, -0.748)
+WEIGHTS: tuple[float, ...] = (1.993, 0.212, 0.128, 0.022, -0.294, -0.880, -0.752, -0.123, -0.742, 0.028, -0.440, -0.239, -0.039, 0.155, 0.598, 0.018, 0.275, 0.536, 0.174, 0.360, -0.703, 1.120, -0.674, -1.062, 0.621, -1.064, -0.790)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:

@@ -235,7 +235,19 @@ def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
     if landmark is not None:
         distance = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
         return distance > _LANDMARK_KM
+    if _ROUTE_END_BEFORE.search(before):
+        return True
     return part_of_a_longer_name(text, place)
+
+
+# "the road linking X and Y", "a highway runs between X and Y", "a supply route to Y": the
+# towns a road joins name the road, not where something happened on it.
+_ROUTE_END_BEFORE = re.compile(
+    r"\b(?:road|highway|motorway|route|railway|pipeline|corridor)s?\s+(?:that\s+|which\s+)?(?:runs?\s+|running\s+)?"
+    r"(?:linking|links|between|connecting|connects|from|to|towards?)\s+"
+    r"(?:(?:the\s+)?(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?\s+(?:and|to|with)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # The further part of a longer Arabic name: "al-Nayrab", "el-Sabaa", "Al-Dusham".
@@ -607,6 +619,13 @@ example(
     braced(lambda t, s, e: _DIRECTION_OF_BEFORE.search(t[:s]) and _THEN_IN.match(t, e)),
     fires=["a mosque north of {Bigcity} city in Oldmill was destroyed", "a checkpoint south of {Bigcity} in Oldmill"],
     holds=["strikes north of {Bigcity} on Monday", "a mosque in {Bigcity} in the north", "fighting in {Bigcity} in May"],
+)
+example(
+    "places.route_end",
+    braced(lambda t, s, e: _ROUTE_END_BEFORE.search(t[max(0, s - 60) : s])),
+    fires=["positions along the main road linking Oldtown and {Newtown}", "the road linking {Oldtown} and Newtown",
+           "a highway runs between Oldtown and {Newtown}", "the supply route to {Newtown} was cut"],
+    holds=["troops entered {Newtown} by road", "the road was cut in {Newtown}", "fighting between rebels and troops in {Newtown}"],
 )
 example(
     "places.far_landmark", braced(lambda t, s, e: _far_landmark(t[max(0, s - 60) : s])),
