@@ -82,7 +82,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.993, 0.212, 0.128, 0.022, -0.294, -0.880, -0.752, -0.123, -0.742, 0.028, -0.440, -0.239, -0.039, 0.155, 0.598, 0.018, 0.275, 0.536, 0.174, 0.360, -0.703, 1.120, -0.674, -1.062, 0.621, -1.064, -0.790)
+WEIGHTS: tuple[float, ...] = (1.930, 0.227, 0.227, -0.085, -0.221, -0.600, -0.686, -0.134, -0.701, 0.100, -0.441, -0.190, -0.068, 0.152, 0.531, 0.053, 0.244, 0.437, 0.225, 0.292, -0.615, 0.976, -0.637, -0.869, 0.539, -0.710, -0.613)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
