@@ -366,3 +366,9 @@ def test_the_towns_a_road_joins_are_not_where_fighting_on_it_was(gazetteer):
     body = "Troops seized positions along the main road linking Homs and Palmyra on Monday."
     assert _events(gazetteer, body) == []
     assert [e.place.name for e in _events(gazetteer, "Troops seized the road in Homs on Monday.")] == ["Homs"]
+
+
+def test_what_a_side_has_been_able_to_do_and_a_government_keeping_its_word_are_no_happenings(gazetteer):
+    assert _events(gazetteer, "From their hills rebels have been able to shell Homs and its airport.") == []
+    body = "Troops shelled Homs on Monday. Inspectors asked on Monday whether Damascus is adhering to the truce."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Homs"]

@@ -82,7 +82,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (1.930, 0.227, 0.227, -0.085, -0.221, -0.600, -0.686, -0.134, -0.701, 0.100, -0.441, -0.190, -0.068, 0.152, 0.531, 0.053, 0.244, 0.437, 0.225, 0.292, -0.615, 0.976, -0.637, -0.869, 0.539, -0.710, -0.613)
+WEIGHTS: tuple[float, ...] = (2.062, 0.239, 0.160, -0.063, -0.163, -0.618, -0.674, -0.061, -0.659, 0.088, -0.417, -0.084, -0.151, 0.083, 0.483, 0.022, 0.154, 0.414, 0.160, 0.292, -0.586, 0.982, -0.528, -0.719, 0.487, -0.685, -0.610)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:

@@ -362,7 +362,7 @@ _NOT_A_HAPPENING = re.compile(
     r"\b(?:would|could|might|may|should|must|if|unless|whether|plans? to|aims? to|threaten(?:s|ed)? to"
     r"|has previously|have previously|had previously|has long|have long|routinely|regularly|often|usually"
     r"|have used|has used|is held by|are held by|is controlled by|under the control of|remains?"
-    r"|previous|so far|to date|in the past|over the years)\b",
+    r"|previous|so far|to date|in the past|over the years|(?:has|have|had) been able to)\b",
     re.IGNORECASE,
 )
 
@@ -751,8 +751,9 @@ example(
 )
 example(
     "events.not_a_happening", _not_a_happening,
-    fires=["The army could attack the town", "The town is held by rebels", "Rebels have previously shelled the town"],
-    holds=["The army attacked the town on Monday", "Rebels shelled the town"],
+    fires=["The army could attack the town", "The town is held by rebels", "Rebels have previously shelled the town",
+           "From there rebels have been able to shell the town"],
+    holds=["The army attacked the town on Monday", "Rebels shelled the town", "Rebels were able to shell the town"],
 )
 example(
     "events.toll", lambda text: fatalities_in(text) is not None,

@@ -441,7 +441,9 @@ _SPEECH = re.compile(
     r"|condemned|condemns|welcomed|welcomes|announced|announces|blamed|blames|demanded|demands"
     r"|wants|hopes|fears|believes|argued|argues|vowed|vows|called on|agreed|signalled|described"
     r"|describes|called|calls|added|noted|stated|told|confirmed|acknowledged|maintains|maintained"
-    r"|threatened|threatens|promised|promises|pledged|pledges|sought|seeks|backed|backs|sent|sends)\b",
+    r"|threatened|threatens|promised|promises|pledged|pledges|sought|seeks|backed|backs|sent|sends"
+    # a government keeping or breaking its word: "whether Eastport is adhering to the deal"
+    r"|adher(?:es|ed|ing)|compl(?:ies|ied|ying)|refus(?:es|ed|ing))\b",
     re.IGNORECASE,
 )
 
@@ -641,7 +643,8 @@ example(
 )
 example(
     "places.capital_speaks", braced(lambda t, s, e: _SPEECH.match(t, e)),
-    fires=["{Eastport} said on Monday", "{Eastport} has warned the rebels", "{Eastport} condemned the raid"],
+    fires=["{Eastport} said on Monday", "{Eastport} has warned the rebels", "{Eastport} condemned the raid",
+           "whether {Eastport} is adhering to the deal", "{Eastport} refused to allow inspectors"],
     holds=["{Eastport} was hit by rockets", "in {Eastport} on Friday"],
 )
 example(
