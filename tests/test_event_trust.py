@@ -372,3 +372,9 @@ def test_what_a_side_has_been_able_to_do_and_a_government_keeping_its_word_are_n
     assert _events(gazetteer, "From their hills rebels have been able to shell Homs and its airport.") == []
     body = "Troops shelled Homs on Monday. Inspectors asked on Monday whether Damascus is adhering to the truce."
     assert [e.place.name for e in _events(gazetteer, body)] == ["Homs"]
+
+
+def test_a_town_named_inside_a_councils_name_is_not_taken_for_a_persons_name(gazetteer):
+    body = ("Air strikes killed nine people on Sunday near the capital Damascus. The opposition Eastern Ghouta"
+            " Damascus Countryside local council said the bombardment went on.")
+    assert "Damascus" in {e.place.name for e in _events(gazetteer, body)}

@@ -82,7 +82,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (2.062, 0.239, 0.160, -0.063, -0.163, -0.618, -0.674, -0.061, -0.659, 0.088, -0.417, -0.084, -0.151, 0.083, 0.483, 0.022, 0.154, 0.414, 0.160, 0.292, -0.586, 0.982, -0.528, -0.719, 0.487, -0.685, -0.610)
+WEIGHTS: tuple[float, ...] = (2.099, 0.220, 0.148, -0.011, -0.162, -0.589, -0.668, -0.097, -0.665, 0.079, -0.381, -0.077, -0.157, 0.083, 0.489, 0.004, 0.126, 0.397, 0.163, 0.273, -0.565, 0.964, -0.517, -0.719, 0.462, -0.680, -0.535)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
