@@ -3,8 +3,11 @@
 An event takes the date expression of its own sentence that dates its place (an anchored
 "days after" dates what follows it; the day of a saying gives way to another day); else the
 same town dated in the sentence just before, or a day named at most :data:`CARRY_REACH`
-sentences back in its paragraph ("context"); else the article's lead date ("lead"); else the
-week up to publication ("published"). Each rule is declared with its examples (geo.rules).
+sentences back in its paragraph ("context"); else the article's lead date ("lead": the first
+day of the two weeks before publication that the lead gives, or failing that a later sentence's
+day of the week before it); else the week up to publication ("published"). A page's update time
+after its stamp, a photo caption's day and a war's start ("the conflict that began in 2011")
+date nothing. Each rule is declared with its examples (geo.rules).
 """
 
 from __future__ import annotations

@@ -2,10 +2,13 @@
 
 A resolved place becomes an event's place only where it is where something happened: not an
 affiliation, an outlet or a far landmark ("London-based", "told Capital TV", "40 km south of
-X"), not a capital speaking for its government ("Moscow said"), not a stray homonym far from
-the article's other places, not page furniture, not a wire dateline when the sentence names
-another place. "The city" stands for the town named just before it, and a province gives way
-to the town the sentence names. Each rule is declared with its examples (geo.rules).
+X", "Oldmill, a town near Bigcity", "the road linking X and Y"), not a capital speaking for
+its government ("Moscow said"), not a stray homonym far from the article's other places or
+from the town the text locates it by ("Oldmill north of Bigcity" resolved 300 km away), not
+the first word of a longer name the gazetteer lacks ("the Bab al-Hadid quarter"), not page
+furniture, not a wire dateline when the sentence names another place. "The city" stands for
+the town named just before it, and a province gives way to the town the sentence names. Each
+rule is declared with its examples (geo.rules).
 """
 
 from __future__ import annotations
