@@ -82,7 +82,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (2.099, 0.220, 0.148, -0.011, -0.162, -0.589, -0.668, -0.097, -0.665, 0.079, -0.381, -0.077, -0.157, 0.083, 0.489, 0.004, 0.126, 0.397, 0.163, 0.273, -0.565, 0.964, -0.517, -0.719, 0.462, -0.680, -0.535)
+WEIGHTS: tuple[float, ...] = (2.098, 0.220, 0.148, -0.010, -0.165, -0.583, -0.663, -0.094, -0.658, 0.078, -0.377, -0.087, -0.162, 0.085, 0.487, 0.005, 0.124, 0.396, 0.164, 0.275, -0.560, 0.958, -0.513, -0.710, 0.453, -0.675, -0.530)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:
