@@ -362,7 +362,9 @@ _NOT_A_HAPPENING = re.compile(
     r"\b(?:would|could|might|may|should|must|if|unless|whether|plans? to|aims? to|threaten(?:s|ed)? to"
     r"|has previously|have previously|had previously|has long|have long|routinely|regularly|often|usually"
     r"|have used|has used|is held by|are held by|is controlled by|under the control of|remains?"
-    r"|previous|so far|to date|in the past|over the years|(?:has|have|had) been able to)\b",
+    r"|previous|so far|to date|over the years|(?:has|have|had) been able to"
+    # "in the past", but not "in the past 24 hours" or "in the past week": recent, a happening
+    r"|in the past(?!\s+(?:\d+|few|several|two|three|four|five|24|48|week|month|day|days|hours|year)\b))\b",
     re.IGNORECASE,
 )
 
@@ -753,7 +755,8 @@ example(
     "events.not_a_happening", _not_a_happening,
     fires=["The army could attack the town", "The town is held by rebels", "Rebels have previously shelled the town",
            "From there rebels have been able to shell the town"],
-    holds=["The army attacked the town on Monday", "Rebels shelled the town", "Rebels were able to shell the town"],
+    holds=["The army attacked the town on Monday", "Rebels shelled the town", "Rebels were able to shell the town",
+           "Nine fighters were killed near the town in the past 24 hours"],
 )
 example(
     "events.toll", lambda text: fatalities_in(text) is not None,
