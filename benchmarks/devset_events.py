@@ -1,5 +1,6 @@
 """Dev-set figures for events: precision, recall and main-event recall with and without the
-manifest, plus the reliability table of ``confidence``.
+manifest, plus the reliability table of ``confidence`` (in-sample, and nested cross-validated
+by article as benchmarks/fit_confidence.py scores it).
 
     .venv/bin/python benchmarks/devset_events.py [-v] [CORPUS GOLD]
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's geo, not an installed one
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # fit_confidence beside it
 
 from geo import ingest
 from geo.evaluate import evaluate_events, ingest_without_manifest, read_gold, reliability_table
@@ -53,6 +55,11 @@ def main() -> None:
     gold = read_gold(Path(args[1]) if len(args) > 1 else corpus / "gold.csv")
     _report("with manifest", ingest(corpus).events, gold, verbose)
     _report("without manifest", ingest_without_manifest(corpus).events, gold, verbose)
+    if corpus == DEVSET:  # the refit's honest figure: confidence scored on articles it was not fitted on
+        from fit_confidence import print_cross_validated, rows
+
+        print("== confidence, with manifest, weights refitted without each point's article")
+        print_cross_validated(*rows(corpus, corpus / "gold.csv"), indent="    ")
 
 
 if __name__ == "__main__":

@@ -95,20 +95,32 @@ def calibrated_fit(x: np.ndarray, y: np.ndarray, group: np.ndarray) -> np.ndarra
     return np.concatenate([[a + b * w[0]], b * w[1:]])
 
 
-def main() -> None:
-    x, y, group = rows(DEVSET, DEVSET / "gold.csv")
-    print(f"{len(y)} dated points from {len(set(group.tolist()))} articles, {int(y.sum())} right")
+def held_out_confidence(x: np.ndarray, y: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Each point's confidence from weights and scaling fitted without its article (nested,
+    5 folds by article), rounded as geo.events.confidence rounds it."""
     held_out = np.zeros(len(y))
     articles = np.unique(group)
     for k in range(FOLDS):  # nested: weights and their scaling both fitted without the fold
         test = np.isin(group, articles[k::FOLDS])
         w = calibrated_fit(x[~test], y[~test], group[~test])
         held_out[test] = np.round(1.0 / (1.0 + np.exp(-logits(w, x[test]))), 2)
-    print("reliability, cross-validated by article (5 folds): bin, share right, mean confidence")
+    return held_out
+
+
+def print_cross_validated(x: np.ndarray, y: np.ndarray, group: np.ndarray, indent: str = "  ") -> None:
+    """The reliability table of :func:`held_out_confidence` and the share right at >= 0.8."""
+    held_out = held_out_confidence(x, y, group)
+    print(f"{indent[:-2]}reliability, cross-validated by article (5 folds): bin, share right, mean confidence")
     for label, rate, mean in reliability_table(held_out.tolist(), y.astype(bool).tolist()):
-        print(f"  {label}  {rate}  mean {mean:.2f}")
+        print(f"{indent}{label}  {rate}  mean {mean:.2f}")
     high = held_out >= 0.8
-    print(f"  confidence >= 0.8: {int(y[high].sum())}/{int(high.sum())} right")
+    print(f"{indent}confidence >= 0.8: {int(y[high].sum())}/{int(high.sum())} right")
+
+
+def main() -> None:
+    x, y, group = rows(DEVSET, DEVSET / "gold.csv")
+    print(f"{len(y)} dated points from {len(set(group.tolist()))} articles, {int(y.sum())} right")
+    print_cross_validated(x, y, group)
     w = calibrated_fit(x, y, group)
     print("weights fitted on all points, Platt-scaled (log-odds):")
     print(f"  intercept {w[0]:+.2f}")

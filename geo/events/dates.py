@@ -3,8 +3,11 @@
 An event takes the date expression of its own sentence that dates its place (an anchored
 "days after" dates what follows it; the day of a saying gives way to another day); else the
 same town dated in the sentence just before, or a day named at most :data:`CARRY_REACH`
-sentences back in its paragraph ("context"); else the article's lead date ("lead"); else the
-week up to publication ("published"). Each rule is declared with its examples (geo.rules).
+sentences back in its paragraph ("context"); else the article's lead date ("lead": the first
+day of the two weeks before publication that the lead gives, or failing that a later sentence's
+day of the week before it); else the week up to publication ("published"). A page's update time
+after its stamp, a photo caption's day and a war's start ("the conflict that began in 2011")
+date nothing. Each rule is declared with its examples (geo.rules).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from geo.dates.find import DateMention
-from geo.read.document import Document, span_gap
+from geo.read.document import Document, is_caption, span_gap
 from geo.places.resolve import ResolvedPlace
 from geo.rules import braced, example
 from geo.read.text import Sentence
@@ -26,13 +29,16 @@ __all__ = [
     "PUBLISHED_WINDOW_DAYS",
     "SAID_BEFORE",
     "SINCE_BEFORE",
+    "YARDSTICK_REACH",
     "best_day",
     "carried_date",
     "date_for",
     "lead_date",
+    "opens_as_caption",
     "overlaps",
     "published_week",
     "quoted",
+    "stamp_trailer_end",
 ]
 
 #: Where an event's date came from (the ``date_source`` property).
@@ -88,25 +94,99 @@ def overlaps(d: DateMention, start: int, end: int) -> bool:
 
 
 # "the deadliest since the start of the war in March 2011": a yardstick, not the happening's date
-SINCE_BEFORE = re.compile(r"\bsince (?:the )?(?:beginning|start|outbreak|onset) of\b[^.,;]*$", re.IGNORECASE)
+# "the conflict that began with protests in March 2011": when the whole war started, no
+# happening's date. Searched in the :data:`YARDSTICK_REACH` characters before a date.
+SINCE_BEFORE = re.compile(
+    r"(?:\bsince (?:the )?(?:beginning|start|outbreak|onset) of"
+    r"|\b(?:war|conflict|uprising|revolt|revolution|insurgency|crisis)\s+(?:that|which)\s+"
+    r"(?:began|started|erupted|broke out)(?:\s+with)?)\b[^.,;]*$",
+    re.IGNORECASE,
+)
+
+#: How far before a date :data:`SINCE_BEFORE` looks.
+YARDSTICK_REACH = 70
 
 
-def lead_date(doc: Document, by_sentence: dict[int, list[DateMention]]) -> DateMention | None:
+# "27.05.2017(updated 1133 27.05.2017)", "5 May 2017 | Updated 6 May 2017": the page's own
+# update time after its stamp, part of the stamp and never a date of the story.
+_STAMP_TRAILER = re.compile(
+    r"\s*(?:\(\s*(?:last\s+)?(?:updated|modified)\b[^()\n]{0,40}\)|[|,-]?\s*(?:last\s+)?(?:updated|modified)"
+    r"(?:\s+(?:on|at))?:?\s+(?:\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s*\d{4})"
+    r"(?:\s+\d{1,2}:?\d{2})?)",
+    re.IGNORECASE,
+)
+
+
+def stamp_trailer_end(text: str, end: int) -> int:
+    """Where a publication stamp ending at ``end`` really ends: past an update time that follows
+    it ("(updated 1133 27.05.2017)", "| Updated 6 May 2017 14:05")."""
+    m = _STAMP_TRAILER.match(text, end)
+    return m.end() if m else end
+
+
+def opens_as_caption(doc: Document, index: int) -> bool:
+    """Does sentence ``index`` open as a photo caption, or, when it holds the publication stamp,
+    go on as one after it ("Last updated at Jun 13 2016 In this photo taken on June 8 ...")?"""
+    if doc.is_caption(index):
+        return True
+    stamp, sentence = doc.stamp, doc.sentences[index]
+    if stamp is None or not sentence.start <= stamp.end_char < sentence.end:
+        return False
+    after = stamp_trailer_end(doc.text, stamp.end_char)
+    while after < sentence.end and doc.text[after] in " \t\n":
+        after += 1
+    return is_caption(doc.text, after)
+
+
+def lead_date(
+    doc: Document, by_sentence: dict[int, list[DateMention]], *, published: dt.date | None = None
+) -> DateMention | None:
     """The day the article's lead happening is dated to: the first day (or week) the first
     sentences name. Sentences the story leaves undated take it rather than the last date seen.
     A day of a saying ("the monitor said on Thursday") is taken only when the lead names no
-    other: a happening is no later than its report, which is closer than the publication day."""
+    other: a happening is no later than its report, which is closer than the publication day.
+    With ``published`` known, a lead day more than :data:`_LEAD_DAYS` before it (or after it)
+    is history, not the lead. When the lead names no day at all, a day of the week before
+    ``published`` that a later sentence gives a happening (see :func:`_later_day`)."""
     text = doc.text
     said_day = None  # "the agency said on Thursday": the happening is no later than its report
     for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
-        if doc.is_caption(index):
+        if opens_as_caption(doc, index):
             continue
         for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
             if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
+                if published is not None and not 0 <= (published - d.date).days <= _LEAD_DAYS:
+                    continue  # history or a caption's day, not the lead happening
                 if not SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
                     return d
                 said_day = said_day or d
-    return said_day
+    if said_day is not None or published is None:
+        return said_day
+    return _later_day(doc, by_sentence, published)
+
+
+def _later_day(doc: Document, by_sentence: dict[int, list[DateMention]], published: dt.date) -> DateMention | None:
+    """When the lead names no day, the first day a later sentence gives a happening of the
+    week before publication ("in the hours leading up to Saturday's attack", "at dawn
+    yesterday"): the story's own account is closer to the lead happening than the publication
+    day is. Days of sayings, quoted days, captions and days outside that week (history,
+    plans) do not count."""
+    text = doc.text
+    for index in sorted(by_sentence):
+        if index < _LEAD_SENTENCES or opens_as_caption(doc, index):
+            continue
+        for d in sorted(by_sentence[index], key=lambda d: d.start_char):
+            if d.role != "point" or d.precision != "day" or d.date is None:
+                continue
+            if not 0 <= (published - d.date).days <= PUBLISHED_WINDOW_DAYS:
+                continue
+            if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
+                continue
+            if quoted(text, doc.sentences[index], d):
+                continue
+            return d
+    return None
+
 
 
 # "the agency said on Monday", "officials told reporters Friday": the day of the saying, which
@@ -115,6 +195,11 @@ SAID_BEFORE = re.compile(
     r"\b(?:said|says|told [\w ]{1,25}?|announced|reported|stated|claimed|confirmed|added)\s+(?:on\s+|late\s+|early\s+)?$",
     re.IGNORECASE,
 )
+
+
+#: How many days before publication the lead happening may lie (two weeks): an older day in
+#: the lead is history or a photo's day ("the silos of Oldtown, June 1"), not today's news.
+_LEAD_DAYS = 14
 
 
 #: How many sentences from the top may give the lead date (title, stamp line, lead).
@@ -136,6 +221,8 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
         said = [d for d in usable if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
         if said and any(d not in said and d.precision == "day" for d in usable):
             usable = [d for d in usable if d not in said]
+        if any(d.precision == "day" and d.role == "point" for d in usable):
+            usable = [d for d in usable if not _describes_the_place(text, place, d)]
     anchored = [d for d in usable if d.role == "anchored"]
     if anchored:
         return max(anchored, key=lambda d: d.start_char)
@@ -144,6 +231,24 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
         if pool:
             return min(pool, key=lambda d: (span_gap(d.start_char, d.end_char, pos, place.mention.end_char), d.start_char))
     return None
+
+
+# What a sentence says of a place after naming it: "Oldtown, the site of an attack in April",
+# "Oldtown the town seized in 2015".
+_DESCRIBING = re.compile(
+    r",?\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}?(?:site|scene|town|city|village|area|place|stronghold|bastion)\b",
+    re.IGNORECASE,
+)
+
+
+def _describes_the_place(text: str, place: ResolvedPlace, date: DateMention) -> bool:
+    """Is ``date`` a month or year in a description of the place that follows its name ("air
+    strikes on Monday around Oldtown, the site of a chemical attack in April")? The place's
+    history, not the day of the sentence's happening."""
+    end = place.mention.end_char
+    if date.precision == "day" or date.start_char <= end or date.start_char - end > 120:
+        return False
+    return _DESCRIBING.match(text, end) is not None
 
 
 def best_day(mention: DateMention, published: dt.date | None, text: str = "") -> dt.date | None:
@@ -188,10 +293,20 @@ example(
     holds=["fighting broke out on {Thursday}", "troops left {Friday}"],
 )
 example(
-    "event_dates.a_yardstick_is_no_date", braced(lambda t, s, e: SINCE_BEFORE.search(t, max(0, s - 50), s)),
+    "event_dates.a_yardstick_is_no_date",
+    braced(lambda t, s, e: SINCE_BEFORE.search(t, max(0, s - YARDSTICK_REACH), s)),
     fires=["the deadliest day since the start of the war in {March 2011}",
-           "the worst since the outbreak of fighting in {2014}"],
-    holds=["fighting resumed in {March 2011}", "quiet since {Monday}"],
+           "the worst since the outbreak of fighting in {2014}",
+           "the city has been ravaged by the conflict that began with peaceful protests in {March 2011}",
+           "the uprising which broke out in {2011}"],
+    holds=["fighting resumed in {March 2011}", "quiet since {Monday}", "the siege that began in {May} ended",
+           "the offensive which started on {Monday}"],
+)
+example(
+    "event_dates.a_description_of_the_place",
+    lambda text: bool(_DESCRIBING.match(text)),
+    fires=[", the site of a chemical attack in", " the town seized by rebels in", " the rebel stronghold taken in"],
+    holds=[" on Monday", " was shelled in", " and Newtown in", " where a bomb went off in"],
 )
 example(
     "event_dates.quoted_dates_lend_no_context",
@@ -202,22 +317,42 @@ example(
 
 
 def _lead_day_at(text: str, start: int, end: int) -> bool:
-    """Is the lead date of ``text`` (published on a Friday) the expression at ``start``?"""
+    """Is the lead date of ``text`` (published on Friday 10 May 2024) the expression at ``start``?"""
     from geo.dates.find import find_dates
     from geo.read.document import read_document
 
+    published = dt.date(2024, 5, 10)
     doc = read_document(text)
     by_sentence: dict[int, list[DateMention]] = {}
-    for d in find_dates(text, dt.date(2024, 5, 10)):
+    for d in find_dates(text, published):
         by_sentence.setdefault(doc.sentence_of(d.start_char), []).append(d)
-    lead = lead_date(doc, by_sentence)
+    lead = lead_date(doc, by_sentence, published=published)
     return lead is not None and lead.start_char <= start < lead.end_char
 
 
+example(
+    "event_dates.lead_from_a_later_day_of_the_week",
+    braced(_lead_day_at),
+    fires=["Title. A bomb hit a convoy. Many died. Rescuers came. Four hours before {Saturday's} attack, people waited.",
+           "Title. On {May 1} a bomb hit a convoy. Many died."],
+    holds=["Title. A bomb hit a convoy. Many died. Rescuers came. A similar attack hit the town on {April 2}.",
+           "Title. On {April 20} a bomb hit a convoy. Many died. Rescuers came. It came on Tuesday.",
+           "Title. A bomb hit a convoy. Many died. Rescuers came. The monitor said on {Thursday} that nine died.",
+           "Title. A bomb hit a convoy. Many died. Rescuers came. \"We left on {Wednesday}\" she said."],
+)
 example(
     "event_dates.lead_from_a_reported_day", braced(_lead_day_at),
     fires=["Rebels shelled Oldtown, the monitor said on {Thursday}.",
            "Troops entered the port. The army announced {Wednesday} that it held the town."],
     holds=["Rebels shelled Oldtown on Monday, the monitor said on {Thursday}.",
            "Rebels shelled Oldtown. The monitor said on {Thursday} that Monday's attack killed nine."],
+)
+
+
+example(
+    "event_dates.an_update_time_is_part_of_the_stamp",
+    lambda text: stamp_trailer_end(text, 10) > 10,
+    fires=["12.03.2019(updated 1204 12.03.2019) Get short URL", "12.03.2019 | Updated 14 March 2019 Troops",
+           "12 Mar 19, last updated: March 14, 2019"],
+    holds=["12.03.2019 Troops updated their maps on 14 March 2019", "12.03.2019 Get short URL"],
 )

@@ -28,28 +28,33 @@ from geo.read.articles import Article
 from geo.events.confidence import confidence_of, reasons_of
 from geo.dates.find import DateMention
 from geo.places.resolve import ResolvedPlace
-from geo.rules import example
+from geo.rules import braced, example
 from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
-from geo.read.document import Document, is_caption, read_document, span_gap
+from geo.read.document import Document, read_document, span_gap
 from geo.events.dates import (
     SAID_BEFORE,
     best_day,
     SINCE_BEFORE,
+    YARDSTICK_REACH,
     DateSource,
     carried_date,
     date_for,
     lead_date,
+    opens_as_caption,
     overlaps,
     published_week,
     quoted,
+    stamp_trailer_end,
 )
 from geo.places.filters import (
     FAR_KM,
     anaphora,
     as_region,
     descriptor,
+    inside_a_smaller_place,
     km,
+    landmarks_of_named_places,
     places_by_sentence,
     regions_give_way,
 )
@@ -225,13 +230,14 @@ def build_events(
             for p in places
         ]
     by_sentence_places = places_by_sentence(doc, places)
-    story_dates = [d for d in dates if stamp is None or not overlaps(d, stamp.start_char, stamp.end_char)]
+    stamp_end = stamp_trailer_end(text, stamp.end_char) if stamp is not None else 0
+    story_dates = [d for d in dates if stamp is None or not overlaps(d, stamp.start_char, stamp_end)]
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in story_dates:
         by_sentence_dates.setdefault(doc.sentence_of(d.start_char), []).append(d)
-    lead = lead_date(doc, by_sentence_dates)
+    lead = lead_date(doc, by_sentence_dates, published=article.published)
     for index, found in list(by_sentence_dates.items()):
-        by_sentence_dates[index] = [d for d in found if not SINCE_BEFORE.search(text, max(0, d.start_char - 50), d.start_char)]
+        by_sentence_dates[index] = [d for d in found if not SINCE_BEFORE.search(text, max(0, d.start_char - YARDSTICK_REACH), d.start_char)]
     state = _Walk(article=article, lead=lead, doc=doc)
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
@@ -264,23 +270,34 @@ def _events_of_sentence(
     if sentence.paragraph != state.paragraph:
         state.paragraph, state.context = sentence.paragraph, None
     sentence_text = text[sentence.start : sentence.end]
+    written = named  # every place the sentence can map, landmarks included
+    if len(named) > 1:
+        landmarks = landmarks_of_named_places(text, named)
+        named = [p for p in named if p.mention.start_char not in landmarks]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
     sentence_places = anaphora(text, sentence, state.named_towns, index, before=first_named) + named
-    regional = [as_region(text, p) for p in named]  # asked once: regions_give_way needs it too
+    # asked once: regions_give_way needs it too
+    regional = [as_region(text, p) and not inside_a_smaller_place(p, written, text) for p in named]
     # "the town" can stand for a town named before, never for a province
     state.named_towns.extend((index, p, descriptor(text, p)) for p, region in zip(named, regional) if not region)
     sentence_places = regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
-    own_dates = [date_for(place, sentence_dates, text) for place in sentence_places]
+    own_dates = [
+        None if d is not None and _dates_a_relative_clause(text, place, d, triggers) else d
+        for place, d in ((place, date_for(place, sentence_dates, text)) for place in sentence_places)
+    ]
     undated_talk = not sentence_dates and _not_a_happening(sentence_text)
+    condition_end = _condition_end(sentence_text)
     for place, own_date in zip(sentence_places, own_dates):
         near = [t for t in triggers if _reaches(text, t, place)]
-        if not near or undated_talk:
+        if not near or undated_talk or place.mention.start_char - sentence.start < condition_end:
             continue
         dedupe = (place.geonameid, sentence_text)
         if dedupe in state.seen:
             continue
         state.seen.add(dedupe)
+        if own_date is not None and _said_after_the_lead(text, own_date, state.lead):
+            own_date = None  # the day of a report of the lead happening: the lead's day
         mention, source = carried_date(
             index, place, own_date, dated_places=state.dated_places, context=state.context, lead=state.lead
         )
@@ -295,7 +312,7 @@ def _events_of_sentence(
         d for d in sentence_dates
         if d.role in {"point", "range"} and d.precision in {"day", "week"} and not quoted(text, sentence, d)
     ]
-    if points and not is_caption(sentence_text):  # captions and quotes lend no dates
+    if points and not opens_as_caption(state.doc, index):  # captions and quotes lend no dates
         state.context = (index, points[-1])
 
 
@@ -310,12 +327,44 @@ def _reaches(text: str, trigger: tuple[str, int, int], place: ResolvedPlace) -> 
     return ":" not in between and ";" not in between
 
 
+# "... struck the town of Oldtown, where rebels downed a jet on Friday": a clause telling what
+# else happened at the place.
+_VIOLENT = frozenset({"battles", "explosions/remote violence", "violence against civilians"})
+_RELATIVE_CLAUSE = re.compile(r"(?:,\s*|\s)(?:where|in which)\s", re.IGNORECASE)
+
+
+def _dates_a_relative_clause(
+    text: str, place: ResolvedPlace, date: DateMention, triggers: Sequence[tuple[str, int, int]]
+) -> bool:
+    """Does ``date`` stand in a "where" clause after the place while a word for violence before
+    the place tells the sentence's own happening ("The shelling struck Oldtown, where rebels had
+    downed a jet on Friday")? Then the date is that clause's, and the shelling takes the date
+    the story gives it elsewhere."""
+    end = place.mention.end_char
+    if date.start_char <= end or not any(t[2] <= place.mention.start_char and t[0] in _VIOLENT for t in triggers):
+        return False
+    clause = _RELATIVE_CLAUSE.search(text, end, date.start_char)
+    return clause is not None and not any(t[1] < clause.start() and t[2] > end for t in triggers)
+
+
+def _said_after_the_lead(text: str, own: DateMention, lead: DateMention | None) -> bool:
+    """Is ``own`` the day something was said ("the monitor said on Sunday"), a few days after
+    the article's lead day? A report of the lead happening then dates it by the lead."""
+    if lead is None or lead is own or own.date is None or lead.date is None or own.precision != "day":
+        return False
+    if not SAID_BEFORE.search(text, max(0, own.start_char - 40), own.start_char):
+        return False
+    return 0 < (own.date - lead.date).days <= 7
+
+
 # Talk about what might or usually happens, with no date of its own: not a happening.
 _NOT_A_HAPPENING = re.compile(
     r"\b(?:would|could|might|may|should|must|if|unless|whether|plans? to|aims? to|threaten(?:s|ed)? to"
     r"|has previously|have previously|had previously|has long|have long|routinely|regularly|often|usually"
     r"|have used|has used|is held by|are held by|is controlled by|under the control of|remains?"
-    r"|previous|so far|to date|in the past|over the years)\b",
+    r"|previous|so far|to date|over the years|(?:has|have|had) been able to"
+    # "in the past", but not "in the past 24 hours" or "in the past week": recent, a happening
+    r"|in the past(?!\s+(?:\d+|few|several|two|three|four|five|24|48|week|month|day|days|hours|year)\b))\b",
     re.IGNORECASE,
 )
 
@@ -329,6 +378,20 @@ def _not_a_happening(sentence: str) -> bool:
     if lowered is None:
         return bool(_NOT_A_HAPPENING.search(sentence))
     return bool(_NOT_A_HAPPENING_LOWER.search(lowered))
+
+
+# "If Oldtown falls to the rebels, it will ...": the condition a sentence opens with, up to the
+# comma or the main clause's verb (stripped text has no comma).
+_CONDITION = re.compile(
+    r"(?:If|Unless|Should)\b[^,;:]*?(?=,|\s(?:it|this|that|they|he|she|we|then)\s+(?:will|would|could|might|may|is|was)\b|$)"
+)
+
+
+def _condition_end(sentence: str) -> int:
+    """Where the condition a sentence opens with ends (0 when it opens with none): places in
+    it are what might happen, not what happened ("If Oldtown is captured it will be ...")."""
+    m = _CONDITION.match(sentence)
+    return m.end() if m else 0
 
 
 #: A happening dated this long before publication is told as history: ``event_kind`` background.
@@ -378,6 +441,8 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "date_of_a_saying": said,
         "reaction": bool(_REACTION.search(sentence)),
         "casualties": bool(_CASUALTIES.search(sentence)),
+        "ongoing": bool(_ONGOING.search(sentence)),
+        "planned": bool(_PLANNED.search(sentence)),
     }
 
 
@@ -389,6 +454,15 @@ _REACTION = re.compile(
 # People killed, dead or hurt: what a report of a happening tells.
 _CASUALTIES = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured)\b", re.IGNORECASE)
 
+
+# An activity going on rather than one happening ("battles continued", "the constant bombardment"):
+# its day is hard to pin.
+_ONGOING = re.compile(
+    r"\b(?:continu\w*|constant(?:ly)?|ongoing|intensiv\w*|daily|repeated(?:ly)?|persistent(?:ly)?|keeps?|still)\b",
+    re.IGNORECASE,
+)
+# What is planned, expected or aimed at, not what happened.
+_PLANNED = re.compile(r"\b(?:will|would|expected to|to be held|plans?|aims? to|aimed at|upcoming|next)\b", re.IGNORECASE)
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
 _HEDGED_LOWER = re.compile(_HEDGED.pattern)
@@ -679,8 +753,10 @@ example(
 )
 example(
     "events.not_a_happening", _not_a_happening,
-    fires=["The army could attack the town", "The town is held by rebels", "Rebels have previously shelled the town"],
-    holds=["The army attacked the town on Monday", "Rebels shelled the town"],
+    fires=["The army could attack the town", "The town is held by rebels", "Rebels have previously shelled the town",
+           "From there rebels have been able to shell the town"],
+    holds=["The army attacked the town on Monday", "Rebels shelled the town", "Rebels were able to shell the town",
+           "Nine fighters were killed near the town in the past 24 hours"],
 )
 example(
     "events.toll", lambda text: fatalities_in(text) is not None,
@@ -688,6 +764,21 @@ example(
            "Nine soldiers were killed in the ambush", "the blast left 14 dead"],
     holds=["The war has killed 350,000 people", "Police arrested 12 people", "In 2019 the town was shelled",
            "Troops killed time in the barracks"],
+)
+example(
+    "events.a_where_clause_tells_what_else_happened_there", _RELATIVE_CLAUSE.search,
+    fires=["The shelling struck Oldtown, where rebels downed a jet on Friday",
+           "Jets bombed Oldtown in which a pilot was captured on Friday"],
+    holds=["The shelling struck Oldtown on Friday", "Jets bombed Oldtown whereas rebels held Newtown"],
+)
+example(
+    "events.an_opening_condition_is_no_happening",
+    braced(lambda t, s, e: s < _condition_end(t)),
+    fires=["If {Oldtown} is captured it will be the biggest defeat since July", "Unless {Oldtown} falls, the siege goes on",
+           "Should troops retake {Oldtown} they would control the road"],
+    holds=["If the deal holds, troops will leave {Oldtown} on Monday", "Troops shelled {Oldtown} if witnesses are right",
+           "Iffy weather slowed the attack on {Oldtown}",
+           "Once a trading hub {Oldtown} has been shelled for years"],
 )
 example(
     "events.hedged", _hedged,
@@ -707,6 +798,16 @@ example(
     fires=["The minister condemned the attack on the town", "Inspectors are investigating the blast",
            "Rebels accused the army of the shelling"],
     holds=["Rebels shelled the town on Monday", "The army took the hill"],
+)
+example(
+    "events.ongoing_sign", _ONGOING.search,
+    fires=["Battles continued in the town", "the constant shelling of the town", "Jets still pound the town daily"],
+    holds=["Jets struck the town on Monday", "A bomb killed nine people"],
+)
+example(
+    "events.planned_sign", _PLANNED.search,
+    fires=["Talks will be held in the capital next week", "an offensive aimed at retaking the town"],
+    holds=["Talks were held in the capital on Monday", "Troops retook the town"],
 )
 example(
     "events.casualties_sign", _CASUALTIES.search,

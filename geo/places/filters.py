@@ -2,10 +2,13 @@
 
 A resolved place becomes an event's place only where it is where something happened: not an
 affiliation, an outlet or a far landmark ("London-based", "told Capital TV", "40 km south of
-X"), not a capital speaking for its government ("Moscow said"), not a stray homonym far from
-the article's other places, not page furniture, not a wire dateline when the sentence names
-another place. "The city" stands for the town named just before it, and a province gives way
-to the town the sentence names. Each rule is declared with its examples (geo.rules).
+X", "Oldmill, a town near Bigcity", "the road linking X and Y"), not a capital speaking for
+its government ("Moscow said"), not a stray homonym far from the article's other places or
+from the town the text locates it by ("Oldmill north of Bigcity" resolved 300 km away), not
+the first word of a longer name the gazetteer lacks ("the Bab al-Hadid quarter"), not page
+furniture, not a wire dateline when the sentence names another place. "The city" stands for
+the town named just before it, and a province gives way to the town the sentence names. Each
+rule is declared with its examples (geo.rules).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from geo.lexicons import column
 from geo.read.document import Document, dateline_at, is_caption, is_furniture
 from geo.places.resolve import ResolvedPlace
 from geo.rules import braced, example
@@ -26,9 +30,13 @@ __all__ = [
     "anaphora",
     "as_region",
     "descriptor",
+    "inside_a_smaller_place",
     "km",
+    "landmarks_of_named_places",
     "mappable",
+    "misplaced_homonyms",
     "not_where_it_happened",
+    "part_of_a_longer_name",
     "places_by_sentence",
     "regions_give_way",
     "speaks_for_a_state",
@@ -62,8 +70,11 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     countries = Counter(p.country for p in places if p.precision != "country")
     home = countries.most_common(1)[0][0] if countries else ""
     named_countries = {p.country for p in places if p.precision == "country"}
+    misplaced = misplaced_homonyms(text, places)
     for p in places:
         if not mappable(p) or speaks_for_a_state(text, p) or not_where_it_happened(text, p):
+            continue
+        if p.geonameid in misplaced:
             continue
         if foreign_government(p, home) or homonym_abroad(p, home, named_countries):
             continue
@@ -91,6 +102,34 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
             if not p.mention.dateline or not (named_elsewhere or abroad or filed_abroad):
                 kept.append(p)
         found[index] = kept
+    return found
+
+
+# "Oldmill north of Bigcity", "Oldmill, just outside Bigcity": where the text says a place lies.
+_LOCATED_FROM = re.compile(
+    r",?\s+(?:(?:just|right|about|some)\s+)?(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?|near|outside|close to)\s+)"
+    r"(?:of\s+)?(?:the\s+(?:[a-z]+\s+)?(?:city|town)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+
+#: How far a place said to be near or north of a town may lie from it (beyond: a homonym).
+_LOCATED_FROM_KM = 100.0
+
+
+def misplaced_homonyms(text: str, places: Sequence[ResolvedPlace]) -> set[int]:
+    """Gazetteer ids of towns the text locates from another town ("battles around Oldmill
+    north of Bigcity") that lie far (> :data:`_LOCATED_FROM_KM`) from it: the resolver took a
+    namesake elsewhere, so none of the article's mentions of it is mapped."""
+    found = set()
+    ordered = sorted(places, key=lambda p: p.mention.start_char)
+    for p, q in zip(ordered, ordered[1:]):
+        if p.precision != "city" or q.precision == "country" or p.geonameid == q.geonameid:
+            continue
+        if _LOCATED_FROM.fullmatch(text, p.mention.end_char, q.mention.start_char) is None:
+            continue
+        if km((p.latitude, p.longitude), (q.latitude, q.longitude)) > _LOCATED_FROM_KM:
+            found.add(p.geonameid)
     return found
 
 
@@ -150,14 +189,17 @@ _AFFILIATION_BEFORE = re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
     r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
     # where people come from: "families from X", "refugees from X"
-    r"|\b(?:families|refugees|people|natives|migrants) (?:who fled )?from"
+    # (and the rest of a list it heads: "families from Oldtown Newtown and X")
+    r"|\b(?:families|refugees|people|natives|migrants) (?:who fled )?from\s+(?:(?-i:[A-Z][\w'’-]+),?\s+){0,4}(?:and\s+)?"
     # an office held for a place: "the Governor of X", "the mayor of X", "X's envoy to Y"
     r"|\b(?:governor|mayor|ambassador|envoy|consul|representative|minister|prefect)s?\s+(?:of|to|in)"
     # an outlet's name after its noun: "TV station X", "the news website X"
     r"|\b(?:TV|television|radio|satellite) (?:station|channel|network)|\bnews (?:agency|website|channel)"
     # where the speaker is: "said in X", "told reporters in X", "said on a visit to X"
     r"|\b(?:said|says|told (?:reporters|journalists|a news conference)|speaking|spoke|added)"
-    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to|in|from))\s*(?:the\s+|[Aa]l-|[Ee]l-)?$",
+    r"\s+(?:(?:on|during) (?:a|an official|his|her) (?:visit|trip) to"
+    # "during a visit to the Westland city of X": the town the speaker visited
+    r"(?:\s+the(?:\s+(?-i:[A-Z][\w'’-]+)){0,3}\s+(?:city|town|capital) of)?|in|from))\s*(?:the\s+|[Aa]l-|[Ee]l-)?$",
     re.IGNORECASE,
 )
 
@@ -196,7 +238,56 @@ def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
     if landmark is not None:
         distance = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
         return distance > _LANDMARK_KM
-    return False
+    if _ROUTE_END_BEFORE.search(before):
+        return True
+    return part_of_a_longer_name(text, place)
+
+
+# "the road linking X and Y", "a highway runs between X and Y", "a supply route to Y": the
+# towns a road joins name the road, not where something happened on it.
+_ROUTE_END_BEFORE = re.compile(
+    r"\b(?:road|highway|motorway|route|railway|pipeline|corridor)s?\s+(?:that\s+|which\s+)?(?:runs?\s+|running\s+)?"
+    r"(?:linking|links|between|connecting|connects|from|to|towards?)\s+"
+    r"(?:(?:the\s+)?(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?\s+(?:and|to|with)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# The further part of a longer Arabic name: "al-Nayrab", "el-Sabaa", "Al-Dusham".
+_NAME_PART_AFTER = re.compile(
+    r"[ -](?i:al|el|ad|ar|as|ash|at|az|ed|en|er|es|ez|ul|um)-(?-i:[A-Z])[\w'’]*(?:\s+(?-i:[A-Z])[\w'’]*)?"
+)
+
+
+# What a named feature inside a town or province is called, just after or before its name:
+# "the Oldgate al-Nour neighbourhood", "the hills of Oldhill al-Jadid".
+_FEATURES = (
+    r"neighbou?rhoods?|district|quarter|areas?|villages?|hills?|farms?|camps?|mountains?|streets?"
+    r"|squares?|markets?|crossings?|checkpoints?|dam|airbase|base|axis|roads?|bridge|plain|valley"
+)
+_FEATURE_AFTER = re.compile(rf"\s+(?i:{_FEATURES})\b")
+_FEATURE_OF_BEFORE = re.compile(rf"\b(?i:{_FEATURES})\s+of\s+$")
+
+
+#: Words opening many Arabic place names that are a town's whole name too (Bab, Tal, Kafr).
+_NAME_HEADS = frozenset(column("name_heads"))
+
+
+def part_of_a_longer_name(text: str, place: ResolvedPlace) -> bool:
+    """Did the gazetteer match only the first word of a longer name it does not know? "The
+    Bab al-Nayrab neighbourhood" is not the town of Al-Bab: a name followed by an "al-" part is
+    a longer name when its word opens many names ("Bab", "Tal": geo/lexicons/name_heads.tsv)
+    or the whole is a named feature ("Oldhill al-Jadid village", "the farms of X al-Y");
+    "Talbisa al-Rastan" (two towns in stripped text) stays."""
+    m = place.mention
+    part = _NAME_PART_AFTER.match(text, m.end_char)
+    if part is None:
+        return False
+    if m.text.lower() in _NAME_HEADS:
+        return True
+    return bool(_FEATURE_AFTER.match(text, part.end())) or bool(
+        _FEATURE_OF_BEFORE.search(text, max(0, m.start_char - 30), m.start_char)
+    )
 
 
 # A region named around a town's name: "X province", "the countryside of X", "eastern X".
@@ -233,6 +324,59 @@ def as_region(text: str, place: ResolvedPlace) -> bool:
 
 
 _TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
+
+
+# What stands between a place and a town named as its landmark: "Oldmill near", "Oldmill, a
+# town near", "Oldmill a village outside".
+_LANDMARK_OF_NAMED = re.compile(
+    r",?\s+(?:(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?(?:town|village|city|suburb|area|district|camp)\s+)?"
+    r"(?:(?:just|right)\s+)?(?:near|outside|close to)\s+(?:the\s+(?:(?:city|town)\s+of\s+)?)?",
+    re.IGNORECASE,
+)
+
+
+# "north of Bigcity (city) in Oldmill": Bigcity locates Oldmill.
+_DIRECTION_OF_BEFORE = re.compile(
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_THEN_IN = re.compile(r"\s+(?:(?:city|town)\s+)?in\s+(?:the\s+(?:town|village)\s+of\s+)?", re.IGNORECASE)
+
+
+def landmarks_of_named_places(text: str, places: Sequence[ResolvedPlace]) -> set[int]:
+    """Start offsets of towns a sentence names only to locate another place it names: in
+    "safe passage out of Oldmill, a town near Bigcity" or "a mosque north of Bigcity in
+    Oldmill", Oldmill carries the event and Bigcity is its landmark. A landmark of a place the
+    gazetteer does not know stays (it may be close)."""
+    found = set()
+    for p in places:
+        for q in places:
+            if q.geonameid == p.geonameid:
+                continue
+            end = q.mention.end_char
+            if end <= p.mention.start_char and _LANDMARK_OF_NAMED.fullmatch(text, end, p.mention.start_char):
+                found.add(p.mention.start_char)
+            elif (p.mention.end_char <= q.mention.start_char
+                  and _THEN_IN.fullmatch(text, p.mention.end_char, q.mention.start_char)
+                  and _DIRECTION_OF_BEFORE.search(text, max(0, p.mention.start_char - 30), p.mention.start_char)):
+                found.add(p.mention.start_char)
+    return found
+
+
+_TOWN_IN = re.compile(r"\s+(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def inside_a_smaller_place(place: ResolvedPlace, places: Sequence[ResolvedPlace], text: str) -> bool:
+    """Is ``place`` written after a larger town as where that town is ("Bigcity city in
+    Oldmill")? Then it is not the area around the town (as "Newtown in Oldshire" is): a
+    village does not contain a city, so the name is the village itself."""
+    if place.precision != "city":
+        return False
+    for q in places:
+        if q.mention.end_char <= place.mention.start_char and q.population > place.population:
+            if _TOWN_IN.fullmatch(text, q.mention.end_char, place.mention.start_char):
+                return True
+    return False
 
 
 _TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
@@ -276,7 +420,7 @@ def regions_give_way(
 # (a neighbourhood, district or camp belongs to its city, which stays the right point).
 _UNKNOWN_TOWN = re.compile(
     r"\b(?i:village|town|city|area)s?\s+of\s+(?P<name>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)"
-    r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area)\b"
+    r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area|hills?)\b"
 )
 
 
@@ -300,7 +444,9 @@ _SPEECH = re.compile(
     r"|condemned|condemns|welcomed|welcomes|announced|announces|blamed|blames|demanded|demands"
     r"|wants|hopes|fears|believes|argued|argues|vowed|vows|called on|agreed|signalled|described"
     r"|describes|called|calls|added|noted|stated|told|confirmed|acknowledged|maintains|maintained"
-    r"|threatened|threatens|promised|promises|pledged|pledges|sought|seeks|backed|backs|sent|sends)\b",
+    r"|threatened|threatens|promised|promises|pledged|pledges|sought|seeks|backed|backs|sent|sends"
+    # a government keeping or breaking its word: "whether Eastport is adhering to the deal"
+    r"|adher(?:es|ed|ing)|compl(?:ies|ied|ying)|refus(?:es|ed|ing))\b",
     re.IGNORECASE,
 )
 
@@ -403,6 +549,14 @@ def _region_words(text: str, start: int, end: int) -> bool:
     return bool(_REGION_BEFORE.search(before)) and not _TOWN_OF_BEFORE.search(before)
 
 
+def _stand_in(text: str, start: int, end: int) -> ResolvedPlace:
+    """A resolved place for a rule's example: the name at text[start:end], a town of that name."""
+    from geo.places.find import PlaceMention
+
+    mention = PlaceMention(text[start:end], start, end, text[start:end].lower(), "place", False, False)
+    return ResolvedPlace(mention, 1, text[start:end], 0.0, 0.0, "XX", "", "city", ())
+
+
 def _town_anaphor(text: str) -> bool:
     """Is there a "the city"/"the town" that may stand for a town named before (see :func:`anaphora`)?"""
     m = _TOWN_NOUN.search(text)
@@ -438,9 +592,45 @@ example(
            "the minister said in {Geneva} that", "a truce brokered by {Eastport}",
            "an interview with the local TV station al-{Harbourton}", "the news website {Eastport} reported",
            "the Governor of {Oldshire} told reporters", "the ambassador to {Eastport} said",
-           "a school sheltering families from {Oldtown} was hit"],
+           "a school sheltering families from {Oldtown} was hit",
+           "a school sheltering families from Oldtown Newtown and {Eastport} was hit",
+           "he told reporters during a visit to the Westland city of {Harbourton}"],
     holds=["shelling in {Oldtown}", "troops entered {Oldtown}", "talks in {Geneva}",
-           "civilians were evacuated from {Oldtown}"],
+           "civilians were evacuated from {Oldtown}", "civilians fled from Oldtown to {Newtown}",
+           "during a visit to {Harbourton} the minister was attacked"],
+)
+example(
+    "places.part_of_a_longer_name",
+    braced(lambda t, s, e: part_of_a_longer_name(t, _stand_in(t, s, e))),
+    fires=["a barrel bomb hit the {Bab} al-Hadid neighbourhood", "terrorists were killed in {Oldhill} al-Kabir village",
+           "troops took the hills of {Oldhill} al-Gharbi", "a strike on {Tal} al-Ward on Monday"],
+    holds=["a barrel bomb hit {Oldtown} on Monday", "jets struck {Oldtown} al-Rastan and Newtown",
+           "fighting in {Oldtown} al-Balad", "shelling of the {Bab} neighbourhood"],
+)
+example(
+    "places.landmark_of_a_named_place",
+    lambda text: bool(_LANDMARK_OF_NAMED.fullmatch(text)),
+    fires=[" near ", ", a town near ", " a village just outside the ", " a mountain town near the city of "],
+    holds=[" and ", " in ", " was shelled near ", ", where fighting raged near "],
+)
+example(
+    "places.located_from_another_town",
+    lambda text: bool(_LOCATED_FROM.fullmatch(text)),
+    fires=[" north of ", ", just outside ", " south-east of the city of ", " near "],
+    holds=[" and ", " in ", " was shelled north of "],
+)
+example(
+    "places.direction_of_a_town_then_the_place",
+    braced(lambda t, s, e: _DIRECTION_OF_BEFORE.search(t[:s]) and _THEN_IN.match(t, e)),
+    fires=["a mosque north of {Bigcity} city in Oldmill was destroyed", "a checkpoint south of {Bigcity} in Oldmill"],
+    holds=["strikes north of {Bigcity} on Monday", "a mosque in {Bigcity} in the north", "fighting in {Bigcity} in May"],
+)
+example(
+    "places.route_end",
+    braced(lambda t, s, e: _ROUTE_END_BEFORE.search(t[max(0, s - 60) : s])),
+    fires=["positions along the main road linking Oldtown and {Newtown}", "the road linking {Oldtown} and Newtown",
+           "a highway runs between Oldtown and {Newtown}", "the supply route to {Newtown} was cut"],
+    holds=["troops entered {Newtown} by road", "the road was cut in {Newtown}", "fighting between rebels and troops in {Newtown}"],
 )
 example(
     "places.far_landmark", braced(lambda t, s, e: _far_landmark(t[max(0, s - 60) : s])),
@@ -456,7 +646,8 @@ example(
 )
 example(
     "places.capital_speaks", braced(lambda t, s, e: _SPEECH.match(t, e)),
-    fires=["{Eastport} said on Monday", "{Eastport} has warned the rebels", "{Eastport} condemned the raid"],
+    fires=["{Eastport} said on Monday", "{Eastport} has warned the rebels", "{Eastport} condemned the raid",
+           "whether {Eastport} is adhering to the deal", "{Eastport} refused to allow inspectors"],
     holds=["{Eastport} was hit by rockets", "in {Eastport} on Friday"],
 )
 example(

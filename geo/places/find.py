@@ -671,7 +671,14 @@ def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i
         return False
     if folded[before] in _TITLES:
         return True
+    after = i + 1
+    if after < len(tokens) and joins[after] and folded[after] in _AREA_OR_BODY_WORDS:
+        return False  # "the Oldvale Newtown Countryside council": a name inside a body's name
     return _neighbour(tokens, folded, before, gazetteer) == "glue" and folded[before] not in _ORGANISATION_WORDS
+
+
+# Words that, right after a name, make the run an organisation's or an area's name, never a person's.
+_AREA_OR_BODY_WORDS = _ORGANISATION_WORDS | _PROVINCE_WORDS | {"countryside", "suburbs", "outskirts"}
 
 
 def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: PlaceIndex) -> str:
