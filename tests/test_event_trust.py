@@ -378,8 +378,3 @@ def test_a_town_named_inside_a_councils_name_is_not_taken_for_a_persons_name(gaz
     body = ("Air strikes killed nine people on Sunday near the capital Damascus. The opposition Eastern Ghouta"
             " Damascus Countryside local council said the bombardment went on.")
     assert "Damascus" in {e.place.name for e in _events(gazetteer, body)}
-
-
-def test_a_month_describing_the_place_does_not_date_todays_strike_there(gazetteer):
-    body = "On Monday air strikes killed nine people around Homs, the site of a deadly siege in April."
-    assert [e.date for e in _events(gazetteer, body)] == [dt.date(2021, 3, 8)]

@@ -221,8 +221,6 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
         said = [d for d in usable if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
         if said and any(d not in said and d.precision == "day" for d in usable):
             usable = [d for d in usable if d not in said]
-        if any(d.precision == "day" and d.role == "point" for d in usable):
-            usable = [d for d in usable if not _describes_the_place(text, place, d)]
     anchored = [d for d in usable if d.role == "anchored"]
     if anchored:
         return max(anchored, key=lambda d: d.start_char)
@@ -231,24 +229,6 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
         if pool:
             return min(pool, key=lambda d: (span_gap(d.start_char, d.end_char, pos, place.mention.end_char), d.start_char))
     return None
-
-
-# What a sentence says of a place after naming it: "Oldtown, the site of an attack in April",
-# "Oldtown the town seized in 2015".
-_DESCRIBING = re.compile(
-    r",?\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}?(?:site|scene|town|city|village|area|place|stronghold|bastion)\b",
-    re.IGNORECASE,
-)
-
-
-def _describes_the_place(text: str, place: ResolvedPlace, date: DateMention) -> bool:
-    """Is ``date`` a month or year in a description of the place that follows its name ("air
-    strikes on Monday around Oldtown, the site of a chemical attack in April")? The place's
-    history, not the day of the sentence's happening."""
-    end = place.mention.end_char
-    if date.precision == "day" or date.start_char <= end or date.start_char - end > 120:
-        return False
-    return _DESCRIBING.match(text, end) is not None
 
 
 def best_day(mention: DateMention, published: dt.date | None, text: str = "") -> dt.date | None:
@@ -301,12 +281,6 @@ example(
            "the uprising which broke out in {2011}"],
     holds=["fighting resumed in {March 2011}", "quiet since {Monday}", "the siege that began in {May} ended",
            "the offensive which started on {Monday}"],
-)
-example(
-    "event_dates.a_description_of_the_place",
-    lambda text: bool(_DESCRIBING.match(text)),
-    fires=[", the site of a chemical attack in", " the town seized by rebels in", " the rebel stronghold taken in"],
-    holds=[" on Monday", " was shelled in", " and Newtown in", " where a bomb went off in"],
 )
 example(
     "event_dates.quoted_dates_lend_no_context",
