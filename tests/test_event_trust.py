@@ -378,3 +378,14 @@ def test_a_town_named_inside_a_councils_name_is_not_taken_for_a_persons_name(gaz
     body = ("Air strikes killed nine people on Sunday near the capital Damascus. The opposition Eastern Ghouta"
             " Damascus Countryside local council said the bombardment went on.")
     assert "Damascus" in {e.place.name for e in _events(gazetteer, body)}
+
+
+def test_a_month_in_a_where_clause_still_dates_the_place(gazetteer):
+    # A day there is another happening's ("where rebels downed a jet on Sunday"); a month or a
+    # year there is the place's own story, which the sentence reports (seeds: Palmyra, May 2015).
+    body = ("Sappers cleared bombs planted in Rastan, where the group caused outrage after "
+            "capturing the town in May last year, an officer said.")
+    events = _events(gazetteer, body)  # published Wednesday 10 March 2021
+    assert [(e.place.name, e.date_precision, e.date_start) for e in events] == [
+        ("Ar Rastan", "month", dt.date(2020, 5, 1))
+    ]

@@ -159,8 +159,9 @@ def test_precision_and_recall_against_the_hand_made_gold_list(events):
     from geo.evaluate import read_gold, score_events
 
     score = score_events(events, read_gold(Path(__file__).parent / "corpora" / "seeds_gold.csv"))
-    assert score.recall >= 0.95, score.missed
-    assert score.precision >= 0.9, score.wrong
+    # The seeds stay at 100% (issue 9): every gold event found, every point right.
+    assert score.recall == 1.0, score.missed
+    assert score.precision == 1.0, score.wrong
 
 
 def test_places_listed_as_background_are_not_events(events):

@@ -341,7 +341,9 @@ def _dates_a_relative_clause(
     downed a jet on Friday")? Then the date is that clause's, and the shelling takes the date
     the story gives it elsewhere."""
     end = place.mention.end_char
-    if date.start_char <= end or not any(t[2] <= place.mention.start_char and t[0] in _VIOLENT for t in triggers):
+    if date.precision != "day" or date.start_char <= end:
+        return False  # "after capturing the city in May last year": a month there is the place's story
+    if not any(t[2] <= place.mention.start_char and t[0] in _VIOLENT for t in triggers):
         return False
     clause = _RELATIVE_CLAUSE.search(text, end, date.start_char)
     return clause is not None and not any(t[1] < clause.start() and t[2] > end for t in triggers)
