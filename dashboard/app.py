@@ -26,16 +26,19 @@ if str(_ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts dashboar
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
-import streamlit.components.v1 as components  # noqa: E402
 
-from dashboard import downloads, frames, link, review_panel, table, uploads, view  # noqa: E402
-from dashboard.assets import AssetsMissing  # noqa: E402
-
-from dashboard.mapview import MapState, map_state, show_map  # noqa: E402
+# Only what the slider and the map need is imported here: a new server imports everything on
+# its first page, and each import before the map is time the analyst waits for it. The map's
+# folium and streamlit-folium (0.4-0.6 s) come after the slider is sent (the browser draws the
+# page meanwhile); the downloads (geo's export, which imports the events pipeline: 0.2-0.3 s)
+# and the timeline's altair only once the page below the map is drawn.
+from dashboard import frames, link, review_panel, table, uploads, view  # noqa: E402
 from geo.schema import REPORT_COLUMNS  # noqa: E402
 
 if TYPE_CHECKING:
     import altair as alt  # imported where the timeline is drawn: 0.4-0.8 s the map need not wait
+
+    from dashboard.mapview import MapState
 
 PLAY_STEP_SECONDS = 2.0  # at 1×
 PLAY_SPEEDS = {1: "1×", 2: "2×", 4: "4×"}
@@ -44,7 +47,7 @@ NARROW_WIDTH = 900  # px; under it the sidebar starts collapsed so the map gets 
 # Streamlit's "auto" sidebar collapses only under its 768 px mobile breakpoint, and the server
 # cannot see the window's width: a few lines in the page collapse it once per tab (a user who
 # opens it again keeps it open). Hand-written: no Streamlit option or library does this.
-_COLLAPSE_WHEN_NARROW = f"""<script>
+_COLLAPSE_WHEN_NARROW = f"""<!DOCTYPE html><html><head></head><body style="margin:0"><script>
 (() => {{
   const doc = window.parent.document === undefined ? document : window.parent.document;
   const win = doc.defaultView || window;
@@ -59,7 +62,7 @@ _COLLAPSE_WHEN_NARROW = f"""<script>
   }};
   tryCollapse(50);
 }})();
-</script>"""
+</script></body></html>"""
 #: Seconds the page below the map waits for the map to report its events drawn.
 BELOW_MAP_WAIT_SECONDS = 6.0
 TABLE_ROW_HEIGHT = 84  # px; over 64 px Streamlit wraps long text, so the excerpt is readable
@@ -82,6 +85,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.gazetteer:
         os.environ["DATELINES_GAZETTEER"] = args.gazetteer  # read by geo.gazetteer.index.load_gazetteer
     return args
+
+
+def _collapse_when_narrow() -> None:
+    """A 1 px frame running _COLLAPSE_WHEN_NARROW (same origin; not st.html: the page never
+    renders HTML). ``st.iframe``, not the deprecated ``components.html``, which wrote a
+    deprecation warning to the server log on every run. Its height is fixed: st.iframe takes no
+    0, and "content" measures an empty page as 150 px (and a page without a body throws)."""
+    st.iframe(_COLLAPSE_WHEN_NARROW, height=1, alt="Sidebar layout")
 
 
 def _name_the_page(data: str, dataset: view.Dataset) -> None:
@@ -332,8 +343,7 @@ def main() -> None:
         st.warning("Some of --data could not be shown and was dropped: " + "; ".join(base.summary["problems"]))
 
     with st.sidebar:  # narrow windows (issue 14): the map takes the width
-        # A zero-height component frame (same origin), not st.html: the page never renders HTML.
-        components.html(_COLLAPSE_WHEN_NARROW, height=0)
+        _collapse_when_narrow()
     dataset = _upload_sidebar(base)
     review_file = review_panel.review_path(args.data, args.review)  # review (issue 13)
     dataset = review_panel.reviewed(dataset, review_file)
@@ -559,6 +569,9 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> bool:
     """The map, with the selected event's popup open; reads back clicks, centre and zoom.
 
     False when the map could not be shown (its browser files are missing)."""
+    from dashboard.assets import AssetsMissing
+    from dashboard.mapview import map_state, show_map  # folium: imported once the slider is sent
+
     state = st.session_state
     position = _selected_position(dataset)
     if position is not None and not mask[position]:
@@ -724,6 +737,8 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
 def _download_buttons(dataset: view.Dataset, mask: np.ndarray, filters: view.Filters) -> None:
     """The events in view (or only those in the map's extent) as GeoJSON, CSV and GeoParquet,
     each built only when clicked."""
+    from dashboard import downloads  # geo's export: the events pipeline, not needed for the map
+
     extent = st.session_state.get("_map_bounds")
     scope = st.radio(
         "Download",

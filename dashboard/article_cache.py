@@ -22,11 +22,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
+from dashboard.cache_files import cache_dir, evict_oldest, gazetteer_identity, pipeline_version, store_atomic
 from geo.read.articles import Article, read_corpus
 from geo.output.frame import events_to_frame
 from geo.corpus.ingest import (
@@ -39,50 +38,10 @@ from geo.corpus.ingest import (
 
 __all__ = ["cache_dir", "cached_ingest", "pipeline_version"]
 
-_GEO = Path(__file__).resolve().parents[1] / "geo"
 _CORPORA = "corpora"  # sub-folder of the cache with whole folders' results
 _CORPORA_KEPT = 4  # the newest this many are kept (a changed folder leaves its old one behind)
 #: (articles done, articles in all, what is happening) — e.g. to advance a progress bar.
 Progress = Callable[[int, int, str], None]
-
-
-@lru_cache(maxsize=1)
-def pipeline_version() -> str:
-    """A digest of geo's source files: results made by other code are not reused."""
-    digest = hashlib.sha256()
-    for path in sorted(_GEO.rglob("*.py")):
-        digest.update(path.relative_to(_GEO).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    """``$DATELINES_ARTICLE_CACHE``, else ``$DATELINES_CACHE/articles`` (default
-    ``~/.cache/datelines/articles``, beside the gazetteer's cache)."""
-    if os.environ.get("DATELINES_ARTICLE_CACHE"):
-        return Path(os.environ["DATELINES_ARTICLE_CACHE"])
-    root = os.environ.get("DATELINES_CACHE") or Path.home() / ".cache" / "datelines"
-    return Path(root) / "articles"
-
-
-def gazetteer_identity() -> str:
-    """The user gazetteer the results are made with (``$DATELINES_GAZETTEER``, set by
-    ``--gazetteer``): its path and every file's size and modification time; "" when none,
-    so results made with the built-in gazetteer keep their keys."""
-    chosen = os.environ.get("DATELINES_GAZETTEER") or ""
-    if not chosen:
-        return ""
-    root = Path(chosen).expanduser()
-    files = sorted(root.rglob("*")) if root.is_dir() else [root]
-    stats = []
-    for path in files:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        if path.is_file():
-            stats.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return repr((str(root.resolve()), stats))
 
 
 def _key(article: Article, gazetteer: str = "") -> str:
@@ -99,7 +58,7 @@ def _key(article: Article, gazetteer: str = "") -> str:
 def _load(path: Path) -> ArticleResult | None:
     try:
         with path.open("rb") as handle:
-            result = pickle.load(handle)  # our own cache folder, written by _store only
+            result = pickle.load(handle)  # our own cache folder, written by store_atomic only
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None  # missing or unreadable (another version's classes): process again
     return result if isinstance(result, ArticleResult) else None
@@ -118,37 +77,13 @@ def _corpus_key(outcomes: list, keys: list[str | None]) -> str:
 def _load_corpus(path: Path) -> IngestResult | None:
     try:
         with path.open("rb") as handle:
-            result = pickle.load(handle)  # our own cache folder, written by _store only
+            result = pickle.load(handle)  # our own cache folder, written by store_atomic only
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     if not isinstance(result, IngestResult):
         return None
-    os.utime(path)  # recently used: kept by _evict_corpora
+    os.utime(path)  # recently used: kept by evict_oldest
     return result
-
-
-def _evict_corpora(folder: Path, *, kept: int = _CORPORA_KEPT) -> None:
-    """Keep only the ``kept`` most recently used results in ``folder`` (whole folders' results
-    here, prepared data sets in ``dashboard.dataset_cache``)."""
-    try:
-        found = sorted(folder.glob("[0-9a-f]*"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in found[kept:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass  # another server evicting at the same time: harmless
-
-
-def _store(path: Path, result: object) -> None:
-    """Write atomically (temporary file, then rename): concurrent servers never see half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cached_ingest(
@@ -178,8 +113,8 @@ def cached_ingest(
         report(total, total, f"All {total:,} articles from the cache")
         return found_whole
     result = _ingest_articles(outcomes, keys, folder, report, gazetteer)
-    _store(whole, result)
-    _evict_corpora(whole.parent)
+    store_atomic(whole, result)
+    evict_oldest(whole.parent, kept=_CORPORA_KEPT)
     return result
 
 
@@ -210,7 +145,7 @@ def _ingest_articles(
             article = outcomes[k].article
             result = process_article(article, gazetteer)
             key = keys[k]
-            _store(folder / key[:2] / key, result)
+            store_atomic(folder / key[:2] / key, result)
             results[k] = result
             done += 1
             if done % 25 == 0 or done == total:

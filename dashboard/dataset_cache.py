@@ -25,14 +25,14 @@ import pickle
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.article_cache import _evict_corpora, _store, cache_dir, gazetteer_identity, pipeline_version
+from dashboard.cache_files import cache_dir, evict_oldest, gazetteer_identity, pipeline_version, store_atomic
 
 __all__ = ["load_snapshot", "snapshot_dir", "store_snapshot"]
 
 #: Bump when the layout of what is stored changes in a way the code digest would not show.
 _FORMAT = "datelines-dataset/1"
 _KEPT = 4
-_SHAPING = ("view.py", "article_cache.py", "dataset_cache.py")
+_SHAPING = ("view.py", "article_cache.py", "cache_files.py", "dataset_cache.py")
 
 
 def snapshot_dir() -> Path:
@@ -86,7 +86,7 @@ def store_snapshot(signature: tuple, dataset) -> None:
     _ = dataset.fingerprint
     path = _path(signature)
     try:
-        _store(path, dataset)
+        store_atomic(path, dataset)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return
-    _evict_corpora(path.parent, kept=_KEPT)
+    evict_oldest(path.parent, kept=_KEPT)

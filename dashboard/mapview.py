@@ -591,7 +591,7 @@ def _index_dir() -> Path:
     Outside ``static/`` (nothing here is served), beside the per-article cache. Encoding the
     payload is 0.6 s of a second open at 4,000 articles; the file itself is still there.
     """
-    from dashboard.article_cache import cache_dir
+    from dashboard.cache_files import cache_dir
 
     return cache_dir().parent / "payloads"
 
