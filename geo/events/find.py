@@ -244,7 +244,8 @@ def build_events(
                             by_sentence_dates.get(index, []))
     named = Counter(p.geonameid for p in places)
     events = state.events
-    return [_with_confidence(e, events, headline_end=doc.title_end, named=named) for e in events]
+    facts = _ArticleFacts(events, doc.title_end)
+    return [_with_confidence(e, events, headline_end=doc.title_end, named=named, facts=facts) for e in events]
 
 
 @dataclass
@@ -404,15 +405,61 @@ _HEDGED = re.compile(
 )
 
 
-def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, named: Counter) -> dict[str, bool]:
-    """The yes/no signs :mod:`geo.events.confidence` weighs for one event of an article."""
-    sentence = event.excerpt
-    others = {(e.place.latitude, e.place.longitude) for e in events if e.place.geonameid != event.place.geonameid}
+class _ArticleFacts:
+    """What every event's signs ask of the article's other events, worked out once per article
+    rather than once per event (that was quadratic in the article's events)."""
+
+    __slots__ = ("_coords", "_far", "_words", "by_sentence", "home", "in_headline")
+
+    def __init__(self, events: Sequence[Event], headline_end: int) -> None:
+        self._coords: dict[tuple[float, float], set[int]] = {}
+        self.by_sentence: dict[Sentence, set[int]] = {}
+        self.in_headline: set[int] = set()
+        for e in events:
+            gid = e.place.geonameid
+            self._coords.setdefault((e.place.latitude, e.place.longitude), set()).add(gid)
+            self.by_sentence.setdefault(e.sentence, set()).add(gid)
+            if e.place.mention.start_char < headline_end:
+                self.in_headline.add(gid)
+        self.home = Counter(e.place.country for e in events).most_common(1)[0][0] if events else None
+        self._far: dict[tuple[int, tuple[float, float]], bool] = {}
+        self._words: dict[Sentence, tuple[bool, bool, bool, bool, bool]] = {}
+
+    def words(self, event: Event) -> tuple[bool, bool, bool, bool, bool]:
+        """(hedged, reaction, casualties, ongoing, planned) of the event's sentence, read once
+        for all the places of that sentence."""
+        found = self._words.get(event.sentence)
+        if found is None:
+            sentence = event.excerpt
+            found = (
+                _hedged(sentence), bool(_REACTION.search(sentence)), bool(_CASUALTIES.search(sentence)),
+                bool(_ONGOING.search(sentence)), bool(_PLANNED.search(sentence)),
+            )
+            self._words[event.sentence] = found
+        return found
+
+    def far(self, gid: int, here: tuple[float, float]) -> bool:
+        """Whether every point of the article's other places is over FAR_KM from ``here``."""
+        key = (gid, here)
+        if key not in self._far:
+            others = [c for c, gids in self._coords.items() if gids != {gid}]
+            self._far[key] = bool(others) and min(km(here, o) for o in others) > FAR_KM
+        return self._far[key]
+
+
+def event_signs(
+    event: Event, events: Sequence[Event], *, headline_end: int, named: Counter, facts: _ArticleFacts | None = None
+) -> dict[str, bool]:
+    """The yes/no signs :mod:`geo.events.confidence` weighs for one event of an article.
+    ``facts``: the article's events' facts when several events are scored (built if not given)."""
+    if facts is None:
+        facts = _ArticleFacts(events, headline_end)
+    hedged, reaction, casualties, ongoing, planned = facts.words(event)
     here = (event.place.latitude, event.place.longitude)
-    far = bool(others) and min(km(here, o) for o in others) > FAR_KM
-    sentence_places = {e.place.geonameid for e in events if e.sentence == event.sentence}
+    far = facts.far(event.place.geonameid, here)
+    sentence_places = facts.by_sentence.get(event.sentence, set())
     own_day = event.date_source == "text" and event.date_precision == "day"
-    home = Counter(e.place.country for e in events).most_common(1)[0][0] if events else event.place.country
+    home = facts.home if facts.home is not None else event.place.country
     used = event.date_used
     text = event.article.text
     said = used is not None and bool(SAID_BEFORE.search(text, max(0, used.start_char - 40), used.start_char))
@@ -428,12 +475,10 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "headline": event.sentence.start < headline_end,
         "one_of_a_list": len(sentence_places) >= 3,
         "background": event.event_kind == "background",
-        "hedged": _hedged(sentence),
+        "hedged": hedged,
         "named_once": named.get(event.place.geonameid, 0) <= 1,
         "named_often": named.get(event.place.geonameid, 0) >= 3,
-        "in_headline_too": any(
-            e.place.geonameid == event.place.geonameid and e.place.mention.start_char < headline_end for e in events
-        ),
+        "in_headline_too": event.place.geonameid in facts.in_headline,
         "locative": event.place.mention.locative,
         "toll": event.fatalities is not None,
         "own_day": own_day,
@@ -441,10 +486,10 @@ def event_signs(event: Event, events: Sequence[Event], *, headline_end: int, nam
         "abroad": event.place.country != home,
         "capital": event.place.capital,
         "date_of_a_saying": said,
-        "reaction": bool(_REACTION.search(sentence)),
-        "casualties": bool(_CASUALTIES.search(sentence)),
-        "ongoing": bool(_ONGOING.search(sentence)),
-        "planned": bool(_PLANNED.search(sentence)),
+        "reaction": reaction,
+        "casualties": casualties,
+        "ongoing": ongoing,
+        "planned": planned,
     }
 
 
@@ -475,12 +520,14 @@ def _hedged(sentence: str) -> bool:
     return bool(_HEDGED.search(sentence) if lowered is None else _HEDGED_LOWER.search(lowered))
 
 
-def _with_confidence(event: Event, events: Sequence[Event], *, headline_end: int, named: Counter) -> Event:
+def _with_confidence(
+    event: Event, events: Sequence[Event], *, headline_end: int, named: Counter, facts: _ArticleFacts
+) -> Event:
     """The event with its kind, ``confidence`` and ``review_reasons``."""
     published = event.article.published
     if published is not None and event.date_end is not None and (published - event.date_end).days > BACKGROUND_DAYS:
         event = replace(event, event_kind="background")
-    signs = event_signs(event, events, headline_end=headline_end, named=named)
+    signs = event_signs(event, events, headline_end=headline_end, named=named, facts=facts)
     present = tuple(name for name, on in signs.items() if on)
     return replace(event, confidence=confidence_of(signs), review_reasons=reasons_of(signs), signs=present)
 
