@@ -436,6 +436,24 @@ def test_future_words_point_yearless_dates_ahead(text):
     assert m.date == datetime.date(2016, 12, 15)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The army announced a daily pause starting on Thursday to let convoys in.", D(2016, 8, 11)),
+        ("Both sides said a truce would begin Friday at sunset.", D(2016, 8, 12)),
+        ("Talks to resume on Friday in the capital, officials said.", D(2016, 8, 12)),
+        ("New checkpoint rules, effective Thursday, were posted at the gate.", D(2016, 8, 11)),
+        # the past keeps its last weekday: a start that happened, or no start word at all
+        ("Clashes that started on Thursday killed 20 people.", D(2016, 8, 4)),
+        ("A mortar attack on Thursday killed 20 people.", D(2016, 8, 4)),
+    ],
+)
+def test_a_start_announced_right_before_a_weekday_points_ahead(text, expected):
+    """Published on Monday 8 August 2016: "starting on Thursday" is the coming Thursday."""
+    (m,) = find_dates(text, D(2016, 8, 8))
+    assert m.date == expected
+
+
 def test_weekday_in_a_story_of_an_earlier_week_counts_from_the_story():
     pub = datetime.date(2016, 3, 9)
     text = "On March 3, 2015 rebels attacked the base. On Friday they withdrew."

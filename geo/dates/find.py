@@ -307,7 +307,12 @@ _FUTURE: Final = re.compile(
     r"|about\s+)?to|prepar(?:es?|ing)\s+to|plans?\s+to|planning\s+to|intends?\s+to|scheduled"
     r"|upcoming|next(?!\s+(?:to|day|morning|afternoon|evening|night)\b)|tomorrow"
     # "payable Dec. 15", "expected to be completed by", "slated for", "due on"
-    r"|payable|expected|slated|due(?!\s+to\b)|set\s+for)\b|'ll\b",
+    r"|payable|expected|slated|due(?!\s+to\b)|set\s+for)\b|'ll\b"
+    # A start or end announced just before the day: "a truce starting on Thursday", "a halt
+    # would begin Monday", "talks to resume on Friday", "effective Sunday". Only right before
+    # the expression (the search ends there): "clashes that started on Monday" stays past.
+    r"|\b(?:starting|beginning|effective|(?:would|to)\s+(?:begin|start|resume|end|expire"
+    r"|take\s+effect|come\s+into\s+force))\s+(?:on\s+|from\s+)?$",
     re.IGNORECASE,
 )
 # "to run through June", "to stay until March": an infinitive reaching up to the date
