@@ -55,7 +55,7 @@ ARTICLE_PREFIXES = frozenset(
 )
 
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
-_INDEX_VERSION = 23
+_INDEX_VERSION = 24
 
 _FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -122,6 +122,7 @@ def name_key(name: str) -> str:
 # Transliteration folding (see :func:`skeleton_key`).
 _SUN_ARTICLE = re.compile(r"^[aeu]([tdrzsn])\1(?=[a-z]{2})")  # "ezzor", "assukhnah": article glued on
 _DOUBLED = re.compile(r"([a-z])\1+")
+_ASPIRATED = re.compile(r"([kgd])h")
 _VOWEL_RUN = re.compile(r"(?:[aeiouy]|w(?![aeiou]))+")  # "w" before a vowel is a consonant
 
 
@@ -147,7 +148,12 @@ def skeleton_key(key: str) -> str:
     out = []
     for token in key.split():
         token = _SUN_ARTICLE.sub(r"\1", token).replace("q", "k").replace("ph", "f")
+        token = _ASPIRATED.sub(r"\1", token)  # "Shaykhun"/"Shaykun", "Ghouta"/"Gouta", "Dhiban"/"Diban"
         token = _DOUBLED.sub(r"\1", token)
+        if len(token) <= 4 and token[0] not in "aeiouy" and token.count("u") == 1 and len(_VOWEL_RUN.findall(token)) == 1:
+            # One syllable: a short head word's a/u is what its spellings agree on least
+            # ("Jubb"/"Jab", "Tall"/"Tull"), so the two do not count apart.
+            token = token.replace("u", "a")
         if len(token) > 3 and token[-1] == "h" and token[-2] in "aeiouy":
             token = token[:-1]  # "Atmeh"/"Atma", "Hamdaniyah"/"Hamdaniya"
         token = _VOWEL_RUN.sub(_vowel_class, token)
