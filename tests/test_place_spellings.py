@@ -105,3 +105,13 @@ def test_one_word_variant_before_neighbourhood_is_not_a_town():
 def test_a_well_known_word_is_not_a_variant_of_a_village():
     text = "Sudanese forces shelled Omdurman, across the Nile from Khartoum, in Sudan."
     assert "Nile" not in _resolved(text)
+
+
+def test_an_article_glued_to_a_later_word_of_a_name():
+    """Stripped text loses the hyphen of "al-": "Maaret Alnouman" is Maarat al-Numan."""
+    text = "Russian jets struck the market in the town of Maaret Alnouman in Syria on Tuesday."
+    assert _resolved(text)["Maaret Alnouman"][1] == "SY"
+
+
+def test_a_glued_article_is_no_licence_abroad():
+    assert "Maaret Alnouman" not in _resolved("A storm hit Maaret Alnouman in Brazil on Monday.")

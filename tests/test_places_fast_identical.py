@@ -189,7 +189,7 @@ def _longest_match(
         if base:
             return j, base[0], base[1], ()
         if len(key) >= 4 and find._variant_span(tokens, folded, i, j):
-            variant = gazetteer.variant_keys(key)
+            variant = find._variant_keys(key, gazetteer)
             if variant:
                 return j, key, "place", variant
     return None

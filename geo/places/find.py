@@ -543,7 +543,7 @@ def _longest_match(
             continue
         known = kinds.get(key)
         if known is None:
-            known = kinds[key] = _kind_of(key, gazetteer) or (gazetteer.variant_keys(key) if len(key) >= 4 else ())
+            known = kinds[key] = _kind_of(key, gazetteer) or (_variant_keys(key, gazetteer) if len(key) >= 4 else ())
         if known.__class__ is str:
             return j, key, known, ()
         end_word = tokens[j][0]
@@ -553,6 +553,25 @@ def _longest_match(
         if known and _variant_span(tokens, folded, i, j):
             return j, key, "place", known
     return None
+
+
+# An article glued to a later word of a name once its hyphen was stripped: "Maaret Alnouman",
+# "Ras Elain". Lower case after it, so :func:`_split_glued_articles` cannot tell it from a
+# name such as "Alexandria"; tried only when the name as written is unknown.
+_GLUED_LATER_ARTICLE = re.compile(r"(?<= )(?:al|el)(?=[a-z]{4})")
+
+
+def _variant_keys(key: str, gazetteer: PlaceIndex) -> tuple[str, ...]:
+    """The keys a loosely written name may stand for: spelling variants of it
+    (:meth:`PlaceIndex.variant_keys`), else of it without an article glued to a later word.
+    Both are trusted only in the article's countries (see :func:`geo.places.resolve`)."""
+    found = gazetteer.variant_keys(key)
+    if found or " " not in key:
+        return found
+    bare = _GLUED_LATER_ARTICLE.sub("", key)
+    if bare == key:
+        return ()
+    return (bare,) if gazetteer.has_key(bare) else gazetteer.variant_keys(bare)
 
 
 def _variant_span(tokens: list[Token], folded: list[str], i: int, j: int) -> bool:
