@@ -664,11 +664,28 @@ def _is_place(
     while k < len(tokens) and joins[k] and not _hyphen_after(text, tokens[k - 1]):
         verdict = _neighbour(tokens, folded, k, gazetteer)
         if verdict == "glue":
-            return False
+            return _first_of_a_list(tokens, folded, joins, i, j, k)
         if verdict != "place":
             break
         k += 1
     return True
+
+
+#: Words before the first name of a list of places: "the villages of", "shelled", "in".
+_LIST_OPENERS = _LOCATIVE_WORDS | {"villages", "towns", "areas", "neighbourhoods", "neighborhoods"}
+
+
+def _first_of_a_list(tokens: list[Token], folded: list[str], joins: list[bool], i: int, j: int, k: int) -> bool:
+    """Is the name i..j the first of a list whose commas stripped text lost ("struck Kafr Oldham
+    Bir al-Newton and Tal Minster"), though a capitalised word k follows it? Only a name of two
+    or more words after a word that opens a list of places, whose run of names ends in "and"
+    and one more name: a person's name ("met Ali Hassan Omar and ...") has no such opener."""
+    if j == i or i == 0 or folded[i - 1] not in _LIST_OPENERS:
+        return False
+    end = k
+    while end < len(tokens) and joins[end] and (tokens[end].text[:1].isupper() or folded[end] in ARTICLE_PREFIXES):
+        end += 1
+    return end + 1 < len(tokens) and end - k <= 3 and folded[end] == "and" and tokens[end + 1].text[:1].isupper()
 
 
 _OPEN_QUOTES = frozenset('"“‘\'')
