@@ -31,7 +31,9 @@ def test_every_date_pattern_declares_examples():
     kinds = {row["kind"] for row in table("date_examples")}
     assert kinds == scanner_kinds | set(timex_rules._EXTRA_KINDS)
     assert scanner_kinds <= set(dates._SCAN.groupindex)
-    assert len(RULES) == len(kinds)
+    # one rule per kind of the table, and "the following day", whose check needs find_dates
+    assert "dates.story_moves_on" in RULES
+    assert len(RULES) == len(kinds) + 1
     assert {row["expect"] for row in table("date_examples")} == {"fires", "holds"}
 
 
@@ -71,3 +73,9 @@ def test_every_month_weekday_and_unit_is_a_core_word_of_find_dates(word):
 @pytest.mark.parametrize("phrase", sorted({*w.OFFSET_COUNTS, *w.NUMBERS, *w.RELATIVE_DAYS}))
 def test_every_count_and_relative_day_can_start_a_find_dates_match(phrase):
     assert dates._MATCH_START.match(phrase), phrase
+
+
+@pytest.mark.parametrize("text", EXAMPLES)
+def test_story_moving_on_quick_scan_keeps_every_match(text):
+    """"The following day", "two days later": tried only around unit words, found all the same."""
+    assert [m.span() for m in timex_rules._later_matches(text)] == [m.span() for m in timex_rules._LATER.finditer(text)]

@@ -502,3 +502,27 @@ def test_a_month_before_a_noun_dates_the_happening():
     (m,) = find_dates("Survivors of the October attack met again.", D(2016, 3, 9))
     assert (m.text, m.date_start, m.date_end) == ("October", D(2015, 10, 1), D(2015, 10, 31))
     assert find_dates("Ministers may meet.", D(2016, 3, 9)) == []
+
+
+@pytest.mark.parametrize(
+    "text, phrase, expected",
+    [
+        ("On Monday police were ambushed near Oldtown. The following day, soldiers killed 14 gunmen.",
+         "The following day", D(2019, 10, 15)),
+        ("On Monday police were ambushed near Oldtown. Two days later, soldiers killed 14 gunmen.",
+         "Two days later", D(2019, 10, 16)),
+        ("On Monday police were ambushed. Two days later soldiers came. A day later they left.",
+         "day later", D(2019, 10, 17)),  # counted from the day before it, itself moved on
+        ("On Monday police were ambushed near Oldtown. Soldiers struck back the same day.",
+         "the same day", D(2019, 10, 14)),
+    ],
+)
+def test_the_story_moving_on_counts_from_its_last_date(text, phrase, expected):
+    """Published Friday 18 October 2019: "the following day" is the day after the story's last
+    date, not after publication, and a year later in the same sentence does not take over."""
+    found = {m.text: m.date for m in find_dates(text, D(2019, 10, 18))}
+    assert found[next(k for k in found if k.endswith(phrase))] == expected
+
+
+def test_the_story_moving_on_without_a_date_before_it_gives_none():
+    assert find_dates("Two days later, soldiers killed 14 gunmen.", D(2019, 10, 18)) == []

@@ -953,9 +953,10 @@ def find_dates(
 
 def _with_periods(mentions: list[DateMention], ctx: _Context) -> list[DateMention]:
     """The mentions plus seasons, quarters and decades ("last summer", "the third quarter",
-    "the 1990s"), which ``geo.dates.timex_rules`` reads; a longer expression wins an overlap."""
+    "the 1990s") and the story's own time moved on ("the following day", "two days later"),
+    which ``geo.dates.timex_rules`` reads; a longer expression wins an overlap."""
     from geo.dates import timex_rules  # it builds on this module
-    found = timex_rules.periods(ctx.text, ctx)
+    found = timex_rules.periods(ctx.text, ctx) + timex_rules.anaphors(ctx.text, ctx, mentions)
     if not found:
         return mentions
     extra = [

@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from geo.dates import words as _w
 from geo.dates import find as _d
+from geo.rules import example
 _date = datetime.date
 
 
@@ -477,6 +478,93 @@ def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
         except (ValueError, OverflowError):
             continue
     return out
+
+
+# "The following day", "two days later", "later that month": the story's own time moved on,
+# what geo.dates.find reads of the anaphors too (see anaphors()). Day, week, month and year
+# only; "before"/"after" are geo.dates.find's anchored offsets.
+_STORY_UNIT: Final = r"(?:day|week|month|year)"
+_LATER: Final = re.compile(
+    rf"(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next"
+    rf"|the\s+previous|the\s+same|that))\s+(?P<ana_u>(?i:{_STORY_UNIT})))\b(?!\s+(?:of|after|before)\b)"
+    rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX})[\s-]+(?P<rel_u>(?i:{_STORY_UNIT}s?))\s+(?P<rel_d>(?i:earlier|later)))\b"
+)
+_STORY_UNITS: Final = ("day", "week", "month", "year")
+_LATER_REACH: Final = 40  # characters before a unit word where such an expression can start
+
+
+def anaphors(text: str, ctx: _d._Context, dated: list) -> list[TimeMention]:
+    """ "The following day", "two days later": each counted from the latest of ``dated``
+    (geo.dates.find's mentions, in text order) that is a day, week, month or year and comes
+    before it; none when nothing before it is dated ("two days later" in a lead means nothing
+    to a map). "That day" and "the same day" are the anchor's own day."""
+    out: list[TimeMention] = []
+    for m in _later_matches(text):
+        kind = "ana" if m.group("ana") else "rel"
+        try:
+            t = _anaphor(m, kind, ctx)[0] if kind == "ana" else _later(m, ctx)
+        except (ValueError, OverflowError):
+            continue
+        # the latest dated point before it, one of these too: "Two days later ... A week later"
+        before = [d for d in dated if d.end_char <= m.start() and d.date is not None and d.precision in _ANCHOR_PRECISIONS]
+        anchor = max(before + out, key=lambda d: d.end_char) if before or out else None
+        made = _anchored(t, anchor) if anchor is not None else None
+        if made is not None and made.date is not None:
+            out.append(made)
+    return out
+
+
+_ANCHOR_PRECISIONS: Final = frozenset({"day", "week", "month", "year"})
+
+
+def _reads_a_moved_day(text: str) -> bool:
+    """A check for rule examples: whether find_dates reads "the following day" and the like in
+    ``text`` (published on geo.dates.find' example day)."""
+    ctx = _d._Context(text, _d._EXAMPLES_PUBLISHED)
+    dated = _d.find_dates(text, _d._EXAMPLES_PUBLISHED)
+    return bool(anaphors(text, ctx, [d for d in dated if _LATER.search(d.text) is None]))
+
+
+example(
+    "dates.story_moves_on",
+    _reads_a_moved_day,
+    fires=["Rebels took the hill on Monday. The following day they lost it.",
+           "The dam broke on 3 June. Two days later the water reached the town.",
+           "Talks opened in March 2016. A year later they collapsed."],
+    holds=["Two days later the water reached the town.",  # nothing before it is dated
+           "The following day of talks was calm.",  # "day of": a day of something, no shift
+           "On Monday he said he works the same days every week."],
+)
+
+
+def _later_matches(text: str) -> list[re.Match[str]]:
+    """``_LATER``'s matches, in text order: tried only around the unit words, found by plain
+    substring search, since one regex pass over a whole article costs as much as all of
+    geo.dates.find' scanner (most articles name "year" a few times and hold no such phrase)."""
+    lower = text.lower()
+    starts: set[int] = set()
+    for unit in _STORY_UNITS:
+        i = lower.find(unit)
+        while i >= 0:
+            starts.add(max(0, i - _LATER_REACH))
+            i = lower.find(unit, i + len(unit))
+    found: dict[int, re.Match[str]] = {}
+    for start in sorted(starts):
+        for m in _LATER.finditer(text, start, start + _LATER_REACH + 20):
+            if m.start() not in found and not any(o.start() < m.end() and m.start() < o.end() for o in found.values()):
+                found[m.start()] = m
+    return [found[k] for k in sorted(found)]
+
+
+def _later(m: re.Match[str], ctx: _d._Context) -> TimeMention:
+    """ "two days later": the anchor's day moved by the count (the phrase is the timex here)."""
+    s, e = m.start("rel"), m.end("rel")
+    n = _number(m.group("rel_n"))
+    if n is None:
+        raise ValueError("a count of no number")
+    unit = m.group("rel_u").lower().rstrip("s")
+    sign = -1 if m.group("rel_d").lower() == "earlier" else 1
+    return _make(ctx.text, s, e, "DATE", f"ANCHOR {unit} {sign * n}")
 
 
 def extra(text: str, ctx: _d._Context) -> list[TimeMention]:
