@@ -301,13 +301,20 @@ _REGION_BEFORE = re.compile(
     r"|(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
     r"|south-west|central)(?:ern)?\s+(?:rural\s+)?|rural\s+"
     # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
-    r"|(?<!the )(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+"
-    # "Newtown in Y", "the Newtown district in Y": Y is the area around the named place
-    r"|(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July|August"
-    r"|September|October|November|December)\b)(?-i:[A-Z][\w'-]+)\s+"
-    r"(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+)$",
+    r"|(?<!the )(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+)$",
     re.IGNORECASE,
 )
+# "Newtown in Y", "the Newtown district in Y": Y is the area around the named place, when Y is
+# a town large enough to name a province ("Jaish al-Fatah in Oldham", a small town, is the town).
+_NAMED_PLACE_IN_BEFORE = re.compile(
+    r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b)(?-i:[A-Z][\w'-]+)\s+"
+    r"(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+$",
+    re.IGNORECASE,
+)
+#: The least population of a town whose name may stand for its province after "Newtown in":
+#: provinces are named after regional capitals, which are cities.
+_PROVINCE_TOWN_POPULATION = 50_000
 
 
 def as_region(text: str, place: ResolvedPlace) -> bool:
@@ -320,7 +327,11 @@ def as_region(text: str, place: ResolvedPlace) -> bool:
     if _TOWN_AFTER.match(text[m.end_char : m.end_char + 8]):
         return False  # "Y city": the town itself
     before = text[max(0, m.start_char - 40) : m.start_char]
-    return bool(_REGION_BEFORE.search(before)) and not _TOWN_OF_BEFORE.search(before)
+    if _TOWN_OF_BEFORE.search(before):
+        return False
+    if _REGION_BEFORE.search(before):
+        return True
+    return place.population >= _PROVINCE_TOWN_POPULATION and bool(_NAMED_PLACE_IN_BEFORE.search(before))
 
 
 _TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
@@ -681,4 +692,21 @@ example(
     "places.photo_caption", is_caption,
     fires=["In this photo taken on Monday, smoke rises", "File photo: a market in Oldtown", "(AFP PHOTO / A. Writer)"],
     holds=["Photographers gathered in Oldtown", "The photo was taken in Oldtown"],
+)
+
+
+def _sized_stand_in(text: str, start: int, end: int) -> ResolvedPlace:
+    """:func:`_stand_in` with a population: a city of 400,000 when its name starts "Big", else
+    a small town of 5,000."""
+    place = _stand_in(text, start, end)
+    return replace(place, population=400_000 if text[start:end].startswith("Big") else 5_000)
+
+
+example(
+    "places.province_named_after_its_city",
+    braced(lambda t, s, e: as_region(t, _sized_stand_in(t, s, e))),
+    fires=["clashes in Oldmill in {Bigton} killed five", "a strike on Oldmill village in {Bigton}",
+           "shelling in the countryside of {Oldtown}", "fighting in eastern {Oldtown}"],
+    holds=["militants of the Oldmill Front in {Oldtown} were hit", "strikes hit {Bigton} on Monday",
+           "in the town of {Bigton}"],
 )
