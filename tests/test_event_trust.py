@@ -389,3 +389,14 @@ def test_a_month_in_a_where_clause_still_dates_the_place(gazetteer):
     assert [(e.place.name, e.date_precision, e.date_start) for e in events] == [
         ("Ar Rastan", "month", dt.date(2020, 5, 1))
     ]
+
+
+@pytest.mark.parametrize("hit", ["were hit early in the morning", "was hit by a drone"])
+def test_a_place_that_was_hit_has_an_event(gazetteer, hit):
+    body = f"Two pumping stations near the town of Afif in Saudi Arabia {hit} on Tuesday, officials said."
+    assert "Afif" in [e.place.name for e in _events(gazetteer, body)]
+
+
+def test_a_record_that_hit_a_high_is_no_event(gazetteer):
+    body = "Prices in Afif in Saudi Arabia hit a record high on Tuesday, traders said."
+    assert [e.place.name for e in _events(gazetteer, body)] == []
