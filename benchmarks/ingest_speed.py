@@ -76,7 +76,13 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
 
         from geo.corpus.distributed import ingest_dask
 
-        # The client needs no gazetteer: start-up is the cluster with every worker's loaded.
+        # The client needs no gazetteer: start-up is the cluster with every worker's loaded,
+        # set up as `datelines ingest --scheduler local` sets up its own (an older checkout
+        # without LOCAL_CLUSTER_CONFIG: Dask's defaults).
+        import dask
+        import geo.corpus.distributed as dask_run
+
+        dask.config.set(getattr(dask_run, "LOCAL_CLUSTER_CONFIG", {}))
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=":0")
         client = Client(cluster)
