@@ -526,3 +526,16 @@ def test_the_story_moving_on_counts_from_its_last_date(text, phrase, expected):
 
 def test_the_story_moving_on_without_a_date_before_it_gives_none():
     assert find_dates("Two days later, soldiers killed 14 gunmen.", D(2019, 10, 18)) == []
+
+
+def test_the_weekend_is_the_last_saturday_and_sunday():
+    """Published Tuesday 19 July 2016: "over the weekend" is 16-17 July, and it dates the
+    happening before the day it was said."""
+    text = "Fighters pushed into the old town over the weekend, the army said on Tuesday."
+    (weekend, said) = find_dates(text, D(2016, 7, 19))
+    assert (weekend.date_start, weekend.date_end, weekend.date) == (D(2016, 7, 16), D(2016, 7, 17), D(2016, 7, 16))
+    assert said.date == D(2016, 7, 19)
+
+
+def test_until_the_weekend_is_how_long_not_when():
+    assert find_dates("Schools will stay closed until the weekend.", D(2016, 7, 19)) == []

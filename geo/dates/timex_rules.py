@@ -345,8 +345,9 @@ _P_SE: Final = (
     rf"(?P<se>\b(?:(?P<se_w>(?i:this|last|next|past|coming|{_MODIFIERS}|the))[\s-]+)?"
     rf"(?P<se_n>(?i:{_SEASON}))(?:\s+(?:of\s+)?(?P<se_y>{_YEAR}))?)\b"
 )
-# Seasons, quarters and decades: what geo.dates.find reads of them too (see periods()).
-_PERIODS: Final = re.compile(rf"{_PREP_RX}(?:{_P_DEC}|{_P_QU}|{_P_SE})")
+# Seasons, quarters, decades and the weekend: what geo.dates.find reads of them too (see periods()).
+_P_WKEND: Final = r"(?P<wkend>\b(?i:the)\s+(?i:weekend))\b"
+_PERIODS: Final = re.compile(rf"{_PREP_RX}(?:{_P_DEC}|{_P_QU}|{_P_SE}|{_P_WKEND})")
 _EXTRA: Final = re.compile(
     _PREP_RX +
     r"(?:"
@@ -354,7 +355,7 @@ _EXTRA: Final = re.compile(
     r"(?:\b(?i:the)\s+)?(?P<cen>\b(?:(?P<cen_n>\d{1,2})(?:st|nd|rd|th)|(?P<cen_w>this|last|next|current|previous|past))[\s-]+(?i:century))\b"
     rf"|(?P<dago>\b(?P<dago_n>{_COUNT_RX})\s+(?P<dago_u>(?i:{_DAGO_UNIT}))\s+(?i:ago))\b"
     rf"|{_P_QU}|{_P_SE}"
-    r"|(?P<wkend>\b(?i:the)\s+(?i:weekend))\b"
+    rf"|{_P_WKEND}"
     rf"|(?P<hol>\b(?P<hol_n>{_HOLIDAYS})(?:,?\s+(?P<hol_y>{_YEAR}))?)\b"
     rf"|(?P<ana>\b(?:(?P<ana_lead>(?i:later|earlier))\s+)?(?P<ana_w>(?i:the\s+following|the\s+next|the\s+previous|the\s+prior"
     rf"|that|the\s+same|the\s+preceding))\s+(?P<ana_u>{_ANAPHOR_UNIT}))\b"
@@ -445,7 +446,7 @@ def _scan_at(text: str, pattern: re.Pattern[str], triggers: Iterable[int]) -> li
 
 # Every season, quarter, half or decade expression holds one of these, lowercased.
 _PERIOD_HINTS: Final = (
-    "0s", "0's", *_DECADE_WORDS, *_SEASONS, "quarter", "half", "q1", "q2", "q3", "q4",
+    "0s", "0's", *_DECADE_WORDS, *_SEASONS, "quarter", "half", "q1", "q2", "q3", "q4", "weekend",
 )
 
 
@@ -461,9 +462,13 @@ def _hint_positions(lower: str) -> list[int]:
     return sorted(found)
 
 
+_UP_TO: Final = frozenset({"until", "till", "by"})
+
+
 def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
-    """Seasons, quarters, halves and decades ("last summer", "the third quarter", "the 1990s"):
-    the part of ``extra`` that ``geo.dates.find.find_dates`` reads too, for events."""
+    """Seasons, quarters, halves, decades and the weekend ("last summer", "the third quarter",
+    "the 1990s", "over the weekend"): the part of ``extra`` that ``geo.dates.find.find_dates``
+    reads too, for events."""
     out: list[TimeMention] = []
     lower = text.lower()
     if len(lower) != len(text):  # a few letters lowercase to two characters
@@ -472,7 +477,9 @@ def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
     if not positions:  # most texts: a fast no
         return out
     for m in _scan_at(text, _PERIODS, positions):
-        kind = next(k for k in ("dec", "qu", "se") if m.group(k) is not None)
+        kind = next(k for k in ("dec", "qu", "se", "wkend") if m.group(k) is not None)
+        if kind == "wkend" and (m.group("prep") or "").strip().lower() in _UP_TO:
+            continue  # "closed until the weekend": how long a state lasts, no day of a happening
         try:
             out.extend(_HANDLERS[kind](m, kind, ctx))
         except (ValueError, OverflowError):
