@@ -539,3 +539,20 @@ def test_the_weekend_is_the_last_saturday_and_sunday():
 
 def test_until_the_weekend_is_how_long_not_when():
     assert find_dates("Schools will stay closed until the weekend.", D(2016, 7, 19)) == []
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("They took the base at the beginning of the week.", D(2016, 7, 18), D(2016, 7, 19)),
+        ("They took the base early this week.", D(2016, 7, 18), D(2016, 7, 19)),
+        ("They took the base late last week.", D(2016, 7, 15), D(2016, 7, 17)),
+        ("They took the base at the end of last month.", D(2016, 6, 21), D(2016, 6, 30)),
+        ("They took the base at the end of last year.", D(2015, 9, 1), D(2015, 12, 31)),
+    ],
+)
+def test_part_of_a_week_month_or_year(text, start, end):
+    """Published Wednesday 20 July 2016: the beginning of a week is its Monday and Tuesday, the
+    end of a month its last third, the end of a year its last four months."""
+    (m,) = find_dates(text, D(2016, 7, 20))
+    assert (m.date_start, m.date_end) == (start, end)

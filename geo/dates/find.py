@@ -194,7 +194,9 @@ _P_WEEKDAY = (
 )
 _P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
 _P_PERIOD = (
-    rf"(?P<pe>(?P<pe_lnt>(?i:{_w.alternation(_PERIOD_WHICH)}))\s+"
+    # "early this week", "at the end of last month", "the beginning of the week" ("the" only
+    # after a modifier: "the week" alone is no date)
+    rf"(?P<pe>(?:(?P<pe_mod>{_MOD})[\s-]*)?(?P<pe_lnt>(?i:{_w.alternation(_PERIOD_WHICH)})|(?(pe_mod)(?i:the)|(?!)))\s+"
     rf"(?P<pe_u>(?i:{_w.alternation(_PERIOD_UNITS)}))\b)"
 )
 _P_AGO = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
@@ -366,10 +368,15 @@ def _year_span(year: int) -> _Span:
 
 
 def _modified(span: _Span, modifier: str | None) -> _Span:
-    """The first, middle or last third of a month or a year ("early May", "mid-2015")."""
-    if modifier is None:
-        return span
+    """The first, middle or last third of a month or a year ("early May", "mid-2015"); of a
+    week, its Monday-Tuesday, Wednesday-Friday or Friday-Sunday ("early last week")."""
+    if modifier is None or span.precision not in ("week", "month", "year") or (span.end - span.start).days < 6:
+        return span  # "late this weekend", "earlier this month": no part of them to tell
     third = ("early", "mid", "late").index(modifier)
+    if span.precision == "week":
+        monday = span.best - datetime.timedelta(days=span.best.weekday())
+        first, last = ((0, 1), (2, 4), (4, 6))[third]
+        return _window(monday + datetime.timedelta(days=first), monday + datetime.timedelta(days=last), "week")
     if span.precision == "month":
         y, m = span.start.year, span.start.month
         first, last = ((1, 10), (11, 20), (21, span.end.day))[third]
@@ -537,8 +544,10 @@ def _parse_relative(m: re.Match[str]) -> _Point | None:
         shift, _ = _w.RELATIVE_DAYS[" ".join(g("rd").lower().split())]
         return _Point("relday", shift=shift, explicit=True)
     if g("pe"):
+        which = g("pe_lnt").lower()
         return _Point(
-            "period", which=_which(g("pe_lnt")), unit=g("pe_u").lower(), explicit=True
+            "period", which=None if which == "the" else _which(which), unit=g("pe_u").lower(),
+            modifier=_modifier(g("pe_mod")), explicit=True,
         )
     if g("ago"):
         return _Point(
@@ -667,7 +676,7 @@ def _resolve(point: _Point, base: datetime.date | None, future: bool) -> _Span |
     if point.kind == "relday":
         return _day_span(base + datetime.timedelta(days=point.shift))
     if point.kind == "period":
-        return _period(base, point.which or "this", point.unit or "week")
+        return _modified(_period(base, point.which or "this", point.unit or "week"), point.modifier)
     if point.kind == "ago":
         return _offset(_day_span(base), point.count, point.unit or "day", -1)
     return None
