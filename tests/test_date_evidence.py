@@ -82,3 +82,18 @@ def test_markup_in_the_evidence_stays_text() -> None:
         "date_used_char_end": 37,
     }
     assert review_labels.marked_evidence(event) == "<img src=x onerror=alert(1)> ⟦On 3 May⟧ it began."
+
+
+def test_an_appositive_after_the_place_does_not_date_the_happening():
+    from geo.events.dates import date_for
+    from geo.dates.find import find_dates
+    from geo.places.find import PlaceMention
+    from geo.places.resolve import ResolvedPlace
+    import datetime as _dt
+
+    text = "On Friday air strikes killed 13 civilians around Oldtown, the site of a chemical attack in April."
+    start = text.index("Oldtown")
+    mention = PlaceMention("Oldtown", start, start + 7, "oldtown", "place", False, False)
+    place = ResolvedPlace(mention, 1, "Oldtown", 0.0, 0.0, "XX", "", "city", ())
+    chosen = date_for(place, find_dates(text, _dt.date(2017, 10, 8)), text)
+    assert chosen is not None and chosen.text == "On Friday"

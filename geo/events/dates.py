@@ -206,6 +206,11 @@ _LEAD_DAYS = 14
 _LEAD_SENTENCES = 4
 
 
+# "strikes around Oldtown, the site of a massacre in April": an appositive telling what else
+# happened at the place, whose date is not the sentence's happening's.
+_SITE_OF = re.compile(r",?\s+(?:the|a)\s+(?:site|scene)\s+of\s", re.IGNORECASE)
+
+
 def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "") -> DateMention | None:
     """The date expression of a sentence that dates this place's event.
 
@@ -213,10 +218,17 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
     ("days after") dates what follows it (Ramadi), never what precedes it (Palmyra). "A strike
     on Tuesday near Oldtown killed nine, officials said on Thursday": the day of the saying
     dates the place only when the sentence names no other day ("said on Tuesday that the
-    fighters had left the port, under a deal reached last December" keeps Tuesday).
+    fighters had left the port, under a deal reached last December" keeps Tuesday). "Strikes
+    on Friday around Oldtown, the site of a massacre in April" is dated Friday: an appositive
+    after the place tells the place's past.
     """
     pos = place.mention.start_char
     usable = [d for d in dates if not (d.role == "anchored" and d.start_char > pos)]
+    if text:
+        end = place.mention.end_char
+        told = [d for d in usable if d.start_char > end and _SITE_OF.match(text, end, d.start_char)]
+        if told and len(told) < len(usable):  # another date is left for the happening
+            usable = [d for d in usable if d not in told]
     if text:
         said = [d for d in usable if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
         if said and any(d not in said and d.precision == "day" for d in usable):
@@ -329,4 +341,11 @@ example(
     fires=["12.03.2019(updated 1204 12.03.2019) Get short URL", "12.03.2019 | Updated 14 March 2019 Troops",
            "12 Mar 19, last updated: March 14, 2019"],
     holds=["12.03.2019 Troops updated their maps on 14 March 2019", "12.03.2019 Get short URL"],
+)
+example(
+    "event_dates.the_site_of_a_past_happening",
+    braced(lambda t, s, e: _SITE_OF.match(t, e)),
+    fires=["strikes on Friday around {Oldtown}, the site of a chemical attack in April",
+           "shelling hit {Oldtown} the scene of a massacre in 2012"],
+    holds=["strikes hit {Oldtown} on Friday", "the site of {Oldtown} in April"],
 )
