@@ -400,3 +400,10 @@ def test_a_place_that_was_hit_has_an_event(gazetteer, hit):
 def test_a_record_that_hit_a_high_is_no_event(gazetteer):
     body = "Prices in Afif in Saudi Arabia hit a record high on Tuesday, traders said."
     assert [e.place.name for e in _events(gazetteer, body)] == []
+
+
+def test_where_people_fled_to_is_not_where_it_happened(gazetteer):
+    body = ("Troops stormed Kirkuk in Iraq on Monday, and thousands of residents fled north towards Erbil "
+            "as the shelling went on.")
+    places = [e.place.name for e in _events(gazetteer, body)]
+    assert "Kirkuk" in places and "Erbil" not in places

@@ -220,8 +220,9 @@ _REGION_NOUNS = frozenset("countryside province governorate region district subu
 
 
 def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
-    """A place named as an affiliation, an outlet, an actor or a far landmark, or an
-    acronym that is not the place's written name ("SANA" is an agency, not Sanaa)."""
+    """A place named as an affiliation, an outlet, an actor, a far landmark, a road's end or
+    where people were heading, or an acronym that is not the place's written name ("SANA" is
+    an agency, not Sanaa)."""
     m = place.mention
     written = m.text
     if written.lower() in _REGION_NOUNS:
@@ -238,7 +239,7 @@ def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
     if landmark is not None:
         distance = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
         return distance > _LANDMARK_KM
-    if _ROUTE_END_BEFORE.search(before):
+    if _ROUTE_END_BEFORE.search(before) or _DESTINATION_BEFORE.search(before):
         return True
     return part_of_a_longer_name(text, place)
 
@@ -249,6 +250,21 @@ _ROUTE_END_BEFORE = re.compile(
     r"\b(?:road|highway|motorway|route|railway|pipeline|corridor)s?\s+(?:that\s+|which\s+)?(?:runs?\s+|running\s+)?"
     r"(?:linking|links|between|connecting|connects|from|to|towards?)\s+"
     r"(?:(?:the\s+)?(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?\s+(?:and|to|with)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# Where people or a convoy were going: "residents fled north towards X", "fleeing Oldtown for
+# X", "a boat travelling upstream to X", "heading for X and Y". The happening is where they
+# were, or on the way; the place they were bound for is named for its direction.
+_DESTINATION_BEFORE = re.compile(
+    r"\b(?:fled|flee|flees|fleeing|fled\s+(?:north|south|east|west)(?:wards)?|heading|headed|heads|travell?ing"
+    r"|sailing|driving|bound|en\s+route|on\s+(?:their|its|the)\s+way|escaping|escaped)"
+    r"(?:\s+(?:north|south|east|west|upstream|downstream|back|home)(?:wards)?)?"
+    r"(?:\s+from\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,2})?"  # "fleeing from Oldtown for X"
+    r"(?:\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?)?"  # "fleeing Oldtown for X"
+    r"\s+(?:towards?|for|to|into)\s+(?:the\s+)?"
+    r"(?:(?-i:[A-Z][\w'’-]+)\s+(?:and|or)\s+)?$",  # the second of two: "towards X and Y"
     re.IGNORECASE,
 )
 
@@ -709,4 +725,14 @@ example(
            "shelling in the countryside of {Oldtown}", "fighting in eastern {Oldtown}"],
     holds=["militants of the Oldmill Front in {Oldtown} were hit", "strikes hit {Bigton} on Monday",
            "in the town of {Bigton}"],
+)
+
+example(
+    "places.destination",
+    braced(lambda t, s, e: _DESTINATION_BEFORE.search(t[max(0, s - 60) : s])),
+    fires=["thousands of residents fled north towards {Oldtown}", "fighters fleeing from Newtown for {Oldtown}",
+           "a boat travelling upstream to {Oldtown}", "families fled towards Newtown and {Oldtown}",
+           "a convoy heading for {Oldtown} was hit"],
+    holds=["shelling in {Oldtown}", "families fled {Oldtown}", "fighters fleeing from {Oldtown}",
+           "troops advanced towards {Oldtown}", "residents returned to {Oldtown}"],
 )
