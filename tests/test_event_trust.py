@@ -407,3 +407,10 @@ def test_where_people_fled_to_is_not_where_it_happened(gazetteer):
             "as the shelling went on.")
     places = [e.place.name for e in _events(gazetteer, body)]
     assert "Kirkuk" in places and "Erbil" not in places
+
+
+def test_a_town_that_accuses_is_an_authority_not_a_place(gazetteer):
+    body = ("Troops stormed Kirkuk in Iraq on Monday after a vote on independence. "
+            "Erbil accused federal troops of killing civilians in the clashes.")
+    places = [e.place.name for e in _events(gazetteer, body)]
+    assert "Kirkuk" in places and "Erbil" not in places

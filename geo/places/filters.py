@@ -495,8 +495,11 @@ def speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
     its government is an actor, not where something happened. A list of capitals ("a deal
     brokered by Oslo, Rome and Vienna") is a list of governments unless a word for a place
     introduces it ("talks in Oslo and Rome")."""
-    if not place.capital or place.mention.dateline:
+    if place.mention.dateline:
         return False
+    if not place.capital:
+        # a seat of any authority, as a sentence's subject: "Oldtown accused the government"
+        return place.mention.initial and bool(_ACTOR_VERB.match(text, place.mention.end_char))
     end = place.mention.end_char
     listed = _CAPITAL_LIST_TAIL.match(text, end)
     if listed and " and " not in f" {listed.group()} ":
@@ -506,6 +509,13 @@ def speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
     before = text[max(0, place.mention.start_char - 60) : place.mention.start_char]
     in_list = bool(listed) or bool(_CAPITAL_LIST_HEAD.search(before))
     return in_list and not _PLACE_WORD_BEFORE_LIST.search(before)
+
+
+# What only a government or an authority does, said of a town that starts a sentence.
+_ACTOR_VERB = re.compile(
+    r"\s+(?:has |had )?(?:accused|accuses|condemned|condemns|denied|denies|demanded|demands|rejected"
+    r"|rejects|vowed|vows|blamed|blames|urged|urges|warned|warns)\b"
+)
 
 
 # "and Rome", ", Rome and Vienna" after a capital; "Oslo and " / "Oslo, Rome and " before it.
@@ -735,4 +745,20 @@ example(
            "a convoy heading for {Oldtown} was hit"],
     holds=["shelling in {Oldtown}", "families fled {Oldtown}", "fighters fleeing from {Oldtown}",
            "troops advanced towards {Oldtown}", "residents returned to {Oldtown}"],
+)
+
+def _stand_in_opening(text: str, start: int, end: int) -> ResolvedPlace:
+    """:func:`_stand_in`, marked as a sentence's first word when it is one."""
+    place = _stand_in(text, start, end)
+    opening = start == 0 or text[start - 2 : start] == ". "
+    return replace(place, mention=replace(place.mention, initial=opening))
+
+
+example(
+    "places.town_as_an_actor",
+    braced(lambda t, s, e: speaks_for_a_state(t, _stand_in_opening(t, s, e))),
+    fires=["{Oldtown} accused the government of a declaration of war.",
+           "Talks stalled. {Oldtown} rejected the plan."],
+    holds=["{Oldtown} fell to the rebels.", "Troops shelled {Oldtown} and warned residents.",
+           "Officials in {Oldtown} accused the army."],
 )
