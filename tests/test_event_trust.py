@@ -414,3 +414,14 @@ def test_a_town_that_accuses_is_an_authority_not_a_place(gazetteer):
             "Erbil accused federal troops of killing civilians in the clashes.")
     places = [e.place.name for e in _events(gazetteer, body)]
     assert "Kirkuk" in places and "Erbil" not in places
+
+
+def test_a_city_the_article_uses_for_its_province_gives_way_to_the_town(gazetteer):
+    """The headline's "Idlib" is the province the body locates the town in: no second point
+    on Idlib city for the same day; a day only Idlib has keeps its point."""
+    body = ("Gas attack in Idlib kills dozens\n\n"
+            "Warplanes struck the town of Saraqib in Idlib on Tuesday, killing 30 people. "
+            "The attack on Idlib drew condemnation.")
+    events = _events(gazetteer, body, published=dt.date(2017, 4, 5))
+    assert "Saraqib" in [e.place.name for e in events]
+    assert "Idlib" not in [e.place.name for e in events]

@@ -49,6 +49,7 @@ from geo.events.dates import (
 )
 from geo.places.filters import (
     FAR_KM,
+    PROVINCE_TOWN_POPULATION,
     anaphora,
     as_region,
     descriptor,
@@ -243,9 +244,49 @@ def build_events(
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
                             by_sentence_dates.get(index, []))
     named = Counter(p.geonameid for p in places)
-    events = state.events
+    events = capitals_for_their_province(state.events, places, text)
     facts = _ArticleFacts(events, doc.title_end)
     return [_with_confidence(e, events, headline_end=doc.title_end, named=named, facts=facts) for e in events]
+
+
+def capitals_for_their_province(events: list[Event], places: Sequence[ResolvedPlace], text: str) -> list[Event]:
+    """A city's name that the article itself uses for its province ("the town of Oldham in
+    Bigton") names the province wherever it stands bare ("Massacre in Bigton", "the attack on
+    Bigton"): its points dated from elsewhere (the lead, the stamp, an earlier sentence) drop
+    out on the days the article maps a town of that province, whose point says the same more
+    precisely. A point its own sentence dates, and other days, stay."""
+    as_province = _named_as_provinces(places, text)
+    if not as_province:
+        return events
+    towns = {
+        (e.place.country, e.place.admin1, e.date)
+        for e in events
+        if e.place.precision == "city" and e.place.geonameid not in as_province and e.date
+    }
+    return [
+        e for e in events
+        if not (e.place.geonameid in as_province and e.place.precision == "city" and e.date_source != "text"
+                and (e.place.country, e.place.admin1, e.date) in towns)
+    ]
+
+
+# What stands between a town and the province it is in: "Oldham in Bigton", "the town of
+# Oldham in Bigton province", "Oldham, in the Bigton countryside".
+_TOWN_IN = re.compile(r",?\s+(?:(?:city|town|village|area|district)\s+)?in\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _named_as_provinces(places: Sequence[ResolvedPlace], text: str) -> set[int]:
+    """The cities (population 50,000 or more, as provinces are named) that the article names
+    as the province of another town it maps: "the town of Oldham in Bigton"."""
+    out: set[int] = set()
+    ordered = sorted(places, key=lambda p: p.mention.start_char)
+    for town, province in zip(ordered, ordered[1:]):
+        if (province.precision == "city" and province.population >= PROVINCE_TOWN_POPULATION
+                and town.precision == "city" and town.geonameid != province.geonameid
+                and town.country == province.country and town.admin1 == province.admin1
+                and _TOWN_IN.fullmatch(text, town.mention.end_char, province.mention.start_char)):
+            out.add(province.geonameid)
+    return out
 
 
 @dataclass
@@ -862,4 +903,10 @@ example(
     "events.casualties_sign", _CASUALTIES.search,
     fires=["Nine people were killed in the raid", "the blast left many wounded"],
     holds=["Rebels took the hill", "Talks were held in the capital"],
+)
+example(
+    "events.town_in_its_province",
+    lambda text: bool(_TOWN_IN.fullmatch(text)),
+    fires=[" in ", " town in ", ", in the "],
+    holds=[" near ", " and ", " in the north of "],
 )

@@ -336,7 +336,7 @@ _NAMED_PLACE_IN_BEFORE = re.compile(
 )
 #: The least population of a town whose name may stand for its province after "Newtown in":
 #: provinces are named after regional capitals, which are cities.
-_PROVINCE_TOWN_POPULATION = 50_000
+PROVINCE_TOWN_POPULATION = 50_000
 
 
 def as_region(text: str, place: ResolvedPlace) -> bool:
@@ -353,7 +353,7 @@ def as_region(text: str, place: ResolvedPlace) -> bool:
         return False
     if _REGION_BEFORE.search(before):
         return True
-    return place.population >= _PROVINCE_TOWN_POPULATION and bool(_NAMED_PLACE_IN_BEFORE.search(before))
+    return place.population >= PROVINCE_TOWN_POPULATION and bool(_NAMED_PLACE_IN_BEFORE.search(before))
 
 
 _TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
