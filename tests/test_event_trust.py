@@ -425,3 +425,10 @@ def test_a_city_the_article_uses_for_its_province_gives_way_to_the_town(gazettee
     events = _events(gazetteer, body, published=dt.date(2017, 4, 5))
     assert "Saraqib" in [e.place.name for e in events]
     assert "Idlib" not in [e.place.name for e in events]
+
+
+def test_meanwhile_opens_another_account_that_borrows_no_date(gazetteer):
+    body = ("Fighting in Syria\n\nRebels shelled a clinic in Homs on February 22, killing six. "
+            "Meanwhile battles continued on all fronts in Hama, with dozens of air raids.")
+    hama = [e for e in _events(gazetteer, body, published=dt.date(2017, 4, 2)) if e.place.name == "Ḩamāh"]
+    assert hama and all(e.date != dt.date(2017, 2, 22) for e in hama)

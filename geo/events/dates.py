@@ -61,6 +61,15 @@ def quoted(text: str, sentence: Sentence, mention: DateMention) -> bool:
     )
 
 
+# A sentence that opens another account: what was dated before it is not carried into it
+# ("On February 22 a clinic was hit. Meanwhile the battle for Oldtown goes on.").
+NEW_ACCOUNT = re.compile(
+    r"[\s\"“]*(?:meanwhile|elsewhere|separately|on another front|in (?:an)?other developments?"
+    r"|in a (?:new|separate|related|another) development)\b",
+    re.IGNORECASE,
+)
+
+
 def carried_date(
     index: int,
     place: ResolvedPlace,
@@ -348,4 +357,11 @@ example(
     fires=["strikes on Friday around {Oldtown}, the site of a chemical attack in April",
            "shelling hit {Oldtown} the scene of a massacre in 2012"],
     holds=["strikes hit {Oldtown} on Friday", "the site of {Oldtown} in April"],
+)
+example(
+    "event_dates.a_new_account_carries_nothing",
+    lambda text: bool(NEW_ACCOUNT.match(text)),
+    fires=["Meanwhile the battle for Oldtown goes on.", "Elsewhere, rebels shelled Newtown.",
+           "In other developments, talks resumed.", "In a separate development the army advanced."],
+    holds=["The battle meanwhile goes on.", "Rebels shelled Newtown elsewhere in the province."],
 )

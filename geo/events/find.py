@@ -33,6 +33,7 @@ from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.read.document import Document, read_document, span_gap
 from geo.events.dates import (
+    NEW_ACCOUNT,
     SAID_BEFORE,
     best_day,
     SINCE_BEFORE,
@@ -309,9 +310,11 @@ def _events_of_sentence(
 ) -> None:
     """Add the events of one sentence to ``state`` and update what later sentences carry."""
     text = state.article.text
+    sentence_text = text[sentence.start : sentence.end]
     if sentence.paragraph != state.paragraph:
         state.paragraph, state.context = sentence.paragraph, None
-    sentence_text = text[sentence.start : sentence.end]
+    elif state.context is not None and NEW_ACCOUNT.match(sentence_text):
+        state.context = None
     written = named  # every place the sentence can map, landmarks included
     if len(named) > 1:
         landmarks = landmarks_of_named_places(text, named)
