@@ -432,3 +432,10 @@ def test_meanwhile_opens_another_account_that_borrows_no_date(gazetteer):
             "Meanwhile battles continued on all fronts in Hama, with dozens of air raids.")
     hama = [e for e in _events(gazetteer, body, published=dt.date(2017, 4, 2)) if e.place.name == "Ḩamāh"]
     assert hama and all(e.date != dt.date(2017, 2, 22) for e in hama)
+
+
+def test_where_the_wounded_were_taken_is_not_where_it_happened(gazetteer):
+    body = ("Bombers struck a market in Gwoza in Nigeria on Saturday, killing 18 people. "
+            "The wounded were taken to Maiduguri for treatment after the blasts.")
+    places = [e.place.name for e in _events(gazetteer, body, published=dt.date(2024, 6, 30))]
+    assert "Gwoza" in places and "Maiduguri" not in places

@@ -259,7 +259,9 @@ _ROUTE_END_BEFORE = re.compile(
 # were, or on the way; the place they were bound for is named for its direction.
 _DESTINATION_BEFORE = re.compile(
     r"\b(?:fled|flee|flees|fleeing|fled\s+(?:north|south|east|west)(?:wards)?|heading|headed|heads|travell?ing"
-    r"|sailing|driving|bound|en\s+route|on\s+(?:their|its|the)\s+way|escaping|escaped)"
+    r"|sailing|driving|bound|en\s+route|on\s+(?:their|its|the)\s+way|escaping|escaped"
+    # the wounded or the evacuated, carried elsewhere: "taken to X for treatment"
+    r"|taken|evacuated|transferred|rushed|airlifted|flown|transported|brought)"
     r"(?:\s+(?:north|south|east|west|upstream|downstream|back|home)(?:wards)?)?"
     r"(?:\s+from\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,2})?"  # "fleeing from Oldtown for X"
     r"(?:\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?)?"  # "fleeing Oldtown for X"
@@ -748,7 +750,7 @@ example(
     braced(lambda t, s, e: _DESTINATION_BEFORE.search(t[max(0, s - 60) : s])),
     fires=["thousands of residents fled north towards {Oldtown}", "fighters fleeing from Newtown for {Oldtown}",
            "a boat travelling upstream to {Oldtown}", "families fled towards Newtown and {Oldtown}",
-           "a convoy heading for {Oldtown} was hit"],
+           "a convoy heading for {Oldtown} was hit", "the wounded were taken to {Oldtown} for treatment"],
     holds=["shelling in {Oldtown}", "families fled {Oldtown}", "fighters fleeing from {Oldtown}",
            "troops advanced towards {Oldtown}", "residents returned to {Oldtown}"],
 )
