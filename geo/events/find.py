@@ -277,6 +277,11 @@ def _events_of_sentence(
         named = [p for p in named if p.mention.start_char not in landmarks]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
     sentence_places = anaphora(text, sentence, state.named_towns, index, before=first_named) + named
+    if not sentence_places:
+        # Most sentences map no place: nothing below but the date context can change, so the
+        # trigger, talk and condition searches are skipped (same events, a third fewer searches).
+        _carry_context(state, index, sentence, sentence_dates)
+        return
     # asked once: regions_give_way needs it too
     regional = [as_region(text, p) and not inside_a_smaller_place(p, written, text) for p in named]
     # "the town" can stand for a town named before, never for a province
@@ -287,8 +292,9 @@ def _events_of_sentence(
         None if d is not None and _dates_a_relative_clause(text, place, d, triggers) else d
         for place, d in ((place, date_for(place, sentence_dates, text)) for place in sentence_places)
     ]
-    undated_talk = not sentence_dates and _not_a_happening(sentence_text)
-    condition_end = _condition_end(sentence_text)
+    # with no action word no place below has an event: the talk and condition tests wait for one
+    undated_talk = bool(triggers) and not sentence_dates and _not_a_happening(sentence_text)
+    condition_end = _condition_end(sentence_text) if triggers else 0
     for place, own_date in zip(sentence_places, own_dates):
         near = [t for t in triggers if _reaches(text, t, place)]
         if not near or undated_talk or place.mention.start_char - sentence.start < condition_end:
@@ -309,6 +315,12 @@ def _events_of_sentence(
     for place, dated in zip(sentence_places, own_dates):
         if dated is not None and dated.date is not None:
             state.dated_places[place.geonameid] = (index, dated)
+    _carry_context(state, index, sentence, sentence_dates)
+
+
+def _carry_context(state: _Walk, index: int, sentence: Sentence, sentence_dates: list[DateMention]) -> None:
+    """Remember the sentence's last day or week as the date later sentences may carry."""
+    text = state.article.text
     points = [
         d for d in sentence_dates
         if d.role in {"point", "range"} and d.precision in {"day", "week"} and not quoted(text, sentence, d)
