@@ -1,6 +1,6 @@
 """The fast paths of geo/events/find.py give exactly what the straightforward code gives.
 
-``_triggers``, ``_tolls``, ``_not_a_happening`` and ``_hedged`` search a sentence lower-cased once with
+``_triggers``, ``_tolls``, ``_not_a_happening``, ``_hedged`` and ``_sign_words`` search a sentence lower-cased once with
 case-sensitive patterns, skip the death-toll patterns whose words a sentence lacks, and cache
 tolls per sentence. The straightforward versions (one case-insensitive search per pattern, on
 every sentence) are kept here as the reference; they are compared on the seed articles, on a
@@ -69,7 +69,15 @@ def reference_hedged(sentence: str) -> bool:
     return bool(events._HEDGED.search(sentence))
 
 
+def reference_sign_words(sentence: str) -> tuple[bool, ...]:
+    return (
+        reference_hedged(sentence), bool(events._REACTION.search(sentence)), bool(events._CASUALTIES.search(sentence)),
+        bool(events._ONGOING.search(sentence)), bool(events._PLANNED.search(sentence)),
+    )
+
+
 def assert_same(sentence: str) -> None:
+    assert events._sign_words(sentence) == reference_sign_words(sentence), sentence
     assert events._triggers(sentence, 7) == reference_triggers(sentence, 7), sentence
     assert list(events._tolls(sentence)) == reference_tolls(sentence), sentence
     assert events._not_a_happening(sentence) == reference_not_a_happening(sentence), sentence

@@ -58,7 +58,7 @@ from geo.places.filters import (
     places_by_sentence,
     regions_give_way,
 )
-from geo.read.text import Sentence
+from geo.read.text import FOLD_TRAPS as _FOLD_TRAPS, Sentence, lowered_as_ignorecase as _lowered
 
 __all__ = [
     "Event",
@@ -442,12 +442,7 @@ class _ArticleFacts:
         for all the places of that sentence."""
         found = self._words.get(event.sentence)
         if found is None:
-            sentence = event.excerpt
-            found = (
-                _hedged(sentence), bool(_REACTION.search(sentence)), bool(_CASUALTIES.search(sentence)),
-                bool(_ONGOING.search(sentence)), bool(_PLANNED.search(sentence)),
-            )
-            self._words[event.sentence] = found
+            found = self._words[event.sentence] = _sign_words(event.excerpt)
         return found
 
     def far(self, gid: int, here: tuple[float, float]) -> bool:
@@ -525,6 +520,20 @@ _PLANNED = re.compile(r"\b(?:will|would|expected to|to be held|plans?|aims? to|a
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
 _HEDGED_LOWER = re.compile(_HEDGED.pattern)
+# The sign words of _ArticleFacts.words in its order, and the same for a lower-cased sentence.
+_SIGN_WORDS = (_REACTION, _CASUALTIES, _ONGOING, _PLANNED)
+_SIGN_WORDS_LOWER = tuple(re.compile(p.pattern) for p in _SIGN_WORDS)
+
+
+def _sign_words(sentence: str) -> tuple[bool, bool, bool, bool, bool]:
+    """(hedged, reaction, casualties, ongoing, planned): whether the sentence has such words.
+
+    Searches the lower-cased sentence with case-sensitive patterns where that finds what the
+    case-insensitive ones find (see _lowered): several times faster, same answers."""
+    lowered = _lowered(sentence)
+    patterns, text = (_SIGN_WORDS, sentence) if lowered is None else (_SIGN_WORDS_LOWER, lowered)
+    reaction, casualties, ongoing, planned = (p.search(text) is not None for p in patterns)
+    return _hedged(sentence), reaction, casualties, ongoing, planned
 
 
 def _hedged(sentence: str) -> bool:
@@ -583,24 +592,6 @@ def _triggers(sentence: str, offset: int) -> list[tuple[str, int, int]]:
         for m in pattern.finditer(text):
             found.append((kind, offset + m.start(), offset + m.end()))
     return found
-
-
-# Characters re.IGNORECASE matches to an ASCII letter although str.lower() does not turn them
-# into it: dotless ı (I), long ſ (S), dotted İ (lower() makes two characters of it) and the
-# Kelvin sign (K). tests/test_fast_path_identical.py checks this list against all of Unicode.
-_FOLD_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
-
-
-def _lowered(sentence: str) -> str | None:
-    """The sentence lower-cased, when a case-sensitive search of it for lower-case ASCII
-    patterns finds exactly what an IGNORECASE search of the sentence finds, at the same
-    offsets; else None (the caller then searches the sentence itself)."""
-    lowered = sentence.lower()
-    if sentence.isascii():
-        return lowered
-    if len(lowered) != len(sentence) or not _FOLD_TRAPS.isdisjoint(sentence):
-        return None
-    return lowered
 
 
 def _pick_type(triggers: Sequence[tuple[str, int, int]]) -> str:
