@@ -218,3 +218,18 @@ def test_every_lexicon_word_starts_with_a_letter_of_its_guard(index):
         assert word[:1] in set(letters), (kind, word)
 
     check()
+
+
+def test_assessed_is_dataclasses_replace(gazetteer):
+    """events._assessed builds what dataclasses.replace builds, field for field."""
+    import dataclasses
+
+    from geo.corpus.ingest import process_article
+
+    article = next(o.article for o in read_corpus(SEEDS) if o.article is not None)
+    event = process_article(article, gazetteer).events[0]
+    assert len(dataclasses.fields(events.Event)) == 18  # _assessed lists every field
+    built = events._assessed(event, "background", 0.25, ("a",), ("b", "c"))
+    assert built == dataclasses.replace(
+        event, event_kind="background", confidence=0.25, review_reasons=("a",), signs=("b", "c")
+    )

@@ -547,10 +547,23 @@ def _with_confidence(
     """The event with its kind, ``confidence`` and ``review_reasons``."""
     published = event.article.published
     if published is not None and event.date_end is not None and (published - event.date_end).days > BACKGROUND_DAYS:
-        event = replace(event, event_kind="background")
+        event = _assessed(event, "background", event.confidence, event.review_reasons, event.signs)
     signs = event_signs(event, events, headline_end=headline_end, named=named, facts=facts)
     present = tuple(name for name, on in signs.items() if on)
-    return replace(event, confidence=confidence_of(signs), review_reasons=reasons_of(signs), signs=present)
+    return _assessed(event, event.event_kind, confidence_of(signs), reasons_of(signs), present)
+
+
+def _assessed(
+    e: Event, kind: EventKind, confidence: float, reasons: tuple[str, ...], signs: tuple[str, ...]
+) -> Event:
+    """``dataclasses.replace(e, event_kind=kind, confidence=..., review_reasons=..., signs=...)``
+    built directly: replace() inspects the fields at every call, for every event (several
+    times slower). tests/test_fast_path_identical.py checks it against replace()."""
+    return Event(
+        e.article, e.place, e.sentence, e.date_mention, e.date, e.date_start, e.date_end, e.date_precision,
+        e.date_source, e.event_type, e.fatalities, e.event_group, kind, confidence, reasons, signs,
+        e.date_used, e.date_sentence,
+    )
 
 
 def _event(
