@@ -629,7 +629,8 @@ _UNRULY = re.compile(r"\b(?:clash\w*|riot\w*|stones?|rocks|burn\w*|set fire|torc
 
 def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
     kind = _pick_type(triggers)
-    if _PROTESTERS.search(sentence) and kind in {"battles", "strategic developments", "protests", "riots"}:
+    # the type test first: it is free, and most sentences' types skip the search
+    if kind in {"battles", "strategic developments", "protests", "riots"} and _PROTESTERS.search(sentence):
         return "riots" if _UNRULY.search(sentence) else "protests"
     if kind == "battles" and _CIVILIAN_KILLING.search(sentence):
         return "violence against civilians"

@@ -477,7 +477,14 @@ def _example_gazetteer() -> PlaceIndex:
 _GLUED_ARTICLE = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
 
 
-_GLUED_ANYWHERE = re.compile(_GLUED_ARTICLE.pattern[1:])  # the same, not anchored: one search per text
+# Whether the text has a glued article anywhere (one search per text): the same test as the
+# unanchored _GLUED_ARTICLE, written from the capital letter back ("[A-Z]" preceded by "Al",
+# "ash", ...) so the regex engine skips to capitals rather than stop at every "a" and "e".
+_GLUED_ANYWHERE = re.compile(
+    "[A-Z](?:"
+    + "|".join(f"(?<={a}.)" for a in _GLUED_ARTICLE.pattern[2 : _GLUED_ARTICLE.pattern.index(")")].split("|"))
+    + ")[a-z]"
+)
 
 
 def _split_glued_articles(tokens: list[Token], text: str) -> list[Token]:
