@@ -1,6 +1,6 @@
 """The fast paths of geo/events/find.py give exactly what the straightforward code gives.
 
-``_triggers``, ``_tolls``, ``_not_a_happening`` and ``_hedged`` search a sentence lower-cased once with
+``_triggers``, ``_tolls``, ``_not_a_happening``, ``_hedged`` and ``_sign_words`` search a sentence lower-cased once with
 case-sensitive patterns, skip the death-toll patterns whose words a sentence lacks, and cache
 tolls per sentence. The straightforward versions (one case-insensitive search per pattern, on
 every sentence) are kept here as the reference; they are compared on the seed articles, on a
@@ -69,7 +69,15 @@ def reference_hedged(sentence: str) -> bool:
     return bool(events._HEDGED.search(sentence))
 
 
+def reference_sign_words(sentence: str) -> tuple[bool, ...]:
+    return (
+        reference_hedged(sentence), bool(events._REACTION.search(sentence)), bool(events._CASUALTIES.search(sentence)),
+        bool(events._ONGOING.search(sentence)), bool(events._PLANNED.search(sentence)),
+    )
+
+
 def assert_same(sentence: str) -> None:
+    assert events._sign_words(sentence) == reference_sign_words(sentence), sentence
     assert events._triggers(sentence, 7) == reference_triggers(sentence, 7), sentence
     assert list(events._tolls(sentence)) == reference_tolls(sentence), sentence
     assert events._not_a_happening(sentence) == reference_not_a_happening(sentence), sentence
@@ -210,3 +218,18 @@ def test_every_lexicon_word_starts_with_a_letter_of_its_guard(index):
         assert word[:1] in set(letters), (kind, word)
 
     check()
+
+
+def test_assessed_is_dataclasses_replace(gazetteer):
+    """events._assessed builds what dataclasses.replace builds, field for field."""
+    import dataclasses
+
+    from geo.corpus.ingest import process_article
+
+    article = next(o.article for o in read_corpus(SEEDS) if o.article is not None)
+    event = process_article(article, gazetteer).events[0]
+    assert len(dataclasses.fields(events.Event)) == 18  # _assessed lists every field
+    built = events._assessed(event, "background", 0.25, ("a",), ("b", "c"))
+    assert built == dataclasses.replace(
+        event, event_kind="background", confidence=0.25, review_reasons=("a",), signs=("b", "c")
+    )

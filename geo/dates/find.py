@@ -60,7 +60,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dateutil.relativedelta import relativedelta
 
 from geo.dates import words as _w
-from geo.read.text import Sentence, split_sentences
+from geo.read.text import Sentence, lowered_as_ignorecase, split_sentences
 if TYPE_CHECKING:
     from geo.dates.timex_rules import TimeMention
 
@@ -279,6 +279,9 @@ _MATCH_START: Final = re.compile(
     rf"(?i)\b(?={_first_letters(_CORE_NAMES + _START_NAMES)})"
     rf"(?:(?:{_w.alternation(_START_NAMES)})\b|(?=(?:{_CORE_WORDS})))"
 )
+# The same two for a lower-cased text: the patterns' words are all lower case.
+_CORE_LOWER: Final = re.compile(_CORE.pattern.removeprefix("(?i)"))
+_MATCH_START_LOWER: Final = re.compile(_MATCH_START.pattern.removeprefix("(?i)"))
 _REACH_BACK: Final = 45  # characters from a match's start to its first core word, at most
 
 
@@ -288,12 +291,16 @@ def _scan(text: str) -> Iterator[re.Match[str]]:
     ``tried``: every word start before it was tried for an earlier core word and gave no match
     reaching past that core, so none reaches past a later one either: they are not tried again
     (cores come in clusters, "on 3 May 2016": each start word is tried once)."""
+    # The two locating searches run case-sensitively on the lower-cased text where that finds
+    # the same (see lowered_as_ignorecase); the match itself reads the text as written.
+    lowered = lowered_as_ignorecase(text)
+    cores, starts, hay = (_CORE, _MATCH_START, text) if lowered is None else (_CORE_LOWER, _MATCH_START_LOWER, lowered)
     done = tried = 0
-    for core in _CORE.finditer(text):
+    for core in cores.finditer(hay):
         c = core.start()
         if c < done:
             continue
-        for word in _MATCH_START.finditer(text, max(done, tried, c - _REACH_BACK)):
+        for word in starts.finditer(hay, max(done, tried, c - _REACH_BACK)):
             if word.start() > c:
                 break
             m = _SCAN.match(text, word.start())

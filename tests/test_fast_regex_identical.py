@@ -1,0 +1,39 @@
+"""Patterns rewritten to open with a letter (so the regex engine can skip to it) find exactly
+what their straightforward forms find: the dotted abbreviations and the glued-article test of
+geo/places/find.py, and the 'the town' noun of geo/places/filters.py."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.places import filters, find
+
+ABBREVIATIONS = sorted({**find._COUNTRY_ABBREVIATIONS, **find._STATE_ABBREVIATIONS, **find._AFTER_TOWN_ONLY},
+                       key=len, reverse=True)
+REFERENCE_ABBREVIATION = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in ABBREVIATIONS) + r")(?!\w)")
+REFERENCE_GLUED = re.compile(find._GLUED_ARTICLE.pattern[1:])
+REFERENCE_TOWN_NOUN = re.compile(
+    r"\b[Tt]he (?:(?:[a-z]+|[A-Z][a-z]+n|[A-Z][a-z]+i)[ -]){0,3}?(?:city|town|village)\b(?! of [A-Z])"
+)
+
+# Text made of the pieces the patterns are about, glued in every way.
+pieces = st.sampled_from(
+    [*ABBREVIATIONS, "Al", "al", "Ash", "ed", "Es", "Sham", "Bab", "The", "the", "town", "city", "village",
+     "Old", "Syrian", "x", "é", "_", "1", ".", " ", "  ", "-", "\n", ",", "'"]
+)
+texts = st.lists(pieces, max_size=30).map("".join)
+
+
+def spans(pattern: re.Pattern, text: str, start: int = 0) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text, start)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.integers(min_value=0, max_value=5))
+def test_rewritten_patterns_find_the_same(text, start):
+    assert spans(find._ABBREVIATION, text, start) == spans(REFERENCE_ABBREVIATION, text, start)
+    assert spans(filters._TOWN_NOUN, text, start) == spans(REFERENCE_TOWN_NOUN, text, start)
+    assert bool(find._GLUED_ANYWHERE.search(text)) == bool(REFERENCE_GLUED.search(text))
