@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,3 +111,13 @@ def test_read_dates_fast_scan_finds_what_scanning_every_position_finds(text: str
     from geo.dates import timex_rules
     every = [m.span() for m in timex_rules._EXTRA.finditer(text) if m.end() > m.start()]
     assert [m.span() for m in timex_rules.scan_extra(text)] == every
+
+
+@pytest.mark.parametrize("text", ["TODAY:THE FOLLOWING year", "On Monday it rained. The following year it snowed."])
+def test_the_story_moving_past_year_9999_is_left_out_not_raised(text: str) -> None:
+    """Found by Hypothesis: "the following year" counted from a day in 9999."""
+    from geo.dates.timex import read_dates
+
+    for published in (datetime.date(9999, 1, 1), datetime.date(9999, 12, 31)):
+        read_dates(text, published=published)
+        find_dates(text, published)

@@ -515,7 +515,10 @@ def anaphors(text: str, ctx: _d._Context, dated: list) -> list[TimeMention]:
         # the latest dated point before it, one of these too: "Two days later ... A week later"
         before = [d for d in dated if d.end_char <= m.start() and d.date is not None and d.precision in _ANCHOR_PRECISIONS]
         anchor = max(before + out, key=lambda d: d.end_char) if before or out else None
-        made = _anchored(t, anchor) if anchor is not None else None
+        try:
+            made = _anchored(t, anchor) if anchor is not None else None
+        except (ValueError, OverflowError):
+            made = None  # past year 9999: left out, never raised
         if made is not None and made.date is not None:
             out.append(made)
     return out
@@ -1037,7 +1040,10 @@ def anchor_anaphors(mentions: list[TimeMention]) -> list[TimeMention]:
     anchor: TimeMention | None = None
     for t in mentions:
         if t.value.startswith("ANCHOR "):
-            t = _anchored(t, anchor)
+            try:
+                t = _anchored(t, anchor)
+            except (ValueError, OverflowError):
+                t = None  # past year 9999 (an absurd publication date): left out, never raised
             if t is None:
                 continue
         elif t.type in ("DATE", "TIME") and t.date is not None and t.precision in ("day", "month", "year", "week"):
