@@ -439,3 +439,9 @@ def test_where_the_wounded_were_taken_is_not_where_it_happened(gazetteer):
             "The wounded were taken to Maiduguri for treatment after the blasts.")
     places = [e.place.name for e in _events(gazetteer, body, published=dt.date(2024, 6, 30))]
     assert "Gwoza" in places and "Maiduguri" not in places
+
+
+def test_planned_meetings_are_a_dated_development(gazetteer):
+    body = "Talks on Syria stalled in March. The next meetings in Astana are to be held on May 3-4."
+    astana = [e for e in _events(gazetteer, body, published=dt.date(2017, 4, 4)) if e.place.name == "Astana"]
+    assert astana and astana[0].date_start == dt.date(2017, 5, 3)
