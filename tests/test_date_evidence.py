@@ -97,3 +97,22 @@ def test_an_appositive_after_the_place_does_not_date_the_happening():
     place = ResolvedPlace(mention, 1, "Oldtown", 0.0, 0.0, "XX", "", "city", ())
     chosen = date_for(place, find_dates(text, _dt.date(2017, 10, 8)), text)
     assert chosen is not None and chosen.text == "On Friday"
+
+
+def test_a_day_after_with_no_place_after_it_dates_the_place_before_it():
+    from geo.events.dates import date_for
+    from geo.dates.find import find_dates
+    from geo.places.find import PlaceMention
+    from geo.places.resolve import ResolvedPlace
+    import datetime as _dt
+
+    text = "Rebels said on Tuesday that they were in full control of Oldtown, a day after sweeping into the city."
+    start = text.index("Oldtown")
+    mention = PlaceMention("Oldtown", start, start + 7, "oldtown", "place", False, False)
+    place = ResolvedPlace(mention, 1, "Oldtown", 0.0, 0.0, "XX", "", "city", ())
+    chosen = date_for(place, find_dates(text, _dt.date(2025, 1, 28)), text, [start])
+    assert chosen is not None and chosen.date == _dt.date(2025, 1, 27)
+    # a place after the anchored expression takes it instead: "days after capturing Newtown"
+    later = text.replace("sweeping into the city", "capturing Newtown")
+    chosen = date_for(place, find_dates(later, _dt.date(2025, 1, 28)), later, [start, later.index("Newtown")])
+    assert chosen is not None and chosen.date == _dt.date(2025, 1, 28)

@@ -220,7 +220,9 @@ _LEAD_SENTENCES = 4
 _SITE_OF = re.compile(r",?\s+(?:the|a)\s+(?:site|scene)\s+of\s", re.IGNORECASE)
 
 
-def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "") -> DateMention | None:
+def date_for(
+    place: ResolvedPlace, dates: Sequence[DateMention], text: str = "", others: Sequence[int] = ()
+) -> DateMention | None:
     """The date expression of a sentence that dates this place's event.
 
     "Seized Palmyra on Wednesday, days after capturing Ramadi": an anchored expression
@@ -229,10 +231,17 @@ def date_for(place: ResolvedPlace, dates: Sequence[DateMention], text: str = "")
     dates the place only when the sentence names no other day ("said on Tuesday that the
     fighters had left the port, under a deal reached last December" keeps Tuesday). "Strikes
     on Friday around Oldtown, the site of a massacre in April" is dated Friday: an appositive
-    after the place tells the place's past.
+    after the place tells the place's past. "Rebels said on Tuesday they held Oldtown, a day
+    after sweeping into the city": when the sentence names no place after an anchored
+    expression (``others``: where the sentence's other places start) and its only other dates
+    are days of saying, the anchored one dates the place before it.
     """
     pos = place.mention.start_char
     usable = [d for d in dates if not (d.role == "anchored" and d.start_char > pos)]
+    if text and len(usable) < len(dates):
+        trailing = [d for d in dates if d.role == "anchored" and d.start_char > pos and not any(o > d.start_char for o in others)]
+        if trailing and usable and all(SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char) for d in usable):
+            usable = trailing
     if text:
         end = place.mention.end_char
         told = [d for d in usable if d.start_char > end and _SITE_OF.match(text, end, d.start_char)]
