@@ -445,3 +445,8 @@ def test_planned_meetings_are_a_dated_development(gazetteer):
     body = "Talks on Syria stalled in March. The next meetings in Astana are to be held on May 3-4."
     astana = [e for e in _events(gazetteer, body, published=dt.date(2017, 4, 4)) if e.place.name == "Astana"]
     assert astana and astana[0].date_start == dt.date(2017, 5, 3)
+
+
+def test_a_trip_to_talks_keeps_the_talks_place(gazetteer):
+    body = "The foreign minister headed to Geneva for talks on a ceasefire in Syria on Monday."
+    assert "Geneva" in [e.place.name for e in _events(gazetteer, body)]

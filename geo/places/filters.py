@@ -242,7 +242,9 @@ def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
     if landmark is not None:
         distance = float(landmark.group("n")) * (1.609 if landmark.group("unit").lower().startswith("mi") else 1.0)
         return distance > _LANDMARK_KM
-    if _ROUTE_END_BEFORE.search(before) or (_may_name_a_destination(before) and _DESTINATION_BEFORE.search(before)):
+    if _ROUTE_END_BEFORE.search(before):
+        return True
+    if _may_name_a_destination(before) and _DESTINATION_BEFORE.search(before) and not _MEETING_AFTER.match(after):
         return True
     return part_of_a_longer_name(text, place)
 
@@ -264,7 +266,7 @@ _DESTINATION_BEFORE = re.compile(
     r"\b(?:fled|flee|flees|fleeing|fled\s+(?:north|south|east|west)(?:wards)?|heading|headed|heads|travell?ing"
     r"|sailing|driving|bound|en\s+route|on\s+(?:their|its|the)\s+way|escaping|escaped"
     # the wounded or the evacuated, carried elsewhere: "taken to X for treatment"
-    r"|taken|evacuated|transferred|rushed|airlifted|flown|transported|brought)"
+    r"|taken|evacuated|transferred|rushed|airlifted|transported)"
     r"(?:\s+(?:north|south|east|west|upstream|downstream|back|home)(?:wards)?)?"
     r"(?:\s+from\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,2})?"  # "fleeing from Oldtown for X"
     r"(?:\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?)?"  # "fleeing Oldtown for X"
@@ -272,6 +274,11 @@ _DESTINATION_BEFORE = re.compile(
     r"(?:(?-i:[A-Z][\w'’-]+)\s+(?:and|or)\s+)?$",  # the second of two: "towards X and Y"
     re.IGNORECASE,
 )
+
+
+# Where a trip ends in what the story is about: "headed to Geneva for talks", "travelling to
+# Oldtown to meet the rebels": the destination is then where the happening is.
+_MEETING_AFTER = re.compile(r",?\s+(?:for\s+(?:talks|a\s+meeting|meetings|negotiations|a\s+summit)|to\s+(?:meet|attend|sign|negotiate))\b", re.IGNORECASE)
 
 
 def _may_name_a_destination(before: str) -> bool:
@@ -755,7 +762,14 @@ example(
            "a boat travelling upstream to {Oldtown}", "families fled towards Newtown and {Oldtown}",
            "a convoy heading for {Oldtown} was hit", "the wounded were taken to {Oldtown} for treatment"],
     holds=["shelling in {Oldtown}", "families fled {Oldtown}", "fighters fleeing from {Oldtown}",
-           "troops advanced towards {Oldtown}", "residents returned to {Oldtown}"],
+           "troops advanced towards {Oldtown}", "residents returned to {Oldtown}",
+           "the envoys were flown to {Oldtown} for talks"],
+)
+example(
+    "places.destination_where_the_story_goes_on",
+    braced(lambda t, s, e: _MEETING_AFTER.match(t, e)),
+    fires=["the minister headed to {Geneva} for talks", "he was travelling to {Oldtown} to meet the rebels"],
+    holds=["families fled towards {Oldtown} on Monday", "a convoy heading for {Oldtown} was hit"],
 )
 
 def _stand_in_opening(text: str, start: int, end: int) -> ResolvedPlace:
