@@ -238,17 +238,18 @@ def date_for(
     """
     pos = place.mention.start_char
     usable = [d for d in dates if not (d.role == "anchored" and d.start_char > pos)]
-    if text and len(usable) < len(dates):
-        trailing = [d for d in dates if d.role == "anchored" and d.start_char > pos and not any(o > d.start_char for o in others)]
-        if trailing and usable and all(SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char) for d in usable):
-            usable = trailing
     if text:
+        # days of a saying: asked once, for both rules below that set them aside
+        said = [d for d in dates if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
+        if len(usable) < len(dates):
+            trailing = [d for d in dates if d.role == "anchored" and d.start_char > pos and not any(o > d.start_char for o in others)]
+            if trailing and usable and all(d in said for d in usable):
+                usable = trailing
         end = place.mention.end_char
         told = [d for d in usable if d.start_char > end and _SITE_OF.match(text, end, d.start_char)]
         if told and len(told) < len(usable):  # another date is left for the happening
             usable = [d for d in usable if d not in told]
-    if text:
-        said = [d for d in usable if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char)]
+        said = [d for d in usable if d in said]
         if said and any(d not in said and d.precision == "day" for d in usable):
             usable = [d for d in usable if d not in said]
     anchored = [d for d in usable if d.role == "anchored"]

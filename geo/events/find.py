@@ -332,12 +332,10 @@ def _events_of_sentence(
     state.named_towns.extend((index, p, descriptor(text, p)) for p, region in zip(named, regional) if not region)
     sentence_places = regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
+    starts = [p.mention.start_char for p in sentence_places]
     own_dates = [
         None if d is not None and _dates_a_relative_clause(text, place, d, triggers) else d
-        for place, d in (
-            (place, date_for(place, sentence_dates, text, [p.mention.start_char for p in sentence_places]))
-            for place in sentence_places
-        )
+        for place, d in ((place, date_for(place, sentence_dates, text, starts)) for place in sentence_places)
     ]
     # with no action word no place below has an event: the talk and condition tests wait for one
     undated_talk = bool(triggers) and not sentence_dates and _not_a_happening(sentence_text)
