@@ -115,3 +115,21 @@ def test_an_article_glued_to_a_later_word_of_a_name():
 
 def test_a_glued_article_is_no_licence_abroad():
     assert "Maaret Alnouman" not in _resolved("A storm hit Maaret Alnouman in Brazil on Monday.")
+
+
+def test_an_article_glued_and_doubled_before_its_letter():
+    """"et-Tamr" said aloud is "ettamr": the article takes the next letter's sound, and
+    stripped text keeps it glued and doubled."""
+    text = "Shells fell on Tal Ettamr in Syria on Tuesday, activists in Aleppo said."
+    assert _resolved(text)["Tal Ettamr"] == ("Tall Tamr", "SY")
+
+
+def test_a_spelling_variant_in_the_headline_is_the_same_place_as_in_the_body():
+    """A Title Case headline names the place with the body's spelling: both are found, and
+    the first one found (the headline's) does not leave the body's unplaced."""
+    text = (
+        "Jets Pound Villages In Rural Deir Ezzor\n\n"
+        "Jets pounded villages in rural Deir Ezzor on Tuesday, activists in Aleppo, Syria, said."
+    )
+    found = [r for r in resolve_places(find_places(text, GAZETTEER), GAZETTEER) if r.mention.text == "Deir Ezzor"]
+    assert [r.name for r in found] == ["Deir ez-Zor", "Deir ez-Zor"]

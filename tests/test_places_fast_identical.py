@@ -77,7 +77,7 @@ def reference_find_places(text: str, gazetteer: PlaceIndex, document: Document |
         # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
         headline = not accepted and find._line_of(breaks, start) in headlines
         if headline and find._is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer, glue=False):
-            in_headlines.append(find.PlaceMention(text[start:end], start, end, key, kind, False, False))
+            in_headlines.append(find.PlaceMention(text[start:end], start, end, key, kind, False, False, variant=variant))
             i = j + 1
         elif accepted:
             province = (j + 1 < n and folded[j + 1] in find._PROVINCE_WORDS and joins[j + 1]) or (

@@ -206,7 +206,7 @@ def _take(
     # nothing ("Isis Retakes Palmyra"): such a name counts if the body names it too.
     headline = not accepted and _line_of(breaks, start) in headlines
     if headline and _is_place(text, tokens, folded, joins, i, j, key, kind, gazetteer, glue=False):
-        in_headlines.append(PlaceMention(text[start:end], start, end, key, kind, False, False))
+        in_headlines.append(PlaceMention(text[start:end], start, end, key, kind, False, False, variant=variant))
         return j + 1
     if accepted:
         province = (j + 1 < n and folded[j + 1] in _PROVINCE_WORDS and joins[j + 1]) or (
