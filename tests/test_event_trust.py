@@ -450,3 +450,33 @@ def test_planned_meetings_are_a_dated_development(gazetteer):
 def test_a_trip_to_talks_keeps_the_talks_place(gazetteer):
     body = "The foreign minister headed to Geneva for talks on a ceasefire in Syria on Monday."
     assert "Geneva" in [e.place.name for e in _events(gazetteer, body)]
+
+
+_COUNTRY_ONLY_LEAD = (
+    "Victims of a suspected gas attack in Syria showed signs of a nerve agent, doctors said on Tuesday. "
+)
+
+
+def test_a_lead_that_names_only_its_country_is_drawn_at_the_one_town_the_article_names(gazetteer):
+    events = _events(gazetteer, _COUNTRY_ONLY_LEAD + "Aid groups said nurses in Aleppo were overwhelmed.")
+    assert [(e.place.name, e.date, e.date_source) for e in events] == [("Aleppo", dt.date(2021, 3, 9), "lead")]
+    assert events[0].confidence <= 0.5
+    assert events[0].review_reasons[0].startswith("the lead names only the country")
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        "Aid groups said nurses in Aleppo and Homs were overwhelmed.",  # two towns: which one?
+        "Aid groups said nurses in Damascus were overwhelmed.",  # a capital may be its government
+        "Officials in Aleppo said more victims were expected.",  # where a source speaks from
+        "Aid groups said nurses in Mosul, Iraq, were overwhelmed.",  # another country
+    ],
+)
+def test_a_lead_that_names_only_its_country_is_not_guessed_without_one_town_of_it(gazetteer, rest):
+    assert _events(gazetteer, _COUNTRY_ONLY_LEAD + rest) == []
+
+
+def test_a_mapped_lead_needs_no_guess(gazetteer):
+    body = "Shelling hit Homs on Tuesday, killing three people. Aid groups said nurses in Aleppo were busy."
+    assert [e.place.name for e in _events(gazetteer, body)] == ["Homs"]

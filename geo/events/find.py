@@ -244,10 +244,84 @@ def build_events(
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
                             by_sentence_dates.get(index, []))
+    lead_event = lead_at_its_only_town(state, places, by_sentence_places)
+    if lead_event is not None:
+        state.events.append(lead_event)
     named = Counter(p.geonameid for p in places)
     events = capitals_for_their_province(state.events, places, text)
     facts = _ArticleFacts(events, doc.title_end)
-    return [_with_confidence(e, events, headline_end=doc.title_end, named=named, facts=facts) for e in events]
+    out = [_with_confidence(e, events, headline_end=doc.title_end, named=named, facts=facts) for e in events]
+    if lead_event is not None:
+        out = [_guessed_for_the_lead(e) if e.sentence is lead_event.sentence and e.place is lead_event.place else e for e in out]
+    return out
+
+
+#: The review reason of a lead happening drawn at the one town its country's story names.
+LEAD_PLACE_GUESSED = "the lead names only the country: drawn at the one town of it the article names"
+
+#: A guessed place is never trusted more than this (the model has too few such points to learn it).
+GUESSED_CONFIDENCE = 0.5
+
+
+def _guessed_for_the_lead(e: Event) -> Event:
+    return _assessed(
+        e, e.event_kind, min(e.confidence, GUESSED_CONFIDENCE), (LEAD_PLACE_GUESSED,) + e.review_reasons, e.signs
+    )
+
+
+# Where a source speaks from is not where the lead happened: "officials in Oldtown said",
+# "an activist based in Oldtown", "a correspondent in the Oldtown".
+_A_SOURCE_IN = re.compile(
+    r"\b(?:officials?|activists?|sources?|spokes(?:man|woman|person)|correspondents?|journalists?"
+    r"|reporters?|monitors?|photographers?|analysts?|diplomats?|experts?|observers?)"
+    r"(?:\s+based)?\s+in\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+#: How many sentences from the top count as the lead (title, stamp line, first sentences).
+LEAD_SENTENCES = 4
+
+
+def lead_at_its_only_town(
+    state: _Walk, places: Sequence[ResolvedPlace], by_sentence_places: dict[int, list[ResolvedPlace]]
+) -> Event | None:
+    """"Victims of a suspected chemical attack in Syria ... its experts were giving guidance
+    to overwhelmed health workers in Oldtown": a lead that reports a happening but names only
+    its country leaves the story off the map. When no lead sentence maps an event and the
+    article names exactly one town or province of that country that no event
+    uses (its capital aside), the lead happening is drawn there, on the lead's date (``date_source`` "lead").
+    Two or more such towns, or none, leave it out: the lead does not say which."""
+    doc, text = state.doc, state.article.text
+    lead_count = min(len(doc.sentences), LEAD_SENTENCES)
+    if any(doc.sentence_of(e.place.mention.start_char) < lead_count for e in state.events):
+        return None
+    country, trigger_sentence = "", None
+    for p in places:
+        index = doc.sentence_of(p.mention.start_char)
+        if index >= lead_count:
+            break
+        sentence = doc.sentences[index]
+        if p.precision == "country" and not opens_as_caption(doc, index) and _triggers(text[sentence.start : sentence.end], sentence.start):
+            country, trigger_sentence = p.country, sentence
+            break
+    if trigger_sentence is None:
+        return None
+    used = {e.place.geonameid for e in state.events}
+    found: dict[int, tuple[int, ResolvedPlace]] = {}
+    for index, named in sorted(by_sentence_places.items()):
+        for p in named:
+            # a national capital so named is as often its government ("Oldcity was not
+            # seeking a vote") as a place: it is never guessed for the lead
+            if (p.country == country and p.precision in {"city", "admin1"} and not p.capital
+                    and p.geonameid not in used and not _A_SOURCE_IN.search(text, max(0, p.mention.start_char - 40), p.mention.start_char)):
+                found.setdefault(p.geonameid, (index, p))
+    if len(found) != 1:
+        return None
+    index, place = next(iter(found.values()))
+    sentence_text = text[trigger_sentence.start : trigger_sentence.end]
+    triggers = _triggers(sentence_text, trigger_sentence.start)
+    mention, source = (state.lead, "lead") if state.lead is not None else (None, "published")
+    return _event(state.article, place, doc.sentences[index], mention, source, _classify(sentence_text, triggers), None, doc)
 
 
 def capitals_for_their_province(events: list[Event], places: Sequence[ResolvedPlace], text: str) -> list[Event]:
