@@ -480,3 +480,15 @@ def test_a_lead_that_names_only_its_country_is_not_guessed_without_one_town_of_i
 def test_a_mapped_lead_needs_no_guess(gazetteer):
     body = "Shelling hit Homs on Tuesday, killing three people. Aid groups said nurses in Aleppo were busy."
     assert [e.place.name for e in _events(gazetteer, body)] == ["Homs"]
+
+
+def test_a_wire_datelines_date_is_the_filing_day_not_the_happenings(gazetteer):
+    """The dateline's date is the day the story was filed; the lead happening is dated by the
+    story ("on Thursday"), and a reaction's day ("on Friday defended") does not date it."""
+    body = (
+        "Mexico City, 18 October 2019 (Reuters) - The president on Friday defended the release of a "
+        "suspect after gunmen laid siege to Culiacan. Soldiers detained the suspect at a house in "
+        "Culiacan on Thursday afternoon, setting off gun battles."
+    )
+    events = _events(gazetteer, body, published=dt.date(2019, 10, 18), published_from="dateline")
+    assert {(e.place.name, e.date) for e in events} == {("Culiacán", dt.date(2019, 10, 17))}

@@ -28,6 +28,8 @@ __all__ = [
     "DateSource",
     "PUBLISHED_WINDOW_DAYS",
     "SAID_BEFORE",
+    "REACTED_AFTER",
+    "day_of_a_saying",
     "SINCE_BEFORE",
     "YARDSTICK_REACH",
     "best_day",
@@ -166,7 +168,7 @@ def lead_date(
             if d.role == "point" and d.precision in {"day", "week"} and d.date is not None:
                 if published is not None and not 0 <= (published - d.date).days <= _LEAD_DAYS:
                     continue  # history or a caption's day, not the lead happening
-                if not SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
+                if not day_of_a_saying(text, d):
                     return d
                 said_day = said_day or d
     if said_day is not None or published is None:
@@ -189,7 +191,7 @@ def _later_day(doc: Document, by_sentence: dict[int, list[DateMention]], publish
                 continue
             if not 0 <= (published - d.date).days <= PUBLISHED_WINDOW_DAYS:
                 continue
-            if SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char):
+            if day_of_a_saying(text, d):
                 continue
             if quoted(text, doc.sentences[index], d):
                 continue
@@ -204,6 +206,23 @@ SAID_BEFORE = re.compile(
     r"\b(?:said|says|told [\w ]{1,25}?|announced|reported|stated|claimed|confirmed|added)\s+(?:on\s+|late\s+|early\s+)?$",
     re.IGNORECASE,
 )
+
+
+# "The president on Friday defended the release ...", "Ban on Friday renewed his push ...":
+# a day written between a speaker and the verb of a reaction is the reaction's day, like the
+# day of a saying; the happening reacted to came before it.
+REACTED_AFTER = re.compile(
+    r"\s+(?:defended|renewed|condemned|denounced|denied|urged|demanded|critici[sz]ed|welcomed"
+    r"|blamed|vowed|pledged|rejected|praised|hailed|insisted|called\s+(?:for|on)|appealed|pressed"
+    r"|responded|reacted|expressed|voiced|slammed|lashed\s+out)\b",
+    re.IGNORECASE,
+)
+
+
+def day_of_a_saying(text: str, d: DateMention) -> bool:
+    """Is ``d`` the day something was said or reacted to ("officials said on Monday", "the
+    minister on Monday condemned ..."), not the day of what was said?"""
+    return bool(SAID_BEFORE.search(text, max(0, d.start_char - 40), d.start_char) or REACTED_AFTER.match(text, d.end_char))
 
 
 #: How many days before publication the lead happening may lie (two weeks): an older day in
@@ -298,6 +317,12 @@ class _At:
         self.start_char = start_char
 
 
+example(
+    "event_dates.the_day_of_a_reaction", braced(lambda t, s, e: REACTED_AFTER.match(t, e)),
+    fires=["the minister on {Friday} defended the release", "the envoy {Monday} renewed his call",
+           "Oldland on {Tuesday} condemned the raid"],
+    holds=["rebels on {Friday} seized the town", "the strike on {Monday} killed nine"],
+)
 example(
     "event_dates.the_day_of_a_saying", braced(lambda t, s, e: SAID_BEFORE.search(t, max(0, s - 40), s)),
     fires=["officials said on {Thursday}", "the agency reported {Friday}", "a spokesman told reporters {Monday}"],

@@ -24,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 
-from geo.read.articles import Article
+from geo.read.articles import Article, wire_dateline_span
 from geo.events.confidence import confidence_of, reasons_of
 from geo.dates.find import DateMention
 from geo.places.resolve import ResolvedPlace
@@ -35,6 +35,7 @@ from geo.read.document import Document, read_document, span_gap
 from geo.events.dates import (
     NEW_ACCOUNT,
     SAID_BEFORE,
+    day_of_a_saying,
     best_day,
     SINCE_BEFORE,
     YARDSTICK_REACH,
@@ -234,6 +235,9 @@ def build_events(
     by_sentence_places = places_by_sentence(doc, places)
     stamp_end = stamp_trailer_end(text, stamp.end_char) if stamp is not None else 0
     story_dates = [d for d in dates if stamp is None or not overlaps(d, stamp.start_char, stamp_end)]
+    filed = wire_dateline_span(text)
+    if filed is not None:  # "Oldcity, 18 October 2019 (Reuters) -": the day it was filed
+        story_dates = [d for d in story_dates if not overlaps(d, *filed)]
     by_sentence_dates: dict[int, list[DateMention]] = {}
     for d in story_dates:
         by_sentence_dates.setdefault(doc.sentence_of(d.start_char), []).append(d)
@@ -486,7 +490,7 @@ def _said_after_the_lead(text: str, own: DateMention, lead: DateMention | None) 
     the article's lead day? A report of the lead happening then dates it by the lead."""
     if lead is None or lead is own or own.date is None or lead.date is None or own.precision != "day":
         return False
-    if not SAID_BEFORE.search(text, max(0, own.start_char - 40), own.start_char):
+    if not day_of_a_saying(text, own):
         return False
     return 0 < (own.date - lead.date).days <= 7
 

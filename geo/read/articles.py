@@ -38,6 +38,7 @@ __all__ = [
     "ARTICLE_SUFFIXES",
     "MAX_ARTICLE_BYTES",
     "plausible_years",
+    "wire_dateline_span",
 ]
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
@@ -551,6 +552,25 @@ def _dateline_date(line: str) -> dt.date | None:
         if m is not None:
             found = parse(m.group("date").strip(" ,"))
     return found if found is None or _plausible(found) else None
+
+
+def wire_dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the date of a wire dateline stands in ``text`` ("Nice, 15 July 2016 (Reuters) -"
+    in one of the first lines), as (start, end) characters: the day the story was filed, not
+    a day of the story. None when no top line is a wire dateline with a readable date."""
+    from geo.dates.find import parse_publication_date as parse
+
+    offset, seen = 0, 0
+    for line in text.split("\n", 4 * _DATELINE_LINES)[: 4 * _DATELINE_LINES]:
+        if line.strip():
+            m = _WIRE_DATELINE.match(line)
+            if m is not None and parse(m.group("date").strip(" ,")) is not None:
+                return offset + m.start("date"), offset + m.end("date")
+            seen += 1
+            if seen >= _DATELINE_LINES:
+                break
+        offset += len(line) + 1
+    return None
 
 
 def _first_lines(text: str, limit: int = _DATELINE_LINES) -> list[str]:
