@@ -165,6 +165,8 @@ MON_2016_03_28 = D(2016, 3, 28)
         ("It happened on Sunday.", D(2016, 3, 27)),
         ("It happened on Tuesday.", D(2016, 3, 22)),
         ("It happened last Monday.", D(2016, 3, 21)),
+        ("It happened last Sunday.", D(2016, 3, 20)),  # on a Monday "yesterday" names the 27th
+        ("It happened last Saturday.", D(2016, 3, 26)),
         ("It happened WEDNESDAY NIGHT.", D(2016, 3, 23)),
         ("Talks will resume on Wednesday.", D(2016, 3, 30)),
         ("The summit is scheduled for Monday.", D(2016, 3, 28)),

@@ -674,7 +674,12 @@ def _resolve(point: _Point, base: datetime.date | None, future: bool) -> _Span |
     if point.kind == "weekday":
         wd: int = point.weekday  # type: ignore[assignment]
         if point.which in ("last", "past"):
-            return _day_span(_weekday_on_or_before(base, wd, strict=True))
+            day = _weekday_on_or_before(base, wd, strict=True)
+            if point.which == "last" and (base - day).days == 1:
+                # "last Monday" written on a Tuesday: the writer would have said "yesterday",
+                # so the Monday of the week before is meant
+                day -= datetime.timedelta(days=7)
+            return _day_span(day)
         if point.which in ("next", "coming"):
             return _day_span(_weekday_on_or_after(base, wd, strict=True))
         if future:
