@@ -492,3 +492,13 @@ def test_a_wire_datelines_date_is_the_filing_day_not_the_happenings(gazetteer):
     )
     events = _events(gazetteer, body, published=dt.date(2019, 10, 18), published_from="dateline")
     assert {(e.place.name, e.date) for e in events} == {("Culiacán", dt.date(2019, 10, 17))}
+
+
+def test_the_same_city_stands_for_the_town_named_a_paragraph_before(gazetteer):
+    body = (
+        "Air strikes hit the city of Manbij on Tuesday, killing 20 people. Many had fled the "
+        "fighting. They sheltered in clay homes, witnesses said. Rescue teams worked through "
+        "the night. The monitor said the strikes targeted the wrong people. Another strike had "
+        "killed five people in a separate part of the same city on Sunday, the monitor said."
+    )
+    assert sorted((e.place.name, e.date.day) for e in _events(gazetteer, body)) == [("Manbij", 7), ("Manbij", 9)]

@@ -398,7 +398,8 @@ def _events_of_sentence(
         landmarks = landmarks_of_named_places(text, named)
         named = [p for p in named if p.mention.start_char not in landmarks]
     first_named = min((p.mention.start_char for p in named), default=sentence.end)
-    sentence_places = anaphora(text, sentence, state.named_towns, index, before=first_named) + named
+    anaphors = anaphora(text, sentence, state.named_towns, index, before=first_named)
+    sentence_places = anaphors + named
     if not sentence_places:
         # Most sentences map no place: nothing below but the date context can change, so the
         # trigger, talk and condition searches are skipped (same events, a third fewer searches).
@@ -408,6 +409,9 @@ def _events_of_sentence(
     regional = [as_region(text, p) and not inside_a_smaller_place(p, written, text) for p in named]
     # "the town" can stand for a town named before, never for a province
     state.named_towns.extend((index, p, descriptor(text, p)) for p, region in zip(named, regional) if not region)
+    # "the city" names its town again: a later "the city" finds it here first, and finds two
+    # towns where this sentence names another one as well
+    state.named_towns.extend((index, p, p.mention.text.rsplit(None, 1)[-1].lower()) for p in anaphors)
     sentence_places = regions_give_way(text, sentence_places, sentence, known=dict(zip(map(id, named), regional)))
     triggers = _triggers(sentence_text, sentence.start) if sentence_places else []
     starts = [p.mention.start_char for p in sentence_places]

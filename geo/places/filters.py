@@ -44,9 +44,11 @@ __all__ = [
 ]
 
 
-#: How many sentences back "the city" may look for the town it stands for; with two towns
-#: named there, it stands for neither.
-_ANAPHORA_REACH = 2
+#: How many sentences back "the city" may look for the town it stands for: the nearest
+#: sentence naming a town it fits decides, so a town named in between is found first; with
+#: two towns named there, it stands for neither. Background sentences about the victims or
+#: the monitor often stand between the town and "the same city" (six covers a paragraph).
+_ANAPHORA_REACH = 6
 
 
 # Written "[Tt](?<!\w.)he" rather than "\b[Tt]he" (the same test, moved after the first letter):
