@@ -502,3 +502,13 @@ def test_the_same_city_stands_for_the_town_named_a_paragraph_before(gazetteer):
         "killed five people in a separate part of the same city on Sunday, the monitor said."
     )
     assert sorted((e.place.name, e.date.day) for e in _events(gazetteer, body)) == [("Manbij", 7), ("Manbij", 9)]
+
+
+def test_a_far_town_the_article_placed_before_is_no_stray_where_it_opens_a_sentence(gazetteer):
+    body = (
+        "Gunmen stormed the consulate in Benghazi on Tuesday, killing four people. Protesters "
+        "scaled the walls of the embassy in Cairo the same day. Benghazi was the cradle of the "
+        "uprising. The city has since seen a string of attacks, including a bomb in June."
+    )
+    events = _events(gazetteer, body)
+    assert ("Benghazi", dt.date(2020, 6, 15)) in {(e.place.name, e.date) for e in events}

@@ -175,7 +175,10 @@ def strays(places: Sequence[ResolvedPlace]) -> set[int]:
         others = [(o.latitude, o.longitude) for o in towns if o.geonameid != p.geonameid]
         if others and min(km((p.latitude, p.longitude), o) for o in others) > FAR_KM:
             found.add(p.mention.start_char)
-    return found
+    # a name the article has already placed with evidence ("the consulate in Benghazi")
+    # needs none where it opens a sentence ("Benghazi was the cradle of the uprising")
+    placed = {p.geonameid for p in towns if p.mention.start_char not in found}
+    return {p.mention.start_char for p in towns if p.mention.start_char in found and p.geonameid not in placed}
 
 
 # What stands just after a place that makes it an affiliation, an outlet or an actor:
