@@ -512,3 +512,22 @@ def test_a_far_town_the_article_placed_before_is_no_stray_where_it_opens_a_sente
     )
     events = _events(gazetteer, body)
     assert ("Benghazi", dt.date(2020, 6, 15)) in {(e.place.name, e.date) for e in events}
+
+
+def test_a_lead_dated_only_by_a_reaction_takes_the_day_a_later_sentence_names_the_happening_by(gazetteer):
+    body = (
+        "The UN chief on Wednesday renewed his call for an inquiry into allegations that the army "
+        "carried out a gas attack on the outskirts of Aleppo. Rescuers were still finding bodies. "
+        "Diplomats met again. The talks went on. Doctors said more victims of Monday's attack were "
+        "dying in hospitals."
+    )
+    assert [(e.place.name, e.date) for e in _events(gazetteer, body)] == [("Aleppo", dt.date(2021, 3, 8))]
+
+
+def test_a_reaction_day_stays_when_no_later_sentence_names_an_earlier_happening(gazetteer):
+    body = (
+        "The UN chief on Wednesday renewed his call for an inquiry into allegations that the army "
+        "carried out a gas attack on the outskirts of Aleppo. Rescuers were still finding bodies. "
+        "Diplomats met again. Monday's statement by the ministry denied it."
+    )
+    assert [(e.place.name, e.date) for e in _events(gazetteer, body)] == [("Aleppo", dt.date(2021, 3, 10))]

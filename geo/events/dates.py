@@ -158,7 +158,10 @@ def lead_date(
     other: a happening is no later than its report, which is closer than the publication day.
     With ``published`` known, a lead day more than :data:`_LEAD_DAYS` before it (or after it)
     is history, not the lead. When the lead names no day at all, a day of the week before
-    ``published`` that a later sentence gives a happening (see :func:`_later_day`)."""
+    ``published`` that a later sentence gives a happening (see :func:`_later_day`). When it
+    names only the day the happening was spoken of ("Ban on Friday renewed his push for an
+    inquiry into the attack"), an earlier day a later sentence names the happening by ("in
+    the wake of Wednesday's attack") is the lead's."""
     text = doc.text
     said_day = None  # "the agency said on Thursday": the happening is no later than its report
     for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
@@ -171,12 +174,17 @@ def lead_date(
                 if not day_of_a_saying(text, d):
                     return d
                 said_day = said_day or d
-    if said_day is not None or published is None:
+    if published is None:
         return said_day
-    return _later_day(doc, by_sentence, published)
+    later = _later_day(doc, by_sentence, published, named_for_a_happening=said_day is not None)
+    if said_day is not None and (later is None or later.date >= said_day.date):
+        return said_day
+    return later
 
 
-def _later_day(doc: Document, by_sentence: dict[int, list[DateMention]], published: dt.date) -> DateMention | None:
+def _later_day(
+    doc: Document, by_sentence: dict[int, list[DateMention]], published: dt.date, *, named_for_a_happening: bool = False
+) -> DateMention | None:
     """When the lead names no day, the first day a later sentence gives a happening of the
     week before publication ("in the hours leading up to Saturday's attack", "at dawn
     yesterday"): the story's own account is closer to the lead happening than the publication
@@ -195,8 +203,17 @@ def _later_day(doc: Document, by_sentence: dict[int, list[DateMention]], publish
                 continue
             if quoted(text, doc.sentences[index], d):
                 continue
+            if named_for_a_happening and not _POSSESSIVE_DAY.match(text, d.end_char):
+                continue
             return d
     return None
+
+
+# "Wednesday's attack", "in the wake of Wednesdays fumes": a day that names a happening by its
+# date, which the lead reported only on the day it was spoken of.
+_POSSESSIVE_DAY = re.compile(
+    r"['’]?s\s+(?!(?:statement|announcement|report|remarks|comments|speech|briefing|news|edition|session)\b)[a-z]"
+)
 
 
 
@@ -317,6 +334,13 @@ class _At:
         self.start_char = start_char
 
 
+example(
+    "event_dates.a_happening_named_by_its_day", braced(lambda t, s, e: _POSSESSIVE_DAY.match(t, e)),
+    fires=["in the wake of {Wednesday}'s attack", "after {Tuesday}s shelling of Oldtown",
+           "victims of {Sunday}'s blast"],
+    holds=["{Wednesday}'s statement by the ministry", "on {Wednesday} rebels attacked",
+           "{Wednesday}'s U.N. meeting"],
+)
 example(
     "event_dates.the_day_of_a_reaction", braced(lambda t, s, e: REACTED_AFTER.match(t, e)),
     fires=["the minister on {Friday} defended the release", "the envoy {Monday} renewed his call",
