@@ -531,3 +531,15 @@ def test_a_reaction_day_stays_when_no_later_sentence_names_an_earlier_happening(
         "Diplomats met again. Monday's statement by the ministry denied it."
     )
     assert [(e.place.name, e.date) for e in _events(gazetteer, body)] == [("Aleppo", dt.date(2021, 3, 10))]
+
+
+@pytest.mark.parametrize("province", ["Daraa province", "the province of Quneitra"])
+def test_a_province_named_after_its_largest_town_is_one_admin1_event_there(gazetteer, province):
+    """Daraa (98,000 people) and Quneitra are each the largest town of their province: the
+    province is drawn there, though neither has the 100,000 people a capital is assumed to."""
+    events = _events(gazetteer, f"Rebels struck an army position in {province} on Tuesday.")
+    assert [e.place.precision for e in events] == ["admin1"]
+
+
+def test_a_state_named_after_a_small_town_elsewhere_is_not_drawn(gazetteer):
+    assert _events(gazetteer, "Gunmen attacked a village in Guerrero state on Tuesday, killing five.") == []

@@ -453,6 +453,19 @@ class Gazetteer:
             found = self._areas.get(self._area_demonyms.get(adjective, ""))
         return found
 
+    def is_largest_in_its_region(self, country: str, admin1: str, population: int) -> bool:
+        """Whether no town of the first-level region (``country``, ``admin1``) is more populous
+        than ``population``: a town that names a province and is its largest town is its
+        likely seat ("Dar'a province" at Dar'a). Worked out once, on the first question."""
+        largest = self.__dict__.get("_largest_by_region")
+        if largest is None:
+            largest = {}
+            for key, people in zip(zip(self._country, self._admin1), self._pop.tolist()):
+                if people > largest.get(key, -1):
+                    largest[key] = people
+            self.__dict__["_largest_by_region"] = largest
+        return bool(admin1) and population >= largest.get((country, admin1), 0)
+
     def region_point(self, country: str, admin1: str) -> tuple[float, float] | None:
         """The centre of a first-level region's towns, if the gazetteer has any."""
         return self._region_points.get((country, admin1))

@@ -507,10 +507,12 @@ _PROVINCE_CAPITAL_MIN_POPULATION = 100_000
 
 def mappable(place: ResolvedPlace) -> bool:
     """Towns, and provinces whose namesake town is large enough to be their capital
-    ("Idlib province" at Idlib); a state or region ("Guerrero state") is context only."""
+    ("Idlib province" at Idlib) or is the largest town of its province ("Daraa province" at
+    Daraa, a town of 98,000); a state or region whose namesake is a small town elsewhere
+    ("Guerrero state") is context only."""
     if place.precision == "city":
         return True
-    return place.precision == "admin1" and place.population >= _PROVINCE_CAPITAL_MIN_POPULATION
+    return place.precision == "admin1" and (place.population >= _PROVINCE_CAPITAL_MIN_POPULATION or place.seat)
 
 
 def speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:

@@ -58,6 +58,7 @@ class ResolvedPlace:
     capital: bool = False  # the capital of its country ("Moscow said" speaks for a state)
     population: int = 0
     lost_because: tuple[str, ...] = ()  # why each of ``candidates`` lost, in the same order
+    seat: bool = False  # a province's namesake and its largest town ("Dar'a province"): drawn there
 
 
 def article_countries(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> Counter[str]:
@@ -136,7 +137,7 @@ def _with_mention(resolved: ResolvedPlace, mention: PlaceMention) -> ResolvedPla
     r = resolved
     return ResolvedPlace(
         mention, r.geonameid, r.name, r.latitude, r.longitude, r.country, r.admin1, r.precision,
-        r.candidates, r.online, r.capital, r.population, r.lost_because,
+        r.candidates, r.online, r.capital, r.population, r.lost_because, r.seat,
     )
 
 
@@ -382,7 +383,15 @@ def _resolve_one(
         online=online,
         capital=gazetteer.is_capital(name_key(best.name), best.country),
         population=best.population,
+        seat=mention.province and _largest_in_its_region(gazetteer, best),
     )
+
+
+def _largest_in_its_region(gazetteer: PlaceIndex, place: Place) -> bool:
+    """Whether the gazetteer says ``place`` is the largest town of its first-level region (an
+    index without that question: no)."""
+    ask = getattr(gazetteer, "is_largest_in_its_region", None)
+    return bool(ask and ask(place.country, place.admin1, place.population))
 
 
 def _own_name_key(key: str, candidates: Sequence[Place], context: Counter[str]) -> str:
