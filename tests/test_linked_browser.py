@@ -97,12 +97,15 @@ def test_a_table_row_opens_its_popup_and_pans_to_it(request, server, dataset, gu
         timeout=60_000,
     )
     wait_idle(page)
-    centre = frame.evaluate(
-        "() => { const c = window.datelines.map().getCenter();"
-        " return [c.lat, c.lng, window.datelines.map().getZoom()]; }"
-    )
     point = dataset.events.geometry.iloc[target]
-    assert abs(centre[0] - point.y) < 0.5 and abs(centre[1] - point.x) < 0.5  # panned to it
+    centre = frame.evaluate(
+        "([lat, lng]) => { const m = window.datelines.map(), c = m.getCenter();"
+        " return [c.lat, c.lng, m.getZoom(), m.getBounds().contains([lat, lng])]; }",
+        [point.y, point.x],
+    )
+    # panned to it: the point is in view near the centre; a tall popup (a long excerpt) makes
+    # Leaflet pan the map north so the popup fits, so the latitude may be off by more
+    assert centre[3] and abs(centre[1] - point.x) < 0.5 and abs(centre[0] - point.y) < 1.5
     assert centre[2] >= 7
     page.wait_for_function(
         f"() => location.search.includes('event=' + encodeURIComponent({dataset.events['id'].iloc[target]!r}))",
