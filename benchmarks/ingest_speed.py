@@ -78,7 +78,10 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
 
         # The client needs no gazetteer: start-up is the cluster with every worker's loaded,
         # set up as `datelines ingest --scheduler local` sets up its own (an older checkout
-        # without LOCAL_CLUSTER_CONFIG: Dask's defaults).
+        # without LOCAL_CLUSTER_CONFIG: Dask's defaults), and warmed as ingest_dask warms it:
+        # the pipeline imported too, as a pool's forked workers inherit it from the parent,
+        # which imported it above. Warmed with the gazetteer only, each worker imported the
+        # pipeline within the measured ingest (an older checkout without warm_workers: so).
         import dask
         import geo.corpus.distributed as dask_run
 
@@ -86,7 +89,7 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=":0")
         client = Client(cluster)
-        client.run(_load_gazetteer)
+        getattr(dask_run, "warm_workers", lambda c: c.run(_load_gazetteer))(client)
         ready = time.perf_counter()
         cpu = _tree_cpu()
         result = _dask_to_geojson(corpus, client) if write else ingest_dask(corpus, scheduler=client)
