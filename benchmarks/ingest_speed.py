@@ -6,7 +6,8 @@ memory is its own. Measured per run:
 * start-up: importing ``geo`` and loading the gazetteer (and, for Dask, starting the local
   cluster with every worker's gazetteer loaded);
 * articles/s after start-up: inputs of the corpus divided by the time ``ingest`` took, and
-  per CPU-second (all processes): the figure to trust on a busy machine;
+  per CPU-second (all processes, less the benchmark's own memory sampler): the figure to
+  trust on a busy machine;
 * peak memory: the process's own peak RSS (``getrusage``), and the peak of the sum over the
   process and all its children (sampled every 0.2 s with psutil), as RSS (counts pages that
   forked workers share, once per worker) and as PSS (shares them out: the fair total).
@@ -78,7 +79,10 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
 
         # The client needs no gazetteer: start-up is the cluster with every worker's loaded,
         # set up as `datelines ingest --scheduler local` sets up its own (an older checkout
-        # without LOCAL_CLUSTER_CONFIG: Dask's defaults).
+        # without LOCAL_CLUSTER_CONFIG: Dask's defaults), and warmed as ingest_dask warms it:
+        # the pipeline imported too, as a pool's forked workers inherit it from the parent,
+        # which imported it above. Warmed with the gazetteer only, each worker imported the
+        # pipeline within the measured ingest (an older checkout without warm_workers: so).
         import dask
         import geo.corpus.distributed as dask_run
 
@@ -86,12 +90,12 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=":0")
         client = Client(cluster)
-        client.run(_load_gazetteer)
+        getattr(dask_run, "warm_workers", lambda c: c.run(_load_gazetteer))(client)
         ready = time.perf_counter()
-        cpu = _tree_cpu()
+        cpu = _tree_cpu() - sampler.cpu
         result = _dask_to_geojson(corpus, client) if write else ingest_dask(corpus, scheduler=client)
         done = time.perf_counter()
-        cpu = _tree_cpu() - cpu
+        cpu = _tree_cpu() - sampler.cpu - cpu
         extra["worker_peak_rss_mb"] = max(client.run(_own_peak_mb).values())
         client.close()
         cluster.close()
@@ -100,16 +104,17 @@ def _measure(mode: str, corpus: str, workers: int, code: Path = _ROOT, write: bo
         ready = time.perf_counter()
         extra["startup_cpu_s"] = time.process_time()
         extra["startup_rss_mb"] = _own_rss_mb()
-        cpu = _tree_cpu()
+        cpu = _tree_cpu() - sampler.cpu
         if write:
             result = _ingest_to_geojson(corpus, gazetteer, workers)
         else:
             result = ingest(corpus, gazetteer=gazetteer, workers=workers)
         done = time.perf_counter()
-        cpu = _tree_cpu() - cpu
+        cpu = _tree_cpu() - sampler.cpu - cpu
     import resource
 
     sampler.stop()
+    extra["sampler_cpu_s"] = sampler.cpu  # the whole run's, start-up included
     inputs = int(result.summary["inputs"])
     return {
         "mode": mode,
@@ -195,12 +200,20 @@ def _own_peak_mb() -> float:
 
 
 class _PeakSampler(threading.Thread):
-    """Peak of the summed RSS and PSS of this process and all its descendants."""
+    """Peak of the summed RSS and PSS of this process and all its descendants.
+
+    ``cpu`` is the CPU time the sampler itself has taken: the benchmark's, not the ingest's, so
+    it is taken out of the measured CPU. Reading every process's PSS walks its page tables
+    (about 3 ms a sample with a 2-worker Dask cluster): 0.2-0.3 s of a 4,000-article run, and
+    more with Dask's four processes, whose heaps are their own, than with a pool's three,
+    whose forked workers share their parent's pages.
+    """
 
     def __init__(self, interval: float = 0.2) -> None:
         super().__init__(daemon=True)
         self.interval = interval
         self.peak_rss = self.peak_pss = 0
+        self.cpu = 0.0
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -208,6 +221,7 @@ class _PeakSampler(threading.Thread):
 
         me = psutil.Process()
         while not self._halt.is_set():
+            started = time.thread_time()
             rss = pss = 0
             for proc in [me, *me.children(recursive=True)]:
                 try:
@@ -218,6 +232,7 @@ class _PeakSampler(threading.Thread):
                 pss += getattr(info, "pss", info.rss)
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
+            self.cpu += time.thread_time() - started
             self._halt.wait(self.interval)
 
     def stop(self) -> None:

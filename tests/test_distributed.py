@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.make_corpus import make_corpus  # noqa: E402
 from geo.cli import app  # noqa: E402
-from geo.corpus.distributed import ingest_dask, ingest_dask_to_file, write_events_parquet  # noqa: E402
+from geo.corpus.distributed import ingest_dask, ingest_dask_to_file, warm_workers, write_events_parquet  # noqa: E402
 from geo.errors import ClusterUnavailable, CorpusError  # noqa: E402
 from geo.output.export import read_events, to_geojson_bytes  # noqa: E402
 from geo.gazetteer.index import Gazetteer, load_gazetteer  # noqa: E402
@@ -173,6 +173,20 @@ def test_local_scheduler_starts_and_stops_its_own_cluster(expected):
     result = ingest_dask(SEEDS, scheduler="local", workers=2)
     seeds = ingest(SEEDS)
     assert to_geojson_bytes(result.events) == to_geojson_bytes(seeds.events)
+
+
+def test_warm_workers_imports_the_pipeline_before_any_partition():
+    """Start-up on Dask is the pipeline imported and the gazetteer loaded on every worker, as a
+    pool's forked workers inherit both; not left to the first partition."""
+    # eval of a text: a builtin ships by reference, where a function of this module would make
+    # the worker import the test module.
+    imported = "[m in __import__('sys').modules for m in ('geo.corpus.ingest', 'geo.gazetteer.index')]"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    ) as cluster, distributed.Client(cluster) as fresh:
+        assert list(fresh.run(eval, imported).values()) == [[False, False]]
+        warm_workers(fresh)
+        assert list(fresh.run(eval, imported).values()) == [[True, True]]
 
 
 def test_a_missing_corpus_fails_before_any_cluster_starts(tmp_path):
