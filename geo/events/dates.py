@@ -28,6 +28,7 @@ __all__ = [
     "DateSource",
     "PUBLISHED_WINDOW_DAYS",
     "SAID_BEFORE",
+    "LEAD_SENTENCES",
     "REACTED_AFTER",
     "day_of_a_saying",
     "SINCE_BEFORE",
@@ -164,7 +165,7 @@ def lead_date(
     the wake of Wednesday's attack") is the lead's."""
     text = doc.text
     said_day = None  # "the agency said on Thursday": the happening is no later than its report
-    for index in range(min(len(doc.sentences), _LEAD_SENTENCES)):
+    for index in range(min(len(doc.sentences), LEAD_SENTENCES)):
         if opens_as_caption(doc, index):
             continue
         for d in sorted(by_sentence.get(index, []), key=lambda d: d.start_char):
@@ -192,7 +193,7 @@ def _later_day(
     plans) do not count."""
     text = doc.text
     for index in sorted(by_sentence):
-        if index < _LEAD_SENTENCES or opens_as_caption(doc, index):
+        if index < LEAD_SENTENCES or opens_as_caption(doc, index):
             continue
         for d in sorted(by_sentence[index], key=lambda d: d.start_char):
             if d.role != "point" or d.precision != "day" or d.date is None:
@@ -247,8 +248,9 @@ def day_of_a_saying(text: str, d: DateMention) -> bool:
 _LEAD_DAYS = 14
 
 
-#: How many sentences from the top may give the lead date (title, stamp line, lead).
-_LEAD_SENTENCES = 4
+#: How many sentences from the top are the lead (title, stamp line, first sentences): they may
+#: give the lead date, and one of them must map an event for the lead to be on the map.
+LEAD_SENTENCES = 4
 
 
 # "strikes around Oldtown, the site of a massacre in April": an appositive telling what else

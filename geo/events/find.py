@@ -33,6 +33,7 @@ from geo.lexicons import table
 from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.read.document import Document, read_document, span_gap
 from geo.events.dates import (
+    LEAD_SENTENCES,
     NEW_ACCOUNT,
     SAID_BEFORE,
     day_of_a_saying,
@@ -282,10 +283,6 @@ _A_SOURCE_IN = re.compile(
     re.IGNORECASE,
 )
 
-#: How many sentences from the top count as the lead (title, stamp line, first sentences).
-LEAD_SENTENCES = 4
-
-
 def lead_at_its_only_town(
     state: _Walk, places: Sequence[ResolvedPlace], by_sentence_places: dict[int, list[ResolvedPlace]]
 ) -> Event | None:
@@ -299,13 +296,16 @@ def lead_at_its_only_town(
     lead_count = min(len(doc.sentences), LEAD_SENTENCES)
     if any(doc.sentence_of(e.place.mention.start_char) < lead_count for e in state.events):
         return None
-    country, trigger_sentence = "", None
+    country, trigger_sentence, triggers = "", None, []
     for p in places:
         index = doc.sentence_of(p.mention.start_char)
         if index >= lead_count:
             break
+        if p.precision != "country" or opens_as_caption(doc, index):
+            continue
         sentence = doc.sentences[index]
-        if p.precision == "country" and not opens_as_caption(doc, index) and _triggers(text[sentence.start : sentence.end], sentence.start):
+        triggers = _triggers(text[sentence.start : sentence.end], sentence.start)
+        if triggers:
             country, trigger_sentence = p.country, sentence
             break
     if trigger_sentence is None:
@@ -323,7 +323,6 @@ def lead_at_its_only_town(
         return None
     index, place = next(iter(found.values()))
     sentence_text = text[trigger_sentence.start : trigger_sentence.end]
-    triggers = _triggers(sentence_text, trigger_sentence.start)
     mention, source = (state.lead, "lead") if state.lead is not None else (None, "published")
     return _event(state.article, place, doc.sentences[index], mention, source, _classify(sentence_text, triggers), None, doc)
 
