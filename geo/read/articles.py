@@ -548,24 +548,32 @@ def _dateline_date(line: str) -> dt.date | None:
 
     found = parse(line)
     if found is None:
-        m = _WIRE_DATELINE.match(line)
-        if m is not None:
-            found = parse(m.group("date").strip(" ,"))
+        wire = _wire_date(line)
+        found = wire[1] if wire is not None else None
     return found if found is None or _plausible(found) else None
+
+
+def _wire_date(line: str) -> tuple[re.Match[str], dt.date] | None:
+    """A wire dateline's match and the date its "date" part reads as, if it reads as one."""
+    from geo.dates.find import parse_publication_date as parse
+
+    m = _WIRE_DATELINE.match(line)
+    if m is None:
+        return None
+    found = parse(m.group("date").strip(" ,"))
+    return (m, found) if found is not None else None
 
 
 def wire_dateline_span(text: str) -> tuple[int, int] | None:
     """Where the date of a wire dateline stands in ``text`` ("Nice, 15 July 2016 (Reuters) -"
     in one of the first lines), as (start, end) characters: the day the story was filed, not
     a day of the story. None when no top line is a wire dateline with a readable date."""
-    from geo.dates.find import parse_publication_date as parse
-
     offset, seen = 0, 0
     for line in text.split("\n", 4 * _DATELINE_LINES)[: 4 * _DATELINE_LINES]:
         if line.strip():
-            m = _WIRE_DATELINE.match(line)
-            if m is not None and parse(m.group("date").strip(" ,")) is not None:
-                return offset + m.start("date"), offset + m.end("date")
+            wire = _wire_date(line)
+            if wire is not None:
+                return offset + wire[0].start("date"), offset + wire[0].end("date")
             seen += 1
             if seen >= _DATELINE_LINES:
                 break
