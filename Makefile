@@ -8,15 +8,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= seeds
 
-.PHONY: setup dashboard test bench chromium assets clean
+.PHONY: setup dashboard test bench chromium assets native clean
 
-setup: $(VENV)/.installed assets
+setup: $(VENV)/.installed assets native
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,native]'
 	touch $@
+
+# Ingest's stages compiled by mypyc into the venv (geo/native.py). Pure Python runs when this
+# cannot be built (no C compiler) or is older than the sources: geo checks their digests.
+NATIVE_SOURCES := $(wildcard geo/read/*.py geo/places/*.py geo/dates/*.py geo/events/*.py) geo/native.py
+native: $(VENV)/datelines-native/.built
+
+$(VENV)/datelines-native/.built: $(VENV)/.installed $(NATIVE_SOURCES)
+	@if $(BIN)/python -W ignore::RuntimeWarning -c "import geo.native as n; raise SystemExit(n.main(['build']))"; \
+	then touch $@; else echo "Could not compile the pipeline (see above): Datelines runs in pure Python, slower."; fi
 
 # Leaflet, its plugins and the Natural Earth basemap come from the npm registry (package-lock.json)
 # and are copied next to the app, where Streamlit serves them at /app/static/.

@@ -17,6 +17,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from geo import native as _native
+
+_native.activate()  # the compiled pipeline, when built from these sources (see geo.native)
+
 #: Each public name and the module that defines it.
 _EXPORTS = {
     "Article": "geo.read.articles",

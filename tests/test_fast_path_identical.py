@@ -181,6 +181,7 @@ def test_the_fold_traps_are_every_character_lower_does_not_fold_like_ignorecase(
 
 # --- End to end -------------------------------------------------------------------------------
 
+@pytest.mark.pure_python
 def test_ingest_with_the_reference_code_gives_the_same_geojson(corpus, gazetteer, monkeypatch):
     fast = to_geojson_bytes(ingest(corpus, gazetteer=gazetteer).events)
     with monkeypatch.context() as patch:

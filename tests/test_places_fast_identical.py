@@ -260,6 +260,7 @@ def test_generated_text_gives_the_reference_places(gazetteer, parts):
     assert_same("".join(word + gap for word, gap in parts), gazetteer)
 
 
+@pytest.mark.pure_python
 def test_a_resolved_place_given_another_mention_is_what_replace_gives():
     """The resolver copies a resolved place for each mention of its name without
     dataclasses.replace; the copy must carry every field (a field added later included)."""

@@ -61,6 +61,8 @@ from dateutil.relativedelta import relativedelta
 
 from geo.dates import words as _w
 from geo.read.text import Sentence, lowered_as_ignorecase, split_sentences
+from geo.native import by_fields
+
 if TYPE_CHECKING:
     from geo.dates.timex_rules import TimeMention
 
@@ -87,6 +89,9 @@ class DateMention:
     precision: str  # "day" | "week" | "month" | "quarter" | "season" | "year" | "decade" | "undated"
     role: str  # "point" | "since" | "range" | "anchored"
     relative: bool  # needed an anchor: the publication date or an earlier date
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
 
 # --------------------------------------------------------------------------------------------
@@ -504,6 +509,7 @@ def _valid_day(year: int | None, month: int, day: int) -> bool:
 def _parse_point(m: re.Match[str]) -> _Point | None:
     """The point a match of one of the point kinds describes, or None if it is not a date."""
     g = m.group
+    y: int | None
     if g("iso"):
         y, mo, d = int(g("iso_y")), int(g("iso_m")), int(g("iso_d"))
         return _Point("date", y, mo, d, explicit=True) if _valid_day(y, mo, d) else None
@@ -1051,6 +1057,9 @@ class Dateline:
     end_char: int
     label: str
     read_by: Literal["patterns", "dateparser"]
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
 
 def read_dateline(line: str) -> Dateline | None:

@@ -15,7 +15,7 @@ import datetime
 import re
 from dataclasses import dataclass, replace
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Final, Protocol
 
 from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 from geo.dates import words as _w
 from geo.dates import find as _d
 from geo.rules import example
+from geo.native import by_fields
 _date = datetime.date
 
 
@@ -54,9 +55,12 @@ class TimeMention:
     precision: str
     mod: str = ""
 
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
-_NO_DAYS: Final = (None, None, None, "undated")
+
 Days = tuple[datetime.date | None, datetime.date | None, datetime.date | None, str]
+_NO_DAYS: Final[Days] = (None, None, None, "undated")
 
 
 def _make(
@@ -1041,18 +1045,26 @@ def anchor_anaphors(mentions: list[TimeMention]) -> list[TimeMention]:
     for t in mentions:
         if t.value.startswith("ANCHOR "):
             try:
-                t = _anchored(t, anchor)
+                shifted = _anchored(t, anchor)
             except (ValueError, OverflowError):
-                t = None  # past year 9999 (an absurd publication date): left out, never raised
-            if t is None:
+                shifted = None  # past year 9999 (an absurd publication date): left out, never raised
+            if shifted is None:
                 continue
+            t = shifted
         elif t.type in ("DATE", "TIME") and t.date is not None and t.precision in ("day", "month", "year", "week"):
             anchor = t
         out.append(t)
     return out
 
 
-def _anchored(t: TimeMention, anchor: TimeMention | None) -> TimeMention | None:
+class _Dated(Protocol):
+    """What an anchor needs: a day. A TimeMention, or a :class:`geo.dates.find.DateMention`."""
+
+    @property
+    def date(self) -> datetime.date | None: ...
+
+
+def _anchored(t: TimeMention, anchor: _Dated | None) -> TimeMention | None:
     _, unit, shift_s, *duration = t.value.split()
     shift = int(shift_s)
     if duration:  # "two days later": a duration whose days are those it points at

@@ -83,14 +83,14 @@ def _trie(words: list[list[str]]) -> str:
 
 _MONTH_ROWS: Final = table("months")
 MONTHS: Final[dict[str, int]] = {row["name"]: int(row["number"]) for row in _MONTH_ROWS}
-MONTH_FULL: Final = tuple(row["name"] for row in _MONTH_ROWS if row["form"] == "full")
+MONTH_FULL: Final[tuple[str, ...]] = tuple(row["name"] for row in _MONTH_ROWS if row["form"] == "full")
 MONTH_SHORT: Final = tuple(row["name"] for row in _MONTH_ROWS if row["form"] == "short")
 # Full names that are also everyday words ("march", "may", "august"), by their other sense.
 MONTH_COMMON: Final[dict[str, str]] = {
     row["name"]: row["common_word"] for row in _MONTH_ROWS if row["common_word"]
 }
 WEEKDAYS: Final[dict[str, int]] = {row["name"]: int(row["number"]) for row in table("weekdays")}
-WEEKDAY_FULL: Final = tuple(row["name"] for row in table("weekdays") if row["form"] == "full")
+WEEKDAY_FULL: Final[tuple[str, ...]] = tuple(row["name"] for row in table("weekdays") if row["form"] == "full")
 
 
 def month_pattern(names: Iterable[str], *, any_case: bool) -> str:
@@ -118,7 +118,7 @@ COUNTS: Final[dict[str, int | None]] = {
     row["word"]: int(row["value"]) if row["value"] else None for row in _COUNT_ROWS
 }
 OFFSET_COUNTS: Final = tuple(row["word"] for row in _COUNT_ROWS if row["offsets"])
-DURATION_COUNTS: Final = tuple(row["word"] for row in _COUNT_ROWS if row["durations"])
+DURATION_COUNTS: Final[tuple[str, ...]] = tuple(row["word"] for row in _COUNT_ROWS if row["durations"])
 ORDINALS: Final[dict[str, int]] = {row["word"]: int(row["value"]) for row in table("ordinals")}
 
 # Units, parts of the day, seasons ----------------------------------------------------------
@@ -174,7 +174,7 @@ class Holiday:
 
 
 HOLIDAYS: Final[dict[str, Holiday]] = {holiday_key(row["name"]): Holiday(row) for row in table("holidays")}
-HOLIDAY_NAMES: Final = tuple(holiday.name for holiday in HOLIDAYS.values())
+HOLIDAY_NAMES: Final[tuple[str, ...]] = tuple(holiday.name for holiday in HOLIDAYS.values())
 # (holiday key, year) -> (month, day) of a lunar holiday
 LUNAR_DAYS: Final[dict[tuple[str, int], tuple[int, int]]] = {
     (holiday_key(row["name"]), int(row["year"])): (int(row["month"]), int(row["day"]))
@@ -218,9 +218,9 @@ def rule_examples(kinds: Iterable[str]) -> list[tuple[str, str, list[str], list[
 _MODIFIER_ROWS: Final = table("date_modifiers")
 # "early", "beginning", "end" ... -> "early" | "mid" | "late"
 MODIFIER_PARTS: Final[dict[str, str]] = {row["word"]: row["part"] for row in _MODIFIER_ROWS}
-MODIFIERS_BEFORE: Final = tuple(row["word"] for row in _MODIFIER_ROWS if row["use"] == "before_date")
+MODIFIERS_BEFORE: Final[tuple[str, ...]] = tuple(row["word"] for row in _MODIFIER_ROWS if row["use"] == "before_date")
 MODIFIERS_OF_DATE: Final = tuple(row["word"] for row in _MODIFIER_ROWS if row["use"] == "of_date")
-MODIFIERS_OF_PERIOD: Final = (
+MODIFIERS_OF_PERIOD: Final[tuple[str, ...]] = (
     *MODIFIERS_OF_DATE, *(row["word"] for row in _MODIFIER_ROWS if row["use"] == "of_period")
 )
 # unit -> (least, likeliest, most units, precision) of a vague count of it

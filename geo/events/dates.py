@@ -56,9 +56,10 @@ PUBLISHED_WINDOW_DAYS = 6
 CARRY_REACH = 2
 
 
-def quoted(text: str, sentence: Sentence, mention: DateMention) -> bool:
-    """Does the date stand inside quotation marks (an odd number of quotes before it)?"""
-    before = text[sentence.start : mention.start_char]
+def quoted(text: str, sentence: Sentence, start: int) -> bool:
+    """Does the date starting at ``start`` stand inside quotation marks (an odd number of
+    quotes before it in its sentence)?"""
+    before = text[sentence.start : start]
     return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1 or (
         before.count("“") > before.count("”")
     )
@@ -178,7 +179,7 @@ def lead_date(
     if published is None:
         return said_day
     later = _later_day(doc, by_sentence, published, named_for_a_happening=said_day is not None)
-    if said_day is not None and (later is None or later.date >= said_day.date):
+    if said_day is not None and (later is None or later.date >= said_day.date):  # type: ignore[operator]  # both days
         return said_day
     return later
 
@@ -202,7 +203,7 @@ def _later_day(
                 continue
             if day_of_a_saying(text, d):
                 continue
-            if quoted(text, doc.sentences[index], d):
+            if quoted(text, doc.sentences[index], d.start_char):
                 continue
             if named_for_a_happening and not _POSSESSIVE_DAY.match(text, d.end_char):
                 continue
@@ -329,13 +330,6 @@ def published_week(published: dt.date | None) -> tuple[dt.date | None, dt.date |
 # Written for Datelines; the date expression a rule is about is marked with {braces}.
 
 
-class _At:
-    """A stand-in date mention: the rules below read only where it starts."""
-
-    def __init__(self, start_char: int) -> None:
-        self.start_char = start_char
-
-
 example(
     "event_dates.a_happening_named_by_its_day", braced(lambda t, s, e: _POSSESSIVE_DAY.match(t, e)),
     fires=["in the wake of {Wednesday}'s attack", "after {Tuesday}s shelling of Oldtown",
@@ -366,7 +360,7 @@ example(
 )
 example(
     "event_dates.quoted_dates_lend_no_context",
-    braced(lambda t, s, e: quoted(t, Sentence(0, len(t), 0), _At(s))),  # type: ignore[arg-type]
+    braced(lambda t, s, e: quoted(t, Sentence(0, len(t), 0), s)),
     fires=['He said: "we left on {Monday}"', "“They came on {Monday} and stayed”"],
     holds=['Troops left on {Monday}, "in good order"', 'The "deal" was signed on {Monday}'],
 )

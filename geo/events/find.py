@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -63,6 +63,7 @@ from geo.places.filters import (
     regions_give_way,
 )
 from geo.read.text import FOLD_TRAPS as _FOLD_TRAPS, Sentence, lowered_as_ignorecase as _lowered
+from geo.native import by_fields
 
 __all__ = [
     "Event",
@@ -155,7 +156,7 @@ _WORD_NUMBERS = {row["word"]: int(row["value"]) for row in table("numbers")} | {
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _QUALIFIER = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated)\s+)?"
 _KILL = r"(?:kill(?:ed|ing|s)?|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)|slaughter(?:ed|ing)|lost|claim(?:ed|ing) the lives of)"
-_FATALITY_PATTERNS = (
+_FATALITY_PATTERNS: tuple[re.Pattern[str], ...] = (
     # "killed at least 400 people", "killing at least 20", "lost at least 400 fighters"
     re.compile(rf"\b{_KILL}\s+{_QUALIFIER}{_NUM}\b(?!\s*(?:%|per ?cent|years?|months?|days?|hours?|km|miles))", re.I),
     # "at least 300 soldiers were killed", "188 troops and militiamen were killed"
@@ -203,6 +204,9 @@ class Event:
     signs: tuple[str, ...] = ()  # the geo.events.confidence features present (for fitting and tests)
     date_used: DateMention | None = None  # the expression the date came from, own sentence or earlier
     date_sentence: tuple[int, int] | None = None  # (start, end) of the sentence holding date_used
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
     @property
     def id(self) -> str:
@@ -323,7 +327,8 @@ def lead_at_its_only_town(
         return None
     index, place = next(iter(found.values()))
     sentence_text = text[trigger_sentence.start : trigger_sentence.end]
-    mention, source = (state.lead, "lead") if state.lead is not None else (None, "published")
+    source: DateSource = "lead" if state.lead is not None else "published"
+    mention = state.lead
     return _event(state.article, place, doc.sentences[index], mention, source, _classify(sentence_text, triggers), None, doc)
 
 
@@ -449,7 +454,7 @@ def _carry_context(state: _Walk, index: int, sentence: Sentence, sentence_dates:
     text = state.article.text
     points = [
         d for d in sentence_dates
-        if d.role in {"point", "range"} and d.precision in {"day", "week"} and not quoted(text, sentence, d)
+        if d.role in {"point", "range"} and d.precision in {"day", "week"} and not quoted(text, sentence, d.start_char)
     ]
     if points and not opens_as_caption(state.doc, index):  # captions and quotes lend no dates
         state.context = (index, points[-1])
@@ -852,6 +857,9 @@ class GroupKeys:
     start: np.ndarray  # int64 proleptic ordinal of date_start, _NO_DAY when undated
     end: np.ndarray  # int64 ordinal of date_end
 
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
+
     @classmethod
     def of(cls, geonameid, kind, start, end) -> GroupKeys:
         """From sequences of ids, type names and dates (``datetime.date`` or ISO strings)."""
@@ -927,9 +935,15 @@ _TYPE_EXAMPLES = {
     "protests": "Thousands protested peacefully in the square",
     "strategic developments": "The army withdrew from the town",
 }
+
+
+def _is_of_type(kind: str) -> Callable[[str], bool]:
+    return lambda text: event_type_of(text) == kind
+
+
 for _kind, _sentence in _TYPE_EXAMPLES.items():
     example(
-        f"events.type.{_kind}", lambda text, kind=_kind: event_type_of(text) == kind,
+        f"events.type.{_kind}", _is_of_type(_kind),
         fires=[_sentence],
         holds=[other for k, other in _TYPE_EXAMPLES.items() if k != _kind] + ["The committee published its report"],
     )

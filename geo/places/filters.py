@@ -454,11 +454,11 @@ def regions_give_way(
         for p in alone:
             first.setdefault(p.geonameid, replace(p, precision="admin1"))
         return towns + [p for p in first.values() if p.geonameid not in {t.geonameid for t in towns}]
-    known = [(p.mention.start_char, p.mention.end_char) for p in places]
+    spans = [(p.mention.start_char, p.mention.end_char) for p in places]
     for m in _UNKNOWN_TOWN.finditer(text, sentence.start, sentence.end):
         group = "name" if m.group("name") else "name2"
         start, end = m.span(group)
-        if not any(a < end and start < b for a, b in known) and not _DEMONYM_LIKE.search(m.group(group)):
+        if not any(a < end and start < b for a, b in spans) and not _DEMONYM_LIKE.search(m.group(group)):
             return []
     first = {}
     for p in regions:

@@ -29,6 +29,7 @@ from geo.read.document import Document, dateline_at
 from geo.lexicons import column
 from geo.read.text import Token, tokenize
 from geo.rules import example
+from geo.native import by_fields
 
 __all__ = ["PlaceMention", "find_places"]
 
@@ -135,6 +136,9 @@ class PlaceMention:
     qualifier: str = ""  # "Newtown, Connecticut" -> "US.CT"; "Tripoli, Lebanon" -> "LB"
     initial: bool = False  # first word of a sentence or line, where capitals prove nothing
     variant: tuple[str, ...] = ()  # gazetteer keys this spelling is a variant of ("Kafr Zeita")
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
 
 def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = None) -> list[PlaceMention]:
@@ -558,7 +562,7 @@ def _longest_match(
         known = kinds.get(key)
         if known is None:
             known = kinds[key] = _kind_of(key, gazetteer) or (_variant_keys(key, gazetteer) if len(key) >= 4 else ())
-        if known.__class__ is str:
+        if isinstance(known, str):
             return j, key, known, ()
         end_word = tokens[j][0]
         base = _possessive_base(end_word, key, gazetteer, words) if end_word[-1] == "s" else None

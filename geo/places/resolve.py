@@ -26,6 +26,7 @@ import numpy as np
 
 from geo.gazetteer.index import Country, Place, PlaceIndex, name_key, skeleton_key
 from geo.places.find import PlaceMention
+from geo.native import by_fields
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
 
@@ -59,6 +60,9 @@ class ResolvedPlace:
     population: int = 0
     lost_because: tuple[str, ...] = ()  # why each of ``candidates`` lost, in the same order
     seat: bool = False  # a province's namesake and its largest town ("Dar'a province"): drawn there
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
 
 def article_countries(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) -> Counter[str]:
@@ -305,7 +309,9 @@ def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> b
 def _candidates(mention: PlaceMention, gazetteer: PlaceIndex, context: Counter[str]) -> Sequence[Place]:
     """The gazetteer's places a mention may be, narrowed to the state or country it was
     written with ("Newark, N.J.")."""
-    candidates = _variant_places(mention, gazetteer, context) if mention.variant else gazetteer.places(mention.key)
+    candidates: Sequence[Place] = (
+        _variant_places(mention, gazetteer, context) if mention.variant else gazetteer.places(mention.key)
+    )
     if mention.qualifier:
         country, _, admin1 = mention.qualifier.partition(".")
         named = [p for p in candidates if p.country == country and (not admin1 or p.admin1 == admin1)]
@@ -359,8 +365,8 @@ def _resolve_one(
         from geo.geocode.services import confirm_candidate
 
         codes = [code for code, _ in context.most_common(3)]
-        index, online = confirm_candidate(
-            mention.text, ranked, geocoder=geocoder, country_codes=codes
+        index, online = confirm_candidate(  # a Place has all a Candidate needs; geocoder is checked by the caller
+            mention.text, ranked, geocoder=geocoder, country_codes=codes  # type: ignore[arg-type]
         )
         if index is not None:
             ranked.insert(0, ranked.pop(index))

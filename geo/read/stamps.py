@@ -21,6 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from geo.native import by_fields
+
 __all__ = ["Stamp", "find_stamp", "STAMP_LINES"]
 
 #: How many non-empty lines from the top may hold the stamp (title, byline, body start).
@@ -65,6 +67,9 @@ class Stamp:
     start_char: int
     end_char: int
     text: str
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
 
 def find_stamp(text: str) -> Stamp | None:

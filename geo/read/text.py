@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from geo.native import by_fields
+
 __all__ = ["Token", "Sentence", "split_sentences", "tokenize", "lowered_as_ignorecase", "MAX_SENTENCE_CHARS"]
 
 #: A "sentence" longer than this is cut at word boundaries, so text with its punctuation
@@ -50,6 +52,9 @@ class Sentence:
     start: int
     end: int
     paragraph: int
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
