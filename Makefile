@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 
 # Ingest's stages compiled by mypyc into the venv (geo/native.py). Pure Python runs when this
 # cannot be built (no C compiler) or is older than the sources: geo checks their digests.
-NATIVE_SOURCES := $(wildcard geo/read/*.py geo/places/*.py geo/dates/*.py geo/events/*.py) geo/native.py
+NATIVE_SOURCES := $(shell find geo -name '*.py')
 native: $(VENV)/datelines-native/.built
 
 $(VENV)/datelines-native/.built: $(VENV)/.installed $(NATIVE_SOURCES)

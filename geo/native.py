@@ -10,8 +10,8 @@ How it is used:
 
 * ``make native`` (part of ``make setup``; it calls :func:`build`) compiles :data:`MODULES` into
   :func:`native_folder` (inside the virtual environment, as it is built for its Python) and
-  records a SHA-256 of each source next to them.
-* ``import geo`` calls :func:`activate`: when every recorded digest matches today's source, an
+  records a SHA-256 of each source file of ``geo`` next to them.
+* ``import geo`` calls :func:`activate`: when every recorded digest matches today's sources, an
   import hook loads those modules from the compiled files; when any source has changed since
   (a rule edited and not yet rebuilt), nothing compiled is used and one warning says so, as a
   stale extension would run yesterday's rules.
@@ -77,7 +77,13 @@ def _source(module: str) -> Path:
 
 
 def _digests() -> dict[str, str]:
-    return {m: hashlib.sha256(_source(m).read_bytes()).hexdigest() for m in MODULES}
+    """SHA-256 of every source file of ``geo``, not only :data:`MODULES`: mypyc reads the
+    modules they import for types and may build their constants into the compiled code."""
+    package = _ROOT / "geo"
+    return {
+        path.relative_to(_ROOT).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(package.rglob("*.py"))
+    }
 
 
 def _compiled_file(folder: Path, module: str) -> Path | None:
@@ -135,7 +141,9 @@ def compiled_files(folder: Path) -> dict[str, Path] | None:
     (then with a warning: a stale extension would run yesterday's rules)."""
     try:
         recorded = json.loads((folder / STAMP).read_text(encoding="utf-8"))
-        changed = [m for m, digest in _digests().items() if recorded.get("modules", {}).get(m) != digest]
+        built = recorded.get("sources", {})
+        today = _digests()
+        changed = sorted({*built, *today} - {name for name in today if built.get(name) == today[name]})
     except (OSError, ValueError, AttributeError):
         return None  # never built here (or an unreadable stamp): pure Python
     if recorded.get("python") != sys.implementation.cache_tag:
@@ -143,7 +151,8 @@ def compiled_files(folder: Path) -> dict[str, Path] | None:
     if changed:
         warnings.warn(
             "Datelines: the compiled pipeline was built from older sources "
-            f"({', '.join(changed)} changed since); running pure Python, about a fifth slower. "
+            f"({', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''} changed since); "
+            "running pure Python, about a fifth slower. "
             "Run `make native` to rebuild it.",
             RuntimeWarning,
             stacklevel=3,
@@ -192,7 +201,7 @@ def build(target: Path | None = None) -> Path:
             )
         finally:
             os.chdir(here)
-        stamp = {"python": sys.implementation.cache_tag, "modules": digests}
+        stamp = {"python": sys.implementation.cache_tag, "sources": digests}
         (staging / STAMP).write_text(json.dumps(stamp, indent=1), encoding="utf-8")
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)

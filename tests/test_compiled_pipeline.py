@@ -103,7 +103,7 @@ def _fake_build(folder: Path, digests: dict[str, str]) -> None:
         path = folder.joinpath(*name.split(".")).with_name(name.split(".")[-1] + suffix)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"")
-    stamp = {"python": sys.implementation.cache_tag, "modules": digests}
+    stamp = {"python": sys.implementation.cache_tag, "sources": digests}
     (folder / native.STAMP).write_text(json.dumps(stamp), encoding="utf-8")
 
 
@@ -115,9 +115,15 @@ def test_a_build_from_todays_sources_is_used(tmp_path):
 
 def test_a_build_from_older_sources_is_never_used_and_says_so(tmp_path):
     digests = native._digests()
-    digests["geo.events.find"] = "0" * 64  # a rule edited since the build
+    digests["geo/events/find.py"] = "0" * 64  # a rule edited since the build
     _fake_build(tmp_path, digests)
-    with pytest.warns(RuntimeWarning, match=r"geo\.events\.find changed since.*make native"):
+    with pytest.warns(RuntimeWarning, match=r"geo/events/find\.py changed since.*make native"):
+        assert native.compiled_files(tmp_path) is None
+    # a module the compiled ones only import counts too: mypyc may build its constants in
+    digests = native._digests()
+    digests["geo/gazetteer/index.py"] = "0" * 64
+    _fake_build(tmp_path, digests)
+    with pytest.warns(RuntimeWarning, match=r"geo/gazetteer/index\.py changed since"):
         assert native.compiled_files(tmp_path) is None
 
 
