@@ -19,6 +19,7 @@ Usage::
     python benchmarks/ingest_speed.py                     # 2,000 and 20,000 articles
     python benchmarks/ingest_speed.py --large 100000 --large-modes 1,dask
     python benchmarks/ingest_speed.py --real 2000,20000 --compare /tmp/old   # real text, vs an old checkout
+    python benchmarks/ingest_speed.py --real 2000 --pure     # compiled (geo/native.py) vs pure Python
 
 The real-text corpora copy the articles of ``../shared/devset/news`` and ``seeds/`` (read at
 benchmark time, never stored in the repository) into a temporary folder, each copy made unique;
@@ -252,10 +253,14 @@ def _corpus(size: int, folder: Path, seed: int) -> Path:
     return path
 
 
-def _run_child(mode: str, corpus: Path, workers: int, *, code: Path = _ROOT, write: bool = False) -> dict:
+def _run_child(
+    mode: str, corpus: Path, workers: int, *, code: Path = _ROOT, write: bool = False, pure: bool = False
+) -> dict:
+    """One measured run in a fresh process; ``pure``: with ``DATELINES_PURE=1`` (see geo/native.py)."""
     command = [sys.executable, __file__, "--child", mode, str(corpus), str(workers), "--code", str(code)]
     command += ["--write"] if write else []
-    done = subprocess.run(command, capture_output=True, text=True, cwd=code)
+    env = {k: v for k, v in os.environ.items() if k != "DATELINES_PURE"} | ({"DATELINES_PURE": "1"} if pure else {})
+    done = subprocess.run(command, capture_output=True, text=True, cwd=code, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{mode} run failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -290,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=Path, action="append", default=[],
                         help="another checkout of the repository to measure on the real-text corpora "
                              "(e.g. an older commit unpacked with git archive); may be repeated")
+    parser.add_argument("--pure", action="store_true",
+                        help="also measure this checkout in pure Python (DATELINES_PURE=1: the compiled "
+                             "pipeline of geo/native.py not loaded), in the same run")
     parser.add_argument("--peer-limit", type=int, default=2000,
                         help="articles the naive peer (geotext + dateparser) reads (0: skip the peer)")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "CORPUS", "WORKERS"), help=argparse.SUPPRESS)
@@ -415,13 +423,15 @@ def _real_text(args: argparse.Namespace) -> int:
         for size in (int(x) for x in args.real.split(",") if x.strip()):
             corpus = real_corpus(size, Path(folder) / f"real-{size}")
             measured: list[tuple[str, str, dict]] = []
-            for code in [_ROOT, *args.compare]:
+            runs = [(_ROOT, False), *([(_ROOT, True)] if args.pure else []), *((c, False) for c in args.compare)]
+            for code, pure in runs:
+                name = _label(code)[:21] + (" (pure)" if pure else "")
                 for mode, workers in _modes(args.real_modes, args.workers):
-                    row = _run_child(mode, corpus, workers, code=code.resolve(), write=True)
-                    measured.append((_label(code), mode if mode != "pool" else str(workers), row))
+                    row = _run_child(mode, corpus, workers, code=code.resolve(), write=True, pure=pure)
+                    measured.append((name, mode if mode != "pool" else str(workers), row))
                     label = {"single": "1", "pool": str(workers), "dask": f"dask×{workers}"}[mode]
                     startup_cpu = row.get("startup_cpu_s", float("nan"))
-                    print(f"{row['inputs']:>8,} {_label(code):<28} {label:<5} {row['startup_s']:>8.2f}s "
+                    print(f"{row['inputs']:>8,} {name:<28} {label:<5} {row['startup_s']:>8.2f}s "
                           f"{startup_cpu:>7.2f}s {row.get('startup_rss_mb', float('nan')):>6.0f}MB "
                           f"{row['ingest_s']:>7.1f}s {row['articles_per_s']:>7.0f} {row['events']:>8,} "
                           f"{row['inputs'] / row['cpu_s']:>9.0f} {row['inputs'] / (row['cpu_s'] + startup_cpu):>11.0f} "
