@@ -346,7 +346,11 @@ def test_ten_sessions_keep_their_own_view(request, chromium_browser, synthetic_s
             wait_for_map(page)
             mask = expected_mask(dataset, start=start, end=end, places=(place,))
             expected[k] = int(mask.sum())
-            assert slider_window(page) == (start, end)
+            # seen once on a loaded machine (3 of 3 attempts, session 4): a session showing the
+            # whole span as if its link had no window; the URL and the warnings tell which
+            assert slider_window(page) == (start, end), (
+                f"session {k}: {page.url}; warnings: {page.get_by_text('The link').all_inner_texts()[:3]}"
+            )
             assert visible_count(page, expect=expected[k]) == expected[k] == caption_count(page)
         versions = {k: mask_version(page) for k, (_, page, *_) in enumerate(sessions)}
 
