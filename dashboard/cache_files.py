@@ -17,17 +17,14 @@ from pathlib import Path
 
 __all__ = ["cache_dir", "evict_oldest", "gazetteer_identity", "pipeline_version", "store_atomic"]
 
-_GEO = Path(__file__).resolve().parents[1] / "geo"
-
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """A digest of geo's source files: results made by other code are not reused."""
-    digest = hashlib.sha256()
-    for path in sorted(_GEO.rglob("*.py")):
-        digest.update(path.relative_to(_GEO).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    """A digest of geo's source files (:func:`geo.native.source_digests`, the same files the
+    compiled pipeline is checked against): results made by other code are not reused."""
+    from geo.native import source_digests
+
+    return hashlib.sha256(repr(source_digests()).encode()).hexdigest()[:16]
 
 
 def cache_dir() -> Path:

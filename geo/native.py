@@ -22,6 +22,7 @@ How it is used:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.machinery
 import importlib.util
@@ -76,14 +77,18 @@ def _source(module: str) -> Path:
     return _ROOT.joinpath(*module.split(".")).with_suffix(".py")
 
 
-def _digests() -> dict[str, str]:
-    """SHA-256 of every source file of ``geo``, not only :data:`MODULES`: mypyc reads the
-    modules they import for types and may build their constants into the compiled code."""
+@functools.cache
+def source_digests() -> tuple[tuple[str, str], ...]:
+    """(path, SHA-256) of every source file of ``geo``, read once a process: the code it runs.
+
+    A build is current only while all of them match, not only :data:`MODULES`' (mypyc reads the
+    modules they import for types and may build their constants into the compiled code); the
+    dashboard's caches key their results by them too (``dashboard.cache_files.pipeline_version``)."""
     package = _ROOT / "geo"
-    return {
-        path.relative_to(_ROOT).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+    return tuple(
+        (path.relative_to(_ROOT).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
         for path in sorted(package.rglob("*.py"))
-    }
+    )
 
 
 def _compiled_file(folder: Path, module: str) -> Path | None:
@@ -142,7 +147,7 @@ def compiled_files(folder: Path) -> dict[str, Path] | None:
     try:
         recorded = json.loads((folder / STAMP).read_text(encoding="utf-8"))
         built = recorded.get("sources", {})
-        today = _digests()
+        today = dict(source_digests())
         changed = sorted({*built, *today} - {name for name in today if built.get(name) == today[name]})
     except (OSError, ValueError, AttributeError):
         return None  # never built here (or an unreadable stamp): pure Python
@@ -181,7 +186,7 @@ def build(target: Path | None = None) -> Path:
         ) from error
     target = target or native_folder()
     target.parent.mkdir(parents=True, exist_ok=True)
-    digests = _digests()
+    digests = dict(source_digests())
     with tempfile.TemporaryDirectory(prefix="datelines-native-") as work:
         staging = Path(work) / "lib"
         sources = [str(_source(m).relative_to(_ROOT)) for m in MODULES]

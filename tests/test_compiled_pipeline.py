@@ -108,19 +108,19 @@ def _fake_build(folder: Path, digests: dict[str, str]) -> None:
 
 
 def test_a_build_from_todays_sources_is_used(tmp_path):
-    _fake_build(tmp_path, native._digests())
+    _fake_build(tmp_path, dict(native.source_digests()))
     files = native.compiled_files(tmp_path)
     assert files is not None and set(files) == {*native.MODULES, f"{native.GROUP}__mypyc"}
 
 
 def test_a_build_from_older_sources_is_never_used_and_says_so(tmp_path):
-    digests = native._digests()
+    digests = dict(native.source_digests())
     digests["geo/events/find.py"] = "0" * 64  # a rule edited since the build
     _fake_build(tmp_path, digests)
     with pytest.warns(RuntimeWarning, match=r"geo/events/find\.py changed since.*make native"):
         assert native.compiled_files(tmp_path) is None
     # a module the compiled ones only import counts too: mypyc may build its constants in
-    digests = native._digests()
+    digests = dict(native.source_digests())
     digests["geo/gazetteer/index.py"] = "0" * 64
     _fake_build(tmp_path, digests)
     with pytest.warns(RuntimeWarning, match=r"geo/gazetteer/index\.py changed since"):
@@ -128,12 +128,12 @@ def test_a_build_from_older_sources_is_never_used_and_says_so(tmp_path):
 
 
 def test_an_incomplete_or_foreign_build_is_not_used(tmp_path):
-    _fake_build(tmp_path, native._digests())
+    _fake_build(tmp_path, dict(native.source_digests()))
     next(tmp_path.rglob("find*")).unlink()
     assert native.compiled_files(tmp_path) is None
     other = tmp_path / "other"
     other.mkdir()
-    _fake_build(other, native._digests())
+    _fake_build(other, dict(native.source_digests()))
     stamp = json.loads((other / native.STAMP).read_text())
     (other / native.STAMP).write_text(json.dumps({**stamp, "python": "cpython-29"}))
     assert native.compiled_files(other) is None
