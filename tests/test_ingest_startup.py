@@ -37,7 +37,7 @@ def test_the_resolver_measures_distances_with_geopys_earth_radius():
     from geo.places import resolve
 
     assert resolve.EARTH_RADIUS == EARTH_RADIUS
-    km = resolve._nearest_km(36.2, 37.15, [(33.51, 36.29), (35.0, 38.0)])
+    km = resolve._min_km([resolve.Place(0, 1, "Aleppo", 36.2, 37.15, "SY", "", 1)], [(33.51, 36.29), (35.0, 38.0)])[0]
     assert abs(km - great_circle((36.2, 37.15), (35.0, 38.0)).km) < 1e-6
 
 

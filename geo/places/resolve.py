@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 
 from geo.gazetteer.index import Country, Place, PlaceIndex, name_key, skeleton_key
 from geo.places.find import PlaceMention
@@ -223,10 +222,7 @@ def _score_parts(
     computed them for all candidates at once (:func:`_min_km`)."""
     top = max(context.values(), default=0)
     if distances is None:
-        distances = (
-            _nearest_km(place.latitude, place.longitude, anchors) if anchors else math.inf,
-            _nearest_km(place.latitude, place.longitude, list(neighbours)) if neighbours else math.inf,
-        )
+        distances = (_min_km([place], anchors)[0], _min_km([place], neighbours)[0])
     nearest, beside = distances
     near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
     return {
@@ -267,27 +263,25 @@ def _total(parts: dict[str, float]) -> float:
 
 
 def _min_km(places: Sequence[Place], points: Sequence[tuple[float, float]]) -> list[float]:
-    """Each place's great-circle km to the nearest of ``points`` (inf when there are none), in
-    one numpy matrix: scoring a name's candidates one by one against the anchors was the
-    resolver's main cost."""
+    """Each place's great-circle km to the nearest of ``points`` (inf when there are none): the
+    haversine formula with geopy's Earth radius, in scalar ``math``. A name has a few candidates
+    and the article a few points (192,000 pairs in 2,000 articles): numpy's fixed cost per
+    call was most of the resolver's time, and geopy's ``great_circle`` builds Point objects at
+    ~25 µs a pair. Only thresholds are read from these distances (:func:`_score_parts`)."""
     if not points:
         return [math.inf] * len(places)
-    a = np.radians(np.array([(p.latitude, p.longitude) for p in places], dtype=float))[:, None, :]
-    b = np.radians(np.asarray(points, dtype=float))[None, :, :]
-    h = np.sin((b[..., 0] - a[..., 0]) / 2) ** 2 + np.cos(a[..., 0]) * np.cos(b[..., 0]) * np.sin((b[..., 1] - a[..., 1]) / 2) ** 2
-    return (2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.minimum(h, 1.0)))).min(axis=1).tolist()
-
-
-def _nearest_km(lat: float, lon: float, anchors: list[tuple[float, float]]) -> float:
-    """Great-circle distance to the nearest anchor, vectorised with numpy: geopy's
-    ``great_circle`` builds Point objects at ~25 µs a call, and a name with fifteen candidates
-    and ten anchors asks for 150 distances. Same formula and Earth radius as geopy's."""
-    points = np.radians(np.asarray(anchors, dtype=float))
-    lat1, lon1 = math.radians(lat), math.radians(lon)
-    dlat = points[:, 0] - lat1
-    dlon = points[:, 1] - lon1
-    a = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(points[:, 0]) * np.sin(dlon / 2) ** 2
-    return float(2 * EARTH_RADIUS * np.arcsin(np.sqrt(a.min())))
+    radians = [(math.radians(lat), math.radians(lon)) for lat, lon in points]
+    cosines = [math.cos(lat) for lat, _ in radians]
+    out = []
+    for place in places:
+        lat1, lon1 = math.radians(place.latitude), math.radians(place.longitude)
+        cos1 = math.cos(lat1)
+        least = math.inf
+        for (lat2, lon2), cos2 in zip(radians, cosines):
+            h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
+            least = min(least, h)
+        out.append(2 * EARTH_RADIUS * math.asin(math.sqrt(min(least, 1.0))))
+    return out
 
 
 def _acceptable(place: Place, mention: PlaceMention, context: Counter[str]) -> bool:
