@@ -127,24 +127,21 @@ def _queue_window(window: tuple[dt.date, dt.date]) -> None:
 
 
 def _initialise_state(dataset: view.Dataset) -> None:
-    """First run of a session: widget state from the link's query string, else the defaults.
+    """First run of a session: read the link's view once, from the query string it opened with.
 
-    What the link asked for but cannot be applied is kept in ``_link_warnings`` and shown.
+    The link's filters, basemap and map options become the widgets' defaults (``_link``; see
+    :func:`_opened_with`), not values written into their state: Streamlit sends a value written
+    into a widget's state to the page once, in this run's widgets, and the page takes it only
+    when it draws that widget. Under load a page that had not kept the widgets' own defaults
+    (the whole span, no place) and sent them back as if chosen (ten sessions opened together
+    from links). A default is sent with every run. What the link asked for but cannot be
+    applied is kept in ``_link_warnings`` and shown.
     """
     state = st.session_state
     if state.get("_initialised"):
         return
     shared = link.read_link(st.query_params.get_all, dataset, basemaps=list(BASEMAPS))
-    filters = shared.filters
-    state["window"] = (filters.start, filters.end)
-    state["places"] = list(filters.places)
-    state["event_types"] = list(filters.event_types)
-    state["sources"] = list(filters.sources)
-    state["text"] = filters.text
-    state["show_undated"] = filters.show_undated
-    state["basemap"] = shared.basemap
-    state["colour_by"], state["map_display"] = shared.colour_by, shared.display  # issue 14
-    state["coarse_out"] = shared.coarse_out
+    state["_link"] = shared
     state["playing"] = False
     state["_link_warnings"] = list(shared.warnings)
     view_ = shared.map_view
@@ -156,23 +153,46 @@ def _initialise_state(dataset: view.Dataset) -> None:
     state["_initialised"] = True
 
 
+def _opened_with() -> link.Link:
+    """The view the session's link asked for (read once, on its first run): the widgets'
+    defaults, which the browser shows until the analyst moves them."""
+    return st.session_state["_link"]
+
+
+def _clamp_window(
+    window: tuple[dt.date, dt.date], bounds: tuple[dt.date, dt.date]
+) -> tuple[dt.date, dt.date]:
+    start, end = (min(max(day, bounds[0]), bounds[1]) for day in window)
+    return min(start, end), max(start, end)
+
+
+def _link_window(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The link's window, inside the data's dates (uploads may change them)."""
+    filters = _opened_with().filters
+    return _clamp_window((filters.start, filters.end), bounds)
+
+
 def _fit_state_to(dataset: view.Dataset, bounds: tuple[dt.date, dt.date]) -> None:
-    """Keep widget state valid when the data changes (uploads): clamp dates, drop lost options."""
+    """Keep widget state valid when the data changes (uploads): clamp dates, drop lost options.
+
+    A widget not drawn yet has no state: it will show the link's view (its default)."""
     state = st.session_state
     pending = state.pop("_pending_window", None)
-    current = tuple(state.get("window", bounds))
-    start, end = (min(max(day, bounds[0]), bounds[1]) for day in (pending or current))
-    window = (min(start, end), max(start, end))
-    if window != current:
-        state["window"] = window
+    if pending is not None or "window" in state:
+        current = tuple(state.get("window", _link_window(bounds)))
+        window = _clamp_window(pending or current, bounds)
+        if window != current:
+            state["window"] = window
     for key, options in (
         ("places", dataset.places),
         ("event_types", dataset.event_types),
         ("sources", dataset.sources),
     ):
+        if key not in state:
+            continue
         allowed = set(options)
-        kept = [value for value in state.get(key, []) if value in allowed]
-        if kept != list(state.get(key, [])):
+        kept = [value for value in state[key] if value in allowed]
+        if kept != list(state[key]):
             state[key] = kept
 
 
@@ -357,6 +377,7 @@ def main() -> None:
         "Date window",
         min_value=bounds[0],
         max_value=bounds[1],
+        value=_link_window(bounds),
         step=dt.timedelta(days=1),
         format="YYYY-MM-DD",
         key="window",
@@ -376,6 +397,7 @@ def main() -> None:
     controls[2].selectbox("Speed", list(PLAY_SPEEDS), key="play_speed", format_func=PLAY_SPEEDS.get)
     controls[0].checkbox(
         "Exact frames",
+        value=_opened_with().coarse_out,
         key="coarse_out",
         help="Leave out events dated more coarsely than the window (a 'year of 2016' event "
         "is not in a month's frame).",
@@ -693,24 +715,40 @@ def _events_table(dataset: view.Dataset, mask: np.ndarray) -> None:
 
 
 def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> view.Filters:
-    """The sidebar's filters and basemap choice (no slider here: the sidebar comes first)."""
+    """The sidebar's filters and basemap choice (no slider here: the sidebar comes first).
+
+    Each widget's default is the session's link (see _initialise_state)."""
+    opened = _opened_with()
+    shown = opened.filters
     with st.sidebar:
         st.header("Filters")
-        st.multiselect("Place", dataset.places, key="places", format_func=dataset.place_label)
-        st.multiselect("Event type", dataset.event_types, key="event_types")
-        st.multiselect("Source", dataset.sources, key="sources")
-        st.text_input("Text contains", key="text", max_chars=200)
-        st.toggle("Show undated events", key="show_undated")
+        for label, key, options, chosen, format_func in (
+            ("Place", "places", dataset.places, shown.places, dataset.place_label),
+            ("Event type", "event_types", dataset.event_types, shown.event_types, str),
+            ("Source", "sources", dataset.sources, shown.sources, str),
+        ):
+            allowed = set(options)
+            st.multiselect(
+                label,
+                options,
+                default=[value for value in chosen if value in allowed],
+                key=key,
+                format_func=format_func,
+            )
+        st.text_input("Text contains", value=shown.text, key="text", max_chars=200)
+        st.toggle("Show undated events", value=shown.show_undated, key="show_undated")
         st.radio(
             "Colour markers by",
-            ["type", "source"],
+            link.COLOUR_BY,
+            index=link.COLOUR_BY.index(opened.colour_by),
             format_func={"type": "event type", "source": "source"}.get,
             key="colour_by",
             horizontal=True,
         )
         st.radio(
             "Show events as",
-            ["markers", "heat"],
+            link.DISPLAYS,
+            index=link.DISPLAYS.index(opened.display),
             format_func={"markers": "markers", "heat": "heatmap"}.get,
             key="map_display",
             horizontal=True,
@@ -718,6 +756,7 @@ def _sidebar_filters(dataset: view.Dataset, window: tuple[dt.date, dt.date]) -> 
         st.radio(
             "Basemap",
             list(BASEMAPS),
+            index=list(BASEMAPS).index(opened.basemap),
             format_func=BASEMAPS.__getitem__,
             key="basemap",
             help="OpenStreetMap tiles are fetched from the internet; Natural Earth is built in.",
