@@ -41,6 +41,27 @@ def test_the_resolver_measures_distances_with_geopys_earth_radius():
     assert abs(km - great_circle((36.2, 37.15), (35.0, 38.0)).km) < 1e-6
 
 
+_LATITUDES = st.floats(-89.9, 89.9, allow_nan=False)
+_LONGITUDES = st.floats(-180.0, 180.0, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(_LATITUDES, _LONGITUDES), min_size=1, max_size=4),
+    st.lists(st.tuples(_LATITUDES, _LONGITUDES), max_size=5),
+)
+def test_each_candidate_is_measured_to_its_nearest_point_as_geopy_would(candidates, points):
+    from geopy.distance import great_circle
+
+    from geo.places import resolve
+
+    places = [resolve.Place(i, i + 1, "X", lat, lon, "SY", "", 1) for i, (lat, lon) in enumerate(candidates)]
+    got = resolve._min_km(places, points)
+    for (lat, lon), km in zip(candidates, got):
+        want = min((great_circle((lat, lon), p).km for p in points), default=float("inf"))
+        assert km == want or abs(km - want) < 1e-3  # a metre: haversine loses digits near antipodes
+
+
 # --- The packed name index of the gazetteer's cache file ----------------------------------------
 
 _KEY_LETTERS = "ab z"
