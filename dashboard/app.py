@@ -590,7 +590,34 @@ def _await_map() -> None:
 def _show_map(dataset: view.Dataset, mask: np.ndarray) -> bool:
     """The map, with the selected event's popup open; reads back clicks, centre and zoom.
 
+    The map is a fragment, so what it reports (a pan, a zoom, a click, its events drawn) is a
+    fragment rerun. Streamlit lets a fragment rerun wait for a run in progress, while a
+    full-app rerun stops it, and a run stopped before its callbacks loses the trigger it
+    carried (the page sends a trigger once): the map following a review decision reported its
+    new view just after the next "y" was sent, and that "y" was lost. The fragment run then
+    reruns the whole app when the report changed anything, so the page is drawn as before.
+
     False when the map could not be shown (its browser files are missing)."""
+    state = st.session_state
+    state["_map_inline"] = True
+    shown = [True]
+
+    @st.fragment
+    def the_map() -> None:
+        inline = state.pop("_map_inline", False)  # False: a rerun of the map alone
+        reported = _draw_map(dataset, mask)
+        if reported is None:
+            shown[0] = False
+            return
+        if _follow_map(dataset, reported) and not inline:
+            st.rerun(scope="app")
+
+    the_map()
+    return shown[0]
+
+
+def _draw_map(dataset: view.Dataset, mask: np.ndarray) -> MapState | None:
+    """The map itself (see :func:`_show_map`); None when its browser files are missing."""
     from dashboard.assets import AssetsMissing
     from dashboard.mapview import map_state, show_map  # folium: imported once the slider is sent
 
@@ -599,7 +626,7 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> bool:
     if position is not None and not mask[position]:
         position = None  # out of view: no popup for an event the map does not show
     try:
-        reported = show_map(
+        return show_map(
             dataset.events,
             mask,
             key="map",
@@ -622,14 +649,15 @@ def _show_map(dataset: view.Dataset, mask: np.ndarray) -> bool:
     except AssetsMissing as err:  # the table, timeline and downloads still work
         st.error("The map's browser files are not installed: run `make assets`.")
         st.text(str(err))
-        return False
-    _follow_map(dataset, reported)
-    return True
+        return None
 
 
-def _follow_map(dataset: view.Dataset, reported: MapState) -> None:
-    """A marker click selects its event (and the table turns to its row); pans go to the link."""
+def _follow_map(dataset: view.Dataset, reported: MapState) -> bool:
+    """A marker click selects its event (and the table turns to its row); pans go to the link.
+
+    True when the report changed what the page shows (the selection, the view, the map drawn)."""
     state = st.session_state
+    before = _what_the_map_said()
     if reported.drawn:
         state["_map_drawn"] = True  # the page below the map follows (see _below_map_ready)
     if reported.centre is not None and reported.zoom is not None:
@@ -641,6 +669,13 @@ def _follow_map(dataset: view.Dataset, reported: MapState) -> None:
         if reported.clicked is not None and reported.clicked < len(dataset):
             state["selected_id"] = str(dataset.events["id"].iloc[reported.clicked])
             state["_turn_to_selection"] = True
+    return _what_the_map_said() != before
+
+
+def _what_the_map_said() -> tuple:
+    """What the page keeps of the map's reports: drawn, view, extent, last click."""
+    state = st.session_state
+    return tuple(state.get(key) for key in ("_map_drawn", "_map_view", "_map_bounds", "_last_click"))
 
 
 def _on_table_select() -> None:

@@ -467,3 +467,24 @@ def test_play_offers_steps_and_speeds(monkeypatch, synthetic_path):
     at.selectbox(key="play_speed").set_value(4).run()
     assert not at.exception
     assert at.session_state["play_step"] == "month" and at.session_state["play_speed"] == 4
+
+
+def test_the_maps_reports_wait_for_a_run_in_progress(monkeypatch, synthetic_path):
+    """Under load a review shortcut ("y") or a button click was lost: the map, following the
+    review, reported its new view just after the page had sent the trigger; a full-app rerun
+    stops the run in progress, and a run stopped before its callbacks loses its trigger (the
+    page sends a trigger once). The map is drawn in a fragment, so its reports are fragment
+    reruns, which Streamlit lets wait for the run in progress (streamlit's
+    ``_fragment_run_should_not_preempt_script``)."""
+    import streamlit_folium
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    drawn_in: list[str | None] = []
+
+    def fake_st_folium(*args, **kwargs):
+        drawn_in.append(ThreadState.get().fragment_id)
+        return None
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake_st_folium)
+    app(monkeypatch, synthetic_path)
+    assert drawn_in and all(fragment is not None for fragment in drawn_in), drawn_in
