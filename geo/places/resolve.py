@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 from geo.gazetteer.index import Country, Place, PlaceIndex, name_key, skeleton_key
 from geo.places.find import PlaceMention
 from geo.native import by_fields
@@ -203,11 +202,9 @@ def _article_regions(mentions: Sequence[PlaceMention], gazetteer: PlaceIndex) ->
 def _score_parts(
     place: Place,
     context: Counter[str],
-    anchors: list[tuple[float, float]],
     regions: frozenset[tuple[str, str]],
-    neighbours: Sequence[tuple[float, float]] = (),
+    distances: tuple[float, float],
     key: str = "",
-    distances: tuple[float, float] | None = None,
 ) -> dict[str, float]:
     """A candidate's score terms by name (:func:`_total` adds them up; the best total wins),
     named for what the loser lacks, to say why a place lost.
@@ -216,13 +213,12 @@ def _score_parts(
     names in passing, such as "US officials", proportionally less); being in a region the
     article names 2.5 (Edmonton, Kentucky beside "Kentucky"); being within 300 km of the
     article's unambiguous places 2; being within 100 km of another place the article names, as
-    first resolved (``neighbours``), 2; being known by that very name, not only as an alternate
-    name, 2 (Salisbury, England, not Harare; ``key`` "" leaves the term out, see
-    :func:`_own_name_key`). ``distances``: the place's km to the nearest anchor and neighbour, when the caller
-    computed them for all candidates at once (:func:`_min_km`)."""
+    first resolved, 2; being known by that very name, not only as an alternate name, 2
+    (Salisbury, England, not Harare; ``key`` "" leaves the term out, see :func:`_own_name_key`).
+    ``distances``: the place's km to the nearest of those unambiguous places (the anchors) and
+    to the nearest of those other places (the neighbours), computed for all candidates at once
+    by :func:`_min_km`."""
     top = max(context.values(), default=0)
-    if distances is None:
-        distances = (_min_km([place], anchors)[0], _min_km([place], neighbours)[0])
     nearest, beside = distances
     near = 2.0 if nearest < 300 else (1.0 if nearest < 1000 else 0.0)
     return {
@@ -348,7 +344,7 @@ def _resolve_one(
         to_anchor, to_neighbour = _min_km(candidates, anchors), _min_km(candidates, neighbours)
         own_key = _own_name_key(mention.key, candidates, context)
         parts = {
-            id(p): _score_parts(p, context, anchors, regions, neighbours, own_key, (a, b))
+            id(p): _score_parts(p, context, regions, (a, b), own_key)
             for p, a, b in zip(candidates, to_anchor, to_neighbour)
         }
         ranked = sorted(candidates, key=lambda p: (-_total(parts[id(p)]), p.geonameid))
