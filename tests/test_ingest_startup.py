@@ -62,6 +62,19 @@ def test_each_candidate_is_measured_to_its_nearest_point_as_geopy_would(candidat
         assert km == want or abs(km - want) < 1e-3  # a metre: haversine loses digits near antipodes
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.tuples(_LATITUDES, _LONGITUDES), st.tuples(_LATITUDES, _LONGITUDES))
+def test_the_events_stage_measures_on_the_resolvers_earth(a, b):
+    """"Far from the article's other places" (geo.places.filters.km) and the resolver's
+    distances are one measure: the same Earth radius as geopy's great_circle."""
+    from geopy.distance import great_circle
+
+    from geo.places import filters, resolve
+
+    assert abs(filters.km(a, b) - great_circle(a, b).km) < 1e-3
+    assert abs(filters.km(a, b) - resolve._min_km([resolve.Place(0, 1, "X", *a, "SY", "", 1)], [b])[0]) < 1e-3
+
+
 # --- The packed name index of the gazetteer's cache file ----------------------------------------
 
 _KEY_LETTERS = "ab z"

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from geo.lexicons import column
 from geo.read.document import Document, dateline_at, is_caption, is_furniture
-from geo.places.resolve import ResolvedPlace
+from geo.places.resolve import EARTH_RADIUS, ResolvedPlace
 from geo.rules import braced, example
 from geo.read.text import Sentence
 
@@ -482,10 +482,11 @@ FAR_KM = 300.0
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two (lat, lon) points (haversine)."""
+    """Great-circle distance in km between two (lat, lon) points (haversine), on the same
+    Earth as the resolver's distances (:data:`geo.places.resolve.EARTH_RADIUS`, geopy's)."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * EARTH_RADIUS * math.asin(min(1.0, math.sqrt(h)))
 
 
 _SPEECH = re.compile(
