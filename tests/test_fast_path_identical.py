@@ -153,7 +153,9 @@ _PIECES = [
     "killed", "KILLED", "Killing", "dead", "deaths", "death toll", "Death Toll of", "claimed the lives of",
     "massacred", "slain", "lost", "at least", "12", "1,200", "2019", "twelve", "dozens of", "people",
     "soldiers were", "were", "war", "strikes", "Air Raid", "clashes with police", "protesters",
-    "would", "may", "allegedly", "Reportedly", "said to", "previous", "to date", "ſ", "ı", "İ", "\u212a", "é", "’", "“", "-", ",", ".", " ",
+    "would", "may", "allegedly", "Reportedly", "said to", "previous", "to date",
+    "air", "Airstrike", "be hit", "Launched in", "launched", "counter-attacks", "o'bomb", "bomb's", "gunmen",
+    "3bomb", "_shelled", "clashes with", "took", "over", "mass killings of civilians", "ſ", "ı", "İ", "\u212a", "é", "’", "“", "-", ",", ".", " ",
 ]
 
 
@@ -204,6 +206,45 @@ def test_ingest_with_the_reference_code_gives_the_same_geojson(corpus, gazetteer
 ])
 def test_first_letters_of_a_word_list(pattern, letters):
     assert events._first_letters(pattern) == letters
+
+
+@pytest.mark.parametrize(("pattern", "texts"), [
+    ("air ?strikes?", {"air strike", "air strikes", "airstrike", "airstrikes"}),
+    ("gunm[ae]n|(?:was|be) hit", {"gunman", "gunmen", "was hit", "be hit"}),
+    ("launch(?:ed)?(?! in)|counter-attacks?", {"launch", "launched", "counter-attack", "counter-attacks"}),
+    (r"kill\w*", None),  # a repeat: no finite list
+    ("a+b", None),
+    ("[^a]b", None),
+])
+def test_expansions_of_a_word_list(pattern, texts):
+    assert events._expansions(pattern) == texts
+
+
+@pytest.mark.parametrize(("pattern", "words"), [
+    ("air ?strikes?|o'clock", {"air", "airstrike", "airstrikes", "o"}),
+    ("(?:was|be) hit", {"was", "be"}),
+    ("9/11|x", None),  # a match may start with a digit
+    ("a?b", {"ab", "b"}),
+    ("x|-y", None),  # or with a hyphen
+])
+def test_first_words_of_a_word_list(pattern, words):
+    got = events._first_words(pattern)
+    assert got == (None if words is None else frozenset(words))
+
+
+@pytest.mark.parametrize("index", range(len(events._LEXICON)))
+def test_every_lexicon_match_starts_with_one_of_its_first_words(index):
+    """_triggers tries a type's pattern only where one of these words starts."""
+    kind, pattern = events._LEXICON[index]
+    first = events._TRIGGER_FIRST_WORDS[index]
+    assert first, kind  # the lexicon is plain: every type has its list
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.from_regex(re.compile(rf"(?:{pattern})"), fullmatch=True))
+    def check(text):
+        assert re.match("[a-z]*", text).group() in first, (kind, text)
+
+    check()
 
 
 @pytest.mark.parametrize("index", range(len(events._LEXICON)))
