@@ -38,6 +38,7 @@ from types import ModuleType
 #: talks to services or draws (those are not where ingest's time goes).
 MODULES: tuple[str, ...] = (
     "geo.read.text",
+    "geo.read.wordlist",
     "geo.read.document",
     "geo.read.stamps",
     "geo.places.find",

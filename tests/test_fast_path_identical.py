@@ -33,6 +33,7 @@ from geo.output.export import to_geojson_bytes  # noqa: E402
 from geo.gazetteer.index import load_gazetteer  # noqa: E402
 from geo.corpus.ingest import ingest  # noqa: E402
 from geo.read.text import split_sentences  # noqa: E402
+from geo.read import wordlist  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 
@@ -205,44 +206,62 @@ def test_ingest_with_the_reference_code_gives_the_same_geojson(corpus, gazetteer
     ("(?:a|[bc])d", None),
 ])
 def test_first_letters_of_a_word_list(pattern, letters):
-    assert events._first_letters(pattern) == letters
+    assert wordlist.first_letters(pattern) == letters
 
 
 @pytest.mark.parametrize(("pattern", "texts"), [
     ("air ?strikes?", {"air strike", "air strikes", "airstrike", "airstrikes"}),
     ("gunm[ae]n|(?:was|be) hit", {"gunman", "gunmen", "was hit", "be hit"}),
     ("launch(?:ed)?(?! in)|counter-attacks?", {"launch", "launched", "counter-attack", "counter-attacks"}),
-    (r"kill\w*", None),  # a repeat: no finite list
-    ("a+b", None),
+    (r"\bkill\w*\b", {r"\bkill\w*\b"}),  # kept as written
+    ("a+b", None),  # a repeat: no finite list
+    (r"a\s+b", None),
     ("[^a]b", None),
 ])
 def test_expansions_of_a_word_list(pattern, texts):
-    assert events._expansions(pattern) == texts
+    assert wordlist.expansions(pattern) == texts
 
 
-@pytest.mark.parametrize(("pattern", "words"), [
-    ("air ?strikes?|o'clock", {"air", "airstrike", "airstrikes", "o"}),
-    ("(?:was|be) hit", {"was", "be"}),
-    ("9/11|x", None),  # a match may start with a digit
-    ("a?b", {"ab", "b"}),
-    ("x|-y", None),  # or with a hyphen
+@pytest.mark.parametrize(("pattern", "words", "prefixes"), [
+    (r"(?=[ao])\bair ?strikes?\b|\bo'clock", {"air", "airstrike", "airstrikes", "o"}, ()),
+    (r"\b(?:was|be) hit\b", {"was", "be"}, ()),
+    (r"\b(?:condemn\w*|probe)\b", {"probe"}, ("condemn",)),
+    (r"\bkill", set(), ("kill",)),  # no boundary after it: "killed" too
+    (r"\b(?:9/11|x)\b", None, None),  # a match may start with a digit
+    (r"kill\b", None, None),  # or inside a word ("overkill")
 ])
-def test_first_words_of_a_word_list(pattern, words):
-    got = events._first_words(pattern)
-    assert got == (None if words is None else frozenset(words))
+def test_first_words_of_a_word_list(pattern, words, prefixes):
+    got = wordlist.first_words(pattern)
+    assert got == (None if words is None else (frozenset(words), prefixes))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([r"\b(?:condemn\w*|probe)\b", r"(?=[ab])\b(?:a ?b|b(?:c|d)?)\b", r"\ba", r"\b(?:ab|a)(?! c)"]),
+    st.lists(st.sampled_from(["a", "b", "ab", "abc", "c", "bd", "condemned", "probe", "3a", "_b", "a'b", "é"]), max_size=12),
+    st.sampled_from([" ", "-", "", "  "]),
+)
+def test_a_word_list_finds_what_its_pattern_finds(pattern, pieces, glue):
+    text = glue.join(pieces)
+    words = wordlist.WordList(pattern)
+    assert not words.everywhere
+    starts = wordlist.word_starts(text)
+    assert words.finditer(text, starts) == [m.span() for m in re.finditer(pattern, text)]
+    assert words.search(text, starts) == (re.search(pattern, text) is not None)
 
 
 @pytest.mark.parametrize("index", range(len(events._LEXICON)))
 def test_every_lexicon_match_starts_with_one_of_its_first_words(index):
     """_triggers tries a type's pattern only where one of these words starts."""
     kind, pattern = events._LEXICON[index]
-    first = events._TRIGGER_FIRST_WORDS[index]
-    assert first, kind  # the lexicon is plain: every type has its list
+    words = events._TRIGGERS_LOWER[index][1]
+    assert not words.everywhere and words.words, kind  # the lexicon is plain: every type has its list
 
     @settings(max_examples=200, deadline=None)
     @given(st.from_regex(re.compile(rf"(?:{pattern})"), fullmatch=True))
     def check(text):
-        assert re.match("[a-z]*", text).group() in first, (kind, text)
+        lead = re.match("[a-z]*", text).group()
+        assert lead in words.words or lead.startswith(words.prefixes or ("\0",)), (kind, text)
 
     check()
 
@@ -250,9 +269,9 @@ def test_every_lexicon_match_starts_with_one_of_its_first_words(index):
 @pytest.mark.parametrize("index", range(len(events._LEXICON)))
 def test_every_lexicon_word_starts_with_a_letter_of_its_guard(index):
     kind, pattern = events._LEXICON[index]
-    letters = events._first_letters(pattern)
+    letters = wordlist.first_letters(pattern)
     assert letters, kind
-    assert events._TRIGGERS_LOWER[index][1].pattern.startswith(f"(?=[{letters}])")
+    assert events._TRIGGERS_LOWER[index][1].pattern.pattern.startswith(f"(?=[{letters}])")
 
     @settings(max_examples=200, deadline=None)
     @given(st.from_regex(re.compile(pattern), fullmatch=True))

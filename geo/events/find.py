@@ -63,6 +63,7 @@ from geo.places.filters import (
     regions_give_way,
 )
 from geo.read.text import FOLD_TRAPS as _FOLD_TRAPS, Sentence, lowered_as_ignorecase as _lowered
+from geo.read.wordlist import WordList, first_letters, word_starts
 from geo.native import by_fields
 
 __all__ = [
@@ -90,148 +91,15 @@ _LEXICON: tuple[tuple[str, str], ...] = trigger_lexicon()
 _TRIGGERS = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]
 
 
-def _first_letters(pattern: str) -> str | None:
-    """The letters a match of a word-list pattern can start with ("ab|c(?:d|e)" -> "ac"), or
-    None when an alternative starts with anything but a letter or a group of such alternatives.
-
-    Hand-written for the lexicon's plain syntax: a pattern led by a class of its first letters
-    lets the regex engine skip to candidate positions, about a quarter faster."""
-    letters: set[str] = set()
-    depth, start = 0, True
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if start:
-            if char.isalpha():
-                letters.add(char)
-                after = i + 1
-            elif pattern.startswith("(?:", i):
-                after = _closing(pattern, i) + 1
-                inner = _first_letters(pattern[i + 3 : after - 1])
-                if inner is None:
-                    return None
-                letters.update(inner)
-            else:
-                return None
-            if pattern[after : after + 1] in {"?", "*", "{"}:
-                return None  # an optional first letter or group: anything may lead
-            start = False
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            start = True
-        i += 1
-    return "".join(sorted(letters))
-
-
-def _closing(pattern: str, opening: int) -> int:
-    """The index of the parenthesis closing the one at ``opening``."""
-    depth = 0
-    for i in range(opening, len(pattern)):
-        depth += {"(": 1, ")": -1}.get(pattern[i], 0)
-        if depth == 0:
-            return i
-    raise ValueError(f"unbalanced parenthesis in {pattern!r}")
-
-
-def _lower_case_trigger(pattern: str) -> re.Pattern:
+def _lower_case_trigger(pattern: str) -> WordList:
     """A lexicon pattern for a lower-cased sentence (see _triggers), led by its first letters."""
-    letters = _first_letters(pattern)
+    letters = first_letters(pattern)
     lead = f"(?=[{letters}])" if letters else ""
-    return re.compile(rf"{lead}\b(?:{pattern})\b")
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a pattern ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
-    out: list[str] = []
-    depth = start = i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "[":
-            i = pattern.index("]", i)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
-
-
-def _expansions(pattern: str) -> set[str] | None:
-    """Every text a word-list pattern matches, its lookaheads aside ("air ?strikes?" -> "air
-    strike", "air strikes", "airstrike", "airstrikes"), or None when it uses more than the
-    lexicon's plain syntax (letters, spaces, hyphens, apostrophes, ``(?:...)``, ``[...]`` of
-    letters, ``?`` and lookaheads): a repeat (``*``, ``+``) has no finite list.
-
-    Hand-written, like :func:`_first_letters`: the standard library has no public parser of
-    patterns, and the lexicon's syntax is a small part of theirs."""
-    out: set[str] = set()
-    for alternative in _alternatives(pattern):
-        texts = {""}
-        i = 0
-        while i < len(alternative):
-            char = alternative[i]
-            piece: set[str] | None
-            if alternative.startswith(("(?!", "(?="), i):
-                i = _closing(alternative, i) + 1  # a lookahead reads ahead and matches nothing
-                continue
-            if alternative.startswith("(?:", i):
-                end = _closing(alternative, i)
-                piece = _expansions(alternative[i + 3 : end])
-                i = end + 1
-            elif char == "[":
-                end = alternative.index("]", i)
-                body = alternative[i + 1 : end]
-                piece = set(body) if body.isalpha() else None
-                i = end + 1
-            elif char.isalnum() or char in " -'":
-                piece = {char}
-                i += 1
-            else:
-                return None
-            if piece is None or alternative[i : i + 1] in ("*", "+", "{"):
-                return None
-            if alternative[i : i + 1] == "?":
-                piece = piece | {""}
-                i += 1
-            texts = {text + more for text in texts for more in piece}
-        out |= texts
-    return out
-
-
-_LEADING_WORD = re.compile(r"[a-z]*")
-_WORDS_LOWER = re.compile(r"[a-z]+")
-
-
-def _first_words(pattern: str) -> frozenset[str] | None:
-    """The words a match of a lower-case word-list pattern can start with (its leading run of
-    a-z: "air ?strikes?" -> air, airstrike, airstrikes), or None when some match may start
-    otherwise or the pattern is beyond :func:`_expansions`.
-
-    Why it is enough to look there (see _triggers): a match starts at a word boundary, so
-    no letter stands before it, and its leading word is followed by a character that is no
-    letter a-z or by the pattern's closing word boundary: a run of a-z in the lower-cased
-    sentence begins where the match begins and is exactly that word."""
-    texts = _expansions(pattern)
-    if texts is None:
-        return None
-    words = set()
-    for text in texts:
-        lead = _LEADING_WORD.match(text)
-        words.add(lead.group() if lead is not None else "")
-    return None if "" in words else frozenset(words)
+    return WordList(rf"{lead}\b(?:{pattern})\b")
 
 
 # The same, for a sentence already lower-cased (see _triggers): the lexicon is all lower case.
 _TRIGGERS_LOWER = [(kind, _lower_case_trigger(pattern)) for kind, pattern in _LEXICON]
-# The words each type's matches start with, in the same order (None: look everywhere).
-_TRIGGER_FIRST_WORDS = [_first_words(pattern) for _, pattern in _LEXICON]
 
 _PEOPLE = (
     r"people|persons|civilians|soldiers|troops|fighters|militants|insurgents|militiamen|militia"
@@ -603,14 +471,14 @@ _NOT_A_HAPPENING = re.compile(
 
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
-_NOT_A_HAPPENING_LOWER = re.compile(_NOT_A_HAPPENING.pattern)
+_NOT_A_HAPPENING_LOWER = WordList(_NOT_A_HAPPENING.pattern)
 
 
 def _not_a_happening(sentence: str) -> bool:
     lowered = _lowered(sentence)
     if lowered is None:
         return bool(_NOT_A_HAPPENING.search(sentence))
-    return bool(_NOT_A_HAPPENING_LOWER.search(lowered))
+    return _NOT_A_HAPPENING_LOWER.search(lowered, word_starts(lowered))
 
 
 # "If Oldtown falls to the rebels, it will ...": the condition a sentence opens with, up to the
@@ -737,26 +605,30 @@ _ONGOING = re.compile(
 _PLANNED = re.compile(r"\b(?:will|would|expected to|to be held|plans?|aims? to|aimed at|upcoming|next)\b", re.IGNORECASE)
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
-_HEDGED_LOWER = re.compile(_HEDGED.pattern)
+_HEDGED_LOWER = WordList(_HEDGED.pattern)
 # The sign words of _ArticleFacts.words in its order, and the same for a lower-cased sentence.
 _SIGN_WORDS = (_REACTION, _CASUALTIES, _ONGOING, _PLANNED)
-_SIGN_WORDS_LOWER = tuple(re.compile(p.pattern) for p in _SIGN_WORDS)
+_SIGN_WORDS_LOWER = tuple(WordList(p.pattern) for p in _SIGN_WORDS)
 
 
 def _sign_words(sentence: str) -> tuple[bool, bool, bool, bool, bool]:
     """(hedged, reaction, casualties, ongoing, planned): whether the sentence has such words.
 
     Searches the lower-cased sentence with case-sensitive patterns where that finds what the
-    case-insensitive ones find (see _lowered): several times faster, same answers."""
+    case-insensitive ones find (see _lowered), at the words a match can start with (WordList):
+    several times faster, same answers."""
     lowered = _lowered(sentence)
-    patterns, text = (_SIGN_WORDS, sentence) if lowered is None else (_SIGN_WORDS_LOWER, lowered)
-    reaction, casualties, ongoing, planned = (p.search(text) is not None for p in patterns)
-    return _hedged(sentence), reaction, casualties, ongoing, planned
+    if lowered is None:
+        reaction, casualties, ongoing, planned = (p.search(sentence) is not None for p in _SIGN_WORDS)
+        return bool(_HEDGED.search(sentence)), reaction, casualties, ongoing, planned
+    starts = word_starts(lowered)
+    reaction, casualties, ongoing, planned = (p.search(lowered, starts) for p in _SIGN_WORDS_LOWER)
+    return _HEDGED_LOWER.search(lowered, starts), reaction, casualties, ongoing, planned
 
 
 def _hedged(sentence: str) -> bool:
     lowered = _lowered(sentence)
-    return bool(_HEDGED.search(sentence) if lowered is None else _HEDGED_LOWER.search(lowered))
+    return bool(_HEDGED.search(sentence)) if lowered is None else _HEDGED_LOWER.search(lowered, word_starts(lowered))
 
 
 def _with_confidence(
@@ -823,22 +695,10 @@ def _triggers(sentence: str, offset: int) -> list[tuple[str, int, int]]:
             for m in pattern.finditer(sentence):
                 found.append((kind, offset + m.start(), offset + m.end()))
         return found
-    # Each type's pattern is tried only where a word it can start with starts (_first_words):
-    # leftmost first, from the end of the last match on, as finditer does, at a third of the
-    # cost of scanning every position.
-    words = [(m.start(), m.group()) for m in _WORDS_LOWER.finditer(lowered)]
-    for (kind, pattern), first in zip(_TRIGGERS_LOWER, _TRIGGER_FIRST_WORDS):
-        if first is None:
-            for m in pattern.finditer(lowered):
-                found.append((kind, offset + m.start(), offset + m.end()))
-            continue
-        done = 0
-        for start, word in words:
-            if start >= done and word in first:
-                hit = pattern.match(lowered, start)
-                if hit is not None:
-                    found.append((kind, offset + start, offset + hit.end()))
-                    done = hit.end()
+    starts = word_starts(lowered)
+    for kind, words in _TRIGGERS_LOWER:
+        for start, end in words.finditer(lowered, starts):
+            found.append((kind, offset + start, offset + end))
     return found
 
 
