@@ -747,15 +747,20 @@ def _tolls(sentence: str) -> tuple[tuple[int, int, int], ...]:
     words the sentence lacks is not run (most sentences name no killing)."""
     lowered = _lowered(sentence)
     if lowered is None:
-        patterns = _FATALITY_PATTERNS
+        patterns, text = _FATALITY_PATTERNS, sentence
+        aggregate = bool(_WAR_WIDE.search(sentence))
     else:
-        patterns = tuple(p for p, words in zip(_FATALITY_PATTERNS, _FATALITY_WORDS) if any(w in lowered for w in words))
+        # the lower-cased sentence, searched case-sensitively (see _lowered): same matches
+        patterns = tuple(
+            p for p, words in zip(_FATALITY_PATTERNS_LOWER, _FATALITY_WORDS) if any(w in lowered for w in words)
+        )
         if not patterns:
             return ()
+        text = lowered
+        aggregate = _WAR_WIDE_LOWER.search(lowered, word_starts(lowered))
     found = []
-    aggregate = bool(_WAR_WIDE.search(sentence))
     for pattern in patterns:
-        for m in pattern.finditer(sentence):
+        for m in pattern.finditer(text):
             value = _number(m.group(1))
             if value is None or (1900 <= value <= 2100 and m.group(1).isdigit() and len(m.group(1)) == 4):
                 continue
@@ -768,6 +773,9 @@ def _tolls(sentence: str) -> tuple[tuple[int, int, int], ...]:
 #: A toll this large in a sentence about a whole war is that war's total.
 _AGGREGATE_TOLL = 10_000
 _WAR_WIDE = re.compile(r"\b(?:war|conflict|uprising|revolt|revolution|insurgency|civil war|crisis)\b", re.I)
+_WAR_WIDE_LOWER = WordList(_WAR_WIDE.pattern)
+# The toll patterns for a lower-cased sentence (see _tolls): they are written in lower case.
+_FATALITY_PATTERNS_LOWER = tuple(re.compile(p.pattern) for p in _FATALITY_PATTERNS)
 
 
 def _fatalities_for(place: ResolvedPlace, sentence: str, offset: int, places: Sequence[ResolvedPlace]) -> int | None:
