@@ -1,5 +1,9 @@
 """The Document: one split of an article that every stage reads (examples written for Datelines)."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.read import document
 from geo.read.document import dateline_at, is_caption, is_furniture, read_document
 
 
@@ -50,3 +54,12 @@ def test_byline_is_marked_near_the_top_only():
     assert read_document("Title\nWater rose, by far the most in years.").byline is None
     far = "\n".join(["Title", "a", "b", "c", "d", "By Jane Doe"])
     assert read_document(far).byline is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(document.FURNITURE))
+def test_every_furniture_match_holds_one_of_the_words_looked_for_first(text):
+    """A sentence with none of FURNITURE_WORDS is not searched: each match must hold one."""
+    match = document.FURNITURE.search(text).group()
+    assert any(w in match for w in document.FURNITURE_WORDS), text
+    assert is_furniture(text)
