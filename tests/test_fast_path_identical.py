@@ -213,10 +213,10 @@ def test_first_letters_of_a_word_list(pattern, letters):
     ("air ?strikes?", {"air strike", "air strikes", "airstrike", "airstrikes"}),
     ("gunm[ae]n|(?:was|be) hit", {"gunman", "gunmen", "was hit", "be hit"}),
     ("launch(?:ed)?(?! in)|counter-attacks?", {"launch", "launched", "counter-attack", "counter-attacks"}),
-    (r"\bkill\w*\b", {r"\bkill\w*\b"}),  # kept as written
-    ("a+b", None),  # a repeat: no finite list
-    (r"a\s+b", None),
-    ("[^a]b", None),
+    (r"\bkill\w*\b", {"\\bkill" + wordlist.OPEN}),  # anything may follow
+    ("a+b", {wordlist.OPEN}),
+    (r"a\s+b|c(?-i:D)", {"a" + wordlist.OPEN, "c" + wordlist.OPEN}),
+    ("[^a]b|(?<!x)(?P<n>y)z$", {wordlist.OPEN, "yz"}),
 ])
 def test_expansions_of_a_word_list(pattern, texts):
     assert wordlist.expansions(pattern) == texts
@@ -294,3 +294,40 @@ def test_assessed_is_dataclasses_replace(gazetteer):
     assert built == dataclasses.replace(
         event, event_kind="background", confidence=0.25, review_reasons=("a",), signs=("b", "c")
     )
+
+
+# --- Guards: the patterns searched in the words before a place --------------------------------
+
+from geo.places import filters  # noqa: E402
+from geo.read.wordlist import Guard  # noqa: E402
+
+_GUARDED = {
+    name: getattr(filters, name)
+    for name in ("_AFFILIATION_BEFORE", "_REGION_BEFORE")
+}
+_FILLER = ["The", "Oldtown", "Newtown", "of", "to", "the", "al-", "in", "and", "from", "on", "ſ", "İ", "3", ",", "-", "’"]
+
+
+@pytest.mark.parametrize("name", sorted(_GUARDED))
+def test_a_guard_answers_what_its_pattern_answers(name):
+    guard = _GUARDED[name]
+    assert not guard.everywhere, name  # each has words its matches begin with
+    vocabulary = sorted(guard.words) + list(guard.prefixes) + [w.upper() for w in guard.prefixes] + _FILLER
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(vocabulary), max_size=10), st.sampled_from([" ", "  ", "", "\n"]))
+    def check(pieces, glue):
+        text = glue.join(pieces) + glue
+        want = guard.pattern.search(text)
+        got = guard.search(text)
+        assert (got and got.span()) == (want and want.span()), text
+
+    check()
+
+
+def test_a_guard_finds_what_its_pattern_finds_before_real_places():
+    """Every place of the seed articles: the 60 characters before it, searched both ways."""
+    texts = [o.article.text for o in read_corpus(SEEDS) if o.article is not None]
+    windows = [t[max(0, i - 60) : i] for t in texts for i in range(0, len(t), 7)]
+    for guard in [*_GUARDED.values(), *(Guard(getattr(filters, n)) for n in ("_ROUTE_END_BEFORE", "_DESTINATION_BEFORE"))]:
+        assert [bool(guard.search(w)) for w in windows] == [bool(guard.pattern.search(w)) for w in windows]

@@ -24,6 +24,7 @@ from geo.read.document import Document, dateline_at, is_caption, is_furniture
 from geo.places.resolve import EARTH_RADIUS, ResolvedPlace
 from geo.rules import braced, example
 from geo.read.text import Sentence
+from geo.read.wordlist import Guard
 
 __all__ = [
     "FAR_KM",
@@ -193,7 +194,8 @@ _AFFILIATION_AFTER = re.compile(
 
 
 # What stands just before it: "told Capital TV", "according to X", "pro-X", "brokered by X".
-_AFFILIATION_BEFORE = re.compile(
+# Guarded (geo.read.wordlist.Guard): searched before every place, and slow to say no.
+_AFFILIATION_BEFORE = Guard(re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
     r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
     # where people come from: "families from X", "refugees from X"
@@ -209,7 +211,7 @@ _AFFILIATION_BEFORE = re.compile(
     # "during a visit to the Westland city of X": the town the speaker visited
     r"(?:\s+the(?:\s+(?-i:[A-Z][\w'’-]+)){0,3}\s+(?:city|town|capital) of)?|in|from))\s*(?:the\s+|[Aa]l-|[Ee]l-)?$",
     re.IGNORECASE,
-)
+))
 
 
 # "40 km south of X", "12 miles from X": X is a landmark, the event is elsewhere.
@@ -333,7 +335,8 @@ def part_of_a_longer_name(text: str, place: ResolvedPlace) -> bool:
 _REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|district|suburbs|outskirts)\b", re.I)
 
 
-_REGION_BEFORE = re.compile(
+# Guarded, like _AFFILIATION_BEFORE: asked of every place a sentence names.
+_REGION_BEFORE = Guard(re.compile(
     r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region)s? of\s+(?:the\s+)?"
     # the second of two: "the countryside of Oldmere and Y", "the provinces of X, Y"
     r"(?:(?-i:[A-Z][\w'-]+)(?:,\s+|\s+and\s+))?"
@@ -342,7 +345,7 @@ _REGION_BEFORE = re.compile(
     # "north of Y", "the outskirts of Y": Y locates the happening, a named town carries it
     r"|(?<!the )(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+)$",
     re.IGNORECASE,
-)
+))
 # "Newtown in Y", "the Newtown district in Y": Y is the area around the named place, when Y is
 # a town large enough to name a province ("Jaish al-Fatah in Oldham", a small town, is the town).
 _NAMED_PLACE_IN_BEFORE = re.compile(
