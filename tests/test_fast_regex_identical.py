@@ -37,3 +37,11 @@ def test_rewritten_patterns_find_the_same(text, start):
     assert spans(find._ABBREVIATION, text, start) == spans(REFERENCE_ABBREVIATION, text, start)
     assert spans(filters._TOWN_NOUN, text, start) == spans(REFERENCE_TOWN_NOUN, text, start)
     assert bool(find._GLUED_ANYWHERE.search(text)) == bool(REFERENCE_GLUED.search(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(filters._TOWN_NOUN))
+def test_every_town_noun_match_holds_a_noun_looked_for_first(text):
+    """anaphora() does not search a sentence holding none of TOWN_NOUNS."""
+    match = filters._TOWN_NOUN.search(text)
+    assert match is None or any(noun in match.group() for noun in filters.TOWN_NOUNS), text

@@ -58,6 +58,10 @@ _ANAPHORA_REACH = 6
 _TOWN_NOUN = re.compile(
     r"[Tt](?<!\w.)he (?:(?:[a-z]+|[A-Z][a-z]+n|[A-Z][a-z]+i)[ -]){0,3}?(?:city|town|village)\b(?! of [A-Z])"
 )
+# Every _TOWN_NOUN match holds one of these: a sentence with none is not searched (a few
+# substring tests cost a fraction of the search, which tries every "t").
+# tests/test_fast_regex_identical.py generates its matches and checks.
+TOWN_NOUNS = ("city", "town", "village")
 
 
 _NAMED_NOUN = re.compile(r"[A-Z][\w'’]+[ -][A-Z]")
@@ -582,6 +586,8 @@ def anaphora(
     Hand-written because no coreference model runs offline; the excerpt shows the words it
     stood on, so the reader can judge.
     """
+    if all(text.find(noun, sentence.start, sentence.end) < 0 for noun in TOWN_NOUNS):
+        return []
     m = _TOWN_NOUN.search(text, sentence.start, sentence.end)
     if m is None or m.start() > before:  # after a named town, "the city" means that town
         return []
