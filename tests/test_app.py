@@ -355,6 +355,22 @@ def test_a_new_order_starts_on_page_one_on_a_page_that_missed_its_run(monkeypatc
     assert "(descending); page 1 of" in table_caption(at)
 
 
+def test_a_turn_to_the_selected_row_survives_a_page_that_missed_its_run(monkeypatch, synthetic_path):
+    """A marker click turns the table to the clicked event's page; a page that missed that run
+    sends back the page number it showed: the table stays on the event's page."""
+    at = app(monkeypatch, synthetic_path)
+    events_table(at)  # the largest pages: three of them
+    event_id = events_table(at, page=3)["id"].iloc[0]
+    page_box(at).set_value(1).run()
+    page = this_page(at)
+    at.session_state["selected_id"] = event_id  # what a marker click sets (see _follow_map)
+    at.session_state["_turn_to_selection"] = True
+    at.run()
+    assert "; page 3 of" in table_caption(at)
+    send_from(at, page)
+    assert "; page 3 of" in table_caption(at)
+
+
 def test_query_params_follow_the_widgets(monkeypatch, synthetic_path):
     at = app(monkeypatch, synthetic_path)
     at.sidebar.multiselect(key="sources").set_value(["AFP", "BBC"])
