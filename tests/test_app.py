@@ -340,6 +340,25 @@ def test_a_moved_slider_on_a_page_that_missed_a_play_step_still_counts(monkeypat
     assert at.button(key="play").label.endswith("Play")
 
 
+def test_typed_dates_survive_a_page_that_drew_a_later_run_first(monkeypatch, synthetic_path):
+    """A page that drew a later run before the run of a typed date shows that run's date boxes
+    but never took the slider's new window, and sends its old window back. The typed window is
+    the default of a slider drawn anew, so the old slider's window is not taken as a move."""
+    at = app(monkeypatch, synthetic_path)
+    start, end = at.slider[0].value
+    old_slider = at.slider[0]._widget_state  # what the page's slider still says afterwards
+    typed = start + dt.timedelta(days=100)
+    next(box for box in at.date_input if box.label == "From").set_value(typed).run()
+    assert at.slider[0].value == (typed, end)
+    page = this_page(at)
+    for state in list(page.widgets):
+        if state.id == at.slider[0].id:
+            page.widgets.remove(state)
+    page.widgets.append(old_slider)
+    send_from(at, page)
+    assert at.slider[0].value == (typed, end)
+
+
 def test_a_new_order_starts_on_page_one_on_a_page_that_missed_its_run(monkeypatch, synthetic_path):
     """A new order starts the table on its first page; a page that missed that run still
     shows the page number it had and sends it back: the table stays on page 1."""
