@@ -359,6 +359,25 @@ def test_typed_dates_survive_a_page_that_drew_a_later_run_first(monkeypatch, syn
     assert at.slider[0].value == (typed, end)
 
 
+def test_a_brush_survives_a_page_that_missed_its_run(monkeypatch, synthetic_path):
+    """A drag across the timeline sets the window; the page that sent the drag and missed the
+    run it started still shows its old slider, and sends it again with the same brush."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    at = app(monkeypatch, synthetic_path)
+    chart = next(e for e in at.get("vega_lite_chart") if "timeline" in e.proto.id)
+    brushed = (dt.date(2015, 6, 1), dt.date(2015, 8, 31))
+    ms = [int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp() * 1000) for d in brushed]
+    page = this_page(at)  # the page with its brush drawn: it will miss the run the brush starts
+    page.widgets.append(
+        WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {"brush": {"bin_start": ms}}}))
+    )
+    send_from(at, page)
+    assert at.slider[0].value == brushed
+    send_from(at, page)
+    assert at.slider[0].value == brushed
+
+
 def test_a_new_order_starts_on_page_one_on_a_page_that_missed_its_run(monkeypatch, synthetic_path):
     """A new order starts the table on its first page; a page that missed that run still
     shows the page number it had and sends it back: the table stays on page 1."""
