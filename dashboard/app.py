@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from dashboard.mapview import MapState
 
 PLAY_STEP_SECONDS = 2.0  # at 1×
+#: Replaced sliders whose last window is kept (see _on_window_moved); an older one is ignored.
+RETIRED_SLIDERS_KEPT = 16
 PLAY_SPEEDS = {1: "1×", 2: "2×", 4: "4×"}
 PLAY_STEP_LABELS = {"window": "its width", "day": "a day", "week": "a week", "month": "a month"}
 NARROW_WIDTH = 900  # px; under it the sidebar starts collapsed so the map gets the width
@@ -126,6 +128,25 @@ def _queue_window(window: tuple[dt.date, dt.date]) -> None:
     st.session_state["_pending_window"] = window
 
 
+def _redraw(name: str, value: object) -> None:
+    """Set the widget ``name`` (the slider, the table's page box) to ``value`` as the link sets
+    the filters: as the default of a widget drawn anew, under a new key (:func:`_drawn_key`).
+
+    A value written into a widget's state reaches the page once, in that run's widgets. A page
+    that missed that run (its messages dropped when a later run started) or drew a later one
+    first keeps the old value and sends it back as if chosen: a Play step, a brush, typed dates
+    or a new order's first page undone. A new widget takes its default on any page that draws
+    it, and what a page still sends for the old one is the old one's (see _on_window_moved)."""
+    state = st.session_state
+    state[f"_{name}_drawn"] = int(state.get(f"_{name}_drawn", 0)) + 1
+    state[f"_{name}_default"] = value
+
+
+def _drawn_key(name: str) -> str:
+    """The key of the widget ``name`` drawn last (see :func:`_redraw`)."""
+    return f"{name}@{st.session_state.get(f'_{name}_drawn', 0)}"
+
+
 def _initialise_state(dataset: view.Dataset) -> None:
     """First run of a session: read the link's view once, from the query string it opened with.
 
@@ -166,23 +187,36 @@ def _clamp_window(
     return min(start, end), max(start, end)
 
 
-def _link_window(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
-    """The link's window, inside the data's dates (uploads may change them)."""
+def _window_default(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The window the slider is drawn with: the last one the program set (Play, the timeline,
+    the date boxes), else the link's; inside the data's dates (uploads may change them)."""
     filters = _opened_with().filters
-    return _clamp_window((filters.start, filters.end), bounds)
+    window = st.session_state.get("_window_default") or (filters.start, filters.end)
+    return _clamp_window(window, bounds)
+
+
+def _window() -> tuple[dt.date, dt.date]:
+    """The slider's window in this run."""
+    return tuple(st.session_state[_drawn_key("window")])
 
 
 def _fit_state_to(dataset: view.Dataset, bounds: tuple[dt.date, dt.date]) -> None:
-    """Keep widget state valid when the data changes (uploads): clamp dates, drop lost options.
+    """Apply a window queued by Play, the timeline or the date boxes, as a new slider (see
+    :func:`_redraw`); keep widget state valid when the data changes (uploads): clamp dates,
+    drop lost options.
 
     A widget not drawn yet has no state: it will show the link's view (its default)."""
     state = st.session_state
     pending = state.pop("_pending_window", None)
-    if pending is not None or "window" in state:
-        current = tuple(state.get("window", _link_window(bounds)))
+    key = _drawn_key("window")
+    if pending is not None or key in state:
+        current = tuple(state.get(key, _window_default(bounds)))
         window = _clamp_window(pending or current, bounds)
         if window != current:
-            state["window"] = window
+            # The replaced slider's window, to tell its page's later messages from a move.
+            retired = {**state.get("_retired_windows", {}), key: current}
+            state["_retired_windows"] = dict(list(retired.items())[-RETIRED_SLIDERS_KEPT:])
+            _redraw("window", window)
     for key, options in (
         ("places", dataset.places),
         ("event_types", dataset.event_types),
@@ -202,6 +236,22 @@ def _toggle_play() -> None:
 
 def _stop_play() -> None:
     st.session_state["playing"] = False
+
+
+def _on_window_moved(key: str) -> None:
+    """The analyst moved the slider: Play stops. A move on a slider the program had replaced
+    (on a page that has not drawn the new one yet) sets the window too.
+
+    Such a slider also reports the window it showed when it was replaced (Streamlit counts a
+    value it no longer knows as changed): that is no move, and changes nothing."""
+    state = st.session_state
+    if key != _drawn_key("window"):
+        moved = state.get(key)
+        held = state.get("_retired_windows", {}).get(key)
+        if moved is None or held is None or tuple(moved) == held:
+            return
+        _queue_window(tuple(moved))
+    _stop_play()
 
 
 def _write_query(filters: view.Filters) -> None:
@@ -373,15 +423,17 @@ def main() -> None:
     _fit_state_to(dataset, bounds)  # also applies a window queued by Play
 
     st.title("Datelines")
+    window_key = _drawn_key("window")
     window = st.slider(
         "Date window",
         min_value=bounds[0],
         max_value=bounds[1],
-        value=_link_window(bounds),
+        value=_window_default(bounds),
         step=dt.timedelta(days=1),
         format="YYYY-MM-DD",
-        key="window",
-        on_change=_stop_play,
+        key=window_key,
+        on_change=_on_window_moved,
+        args=(window_key,),
         help="Events whose possible dates overlap this window are on the map.",
     )
 
@@ -637,8 +689,8 @@ def _draw_map(dataset: view.Dataset, mask: np.ndarray) -> MapState | None:
             centre=state.get("_initial_view"),
             colour_by=state.get("colour_by", "type"),
             display=state.get("map_display", "markers"),
-            caption=f"{int(mask.sum()):,} events · {state['window'][0]:%d %b %Y} – "
-            f"{state['window'][1]:%d %b %Y}",
+            caption=f"{int(mask.sum()):,} events · {_window()[0]:%d %b %Y} – "
+            f"{_window()[1]:%d %b %Y}",
             fingerprint=dataset.fingerprint,
             # Only while the page below waits: each report reruns the app, and a rerun for
             # every new map frame (a review decision makes one) races the analyst's clicks.
@@ -689,8 +741,8 @@ def _on_table_select() -> None:
 
 
 def _first_page() -> None:
-    """A new order or page size starts the table on its first page."""
-    st.session_state["table_page"] = 1
+    """A new order or page size starts the table on its first page (a new page box)."""
+    _redraw("table_page", 1)
 
 
 def _table_controls() -> tuple[str, bool, int, list[str]]:
@@ -717,9 +769,13 @@ def _events_table(dataset: view.Dataset, mask: np.ndarray) -> None:
     pages = table.page_count(len(rows), size)
     selected = _selected_position(dataset)
     if state.pop("_turn_to_selection", False) and selected is not None:
-        state["table_page"] = table.page_of(rows, selected, page_size=size) or 1
-    state["table_page"] = min(max(1, int(state.get("table_page", 1))), pages)
-    shown = table.page_rows(rows, page=state["table_page"], page_size=size)
+        _redraw("table_page", table.page_of(rows, selected, page_size=size) or 1)
+    page_key = _drawn_key("table_page")
+    first_page = min(int(state.get("_table_page_default", 1)), pages)
+    if int(state.get(page_key, first_page)) > pages:
+        state[page_key] = pages  # fewer pages now (written again while a page sends more)
+    page = int(state.get(page_key, first_page))
+    shown = table.page_rows(rows, page=page, page_size=size)
     state["_table_rows"] = [str(v) for v in dataset.events["id"].iloc[shown]]
     frame = table.page_frame(dataset, shown, columns=columns)
     # The selected event's row is marked in a first column (cheaper than a pandas Styler,
@@ -740,11 +796,13 @@ def _events_table(dataset: view.Dataset, mask: np.ndarray) -> None:
         },
     )
     footer = st.columns([1, 4])
-    footer[0].number_input("Page", min_value=1, max_value=pages, step=1, key="table_page")
-    first = (state["table_page"] - 1) * size
+    footer[0].number_input(
+        "Page", min_value=1, max_value=pages, value=first_page, step=1, key=page_key
+    )
+    first = (page - 1) * size
     footer[1].caption(
         f"Events {first + 1 if len(rows) else 0:,}–{first + len(shown):,} of {len(rows):,} "
-        f"in view, by {by}{' (descending)' if descending else ''}; page {state['table_page']} "
+        f"in view, by {by}{' (descending)' if descending else ''}; page {page} "
         f"of {pages:,}. Click a row to show it on the map."
     )
 
@@ -871,7 +929,7 @@ def _play_ticker(bounds: tuple[dt.date, dt.date]) -> None:
             return  # the inline run inside a full rerun: wait for the timer
         if not state.get("playing"):
             return
-        current = tuple(state["window"])
+        current = _window()
         following = view.next_window(current, bounds, step=state.get("play_step", "window"))
         if following == current:
             state["playing"] = False

@@ -65,7 +65,7 @@ def events_table(at: AppTest, *, page: int | None = None):
         at.selectbox(key="table_page_size").set_value(max(PAGE_SIZES))
         changed = True
     if page is not None:
-        at.number_input(key="table_page").set_value(page)
+        page_box(at).set_value(page)
         changed = True
     if changed:
         at.run()
@@ -78,6 +78,36 @@ def events_table(at: AppTest, *, page: int | None = None):
 
 def in_view_caption(at: AppTest) -> str:
     return next(c.value for c in at.main.caption if "events in view" in c.value)
+
+
+def page_box(at: AppTest):
+    """The table's page number box (its key changes when the program sets the page)."""
+    return next(box for box in at.number_input if box.label == "Page")
+
+
+def table_caption(at: AppTest) -> str:
+    return next(c.value for c in at.main.caption if "Click a row" in c.value)
+
+
+def this_page(at: AppTest):
+    """What this page sends with its next message, for replaying a page that misses the runs
+    in between: it keeps the widgets it shows now, with their values (send it with
+    ``send_from``). AppTest itself would send the widgets of the last run."""
+    return at._tree.get_widget_states()
+
+
+def moved_on(page, widget, value):
+    """``page`` after the analyst set ``widget`` (one of its widgets) to ``value``."""
+    widget.set_value(value)
+    for state in page.widgets:
+        if state.id == widget.id:
+            state.CopyFrom(widget._widget_state)
+    return page
+
+
+def send_from(at: AppTest, page) -> None:
+    at._run(page)
+    assert not at.exception, [e.value for e in at.exception]
 
 
 # ----------------------------------------------------------------------------- layout
@@ -172,7 +202,7 @@ def test_undated_toggle(monkeypatch, synthetic_path):
     assert events_table(at)["date"].notna().all()
     at.sidebar.toggle(key="show_undated").set_value(True).run()
     # Sorted by date, undated events come last: on the last page.
-    last_page = at.number_input(key="table_page").proto.max
+    last_page = page_box(at).proto.max
     assert events_table(at, page=int(last_page))["date"].isna().any()
 
 
@@ -206,8 +236,8 @@ def _send_what_a_fresh_page_shows(at: AppTest, dataset) -> None:
     """Rerun as a browser does that drew a later run's page before the first one: each filter
     widget sends the default its element carries (a value set only in the first run never
     reached it)."""
-    micros = at.slider(key="window").proto.default
-    at.slider(key="window").set_value(
+    micros = at.slider[0].proto.default
+    at.slider[0].set_value(
         tuple(dt.datetime.fromtimestamp(v / 1e6, tz=dt.timezone.utc).date() for v in micros)
     )
     for key, options in (
@@ -248,7 +278,7 @@ def test_a_link_survives_a_page_that_missed_its_first_run(monkeypatch, synthetic
     }
     at = app(monkeypatch, synthetic_path, query)
     opened = (
-        at.slider(key="window").value,
+        at.slider[0].value,
         at.sidebar.multiselect(key="places").value,
         at.sidebar.multiselect(key="event_types").value,
         at.sidebar.text_input(key="text").value,
@@ -263,12 +293,120 @@ def test_a_link_survives_a_page_that_missed_its_first_run(monkeypatch, synthetic
     )  # fmt: skip
     caption = in_view_caption(at)
     _send_what_a_fresh_page_shows(at, dataset)
-    assert at.slider(key="window").value == opened[0]
+    assert at.slider[0].value == opened[0]
     assert at.sidebar.multiselect(key="places").value == ["Aleppo"]
     assert in_view_caption(at) == caption
     assert (at.query_params["start"], at.query_params["end"]) in (
         ("2015-03-01", "2015-05-30"), (["2015-03-01"], ["2015-05-30"]),
     )  # fmt: skip
+
+
+def test_a_play_step_survives_a_page_that_missed_its_run(monkeypatch, synthetic_path):
+    """A page that had not drawn the run of a Play step (its messages dropped when a later run
+    started, or drawn after a later one) still shows the slider it had and sends that window
+    back with its next message (a Play tick, a click elsewhere). The step is the window's
+    default in a slider drawn anew, so the old slider's window is not taken as the analyst's."""
+    at = app(monkeypatch, synthetic_path)
+    start, _ = at.slider[0].value
+    week = (start, start + dt.timedelta(days=6))
+    at.slider[0].set_value(week).run()
+    at.button(key="play").click().run()
+    page = this_page(at)  # the page that will miss the next run
+    at.session_state["_pending_window"] = (  # what the Play timer does between runs
+        start + dt.timedelta(days=7),
+        start + dt.timedelta(days=13),
+    )
+    at.run()
+    stepped = at.slider[0].value
+    assert stepped == (start + dt.timedelta(days=7), start + dt.timedelta(days=13))
+    send_from(at, page)  # the page sends what it shows
+    assert at.slider[0].value == stepped
+    assert at.button(key="play").label.endswith("Pause")  # still playing
+
+
+def test_a_moved_slider_on_a_page_that_missed_a_play_step_still_counts(monkeypatch, synthetic_path):
+    """The analyst's own move of the slider such a page shows is theirs: it sets the window
+    and stops Play."""
+    at = app(monkeypatch, synthetic_path)
+    start, _ = at.slider[0].value
+    at.slider[0].set_value((start, start + dt.timedelta(days=6))).run()
+    at.button(key="play").click().run()
+    page, page_slider = this_page(at), at.slider[0]
+    at.session_state["_pending_window"] = (start + dt.timedelta(days=7), start + dt.timedelta(days=13))
+    at.run()
+    chosen = (start + dt.timedelta(days=30), start + dt.timedelta(days=90))
+    send_from(at, moved_on(page, page_slider, chosen))
+    assert at.slider[0].value == chosen
+    assert at.button(key="play").label.endswith("Play")
+
+
+def test_typed_dates_survive_a_page_that_drew_a_later_run_first(monkeypatch, synthetic_path):
+    """A page that drew a later run before the run of a typed date shows that run's date boxes
+    but never took the slider's new window, and sends its old window back. The typed window is
+    the default of a slider drawn anew, so the old slider's window is not taken as a move."""
+    at = app(monkeypatch, synthetic_path)
+    start, end = at.slider[0].value
+    old_slider = at.slider[0]._widget_state  # what the page's slider still says afterwards
+    typed = start + dt.timedelta(days=100)
+    next(box for box in at.date_input if box.label == "From").set_value(typed).run()
+    assert at.slider[0].value == (typed, end)
+    page = this_page(at)
+    for state in list(page.widgets):
+        if state.id == at.slider[0].id:
+            page.widgets.remove(state)
+    page.widgets.append(old_slider)
+    send_from(at, page)
+    assert at.slider[0].value == (typed, end)
+
+
+def test_a_brush_survives_a_page_that_missed_its_run(monkeypatch, synthetic_path):
+    """A drag across the timeline sets the window; the page that sent the drag and missed the
+    run it started still shows its old slider, and sends it again with the same brush."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    at = app(monkeypatch, synthetic_path)
+    chart = next(e for e in at.get("vega_lite_chart") if "timeline" in e.proto.id)
+    brushed = (dt.date(2015, 6, 1), dt.date(2015, 8, 31))
+    ms = [int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp() * 1000) for d in brushed]
+    page = this_page(at)  # the page with its brush drawn: it will miss the run the brush starts
+    page.widgets.append(
+        WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {"brush": {"bin_start": ms}}}))
+    )
+    send_from(at, page)
+    assert at.slider[0].value == brushed
+    send_from(at, page)
+    assert at.slider[0].value == brushed
+
+
+def test_a_new_order_starts_on_page_one_on_a_page_that_missed_its_run(monkeypatch, synthetic_path):
+    """A new order starts the table on its first page; a page that missed that run still
+    shows the page number it had and sends it back: the table stays on page 1."""
+    at = app(monkeypatch, synthetic_path)
+    at.selectbox(key="table_page_size").set_value(min(PAGE_SIZES)).run()
+    page_box(at).set_value(3).run()
+    assert "page 3 of" in table_caption(at)
+    at.toggle(key="table_desc").set_value(True)
+    page = this_page(at)  # Descending on, page 3: it will miss the run that follows
+    at.run()
+    assert "(descending); page 1 of" in table_caption(at)
+    send_from(at, page)
+    assert "(descending); page 1 of" in table_caption(at)
+
+
+def test_a_turn_to_the_selected_row_survives_a_page_that_missed_its_run(monkeypatch, synthetic_path):
+    """A marker click turns the table to the clicked event's page; a page that missed that run
+    sends back the page number it showed: the table stays on the event's page."""
+    at = app(monkeypatch, synthetic_path)
+    events_table(at)  # the largest pages: three of them
+    event_id = events_table(at, page=3)["id"].iloc[0]
+    page_box(at).set_value(1).run()
+    page = this_page(at)
+    at.session_state["selected_id"] = event_id  # what a marker click sets (see _follow_map)
+    at.session_state["_turn_to_selection"] = True
+    at.run()
+    assert "; page 3 of" in table_caption(at)
+    send_from(at, page)
+    assert "; page 3 of" in table_caption(at)
 
 
 def test_query_params_follow_the_widgets(monkeypatch, synthetic_path):
@@ -425,7 +563,7 @@ def test_the_table_holds_every_event_in_view_page_by_page(monkeypatch, synthetic
     assert in_view > max(PAGE_SIZES)
     events_table(at)  # the largest page size
     seen = []
-    pages = int(at.number_input(key="table_page").proto.max)
+    pages = int(page_box(at).proto.max)
     assert pages == -(-in_view // max(PAGE_SIZES))
     for page in range(1, pages + 1):
         seen += events_table(at, page=page)["id"].tolist()
