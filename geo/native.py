@@ -17,6 +17,15 @@ How it is used:
   stale extension would run yesterday's rules.
 * ``DATELINES_PURE=1`` runs pure Python whatever is built (the byte-identity test compares
   the two).
+
+Frozen dataclasses: mypyc compiles a dataclass's own methods, but the ``__init__`` that
+``dataclasses`` generates stays Python (about 1 us a call for ten fields; some 180,000 objects
+in 2,000 articles). The pipeline's most-built classes (``PlaceMention``, ``ResolvedPlace``,
+``Event``, ``DateMention``, ``Sentence``, the date parser's ``_Point`` and ``_Span``) are declared
+``init=False`` with an ``__init__`` written out as ``object.__setattr__(self, "field", value)``
+per field, which is what the generated one does and which mypyc compiles to a direct store
+(thirty times faster). tests/test_compiled_pipeline.py holds each to its fields: names, order
+and defaults.
 """
 
 from __future__ import annotations

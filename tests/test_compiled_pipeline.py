@@ -138,3 +138,66 @@ def test_an_incomplete_or_foreign_build_is_not_used(tmp_path):
     (other / native.STAMP).write_text(json.dumps({**stamp, "python": "cpython-29"}))
     assert native.compiled_files(other) is None
     assert native.compiled_files(tmp_path / "never-built") is None
+
+
+
+def _written_out_inits() -> list[tuple[type, tuple]]:
+    """Each class whose __init__ is written out, with values of its fields' types (compiled,
+    an argument of another type is refused)."""
+    import datetime as dt
+
+    from geo.dates import find as dates
+    from geo.events.find import Event
+    from geo.places.find import PlaceMention
+    from geo.places.resolve import ResolvedPlace
+    from geo.read.articles import Article
+    from geo.read.text import Sentence
+
+    day = dt.date(2016, 3, 27)
+    sentence = Sentence(0, 30, 0)
+    mention = PlaceMention("Oldtown", 10, 17, "oldtown", "place", False, True, False, "", False, ())
+    place = ResolvedPlace(mention, 7, "Oldtown", 34.5, 38.3, "SY", "13", "city", ("8 Newtown SY",), "", False, 900, ("far",), False)
+    said = dates.DateMention("on Sunday", 18, 27, day, day, day, "day", "point", True)
+    article = Article("a", "Troops entered Oldtown on Sunday.", "Oldtown")
+    return [
+        (Sentence, (0, 30, 1)),
+        (PlaceMention, ("Oldtown", 10, 17, "oldtown", "place", True, False, True, "SY", True, ("oldtowne",))),
+        (ResolvedPlace, (mention, 7, "Oldtown", 34.5, 38.3, "SY", "13", "city", ("8 Newtown SY",), "x", True, 900, ("far",), True)),
+        (dates.DateMention, ("on Sunday", 18, 27, day, day, day, "day", "point", True)),
+        (dates._Point, ("weekday", 2016, 3, 27, 6, "early", "last", -1, 2, "week", 3, True)),
+        (dates._Span, (day, day, day, "day")),
+        (Event, (article, place, sentence, said, day, day, day, "day", "text", "battles", 3, "7/battles/2016-03-27",
+                 "background", 0.5, ("why",), ("sign",), said, (0, 30))),
+    ]
+
+
+@pytest.mark.pure_python  # a compiled __init__ shows no signature
+@pytest.mark.parametrize(("cls", "values"), _written_out_inits(), ids=lambda v: getattr(v, "__name__", ""))
+def test_a_written_out_init_has_the_dataclass_fields_signature(cls, values):
+    """The classes whose __init__ is written out for speed (geo.native, "Frozen dataclasses")
+    take exactly their fields, in order, with their defaults."""
+    import dataclasses
+    import inspect
+
+    fields = dataclasses.fields(cls)
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    assert [p.default for p in parameters] == [
+        inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default for f in fields
+    ]
+
+
+@pytest.mark.parametrize(("cls", "values"), _written_out_inits(), ids=lambda v: getattr(v, "__name__", ""))
+def test_a_written_out_init_sets_every_field_and_stays_frozen(cls, values):
+    """Compiled or not: each field set by keyword or by position, equal and hashed alike,
+    ``dataclasses.replace`` works, and the object stays frozen."""
+    import dataclasses
+
+    fields = dataclasses.fields(cls)
+    assert len(values) == len(fields)
+    made = cls(**{f.name: v for f, v in zip(fields, values)})
+    assert [getattr(made, f.name) for f in fields] == list(values)
+    assert made == cls(*values) and hash(made) == hash(cls(*values))
+    assert dataclasses.replace(made) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, fields[0].name, values[0])

@@ -72,7 +72,7 @@ _date = datetime.date
 _ONE_DAY: Final = datetime.timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class DateMention:
     """One temporal expression in an article and the days it can stand for.
 
@@ -89,6 +89,29 @@ class DateMention:
     precision: str  # "day" | "week" | "month" | "quarter" | "season" | "year" | "decade" | "undated"
     role: str  # "point" | "since" | "range" | "anchored"
     relative: bool  # needed an anchor: the publication date or an earlier date
+
+    def __init__(
+        self,
+        text: str,
+        start_char: int,
+        end_char: int,
+        date: datetime.date | None,
+        date_start: datetime.date | None,
+        date_end: datetime.date | None,
+        precision: str,
+        role: str,
+        relative: bool,
+    ) -> None:
+        # written out: compiled, each field is stored directly (geo.native, "Frozen dataclasses")
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "start_char", start_char)
+        object.__setattr__(self, "end_char", end_char)
+        object.__setattr__(self, "date", date)
+        object.__setattr__(self, "date_start", date_start)
+        object.__setattr__(self, "date_end", date_end)
+        object.__setattr__(self, "precision", precision)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "relative", relative)
 
     def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
         return by_fields(self)
@@ -345,12 +368,19 @@ _PRECISION_RANK: Final[dict[str, int]] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _Span:
     start: datetime.date
     end: datetime.date
     best: datetime.date
     precision: str
+
+    def __init__(self, start: datetime.date, end: datetime.date, best: datetime.date, precision: str) -> None:
+        # written out: compiled, each field is stored directly (geo.native, "Frozen dataclasses")
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "best", best)
+        object.__setattr__(self, "precision", precision)
 
 
 def _coarser(a: str, b: str) -> str:
@@ -439,7 +469,7 @@ def _offset(anchor: _Span, count: int | None, unit: str, sign: int) -> _Span:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _Point:
     kind: str  # "date" | "month" | "year" | "weekday" | "relday" | "period" | "ago"
     year: int | None = None
@@ -453,6 +483,35 @@ class _Point:
     unit: str | None = None
     count: int | None = None
     explicit: bool = False  # said which one: a preposition, modifier or last/this/next
+
+    def __init__(
+        self,
+        kind: str,
+        year: int | None = None,
+        month: int | None = None,
+        day: int | None = None,
+        weekday: int | None = None,
+        modifier: str | None = None,
+        which: str | None = None,
+        year_shift: int | None = None,
+        shift: int = 0,
+        unit: str | None = None,
+        count: int | None = None,
+        explicit: bool = False,
+    ) -> None:
+        # written out: compiled, each field is stored directly (geo.native, "Frozen dataclasses")
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "year", year)
+        object.__setattr__(self, "month", month)
+        object.__setattr__(self, "day", day)
+        object.__setattr__(self, "weekday", weekday)
+        object.__setattr__(self, "modifier", modifier)
+        object.__setattr__(self, "which", which)
+        object.__setattr__(self, "year_shift", year_shift)
+        object.__setattr__(self, "shift", shift)
+        object.__setattr__(self, "unit", unit)
+        object.__setattr__(self, "count", count)
+        object.__setattr__(self, "explicit", explicit)
 
     @property
     def relative(self) -> bool:

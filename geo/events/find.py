@@ -137,7 +137,7 @@ _FATALITY_WORDS: tuple[tuple[str, ...], ...] = (
 EventKind = Literal["event", "background"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Event:
     """One report of something that happened at a place on a date."""
 
@@ -159,6 +159,47 @@ class Event:
     signs: tuple[str, ...] = ()  # the geo.events.confidence features present (for fitting and tests)
     date_used: DateMention | None = None  # the expression the date came from, own sentence or earlier
     date_sentence: tuple[int, int] | None = None  # (start, end) of the sentence holding date_used
+
+    def __init__(
+        self,
+        article: Article,
+        place: ResolvedPlace,
+        sentence: Sentence,
+        date_mention: DateMention | None,
+        date: dt.date | None,
+        date_start: dt.date | None,
+        date_end: dt.date | None,
+        date_precision: str,
+        date_source: DateSource,
+        event_type: str,
+        fatalities: int | None,
+        event_group: str = "",
+        event_kind: EventKind = "event",
+        confidence: float = 1.0,
+        review_reasons: tuple[str, ...] = (),
+        signs: tuple[str, ...] = (),
+        date_used: DateMention | None = None,
+        date_sentence: tuple[int, int] | None = None,
+    ) -> None:
+        # written out: compiled, each field is stored directly (geo.native, "Frozen dataclasses")
+        object.__setattr__(self, "article", article)
+        object.__setattr__(self, "place", place)
+        object.__setattr__(self, "sentence", sentence)
+        object.__setattr__(self, "date_mention", date_mention)
+        object.__setattr__(self, "date", date)
+        object.__setattr__(self, "date_start", date_start)
+        object.__setattr__(self, "date_end", date_end)
+        object.__setattr__(self, "date_precision", date_precision)
+        object.__setattr__(self, "date_source", date_source)
+        object.__setattr__(self, "event_type", event_type)
+        object.__setattr__(self, "fatalities", fatalities)
+        object.__setattr__(self, "event_group", event_group)
+        object.__setattr__(self, "event_kind", event_kind)
+        object.__setattr__(self, "confidence", confidence)
+        object.__setattr__(self, "review_reasons", review_reasons)
+        object.__setattr__(self, "signs", signs)
+        object.__setattr__(self, "date_used", date_used)
+        object.__setattr__(self, "date_sentence", date_sentence)
 
     def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
         return by_fields(self)

@@ -115,7 +115,7 @@ _SPACE_GAP = re.compile(r"[ \t\u00a0]{0,2}")
 _HYPHEN_GAP = re.compile(r"[ \t\u00a0]?[-‐‑–][ \t\u00a0]?")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class PlaceMention:
     """A name in the text that the gazetteer knows.
 
@@ -136,6 +136,33 @@ class PlaceMention:
     qualifier: str = ""  # "Newtown, Connecticut" -> "US.CT"; "Tripoli, Lebanon" -> "LB"
     initial: bool = False  # first word of a sentence or line, where capitals prove nothing
     variant: tuple[str, ...] = ()  # gazetteer keys this spelling is a variant of ("Kafr Zeita")
+
+    def __init__(
+        self,
+        text: str,
+        start_char: int,
+        end_char: int,
+        key: str,
+        kind: str,
+        province: bool,
+        locative: bool,
+        dateline: bool = False,
+        qualifier: str = "",
+        initial: bool = False,
+        variant: tuple[str, ...] = (),
+    ) -> None:
+        # written out: compiled, each field is stored directly (geo.native, "Frozen dataclasses")
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "start_char", start_char)
+        object.__setattr__(self, "end_char", end_char)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "province", province)
+        object.__setattr__(self, "locative", locative)
+        object.__setattr__(self, "dateline", dateline)
+        object.__setattr__(self, "qualifier", qualifier)
+        object.__setattr__(self, "initial", initial)
+        object.__setattr__(self, "variant", variant)
 
     def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
         return by_fields(self)

@@ -40,7 +40,7 @@ _SAINT_WORD = re.compile(r"\bsaint\b")
 EARTH_RADIUS = 6371.009
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ResolvedPlace:
     """A place mention tied to one gazetteer entry (a populated place or a country)."""
 
@@ -58,6 +58,39 @@ class ResolvedPlace:
     population: int = 0
     lost_because: tuple[str, ...] = ()  # why each of ``candidates`` lost, in the same order
     seat: bool = False  # a province's namesake and its largest town ("Dar'a province"): drawn there
+
+    def __init__(
+        self,
+        mention: PlaceMention,
+        geonameid: int,
+        name: str,
+        latitude: float,
+        longitude: float,
+        country: str,
+        admin1: str,
+        precision: str,
+        candidates: tuple[str, ...],
+        online: str = "",
+        capital: bool = False,
+        population: int = 0,
+        lost_because: tuple[str, ...] = (),
+        seat: bool = False,
+    ) -> None:
+        # written out: compiled, each field is stored directly (geo.native, "Frozen dataclasses")
+        object.__setattr__(self, "mention", mention)
+        object.__setattr__(self, "geonameid", geonameid)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "latitude", latitude)
+        object.__setattr__(self, "longitude", longitude)
+        object.__setattr__(self, "country", country)
+        object.__setattr__(self, "admin1", admin1)
+        object.__setattr__(self, "precision", precision)
+        object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "online", online)
+        object.__setattr__(self, "capital", capital)
+        object.__setattr__(self, "population", population)
+        object.__setattr__(self, "lost_because", lost_because)
+        object.__setattr__(self, "seat", seat)
 
     def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
         return by_fields(self)

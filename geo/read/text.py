@@ -45,13 +45,19 @@ class Token(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Sentence:
     """A sentence span of the article text, stripped of surrounding white space."""
 
     start: int
     end: int
     paragraph: int
+
+    def __init__(self, start: int, end: int, paragraph: int) -> None:
+        # written out: compiled, each field is stored directly (geo.native, "Frozen dataclasses")
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "paragraph", paragraph)
 
     def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
         return by_fields(self)
