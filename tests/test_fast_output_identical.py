@@ -21,6 +21,7 @@ import math
 import pickle
 import re
 import shutil
+import string
 import sys
 from pathlib import Path
 
@@ -64,9 +65,9 @@ _POSSESSIVE = re.compile(r"['’ʼ][sS]$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 
 
-def reference_tokenize(text: str) -> list[tuple[str, int, int]]:
+def reference_tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
     out = []
-    for m in _WORD.finditer(text):
+    for m in _WORD.finditer(text, start, len(text) if end is None else end):
         word, s, e = m.group(), m.start(), m.end()
         possessive = _POSSESSIVE.search(word)
         if possessive and len(word) > 2:
@@ -156,6 +157,20 @@ def test_tokens_of_the_seeds_are_the_reference_tokens():
 @given(st.text(alphabet="aSs'’ʼ`´x Éé\n-.", max_size=40))
 def test_tokens_of_generated_text_are_the_reference_tokens(text):
     assert [tuple(t) for t in tokenize(text)] == reference_tokenize(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=string.ascii_letters[:6] + "sS'`0_-. \n\t", max_size=60),
+    st.integers(0, 8),
+    st.one_of(st.none(), st.integers(0, 60)),
+)
+def test_tokens_of_ascii_text_and_its_stretches_are_the_reference_tokens(text, start, end):
+    """ASCII text is split without the regex (str.translate and str.split): the same tokens,
+    for the whole text and for any stretch of it."""
+    stop = len(text) if end is None else end
+    want = [(w, s, e) for w, s, e in reference_tokenize(text, start, stop)]
+    assert [tuple(t) for t in tokenize(text, start, end)] == want
 
 
 def test_a_token_is_read_by_name_and_compared_by_value():
