@@ -105,8 +105,8 @@ class Document:
         found = self._furniture.get(index)
         if found is None:
             s = self.sentences[index]
-            sentence = self.text[s.start : s.end]
-            found = self._furniture[index] = any(w in sentence for w in FURNITURE_WORDS) and (
+            # searched in the whole text: the pattern looks behind the sentence's start
+            found = self._furniture[index] = _may_be_furniture(self.text[s.start : s.end]) and (
                 FURNITURE.search(self.text, s.start, s.end) is not None
             )
         return found
@@ -143,7 +143,12 @@ def is_caption(text: str, start: int = 0) -> bool:
 
 def is_furniture(text: str) -> bool:
     """Is this stretch of text page furniture ("Related News", "Share this", "a | b")?"""
-    return any(w in text for w in FURNITURE_WORDS) and FURNITURE.search(text) is not None
+    return _may_be_furniture(text) and FURNITURE.search(text) is not None
+
+
+def _may_be_furniture(text: str) -> bool:
+    """The quick no before a FURNITURE search: none of FURNITURE_WORDS is in the text."""
+    return any(w in text for w in FURNITURE_WORDS)
 
 
 def dateline_at(text: str, start: int, end: int, breaks: tuple[int, ...] | list[int]) -> bool:

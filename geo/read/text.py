@@ -81,7 +81,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             for word in _apostrophe_words(chunk) if "'" in chunk else (chunk,):
                 s = text.find(word, at)
                 e = at = s + len(word)
-                if len(word) > 2 and word[-1] in "sS" and word[-2] == "'":  # "Syria's" -> "Syria"
+                if len(word) > 2 and word[-1] in "sS" and word[-2] in _APOSTROPHES:  # "Syria's" -> "Syria"
                     word, e = word[:-2], e - 2
                 append(new(Token, (word, s, e)))
         return out

@@ -40,45 +40,52 @@ def word_starts(lowered: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _WORDS.finditer(lowered)]
 
 
-class Guard:
+class _Openings:
+    """How a pattern's matches open (:func:`first_words`): ``may_open`` says whether a run of
+    letters a-z can be where a match begins; ``everywhere`` when no such list could be read."""
+
+    __slots__ = ("words", "prefixes", "everywhere")
+
+    def __init__(self, pattern: str) -> None:
+        first = first_words(pattern)
+        self.everywhere = first is None
+        self.words: frozenset[str] = first[0] if first is not None else frozenset()
+        self.prefixes: tuple[str, ...] = first[1] if first is not None else ()
+
+    def may_open(self, word: str) -> bool:
+        return word in self.words or (bool(self.prefixes) and word.startswith(self.prefixes))
+
+
+class Guard(_Openings):
     """A pattern searched in short stretches of text (the words before a place), with a quick
     no: when no run of letters its matches can start with (:func:`first_words`) is in the
     stretch, it cannot match there and is not run. ``search`` answers what the pattern's own
     ``search`` answers. The no costs about 1.5 us (listing the stretch's words): worth it
     for a pattern whose search costs several times that."""
 
-    __slots__ = ("pattern", "words", "prefixes", "everywhere")
+    __slots__ = ("pattern",)
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
+        super().__init__(pattern.pattern)
         self.pattern = pattern
-        first = first_words(pattern.pattern)
-        self.everywhere = first is None
-        self.words: frozenset[str] = first[0] if first is not None else frozenset()
-        self.prefixes: tuple[str, ...] = first[1] if first is not None else ()
 
     def search(self, text: str) -> re.Match[str] | None:
         if not self.everywhere:
             lowered = lowered_as_ignorecase(text)
-            if lowered is not None:
-                found = _WORDS.findall(lowered)
-                prefixes = self.prefixes
-                if self.words.isdisjoint(found) and not (prefixes and any(w.startswith(prefixes) for w in found)):
-                    return None
+            if lowered is not None and not any(self.may_open(word) for word in _WORDS.findall(lowered)):
+                return None
         return self.pattern.search(text)
 
 
-class WordList:
+class WordList(_Openings):
     """A word-list pattern for lower-cased text, tried only where one of its first words
     starts (:func:`first_words`); searched everywhere when it has no such list."""
 
-    __slots__ = ("pattern", "words", "prefixes", "everywhere")
+    __slots__ = ("pattern",)
 
     def __init__(self, pattern: str) -> None:
+        super().__init__(pattern)
         self.pattern = re.compile(pattern)
-        first = first_words(pattern)
-        self.everywhere = first is None
-        self.words: frozenset[str] = first[0] if first is not None else frozenset()
-        self.prefixes: tuple[str, ...] = first[1] if first is not None else ()
 
     def finditer(self, lowered: str, starts: list[tuple[int, str]]) -> list[tuple[int, int]]:
         """The (start, end) of what ``self.pattern.finditer(lowered)`` finds: leftmost first,
@@ -87,9 +94,8 @@ class WordList:
             return [m.span() for m in self.pattern.finditer(lowered)]
         found: list[tuple[int, int]] = []
         done = 0
-        words, prefixes = self.words, self.prefixes
         for start, word in starts:
-            if start >= done and (word in words or (prefixes and word.startswith(prefixes))):
+            if start >= done and self.may_open(word):
                 m = self.pattern.match(lowered, start)
                 if m is not None:
                     found.append((start, m.end()))
@@ -100,11 +106,7 @@ class WordList:
         """Whether ``self.pattern.search(lowered)`` finds anything."""
         if self.everywhere:
             return self.pattern.search(lowered) is not None
-        words, prefixes = self.words, self.prefixes
-        for start, word in starts:
-            if (word in words or (prefixes and word.startswith(prefixes))) and self.pattern.match(lowered, start) is not None:
-                return True
-        return False
+        return any(self.may_open(word) and self.pattern.match(lowered, start) is not None for start, word in starts)
 
 
 def first_words(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
