@@ -55,6 +55,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[1]
+#: What ``datelines`` sets for its process (geo.cli.PROCESS_ENVIRONMENT), given to every measured
+#: child, the peer's too, so each runs as the command would; tests/test_cli.py keeps the two equal.
+_COMMAND_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 MODES_HELP = "comma-separated: 1 (one process), 2, N (ingest(workers=...)), dask (LocalCluster of --workers)"
 
@@ -260,6 +263,7 @@ def _run_child(
     command = [sys.executable, __file__, "--child", mode, str(corpus), str(workers), "--code", str(code)]
     command += ["--write"] if write else []
     env = {k: v for k, v in os.environ.items() if k != "DATELINES_PURE"} | ({"DATELINES_PURE": "1"} if pure else {})
+    env = _COMMAND_ENVIRONMENT | env  # every child (and the peer) as the datelines command runs
     done = subprocess.run(command, capture_output=True, text=True, cwd=code, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{mode} run failed:\n{done.stderr[-3000:]}")

@@ -212,3 +212,19 @@ def test_file_names_that_look_like_markup_are_shown_as_they_are(tmp_path):
     result = _ingest(corpus, "-o", tmp_path / "out.geojson")
     assert result.exit_code == 1
     assert "[draft] scan.txt" in result.output
+
+
+def test_the_command_runs_numpy_on_one_blas_thread_unless_the_user_says_otherwise():
+    """OpenBLAS's spinning threads cost CPU at every start for no work of ours; a user's own
+    setting is kept, and the speed benchmark measures its children as the command runs."""
+    probe = "import os, geo.cli; print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    ours = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    theirs = subprocess.run(
+        [sys.executable, "-c", probe], env=env | {"OPENBLAS_NUM_THREADS": "4"}, capture_output=True, text=True, check=True
+    )
+    assert (ours.stdout.strip(), theirs.stdout.strip()) == ("1", "4")
+    from benchmarks import ingest_speed
+    from geo.cli import PROCESS_ENVIRONMENT
+
+    assert ingest_speed._COMMAND_ENVIRONMENT == PROCESS_ENVIRONMENT
