@@ -45,3 +45,33 @@ def test_a_corpus_with_no_events_still_writes_a_valid_empty_collection(tmp_path)
     written = ingest_to_file(corpus, tmp_path / "events.geojson")
     assert written.output.read_bytes() == to_geojson_bytes(ingest(corpus).events)
     assert len(read_events(written.output)) == 0
+
+
+def test_a_run_collects_garbage_less_often_and_leaves_the_collector_as_it_found_it(tmp_path, monkeypatch):
+    """The pipeline's thresholds hold while batches are processed (also in a pool's worker,
+    which runs only process_batch); the caller's own are back afterwards, even after an error."""
+    import gc
+
+    import geo.corpus.ingest as run
+
+    seen: list[tuple[int, int, int]] = []
+    real = run.process_outcomes
+
+    def watched(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "process_outcomes", watched)
+    before = gc.get_threshold()
+    gc.set_threshold(500, 5, 5)
+    try:
+        ingest(ROOT / "seeds", batch_size=2)
+        ingest_to_file(ROOT / "seeds", tmp_path / "out.geojson", batch_size=2)
+        assert gc.get_threshold() == (500, 5, 5)
+        with pytest.raises(RuntimeError):
+            with run._fewer_collections():
+                raise RuntimeError("a failed batch")
+        assert gc.get_threshold() == (500, 5, 5)
+    finally:
+        gc.set_threshold(*before)
+    assert seen and set(seen) == {run.COLLECTOR_THRESHOLDS}
