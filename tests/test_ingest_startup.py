@@ -117,3 +117,25 @@ def test_a_gazetteer_loaded_from_its_cache_answers_as_the_one_built(tmp_path):
         assert loaded.places(key) == built.places(key)  # asked again: from the cache, misses too
         assert loaded.variant_keys(key) == built.variant_keys(key)
     assert pickle.loads(pickle.dumps(loaded)).places("oldtown") == built.places("oldtown")
+
+
+def test_each_regions_largest_town_is_kept_in_the_index_and_answers_as_worked_out_later():
+    """Worked out when the index is built (not on a run's first question); an index pickled
+    before it was kept works it out then, with the same answers."""
+    towns = [
+        {"geonameid": k, "name": name, "latitude": 36.0, "longitude": 37.0, "countrycode": cc,
+         "population": people, "admin1code": admin1, "alternatenames": [], "timezone": ""}
+        for k, (name, cc, admin1, people) in enumerate(
+            [("Seat", "SY", "09", 50_000), ("Village", "SY", "09", 800), ("Other", "SY", "10", 0),
+             ("Faraway", "IQ", "09", 90_000)], start=1
+        )
+    ]
+    built = Gazetteer.from_records(towns, [{"iso": "SY", "name": "Syria", "capital": "Damascus", "geonameid": 1}])
+    assert built._largest_by_region == {("SY", "09"): 50_000, ("SY", "10"): 0, ("IQ", "09"): 90_000}
+    older = pickle.loads(pickle.dumps(built))
+    del older.__dict__["_largest_by_region"]
+    for args in [("SY", "09", 50_000), ("SY", "09", 800), ("SY", "10", 0), ("IQ", "09", 50_000), ("SY", "", 10**6),
+                 ("SY", "11", 1)]:
+        assert older.is_largest_in_its_region(*args) == built.is_largest_in_its_region(*args)
+    assert [built.is_largest_in_its_region(*a) for a in [("SY", "09", 50_000), ("SY", "09", 800), ("SY", "", 1)]] == [
+        True, False, False]

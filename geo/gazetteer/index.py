@@ -456,15 +456,20 @@ class Gazetteer:
     def is_largest_in_its_region(self, country: str, admin1: str, population: int) -> bool:
         """Whether no town of the first-level region (``country``, ``admin1``) is more populous
         than ``population``: a town that names a province and is its largest town is its
-        likely seat ("Dar'a province" at Dar'a). Worked out once, on the first question."""
+        likely seat ("Dar'a province" at Dar'a). Worked out when the index is built (it took
+        50 ms of a run's first question, in every worker)."""
         largest = self.__dict__.get("_largest_by_region")
-        if largest is None:
-            largest = {}
-            for key, people in zip(zip(self._country, self._admin1), self._pop.tolist()):
-                if people > largest.get(key, -1):
-                    largest[key] = people
-            self.__dict__["_largest_by_region"] = largest
+        if largest is None:  # an index pickled before it was kept
+            largest = self.__dict__["_largest_by_region"] = self._largest_towns_by_region()
         return bool(admin1) and population >= largest.get((country, admin1), 0)
+
+    def _largest_towns_by_region(self) -> dict[tuple[str, str], int]:
+        """(country, admin1 code) -> the population of its most populous town."""
+        largest: dict[tuple[str, str], int] = {}
+        for key, people in zip(zip(self._country, self._admin1), self._pop.tolist()):
+            if people > largest.get(key, -1):
+                largest[key] = people
+        return largest
 
     def region_point(self, country: str, admin1: str) -> tuple[float, float] | None:
         """The centre of a first-level region's towns, if the gazetteer has any."""
@@ -523,13 +528,15 @@ class Gazetteer:
         )
         gazetteer._skeletons = _pack(skeletons)
         gazetteer._common_words, gazetteer._frequent_words = _common_words(compact)
+        gazetteer._largest_by_region = gazetteer._largest_towns_by_region()
         return gazetteer
 
 
 #: Added to the cache file's name: how the pickle is laid out for loading ("s": strings
-#: shared, :func:`_share_strings`; "p": name keys packed, :class:`PackedKeys`), apart from the
+#: shared, :func:`_share_strings`; "p": name keys packed, :class:`PackedKeys`; "r": each
+#: region's largest town kept, :meth:`Gazetteer.is_largest_in_its_region`), apart from the
 #: index's content (:data:`_INDEX_VERSION`).
-_CACHE_LAYOUT = "sp"
+_CACHE_LAYOUT = "spr"
 
 #: Marks a pickled state whose per-place strings are shared (see :func:`_share_strings`).
 _SHARED = "_strings_shared"
