@@ -166,86 +166,86 @@ def _reads(kind: str) -> Callable[[str], bool]:
     return check
 
 
-_MON_FULL = (
+_MON_FULL: Final = (
     rf"(?:{_w.month_pattern((n for n in _w.MONTH_FULL if n not in _w.MONTH_COMMON), any_case=True)}"
     rf"|{_w.month_pattern(_w.MONTH_COMMON, any_case=False)})\b"
 )
-_MON_ABBR = rf"(?:{_w.month_pattern(_w.MONTH_SHORT, any_case=False)})\b\.?"
-_MON = rf"(?:{_MON_FULL}|{_MON_ABBR})"
-_WD_FULL = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})\b"
-_WD_ANY = rf"(?i:{_w.alternation(_w.WEEKDAYS)})\b\.?"
+_MON_ABBR: Final = rf"(?:{_w.month_pattern(_w.MONTH_SHORT, any_case=False)})\b\.?"
+_MON: Final = rf"(?:{_MON_FULL}|{_MON_ABBR})"
+_WD_FULL: Final = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})\b"
+_WD_ANY: Final = rf"(?i:{_w.alternation(_w.WEEKDAYS)})\b\.?"
 # A possessive with its apostrophe stripped, as scraped text has it: "Saturdays blast" (the
 # "s" is left outside the name; "on Saturdays" and "Saturdays and Sundays" are habits, see
 # _is_date_here)
-_WD_POSSESSIVE = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})(?=s\s+(?!(?:and|or|to|through|are|were)\b)[a-z])"
-_DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?!\w|[.,:/]\d|-\w)"
-_YEAR = (
+_WD_POSSESSIVE: Final = rf"(?i:{_w.alternation(_w.WEEKDAY_FULL)})(?=s\s+(?!(?:and|or|to|through|are|were)\b)[a-z])"
+_DAY: Final = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?!\w|[.,:/]\d|-\w)"
+_YEAR: Final = (
     r"(?<![\d.,/:$£€#])(?:1[89]\d\d|20\d\d)"
     r"(?!\w|[.,:/]\d|-(?:year|yr|old)|\s*(?i:gmt|utc|hours|hrs|local\s+time|[ap]\.?m\b))"
 )
-_MOD = (
+_MOD: Final = (
     rf"(?i:{_w.alternation(_w.MODIFIERS_BEFORE)}"
     rf"|(?:at\s+)?(?:the\s+)?(?:{_w.alternation(_w.MODIFIERS_OF_DATE)})\s+of)\b"
 )
-_LNT = rf"(?i:{_w.alternation(_WHICH_WORDS)})"
-_COUNT = rf"(?:(?<![\d,.])\d{{1,3}}(?!\d)|(?i:{_w.alternation(_OFFSET_COUNT_WORDS)})\b)"
-_UNIT = rf"(?i:{_w.unit_pattern(_w.OFFSET_UNITS)})\b"
-_DAY_PART = rf"(?i:{_w.alternation(_w.DAY_PARTS)})\b"
+_LNT: Final = rf"(?i:{_w.alternation(_WHICH_WORDS)})"
+_COUNT: Final = rf"(?:(?<![\d,.])\d{{1,3}}(?!\d)|(?i:{_w.alternation(_OFFSET_COUNT_WORDS)})\b)"
+_UNIT: Final = rf"(?i:{_w.unit_pattern(_w.OFFSET_UNITS)})\b"
+_DAY_PART: Final = rf"(?i:{_w.alternation(_w.DAY_PARTS)})\b"
 
 # One named pattern per kind of point; the same names are read whether they matched in the
 # scanner or as one end of a range.
-_P_ISO = (
+_P_ISO: Final = (
     rf"(?P<iso>(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>0[1-9]|[12]\d|3[01])"
     r"(?!\d))"
 )
-_P_NUM = (
+_P_NUM: Final = (
     r"(?P<num>(?<![\d.,/])(?P<num_a>\d{1,2})[./-](?P<num_b>\d{1,2})[./-]"
     r"(?P<num_y>(?:1[89]|20)\d\d)(?![\d]|[.,/]\d))"
 )
-_P_DMY = (
+_P_DMY: Final = (
     rf"(?P<dmy>(?:{_WD_ANY},?\s+(?:the\s+)?)?(?P<dmy_d>{_DAY})(?:\s+of)?\s+(?P<dmy_m>{_MON})"
     rf"(?:,?\s+(?P<dmy_y>{_YEAR}))?)"
 )
-_P_MDY = (
+_P_MDY: Final = (
     rf"(?P<mdy>(?:{_WD_ANY},?\s+)?(?P<mdy_m>{_MON})\s+(?P<mdy_d>{_DAY})"
     rf"(?:,?\s+(?P<mdy_y>{_YEAR}))?)"
 )
-_P_MY = rf"(?P<my>(?:(?P<my_mod>{_MOD})[\s-]*)?(?P<my_m>{_MON}),?\s+(?:of\s+)?(?P<my_y>{_YEAR}))"
-_P_MONTH = (
+_P_MY: Final = rf"(?P<my>(?:(?P<my_mod>{_MOD})[\s-]*)?(?P<my_m>{_MON}),?\s+(?:of\s+)?(?P<my_y>{_YEAR}))"
+_P_MONTH: Final = (
     rf"(?P<mo>(?:(?P<mo_mod>{_MOD})[\s-]*|(?P<mo_lnt>{_LNT})\s+)?(?P<mo_m>{_MON_FULL})"
     rf"(?:\s+(?:of\s+)?(?P<mo_yr>(?i:last|this|next))\s+(?i:year)\b)?)"
 )
-_P_YEAR = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
-_P_WEEKDAY = (
+_P_YEAR: Final = rf"(?P<yr>(?:(?P<yr_mod>{_MOD})[\s-]*)?(?P<yr_y>{_YEAR}))"
+_P_WEEKDAY: Final = (
     rf"(?P<wd>(?:(?P<wd_lnt>{_LNT})\s+)?(?P<wd_name>{_WD_FULL}|{_WD_POSSESSIVE})"
     rf"(?P<wd_tod>\s+{_DAY_PART})?)"
 )
-_P_RELDAY = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
-_P_PERIOD = (
+_P_RELDAY: Final = rf"(?P<rd>(?i:{_w.alternation(_w.RELATIVE_DAYS)})\b)"
+_P_PERIOD: Final = (
     # "early this week", "at the end of last month", "the beginning of the week" ("the" only
     # after a modifier: "the week" alone is no date)
     rf"(?P<pe>(?:(?P<pe_mod>{_MOD})[\s-]*)?(?P<pe_lnt>(?i:{_w.alternation(_PERIOD_WHICH)})|(?(pe_mod)(?i:the)|(?!)))\s+"
     rf"(?P<pe_u>(?i:{_w.alternation(_PERIOD_UNITS)}))\b)"
 )
-_P_AGO = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
-_P_ANCHORED = (
+_P_AGO: Final = rf"(?P<ago>\b(?:(?P<ago_n>{_COUNT})[\s-]+)?(?P<ago_u>{_UNIT})\s+(?i:ago)\b)"
+_P_ANCHORED: Final = (
     rf"(?P<an>\b(?:(?P<an_n>{_COUNT})[\s-]+)?(?P<an_u>{_UNIT})\s+(?P<an_dir>(?i:after|before))\b)"
 )
-_PREFIX = (
+_PREFIX: Final = (
     rf"(?:(?P<prep>(?i:{_w.alternation(_PREPOSITIONS)}))\s+"
     r"(?:(?i:midnight|noon|midday|dawn|dusk)\s+on\s+)?)?"
 )
 
 # Two days of one month: "March 8-9", "April 24 and 25, 2015", "8-9 March".
-_DAY_NUM = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-_DAY_PAIR_SEP = r"\s*(?:-|–|—|/)\s*|\s+(?i:and|to|through|or)\s+"
-_P_DAYS = (
+_DAY_NUM: Final = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_DAY_PAIR_SEP: Final = r"\s*(?:-|–|—|/)\s*|\s+(?i:and|to|through|or)\s+"
+_P_DAYS: Final = (
     rf"(?P<dr>(?:(?P<dr_m1>{_MON})\s+(?<![\d.,/:])(?P<dr_a1>{_DAY_NUM})(?:{_DAY_PAIR_SEP})"
     rf"(?P<dr_b1>{_DAY_NUM})|(?<![\d.,/:])(?P<dr_a2>{_DAY_NUM})(?:{_DAY_PAIR_SEP})(?P<dr_b2>{_DAY_NUM})"
     rf"(?:\s+of)?\s+(?P<dr_m2>{_MON}))(?!\w|[.,:/]\d)(?:,?\s+(?P<dr_y>{_YEAR}))?)"
 )
-_ENDPOINT_KINDS = "|".join((_P_ISO, _P_NUM, _P_DMY, _P_MDY, _P_MY, _P_MONTH, _P_YEAR, _P_WEEKDAY))
-_POINT_KINDS = "|".join((_P_DAYS, _ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
+_ENDPOINT_KINDS: Final = "|".join((_P_ISO, _P_NUM, _P_DMY, _P_MDY, _P_MY, _P_MONTH, _P_YEAR, _P_WEEKDAY))
+_POINT_KINDS: Final = "|".join((_P_DAYS, _ENDPOINT_KINDS, _P_RELDAY, _P_PERIOD, _P_AGO))
 
 
 def _unnamed(pattern: str) -> str:
@@ -253,8 +253,8 @@ def _unnamed(pattern: str) -> str:
     return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
-_ENDPOINT_ANON = _unnamed(_ENDPOINT_KINDS)
-_P_RANGE = (
+_ENDPOINT_ANON: Final = _unnamed(_ENDPOINT_KINDS)
+_P_RANGE: Final = (
     rf"(?P<rg>(?i:{_w.alternation(_RANGE_OPENERS)})\s+(?P<rg_l>{_ENDPOINT_ANON})\s*"
     rf"(?:(?i:to|until|till|through|thru|and)\s+|[-–—]\s*)(?P<rg_r>{_ENDPOINT_ANON}))"
 )
@@ -284,7 +284,7 @@ _CORE_NAMES: Final = _prefixes_only(
     | {phrase.split()[-1] for phrase in _w.RELATIVE_DAYS}
     | {*_w.OFFSET_UNITS, *_PERIOD_UNITS, *_w.DAY_PARTS}
 )
-_CORE_WORDS = (
+_CORE_WORDS: Final = (
     r"(?:\d{1,2}|(?:1[89]|20)\d\d)(?!\d|,\d)"  # a day, a month number or a year; not 400
     rf"|{_w.alternation(_CORE_NAMES)}"
 )
@@ -1078,12 +1078,12 @@ def _publication_day(published: datetime.date | None) -> datetime.date | None:
 # Datelines
 # --------------------------------------------------------------------------------------------
 
-_LABEL = (
+_LABEL: Final = (
     r"(?i:(?:date\s+of\s+publication|publication\s+date|date\s+published"
     r"|(?:first\s+|last\s+)?(?:published|updated|posted|modified)(?:\s+(?:on|at))?|dated?|on)"
     r"\s*[:\-–—]?\s*)"
 )
-_TIME = (
+_TIME: Final = (
     r"(?:(?i:(?:at\s+)?\d{1,2}(?:[:.]\d{2}){1,2}(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
     r"|(?:at\s+)?\d{1,2}\s*[ap]\.?m\.?)"
     r"(?:\s*(?:Z|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}|\(?[A-Z]{2,5}\)?))?)"

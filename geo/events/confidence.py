@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Final
 
 __all__ = ["FEATURES", "REASONS", "WEIGHTS", "confidence_of", "reasons_of"]
 
 #: The signs, in model order. Each is 0 or 1 for an event.
-FEATURES: tuple[str, ...] = (
+FEATURES: Final[tuple[str, ...]] = (
     "date_from_context",  # dated by an earlier sentence
     "date_from_lead",  # dated by the article's lead date, nothing nearer
     "date_from_publication",  # nothing in the text dates it: the publication week
@@ -51,7 +52,7 @@ FEATURES: tuple[str, ...] = (
 )
 
 #: What each sign tells a reviewer (only signs that lower confidence are listed).
-REASONS: Mapping[str, str] = {
+REASONS: Final[Mapping[str, str]] = {
     "date_from_context": "date from another sentence",
     "date_from_lead": "date from the article's lead",
     "date_from_publication": "no date in the text: publication week",
@@ -82,7 +83,7 @@ REASONS: Mapping[str, str] = {
 
 #: Intercept first, then one weight per feature (log-odds). Written by
 #: benchmarks/fit_confidence.py; see its output for provenance.
-WEIGHTS: tuple[float, ...] = (2.098, 0.220, 0.148, -0.010, -0.165, -0.583, -0.663, -0.094, -0.658, 0.078, -0.377, -0.087, -0.162, 0.085, 0.487, 0.005, 0.124, 0.396, 0.164, 0.275, -0.560, 0.958, -0.513, -0.710, 0.453, -0.675, -0.530)
+WEIGHTS: Final[tuple[float, ...]] = (2.098, 0.220, 0.148, -0.010, -0.165, -0.583, -0.663, -0.094, -0.658, 0.078, -0.377, -0.087, -0.162, 0.085, 0.487, 0.005, 0.124, 0.396, 0.164, 0.275, -0.560, 0.958, -0.513, -0.710, 0.453, -0.675, -0.530)
 
 
 def confidence_of(signs: Mapping[str, bool], weights: tuple[float, ...] = WEIGHTS) -> float:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Final, Literal
 
 from geo.dates.find import DateMention
 from geo.read.document import Document, is_caption, span_gap
@@ -49,11 +49,11 @@ DateSource = Literal["text", "context", "lead", "published"]
 
 
 #: An article's own publication dates what a sentence does not: the week up to it.
-PUBLISHED_WINDOW_DAYS = 6
+PUBLISHED_WINDOW_DAYS: Final = 6
 
 
 #: How many sentences a day named in one sentence may date the sentences after it.
-CARRY_REACH = 2
+CARRY_REACH: Final = 2
 
 
 def quoted(text: str, sentence: Sentence, start: int) -> bool:
@@ -67,7 +67,7 @@ def quoted(text: str, sentence: Sentence, start: int) -> bool:
 
 # A sentence that opens another account: what was dated before it is not carried into it
 # ("On February 22 a clinic was hit. Meanwhile the battle for Oldtown goes on.").
-NEW_ACCOUNT = re.compile(
+NEW_ACCOUNT: Final = re.compile(
     r"[\s\"“]*(?:meanwhile|elsewhere|separately|on another front|in (?:an)?other developments?"
     r"|in a (?:new|separate|related|another) development)\b",
     re.IGNORECASE,
@@ -109,7 +109,7 @@ def overlaps(d: DateMention, start: int, end: int) -> bool:
 # "the deadliest since the start of the war in March 2011": a yardstick, not the happening's date
 # "the conflict that began with protests in March 2011": when the whole war started, no
 # happening's date. Searched in the :data:`YARDSTICK_REACH` characters before a date.
-SINCE_BEFORE = re.compile(
+SINCE_BEFORE: Final = re.compile(
     r"(?:\bsince (?:the )?(?:beginning|start|outbreak|onset) of"
     r"|\b(?:war|conflict|uprising|revolt|revolution|insurgency|crisis)\s+(?:that|which)\s+"
     r"(?:began|started|erupted|broke out)(?:\s+with)?)\b[^.,;]*$",
@@ -117,12 +117,12 @@ SINCE_BEFORE = re.compile(
 )
 
 #: How far before a date :data:`SINCE_BEFORE` looks.
-YARDSTICK_REACH = 70
+YARDSTICK_REACH: Final = 70
 
 
 # "27.05.2017(updated 1133 27.05.2017)", "5 May 2017 | Updated 6 May 2017": the page's own
 # update time after its stamp, part of the stamp and never a date of the story.
-_STAMP_TRAILER = re.compile(
+_STAMP_TRAILER: Final = re.compile(
     r"\s*(?:\(\s*(?:last\s+)?(?:updated|modified)\b[^()\n]{0,40}\)|[|,-]?\s*(?:last\s+)?(?:updated|modified)"
     r"(?:\s+(?:on|at))?:?\s+(?:\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s*\d{4})"
     r"(?:\s+\d{1,2}:?\d{2})?)",
@@ -213,7 +213,7 @@ def _later_day(
 
 # "Wednesday's attack", "in the wake of Wednesdays fumes": a day that names a happening by its
 # date, which the lead reported only on the day it was spoken of.
-_POSSESSIVE_DAY = re.compile(
+_POSSESSIVE_DAY: Final = re.compile(
     r"['’]?s\s+(?!(?:statement|announcement|report|remarks|comments|speech|briefing|news|edition|session)\b)[a-z]"
 )
 
@@ -221,7 +221,7 @@ _POSSESSIVE_DAY = re.compile(
 
 # "the agency said on Monday", "officials told reporters Friday": the day of the saying, which
 # may be days after the happening; it does not become the article's lead date.
-SAID_BEFORE = re.compile(
+SAID_BEFORE: Final = re.compile(
     r"\b(?:said|says|told [\w ]{1,25}?|announced|reported|stated|claimed|confirmed|added)\s+(?:on\s+|late\s+|early\s+)?$",
     re.IGNORECASE,
 )
@@ -230,7 +230,7 @@ SAID_BEFORE = re.compile(
 # "The president on Friday defended the release ...", "Ban on Friday renewed his push ...":
 # a day written between a speaker and the verb of a reaction is the reaction's day, like the
 # day of a saying; the happening reacted to came before it.
-REACTED_AFTER = re.compile(
+REACTED_AFTER: Final = re.compile(
     r"\s+(?:defended|renewed|condemned|denounced|denied|urged|demanded|critici[sz]ed|welcomed"
     r"|blamed|vowed|pledged|rejected|praised|hailed|insisted|called\s+(?:for|on)|appealed|pressed"
     r"|responded|reacted|expressed|voiced|slammed|lashed\s+out)\b",
@@ -246,17 +246,17 @@ def day_of_a_saying(text: str, d: DateMention) -> bool:
 
 #: How many days before publication the lead happening may lie (two weeks): an older day in
 #: the lead is history or a photo's day ("the silos of Oldtown, June 1"), not today's news.
-_LEAD_DAYS = 14
+_LEAD_DAYS: Final = 14
 
 
 #: How many sentences from the top are the lead (title, stamp line, first sentences): they may
 #: give the lead date, and one of them must map an event for the lead to be on the map.
-LEAD_SENTENCES = 4
+LEAD_SENTENCES: Final = 4
 
 
 # "strikes around Oldtown, the site of a massacre in April": an appositive telling what else
 # happened at the place, whose date is not the sentence's happening's.
-_SITE_OF = re.compile(r",?\s+(?:the|a)\s+(?:site|scene)\s+of\s", re.IGNORECASE)
+_SITE_OF: Final = re.compile(r",?\s+(?:the|a)\s+(?:site|scene)\s+of\s", re.IGNORECASE)
 
 
 def date_for(
@@ -315,7 +315,7 @@ def best_day(mention: DateMention, published: dt.date | None, text: str = "") ->
     return start + (published - start) / 2
 
 
-_WHEN_AFTER = re.compile(r"\W{0,3}when\b", re.IGNORECASE)
+_WHEN_AFTER: Final = re.compile(r"\W{0,3}when\b", re.IGNORECASE)
 
 
 def published_week(published: dt.date | None) -> tuple[dt.date | None, dt.date | None, str]:

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 
@@ -82,13 +82,13 @@ __all__ = [
 
 #: How far (in characters) a word for an action may stand from a place to make it an event
 #: (within its clause: see _reaches). 100 before the clause rule; 160 keeps the seeds at 100%.
-TRIGGER_WINDOW = 160
+TRIGGER_WINDOW: Final = 160
 
 # Words for actions, by ACLED event type, most specific type first: a sentence that has words
 # of several types takes the first type here. Data: geo/lexicons/event_triggers.tsv (the words)
 # and event_types.tsv (the precedence).
-_LEXICON: tuple[tuple[str, str], ...] = trigger_lexicon()
-_TRIGGERS = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]
+_LEXICON: Final[tuple[tuple[str, str], ...]] = trigger_lexicon()
+_TRIGGERS: Final = [(kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, pattern in _LEXICON]
 
 
 def _lower_case_trigger(pattern: str) -> WordList:
@@ -99,19 +99,19 @@ def _lower_case_trigger(pattern: str) -> WordList:
 
 
 # The same, for a sentence already lower-cased (see _triggers): the lexicon is all lower case.
-_TRIGGERS_LOWER = [(kind, _lower_case_trigger(pattern)) for kind, pattern in _LEXICON]
+_TRIGGERS_LOWER: Final = [(kind, _lower_case_trigger(pattern)) for kind, pattern in _LEXICON]
 
-_PEOPLE = (
+_PEOPLE: Final = (
     r"people|persons|civilians|soldiers|troops|fighters|militants|insurgents|militiamen|militia"
     r"|men|women|children|policemen|police|officers|rebels|members|residents|protesters|workers"
     r"|jihadists|combatants|gunmen|terrorists|loyalists|guards|others|villagers|pilgrims"
 )
 # Number words (geo/lexicons/numbers.tsv), and two phrasings a toll is written with.
-_WORD_NUMBERS = {row["word"]: int(row["value"]) for row in table("numbers")} | {"a hundred": 100, "dozens of": 12}
-_NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
-_QUALIFIER = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated)\s+)?"
-_KILL = r"(?:kill(?:ed|ing|s)?|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)|slaughter(?:ed|ing)|lost|claim(?:ed|ing) the lives of)"
-_FATALITY_PATTERNS: tuple[re.Pattern[str], ...] = (
+_WORD_NUMBERS: Final = {row["word"]: int(row["value"]) for row in table("numbers")} | {"a hundred": 100, "dozens of": 12}
+_NUM: Final = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_QUALIFIER: Final = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated)\s+)?"
+_KILL: Final = r"(?:kill(?:ed|ing|s)?|execut(?:ed|ing)|behead(?:ed|ing)|massacr(?:ed|ing)|slaughter(?:ed|ing)|lost|claim(?:ed|ing) the lives of)"
+_FATALITY_PATTERNS: Final[tuple[re.Pattern[str], ...]] = (
     # "killed at least 400 people", "killing at least 20", "lost at least 400 fighters"
     re.compile(rf"\b{_KILL}\s+{_QUALIFIER}{_NUM}\b(?!\s*(?:%|per ?cent|years?|months?|days?|hours?|km|miles))", re.I),
     # "at least 300 soldiers were killed", "188 troops and militiamen were killed"
@@ -125,7 +125,7 @@ _FATALITY_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 # Words each fatality pattern cannot match without (lower case): a sentence lacking all of a
 # pattern's words is not searched with it. Keep in step with the patterns above.
-_FATALITY_WORDS: tuple[tuple[str, ...], ...] = (
+_FATALITY_WORDS: Final[tuple[tuple[str, ...], ...]] = (
     ("kill", "execut", "behead", "massacr", "slaughter", "lost", "claim"),
     ("killed", "executed", "beheaded", "massacred", "slain"),
     ("dead", "deaths", "killed", "fatalities"),
@@ -262,10 +262,10 @@ def build_events(
 
 
 #: The review reason of a lead happening drawn at the one town its country's story names.
-LEAD_PLACE_GUESSED = "the lead names only the country: drawn at the one town of it the article names"
+LEAD_PLACE_GUESSED: Final = "the lead names only the country: drawn at the one town of it the article names"
 
 #: A guessed place is never trusted more than this (the model has too few such points to learn it).
-GUESSED_CONFIDENCE = 0.5
+GUESSED_CONFIDENCE: Final = 0.5
 
 
 def _guessed_for_the_lead(e: Event) -> Event:
@@ -276,7 +276,7 @@ def _guessed_for_the_lead(e: Event) -> Event:
 
 # Where a source speaks from is not where the lead happened: "officials in Oldtown said",
 # "an activist based in Oldtown", "a correspondent in the Oldtown".
-_A_SOURCE_IN = re.compile(
+_A_SOURCE_IN: Final = re.compile(
     r"\b(?:officials?|activists?|sources?|spokes(?:man|woman|person)|correspondents?|journalists?"
     r"|reporters?|monitors?|photographers?|analysts?|diplomats?|experts?|observers?)"
     r"(?:\s+based)?\s+in\s+(?:the\s+)?$",
@@ -351,7 +351,7 @@ def capitals_for_their_province(events: list[Event], places: Sequence[ResolvedPl
 
 # What stands between a town and the province it is in: "Oldham in Bigton", "the town of
 # Oldham in Bigton province", "Oldham, in the Bigton countryside".
-_TOWN_IN = re.compile(r",?\s+(?:(?:city|town|village|area|district)\s+)?in\s+(?:the\s+)?", re.IGNORECASE)
+_TOWN_IN: Final = re.compile(r",?\s+(?:(?:city|town|village|area|district)\s+)?in\s+(?:the\s+)?", re.IGNORECASE)
 
 
 def _named_as_provinces(places: Sequence[ResolvedPlace], text: str) -> set[int]:
@@ -469,8 +469,8 @@ def _reaches(text: str, trigger: tuple[str, int, int], place: ResolvedPlace) -> 
 
 # "... struck the town of Oldtown, where rebels downed a jet on Friday": a clause telling what
 # else happened at the place.
-_VIOLENT = frozenset({"battles", "explosions/remote violence", "violence against civilians"})
-_RELATIVE_CLAUSE = re.compile(r"(?:,\s*|\s)(?:where|in which)\s", re.IGNORECASE)
+_VIOLENT: Final = frozenset({"battles", "explosions/remote violence", "violence against civilians"})
+_RELATIVE_CLAUSE: Final = re.compile(r"(?:,\s*|\s)(?:where|in which)\s", re.IGNORECASE)
 
 
 def _dates_a_relative_clause(
@@ -500,7 +500,7 @@ def _said_after_the_lead(text: str, own: DateMention, lead: DateMention | None) 
 
 
 # Talk about what might or usually happens, with no date of its own: not a happening.
-_NOT_A_HAPPENING = re.compile(
+_NOT_A_HAPPENING: Final = re.compile(
     r"\b(?:would|could|might|may|should|must|if|unless|whether|plans? to|aims? to|threaten(?:s|ed)? to"
     r"|has previously|have previously|had previously|has long|have long|routinely|regularly|often|usually"
     r"|have used|has used|is held by|are held by|is controlled by|under the control of|remains?"
@@ -512,7 +512,7 @@ _NOT_A_HAPPENING = re.compile(
 
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
-_NOT_A_HAPPENING_LOWER = WordList(_NOT_A_HAPPENING.pattern)
+_NOT_A_HAPPENING_LOWER: Final = WordList(_NOT_A_HAPPENING.pattern)
 
 
 def _not_a_happening(sentence: str) -> bool:
@@ -524,7 +524,7 @@ def _not_a_happening(sentence: str) -> bool:
 
 # "If Oldtown falls to the rebels, it will ...": the condition a sentence opens with, up to the
 # comma or the main clause's verb (stripped text has no comma).
-_CONDITION = re.compile(
+_CONDITION: Final = re.compile(
     r"(?:If|Unless|Should)\b[^,;:]*?(?=,|\s(?:it|this|that|they|he|she|we|then)\s+(?:will|would|could|might|may|is|was)\b|$)"
 )
 
@@ -537,8 +537,8 @@ def _condition_end(sentence: str) -> int:
 
 
 #: A happening dated this long before publication is told as history: ``event_kind`` background.
-BACKGROUND_DAYS = 60
-_HEDGED = re.compile(
+BACKGROUND_DAYS: Final = 60
+_HEDGED: Final = re.compile(
     r"\b(?:would|could|might|may|alleged(?:ly)?|reportedly|purported(?:ly)?|suspected|said to|claims?|believed)\b",
     re.IGNORECASE,
 )
@@ -628,28 +628,28 @@ def event_signs(
 
 
 # Words of a reaction to a happening told elsewhere: condemnation, inquiry, accusation.
-_REACTION = re.compile(
+_REACTION: Final = re.compile(
     r"\b(?:condemn\w*|investigat\w*|inspectors?|probe|allegations?|accus\w*|denied|denies|called for|warned)\b",
     re.IGNORECASE,
 )
 # People killed, dead or hurt: what a report of a happening tells.
-_CASUALTIES = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured)\b", re.IGNORECASE)
+_CASUALTIES: Final = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured)\b", re.IGNORECASE)
 
 
 # An activity going on rather than one happening ("battles continued", "the constant bombardment"):
 # its day is hard to pin.
-_ONGOING = re.compile(
+_ONGOING: Final = re.compile(
     r"\b(?:continu\w*|constant(?:ly)?|ongoing|intensiv\w*|daily|repeated(?:ly)?|persistent(?:ly)?|keeps?|still)\b",
     re.IGNORECASE,
 )
 # What is planned, expected or aimed at, not what happened.
-_PLANNED = re.compile(r"\b(?:will|would|expected to|to be held|plans?|aims? to|aimed at|upcoming|next)\b", re.IGNORECASE)
+_PLANNED: Final = re.compile(r"\b(?:will|would|expected to|to be held|plans?|aims? to|aimed at|upcoming|next)\b", re.IGNORECASE)
 
 # The same, for a sentence already lower-cased (see _lowered): the pattern is all lower case.
-_HEDGED_LOWER = WordList(_HEDGED.pattern)
+_HEDGED_LOWER: Final = WordList(_HEDGED.pattern)
 # The sign words of _ArticleFacts.words in its order, and the same for a lower-cased sentence.
-_SIGN_WORDS = (_REACTION, _CASUALTIES, _ONGOING, _PLANNED)
-_SIGN_WORDS_LOWER = tuple(WordList(p.pattern) for p in _SIGN_WORDS)
+_SIGN_WORDS: Final = (_REACTION, _CASUALTIES, _ONGOING, _PLANNED)
+_SIGN_WORDS_LOWER: Final = tuple(WordList(p.pattern) for p in _SIGN_WORDS)
 
 
 def _sign_words(sentence: str) -> tuple[bool, bool, bool, bool, bool]:
@@ -748,7 +748,7 @@ def _pick_type(triggers: Sequence[tuple[str, int, int]]) -> str:
     return min((t[0] for t in triggers), key=order.index)
 
 
-_CIVILIAN_KILLING = re.compile(
+_CIVILIAN_KILLING: Final = re.compile(
     r"\bkill\w*\b.{0,60}\b(?:civilians|people|women|children|residents|villagers)\b", re.I
 )
 
@@ -759,8 +759,8 @@ def event_type_of(sentence: str) -> str:
     return _classify(sentence, triggers) if triggers else "other"
 
 
-_PROTESTERS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rioters?|marchers)\b", re.I)
-_UNRULY = re.compile(r"\b(?:clash\w*|riot\w*|stones?|rocks|burn\w*|set fire|torched|looted|looting|vandali\w*|smash\w*)\b", re.I)
+_PROTESTERS: Final = re.compile(r"\b(?:protest\w*|demonstrat\w*|rioters?|marchers)\b", re.I)
+_UNRULY: Final = re.compile(r"\b(?:clash\w*|riot\w*|stones?|rocks|burn\w*|set fire|torched|looted|looting|vandali\w*|smash\w*)\b", re.I)
 
 
 def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
@@ -812,11 +812,11 @@ def _tolls(sentence: str) -> tuple[tuple[int, int, int], ...]:
 
 
 #: A toll this large in a sentence about a whole war is that war's total.
-_AGGREGATE_TOLL = 10_000
-_WAR_WIDE = re.compile(r"\b(?:war|conflict|uprising|revolt|revolution|insurgency|civil war|crisis)\b", re.I)
-_WAR_WIDE_LOWER = WordList(_WAR_WIDE.pattern)
+_AGGREGATE_TOLL: Final = 10_000
+_WAR_WIDE: Final = re.compile(r"\b(?:war|conflict|uprising|revolt|revolution|insurgency|civil war|crisis)\b", re.I)
+_WAR_WIDE_LOWER: Final = WordList(_WAR_WIDE.pattern)
 # The toll patterns for a lower-cased sentence (see _tolls): they are written in lower case.
-_FATALITY_PATTERNS_LOWER = tuple(re.compile(p.pattern) for p in _FATALITY_PATTERNS)
+_FATALITY_PATTERNS_LOWER: Final = tuple(re.compile(p.pattern) for p in _FATALITY_PATTERNS)
 
 
 def _fatalities_for(place: ResolvedPlace, sentence: str, offset: int, places: Sequence[ResolvedPlace]) -> int | None:
@@ -856,8 +856,8 @@ def group_events(events: Sequence[Event]) -> list[Event]:
     return [replace(e, event_group=g) for e, g in zip(events, labels)]
 
 
-_NO_DAY = np.iinfo(np.int64).min
-_TYPE_CODES = {kind: i for i, kind in enumerate(EVENT_TYPES)}
+_NO_DAY: Final = np.iinfo(np.int64).min
+_TYPE_CODES: Final = {kind: i for i, kind in enumerate(EVENT_TYPES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -940,7 +940,7 @@ def group_labels(keys: GroupKeys, first_days: np.ndarray, ids: Sequence[str]) ->
 # ---------------------------------------------------------------- the rules' examples (geo.rules)
 # Written for Datelines.
 
-_TYPE_EXAMPLES = {
+_TYPE_EXAMPLES: Final = {
     "violence against civilians": "Gunmen executed five villagers near the town",
     "explosions/remote violence": "An air strike hit a market in the town",
     "battles": "Rebels clashed with troops near the town",

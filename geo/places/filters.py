@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Final
 
 from geo.lexicons import column
 from geo.read.document import Document, dateline_at, is_caption, is_furniture
@@ -49,25 +50,25 @@ __all__ = [
 #: sentence naming a town it fits decides, so a town named in between is found first; with
 #: two towns named there, it stands for neither. Background sentences about the victims or
 #: the monitor often stand between the town and "the same city" (six covers a paragraph).
-_ANAPHORA_REACH = 6
+_ANAPHORA_REACH: Final = 6
 
 
 # Written "[Tt](?<!\w.)he" rather than "\b[Tt]he" (the same test, moved after the first letter):
 # a pattern that opens with a letter class lets the regex engine skip to the T's, twice as fast
 # on every sentence of every article.
-_TOWN_NOUN = re.compile(
+_TOWN_NOUN: Final = re.compile(
     r"[Tt](?<!\w.)he (?:(?:[a-z]+|[A-Z][a-z]+n|[A-Z][a-z]+i)[ -]){0,3}?(?:city|town|village)\b(?! of [A-Z])"
 )
 # Every _TOWN_NOUN match holds one of these: a sentence with none is not searched (a few
 # substring tests cost a fraction of the search, which tries every "t").
 # tests/test_fast_regex_identical.py generates its matches and checks.
-TOWN_NOUNS = ("city", "town", "village")
+TOWN_NOUNS: Final = ("city", "town", "village")
 
 
-_NAMED_NOUN = re.compile(r"[A-Z][\w'’]+[ -][A-Z]")
+_NAMED_NOUN: Final = re.compile(r"[A-Z][\w'’]+[ -][A-Z]")
 
 
-_LOCATED_AFTER = re.compile(r"\s+(?:in|of|near|outside)\s+(?:the\s+)?[A-Z]")
+_LOCATED_AFTER: Final = re.compile(r"\s+(?:in|of|near|outside)\s+(?:the\s+)?[A-Z]")
 
 
 def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[int, list[ResolvedPlace]]:
@@ -116,7 +117,7 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
 
 
 # "Oldmill north of Bigcity", "Oldmill, just outside Bigcity": where the text says a place lies.
-_LOCATED_FROM = re.compile(
+_LOCATED_FROM: Final = re.compile(
     r",?\s+(?:(?:just|right|about|some)\s+)?(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?|near|outside|close to)\s+)"
     r"(?:of\s+)?(?:the\s+(?:[a-z]+\s+)?(?:city|town)\s+of\s+)?",
     re.IGNORECASE,
@@ -124,7 +125,7 @@ _LOCATED_FROM = re.compile(
 
 
 #: How far a place said to be near or north of a town may lie from it (beyond: a homonym).
-_LOCATED_FROM_KM = 100.0
+_LOCATED_FROM_KM: Final = 100.0
 
 
 def misplaced_homonyms(text: str, places: Sequence[ResolvedPlace]) -> set[int]:
@@ -188,7 +189,7 @@ def strays(places: Sequence[ResolvedPlace]) -> set[int]:
 
 # What stands just after a place that makes it an affiliation, an outlet or an actor:
 # "London-based group", "Ankara-backed fighters", "Capital TV", "the Harbour News Agency".
-_AFFILIATION_AFTER = re.compile(
+_AFFILIATION_AFTER: Final = re.compile(
     r"(?:[-\s](?:based|backed|led|allied|funded|sponsored|supported|aligned|affiliated|headquartered)\b"
     r"|\s+(?:news agency|agency|TV|television|radio|channel|newspaper|daily|news|times|post|reporter|correspondent"
     r"|regime|government|administration|authorities)\b"
@@ -199,7 +200,7 @@ _AFFILIATION_AFTER = re.compile(
 
 # What stands just before it: "told Capital TV", "according to X", "pro-X", "brokered by X".
 # Guarded (geo.read.wordlist.Guard): searched before every place, and slow to say no.
-_AFFILIATION_BEFORE = Guard(re.compile(
+_AFFILIATION_BEFORE: Final = Guard(re.compile(
     r"(?:\b(?:told|according to|quoted by|cited by|reported by|brokered by|backed by|sponsored by|supported by"
     r"|allied (?:to|with)|loyal to|speaking (?:to|from)|interview with)|\bpro-|\banti-"
     # where people come from: "families from X", "refugees from X"
@@ -219,7 +220,7 @@ _AFFILIATION_BEFORE = Guard(re.compile(
 
 
 # "40 km south of X", "12 miles from X": X is a landmark, the event is elsewhere.
-_LANDMARK_BEFORE = re.compile(
+_LANDMARK_BEFORE: Final = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilometres|kilometers|miles|mi)\b[^.;]{0,30}?"
     r"\b(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:(?:city|town|village) of\s+)?$",
     re.IGNORECASE,
@@ -227,10 +228,10 @@ _LANDMARK_BEFORE = re.compile(
 
 
 #: How far a landmark may be and still stand for the place of the event (the scoring radius).
-_LANDMARK_KM = 25.0
+_LANDMARK_KM: Final = 25.0
 
 
-_REGION_NOUNS = frozenset("countryside province governorate region district suburbs outskirts".split())
+_REGION_NOUNS: Final = frozenset("countryside province governorate region district suburbs outskirts".split())
 
 
 def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
@@ -262,7 +263,7 @@ def not_where_it_happened(text: str, place: ResolvedPlace) -> bool:
 
 # "the road linking X and Y", "a highway runs between X and Y", "a supply route to Y": the
 # towns a road joins name the road, not where something happened on it.
-_ROUTE_END_BEFORE = re.compile(
+_ROUTE_END_BEFORE: Final = re.compile(
     r"\b(?:road|highway|motorway|route|railway|pipeline|corridor)s?\s+(?:that\s+|which\s+)?(?:runs?\s+|running\s+)?"
     r"(?:linking|links|between|connecting|connects|from|to|towards?)\s+"
     r"(?:(?:the\s+)?(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?\s+(?:and|to|with)\s+)?(?:the\s+)?$",
@@ -273,7 +274,7 @@ _ROUTE_END_BEFORE = re.compile(
 # Where people or a convoy were going: "residents fled north towards X", "fleeing Oldtown for
 # X", "a boat travelling upstream to X", "heading for X and Y". The happening is where they
 # were, or on the way; the place they were bound for is named for its direction.
-_DESTINATION_BEFORE = re.compile(
+_DESTINATION_BEFORE: Final = re.compile(
     r"\b(?:fled|flee|flees|fleeing|fled\s+(?:north|south|east|west)(?:wards)?|heading|headed|heads|travell?ing"
     r"|sailing|driving|bound|en\s+route|on\s+(?:their|its|the)\s+way|escaping|escaped"
     # the wounded or the evacuated, carried elsewhere: "taken to X for treatment"
@@ -289,7 +290,7 @@ _DESTINATION_BEFORE = re.compile(
 
 # Where a trip ends in what the story is about: "headed to Geneva for talks", "travelling to
 # Oldtown to meet the rebels": the destination is then where the happening is.
-_MEETING_AFTER = re.compile(r",?\s+(?:for\s+(?:talks|a\s+meeting|meetings|negotiations|a\s+summit)|to\s+(?:meet|attend|sign|negotiate))\b", re.IGNORECASE)
+_MEETING_AFTER: Final = re.compile(r",?\s+(?:for\s+(?:talks|a\s+meeting|meetings|negotiations|a\s+summit)|to\s+(?:meet|attend|sign|negotiate))\b", re.IGNORECASE)
 
 
 def _may_name_a_destination(before: str) -> bool:
@@ -299,23 +300,23 @@ def _may_name_a_destination(before: str) -> bool:
 
 
 # The further part of a longer Arabic name: "al-Nayrab", "el-Sabaa", "Al-Dusham".
-_NAME_PART_AFTER = re.compile(
+_NAME_PART_AFTER: Final = re.compile(
     r"[ -](?i:al|el|ad|ar|as|ash|at|az|ed|en|er|es|ez|ul|um)-(?-i:[A-Z])[\w'’]*(?:\s+(?-i:[A-Z])[\w'’]*)?"
 )
 
 
 # What a named feature inside a town or province is called, just after or before its name:
 # "the Oldgate al-Nour neighbourhood", "the hills of Oldhill al-Jadid".
-_FEATURES = (
+_FEATURES: Final = (
     r"neighbou?rhoods?|district|quarter|areas?|villages?|hills?|farms?|camps?|mountains?|streets?"
     r"|squares?|markets?|crossings?|checkpoints?|dam|airbase|base|axis|roads?|bridge|plain|valley"
 )
-_FEATURE_AFTER = re.compile(rf"\s+(?i:{_FEATURES})\b")
-_FEATURE_OF_BEFORE = re.compile(rf"\b(?i:{_FEATURES})\s+of\s+$")
+_FEATURE_AFTER: Final = re.compile(rf"\s+(?i:{_FEATURES})\b")
+_FEATURE_OF_BEFORE: Final = re.compile(rf"\b(?i:{_FEATURES})\s+of\s+$")
 
 
 #: Words opening many Arabic place names that are a town's whole name too (Bab, Tal, Kafr).
-_NAME_HEADS = frozenset(column("name_heads"))
+_NAME_HEADS: Final = frozenset(column("name_heads"))
 
 
 def part_of_a_longer_name(text: str, place: ResolvedPlace) -> bool:
@@ -336,11 +337,11 @@ def part_of_a_longer_name(text: str, place: ResolvedPlace) -> bool:
 
 
 # A region named around a town's name: "X province", "the countryside of X", "eastern X".
-_REGION_AFTER = re.compile(r"\s+(?:province|governorate|countryside|region|district|suburbs|outskirts)\b", re.I)
+_REGION_AFTER: Final = re.compile(r"\s+(?:province|governorate|countryside|region|district|suburbs|outskirts)\b", re.I)
 
 
 # Guarded, like _AFFILIATION_BEFORE: asked of every place a sentence names.
-_REGION_BEFORE = Guard(re.compile(
+_REGION_BEFORE: Final = Guard(re.compile(
     r"\b(?:(?:province|governorate|countryside|suburbs|outskirts|region)s? of\s+(?:the\s+)?"
     # the second of two: "the countryside of Oldmere and Y", "the provinces of X, Y"
     r"(?:(?-i:[A-Z][\w'-]+)(?:,\s+|\s+and\s+))?"
@@ -352,7 +353,7 @@ _REGION_BEFORE = Guard(re.compile(
 ))
 # "Newtown in Y", "the Newtown district in Y": Y is the area around the named place, when Y is
 # a town large enough to name a province ("Jaish al-Fatah in Oldham", a small town, is the town).
-_NAMED_PLACE_IN_BEFORE = re.compile(
+_NAMED_PLACE_IN_BEFORE: Final = re.compile(
     r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July|August"
     r"|September|October|November|December)\b)(?-i:[A-Z][\w'-]+)\s+"
     r"(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+$",
@@ -360,7 +361,7 @@ _NAMED_PLACE_IN_BEFORE = re.compile(
 )
 #: The least population of a town whose name may stand for its province after "Newtown in":
 #: provinces are named after regional capitals, which are cities.
-PROVINCE_TOWN_POPULATION = 50_000
+PROVINCE_TOWN_POPULATION: Final = 50_000
 
 
 def as_region(text: str, place: ResolvedPlace) -> bool:
@@ -380,12 +381,12 @@ def as_region(text: str, place: ResolvedPlace) -> bool:
     return place.population >= PROVINCE_TOWN_POPULATION and bool(_NAMED_PLACE_IN_BEFORE.search(before))
 
 
-_TOWN_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
+_TOWN_AFTER: Final = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
 
 
 # What stands between a place and a town named as its landmark: "Oldmill near", "Oldmill, a
 # town near", "Oldmill a village outside".
-_LANDMARK_OF_NAMED = re.compile(
+_LANDMARK_OF_NAMED: Final = re.compile(
     r",?\s+(?:(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?(?:town|village|city|suburb|area|district|camp)\s+)?"
     r"(?:(?:just|right)\s+)?(?:near|outside|close to)\s+(?:the\s+(?:(?:city|town)\s+of\s+)?)?",
     re.IGNORECASE,
@@ -393,11 +394,11 @@ _LANDMARK_OF_NAMED = re.compile(
 
 
 # "north of Bigcity (city) in Oldmill": Bigcity locates Oldmill.
-_DIRECTION_OF_BEFORE = re.compile(
+_DIRECTION_OF_BEFORE: Final = re.compile(
     r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_THEN_IN = re.compile(r"\s+(?:(?:city|town)\s+)?in\s+(?:the\s+(?:town|village)\s+of\s+)?", re.IGNORECASE)
+_THEN_IN: Final = re.compile(r"\s+(?:(?:city|town)\s+)?in\s+(?:the\s+(?:town|village)\s+of\s+)?", re.IGNORECASE)
 
 
 def landmarks_of_named_places(text: str, places: Sequence[ResolvedPlace]) -> set[int]:
@@ -420,7 +421,7 @@ def landmarks_of_named_places(text: str, places: Sequence[ResolvedPlace]) -> set
     return found
 
 
-_TOWN_IN = re.compile(r"\s+(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+(?:the\s+)?", re.IGNORECASE)
+_TOWN_IN: Final = re.compile(r"\s+(?:(?:city|town|village|area|district|neighbou?rhood|camp)\s+)?in\s+(?:the\s+)?", re.IGNORECASE)
 
 
 def inside_a_smaller_place(place: ResolvedPlace, places: Sequence[ResolvedPlace], text: str) -> bool:
@@ -436,7 +437,7 @@ def inside_a_smaller_place(place: ResolvedPlace, places: Sequence[ResolvedPlace]
     return False
 
 
-_TOWN_OF_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
+_TOWN_OF_BEFORE: Final = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
 
 
 def regions_give_way(
@@ -475,17 +476,17 @@ def regions_give_way(
 
 # A settlement named with its noun: "the village of Oldmill", "Oldmill village", "al-Oldmill area"
 # (a neighbourhood, district or camp belongs to its city, which stays the right point).
-_UNKNOWN_TOWN = re.compile(
+_UNKNOWN_TOWN: Final = re.compile(
     r"\b(?i:village|town|city|area)s?\s+of\s+(?P<name>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)"
     r"|(?P<name2>(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’-]+)\s+(?i:village|town|city|area|hills?)\b"
 )
 
 
-_DEMONYM_LIKE = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
+_DEMONYM_LIKE: Final = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 
 
 #: A place this far from every other place of its article is suspect (a homonym, a far landmark).
-FAR_KM = 300.0
+FAR_KM: Final = 300.0
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -496,7 +497,7 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS * math.asin(min(1.0, math.sqrt(h)))
 
 
-_SPEECH = re.compile(
+_SPEECH: Final = re.compile(
     r"\s*(?:has |had |have |would |will |is |was )?(?:said|says|say|warned|warns|denied|denies"
     r"|accused|accuses|claimed|claims|insisted|insists|urged|urges|responded|rejected|rejects"
     r"|condemned|condemns|welcomed|welcomes|announced|announces|blamed|blames|demanded|demands"
@@ -510,7 +511,7 @@ _SPEECH = re.compile(
 
 
 #: A province is mapped at its namesake town only where that town is its likely capital.
-_PROVINCE_CAPITAL_MIN_POPULATION = 100_000
+_PROVINCE_CAPITAL_MIN_POPULATION: Final = 100_000
 
 
 def mappable(place: ResolvedPlace) -> bool:
@@ -545,23 +546,23 @@ def speaks_for_a_state(text: str, place: ResolvedPlace) -> bool:
 
 
 # What only a government or an authority does, said of a town that starts a sentence.
-_ACTOR_VERB = re.compile(
+_ACTOR_VERB: Final = re.compile(
     r"\s+(?:has |had )?(?:accused|accuses|condemned|condemns|denied|denies|demanded|demands|rejected"
     r"|rejects|vowed|vows|blamed|blames|urged|urges|warned|warns)\b"
 )
 
 
 # "and Rome", ", Rome and Vienna" after a capital; "Oslo and " / "Oslo, Rome and " before it.
-_CAPITAL_LIST_TAIL = re.compile(r"(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,3}(?=\s)")
+_CAPITAL_LIST_TAIL: Final = re.compile(r"(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,3}(?=\s)")
 
 
-_CAPITAL_LIST_HEAD = re.compile(r"[A-Z][a-z]+(?:,?\s+[A-Z][a-z]+){0,2},?\s+and\s+$")
+_CAPITAL_LIST_HEAD: Final = re.compile(r"[A-Z][a-z]+(?:,?\s+[A-Z][a-z]+){0,2},?\s+and\s+$")
 
 
-_PLACE_WORD_BEFORE_LIST = re.compile(r"\b(?:in|at|to|from|near|between|visit(?:ed|s)?)\s+(?:[A-Z][a-z]+,?\s+){0,3}(?:and\s+)?$")
+_PLACE_WORD_BEFORE_LIST: Final = re.compile(r"\b(?:in|at|to|from|near|between|visit(?:ed|s)?)\s+(?:[A-Z][a-z]+,?\s+){0,3}(?:and\s+)?$")
 
 
-_DESCRIBED = re.compile(r"\b(city|town|village)\s+of\s+(?:[a-z]+\s+)?$")
+_DESCRIBED: Final = re.compile(r"\b(city|town|village)\s+of\s+(?:[a-z]+\s+)?$")
 
 
 def descriptor(text: str, place: ResolvedPlace) -> str:

@@ -23,6 +23,7 @@ import re
 import weakref
 from itertools import accumulate
 from dataclasses import dataclass, replace
+from typing import Final
 
 from geo.gazetteer.index import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
 from geo.read.document import Document, dateline_at
@@ -33,37 +34,37 @@ from geo.native import by_fields
 
 __all__ = ["PlaceMention", "find_places"]
 
-_MAX_WORDS = 5
+_MAX_WORDS: Final = 5
 
 # Articles that, capitalised, start a transliterated name ("Al Bab", "Ash Shaddadah"). "As",
 # "At", "An", "En", "Es", "Et", "Ed", "Er", "L", "D" are English or Romance words too: they
 # start a name only when hyphenated ("As-Sukhnah").
-_LEADING_ARTICLES = frozenset("al el ash ad adh ar az ath ul".split())
+_LEADING_ARTICLES: Final = frozenset("al el ash ad adh ar az ath ul".split())
 # Lower-case words allowed inside a multi-word name ("Isle of Man", "Jisr al Shughour").
-_CONNECTORS = frozenset("of and de la le du del di da dos das do upon on am an der den".split()) | ARTICLE_PREFIXES
+_CONNECTORS: Final = frozenset("of and de la le du del di da dos das do upon on am an der den".split()) | ARTICLE_PREFIXES
 
 # Capitalised words that may precede or follow a place without making it part of a person's
 # or organisation's name ("In Aleppo", "Aleppo Sunday", "near Mosul").
-_FUNCTION_WORDS = frozenset(column("function_words"))  # geo/lexicons/function_words.tsv
+_FUNCTION_WORDS: Final = frozenset(column("function_words"))  # geo/lexicons/function_words.tsv
 
 # Titles: a capitalised word after one of these is a person ("President Assad").
-_TITLES = frozenset(column("titles"))  # geo/lexicons/titles.tsv
+_TITLES: Final = frozenset(column("titles"))  # geo/lexicons/titles.tsv
 
 # Words that are some town's name in GeoNames but nearly always mean something else in news
 # text: geo/lexicons/not_places.tsv (curated on real articles; add a word there).
-_NOT_PLACES = frozenset(column("not_places"))
+_NOT_PLACES: Final = frozenset(column("not_places"))
 
 # Towns named like common words, taken for places only after "in", "near", "city of"...
 # and only when a place of that name is large: "in Nice", "near Split", "the city of Reading".
-_WORD_TOWNS = frozenset(column("word_towns"))  # geo/lexicons/word_towns.tsv
-_WORD_TOWN_MIN_POPULATION = 50_000
+_WORD_TOWNS: Final = frozenset(column("word_towns"))  # geo/lexicons/word_towns.tsv
+_WORD_TOWN_MIN_POPULATION: Final = 50_000
 
 # Abbreviations of countries and of US states and Canadian provinces as news writes them
 # (AP style). Dotted forms only: "Mass" or "Ind" without a dot are words. The short ones that
 # are also words or names ("Ind.", "La.", "Mo.", "Miss.", "Del.", "Wash.", "Pa.", "Ga.",
 # "Ill.", "Me.", "Man.") count only after "Town, ".
-_COUNTRY_ABBREVIATIONS = {"U.S.A.": "us", "U.S.": "us", "U.K.": "uk"}
-_STATE_ABBREVIATIONS = {
+_COUNTRY_ABBREVIATIONS: Final = {"U.S.A.": "us", "U.S.": "us", "U.K.": "uk"}
+_STATE_ABBREVIATIONS: Final = {
     "Ala.": "alabama", "Ariz.": "arizona", "Ark.": "arkansas", "Calif.": "california",
     "Colo.": "colorado", "Conn.": "connecticut", "Fla.": "florida", "Kan.": "kansas",
     "Kans.": "kansas", "Ky.": "kentucky", "Md.": "maryland", "Mass.": "massachusetts",
@@ -77,7 +78,7 @@ _STATE_ABBREVIATIONS = {
     "Alta.": "alberta", "Sask.": "saskatchewan", "Ont.": "ontario", "N.S.": "nova scotia",
     "N.B.": "new brunswick",
 }
-_AFTER_TOWN_ONLY = {
+_AFTER_TOWN_ONLY: Final = {
     "Ind.": "indiana", "La.": "louisiana", "Mo.": "missouri", "Miss.": "mississippi",
     "Del.": "delaware", "Wash.": "washington state", "Pa.": "pennsylvania", "Ga.": "georgia state",
     "Ill.": "illinois", "Me.": "maine", "Man.": "manitoba",
@@ -86,7 +87,7 @@ _AFTER_TOWN_ONLY = {
 # with the look-behind after each abbreviation's first letter (``U(?<![\w.].)\.S\.``, the same
 # test) so that every alternative starts with a letter: the regex engine then skips straight to
 # those letters instead of trying the look-behind at every character (four times faster).
-_ABBREVIATION = re.compile(
+_ABBREVIATION: Final = re.compile(
     "(?:"
     + "|".join(
         re.escape(a[0]) + r"(?<![\w.].)" + re.escape(a[1:])
@@ -95,9 +96,9 @@ _ABBREVIATION = re.compile(
     + r")(?!\w)"
 )
 
-_PROVINCE_WORDS = frozenset("province governorate region district state oblast county prefecture".split())
+_PROVINCE_WORDS: Final = frozenset("province governorate region district state oblast county prefecture".split())
 # Words that make a capitalised neighbour an organisation's name, not a person's.
-_ORGANISATION_WORDS = frozenset(
+_ORGANISATION_WORDS: Final = frozenset(
     """coordination council media centre center university network committee front brigade
     brigades army police province governorate airport port city district group observatory times
     post news radio tv daily mail square street road bridge dam stadium hospital school market
@@ -105,14 +106,14 @@ _ORGANISATION_WORDS = frozenset(
     prison base camp security forces agency channel tribune herald gazette journal movement party
     government municipality state region valley river mountains mountain desert coast""".split()
 )
-_LOCATIVE_WORDS = frozenset(
+_LOCATIVE_WORDS: Final = frozenset(
     """in at near from to into outside around toward towards across inside within of via
     entered seized captured recaptured retook retaken reached besieged attacked stormed
     shelled bombed struck hit held fled""".split()
 )
-_STRONG_PLACE = 100_000
-_SPACE_GAP = re.compile(r"[ \t\u00a0]{0,2}")
-_HYPHEN_GAP = re.compile(r"[ \t\u00a0]?[-‐‑–][ \t\u00a0]?")
+_STRONG_PLACE: Final = 100_000
+_SPACE_GAP: Final = re.compile(r"[ \t\u00a0]{0,2}")
+_HYPHEN_GAP: Final = re.compile(r"[ \t\u00a0]?[-‐‑–][ \t\u00a0]?")
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -259,8 +260,8 @@ def _take(
 #: such name, the keys it is a spelling variant of (``variant_keys``; () when none or shorter
 #: than four letters). The same few thousand names recur from article to article. Weak keys:
 #: a gazetteer's cache goes with it.
-_KIND_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_KIND_CACHE_LIMIT = 200_000
+_KIND_CACHES: Final[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
+_KIND_CACHE_LIMIT: Final = 200_000
 
 
 def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
@@ -321,7 +322,7 @@ def _with_abbreviations(text: str, found: list[PlaceMention], gazetteer: PlaceIn
     return sorted(kept + extra, key=lambda m: m.start_char)
 
 
-_CONTRACTION = re.compile(r"['’ʼ](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
+_CONTRACTION: Final = re.compile(r"['’ʼ](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
 
 
 def _common_word(
@@ -375,7 +376,7 @@ def _introduced(tokens: list[Token], folded: list[str], i: int) -> bool:
 
 
 # Not "district" or "neighbourhood": "al-Midan neighbourhood" is a part of a city, not a town.
-_TOWN_WORDS = frozenset("city town village".split())
+_TOWN_WORDS: Final = frozenset("city town village".split())
 
 
 def _acronym(
@@ -401,17 +402,17 @@ def _acronym(
     return sum(ch.isupper() for ch in around) < 0.6 * letters
 
 
-_TAKING = frozenset("took take takes taking overran overrun".split())  # "took Sake": a town taken
-_DISTANCE_AFTER = re.compile(
+_TAKING: Final = frozenset("took take takes taking overran overrun".split())  # "took Sake": a town taken
+_DISTANCE_AFTER: Final = re.compile(
     r",?\s+(?:about|some|around|nearly|roughly|just|only)?\s*\d[\d,.]*\s*(?:km|kms|kilometres|kilometers|miles|mi)\b"
     r"(?:\s+\(\d[\d,.]*\s*\w+\))?\s+(?:to\s+the\s+)?(?:north|south|east|west)",
     re.IGNORECASE,
 )
-_SETTLEMENT_WORDS = frozenset("city town village suburb district neighbourhood neighborhood".split())
-_QUALIFIED_AFTER = re.compile(r"\s?,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
+_SETTLEMENT_WORDS: Final = frozenset("city town village suburb district neighbourhood neighborhood".split())
+_QUALIFIED_AFTER: Final = re.compile(r"\s?,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 
 
-_SPEECH_VERBS = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
+_SPEECH_VERBS: Final = frozenset("said says told added wrote argued replied noted asked explained recalled insisted".split())
 
 
 def _speaks(folded: list[str], i: int, key: str, gazetteer: PlaceIndex) -> bool:
@@ -505,13 +506,13 @@ def _example_gazetteer() -> PlaceIndex:
     return load_gazetteer()
 
 
-_GLUED_ARTICLE = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
+_GLUED_ARTICLE: Final = re.compile(r"^(Al|al|El|el|As|as|Ash|ash|Ad|ad|Ar|ar|Az|az|At|at|Ad|ed|Es|es|Ez|ez|Et|et)(?=[A-Z][a-z])")
 
 
 # Whether the text has a glued article anywhere (one search per text): the same test as the
 # unanchored _GLUED_ARTICLE, written from the capital letter back ("[A-Z]" preceded by "Al",
 # "ash", ...) so the regex engine skips to capitals rather than stop at every "a" and "e".
-_GLUED_ANYWHERE = re.compile(
+_GLUED_ANYWHERE: Final = re.compile(
     "[A-Z](?:"
     + "|".join(f"(?<={a}.)" for a in _GLUED_ARTICLE.pattern[2 : _GLUED_ARTICLE.pattern.index(")")].split("|"))
     + ")[a-z]"
@@ -549,7 +550,7 @@ def _joinable_gap(gap: str, left: str) -> bool:
 
 
 #: Abbreviations that begin or sit inside place names, written with a dot.
-_NAME_ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
+_NAME_ABBREVIATIONS: Final = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
 
 example(
     "places.abbreviated_saint",
@@ -603,7 +604,7 @@ def _longest_match(
 # An article glued to a later word of a name once its hyphen was stripped: "Maaret Alnouman",
 # "Ras Elain". Lower case after it, so :func:`_split_glued_articles` cannot tell it from a
 # name such as "Alexandria"; tried only when the name as written is unknown.
-_GLUED_LATER_ARTICLE = re.compile(r"(?<= )(?:al|el)(?=[a-z]{4})")
+_GLUED_LATER_ARTICLE: Final = re.compile(r"(?<= )(?:al|el)(?=[a-z]{4})")
 
 
 def _variant_keys(key: str, gazetteer: PlaceIndex) -> tuple[str, ...]:
@@ -717,7 +718,7 @@ def _is_place(
 
 
 #: Words before the first name of a list of places: "the villages of", "shelled", "in".
-_LIST_OPENERS = _LOCATIVE_WORDS | {"villages", "towns", "areas", "neighbourhoods", "neighborhoods"}
+_LIST_OPENERS: Final = _LOCATIVE_WORDS | {"villages", "towns", "areas", "neighbourhoods", "neighborhoods"}
 
 
 def _first_of_a_list(tokens: list[Token], folded: list[str], joins: list[bool], i: int, j: int, k: int) -> bool:
@@ -733,8 +734,8 @@ def _first_of_a_list(tokens: list[Token], folded: list[str], joins: list[bool], 
     return end + 1 < len(tokens) and end - k <= 3 and folded[end] == "and" and tokens[end + 1].text[:1].isupper()
 
 
-_OPEN_QUOTES = frozenset('"“‘\'')
-_CLOSE_QUOTES = frozenset('"”’\'')
+_OPEN_QUOTES: Final = frozenset('"“‘\'')
+_CLOSE_QUOTES: Final = frozenset('"”’\'')
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -759,7 +760,7 @@ def _names_a_person(tokens: list[Token], folded: list[str], joins: list[bool], i
 
 
 # Words that, right after a name, make the run an organisation's or an area's name, never a person's.
-_AREA_OR_BODY_WORDS = _ORGANISATION_WORDS | _PROVINCE_WORDS | {"countryside", "suburbs", "outskirts"}
+_AREA_OR_BODY_WORDS: Final = _ORGANISATION_WORDS | _PROVINCE_WORDS | {"countryside", "suburbs", "outskirts"}
 
 
 def _neighbour(tokens: list[Token], folded: list[str], k: int, gazetteer: PlaceIndex) -> str:

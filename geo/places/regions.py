@@ -6,10 +6,12 @@ whose regions English news often names without their towns. Extend freely.
 
 from __future__ import annotations
 
+from typing import Final
+
 __all__ = ["REGION_SEATS"]
 
 #: ISO 3166-2 code -> the name of the region's seat (or largest town) as GeoNames spells it.
-REGION_SEATS: dict[str, str] = {
+REGION_SEATS: Final[dict[str, str]] = {
     # Canada
     "CA-AB": "Edmonton", "CA-BC": "Victoria", "CA-MB": "Winnipeg", "CA-NB": "Fredericton",
     "CA-NL": "St. John's", "CA-NS": "Halifax", "CA-NT": "Yellowknife", "CA-NU": "Iqaluit",
@@ -65,7 +67,7 @@ REGION_SEATS: dict[str, str] = {
 }
 
 #: English names news uses for regions that ISO 3166-2 spells otherwise.
-ENGLISH_REGION_NAMES: dict[str, str] = {
+ENGLISH_REGION_NAMES: Final[dict[str, str]] = {
     "DE-BY": "Bavaria", "DE-NW": "North Rhine-Westphalia", "DE-NI": "Lower Saxony",
     "DE-SN": "Saxony", "DE-TH": "Thuringia", "DE-ST": "Saxony-Anhalt", "DE-HE": "Hesse",
     "DE-RP": "Rhineland-Palatinate", "DE-MV": "Mecklenburg-Western Pomerania",

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from geo.gazetteer.index import Country, Place, PlaceIndex, name_key, skeleton_key
 from geo.places.find import PlaceMention
@@ -28,16 +29,16 @@ from geo.native import by_fields
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
 
-_MIN_POPULATION_WITHOUT_CONTEXT = 100_000
-_MAX_CANDIDATES_KEPT = 3
-_NEIGHBOUR_KM = 100.0
-_NEIGHBOUR_WEIGHT = 2.0
-_MAIN_NAME_WEIGHT = 2.0  # as much as being beside the article's places
-_SAINT_WORD = re.compile(r"\bsaint\b")
+_MIN_POPULATION_WITHOUT_CONTEXT: Final = 100_000
+_MAX_CANDIDATES_KEPT: Final = 3
+_NEIGHBOUR_KM: Final = 100.0
+_NEIGHBOUR_WEIGHT: Final = 2.0
+_MAIN_NAME_WEIGHT: Final = 2.0  # as much as being beside the article's places
+_SAINT_WORD: Final = re.compile(r"\bsaint\b")
 #: The mean Earth radius in km, the value geopy's ``geopy.distance.EARTH_RADIUS`` holds (the
 #: distances stay geopy's to the last bit); written here because importing geopy.distance
 #: imports all its geocoders and requests: about 80 ms of every run's start-up.
-EARTH_RADIUS = 6371.009
+EARTH_RADIUS: Final = 6371.009
 
 
 @dataclass(frozen=True, slots=True, init=False)

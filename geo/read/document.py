@@ -15,6 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Final
 
 from geo.read.stamps import Stamp, find_stamp
 from geo.read.text import Sentence, Token, split_sentences, tokenize
@@ -22,14 +23,14 @@ from geo.read.text import Sentence, Token, split_sentences, tokenize
 __all__ = ["Document", "span_gap", "read_document", "is_caption", "is_furniture", "dateline_at", "CAPTION", "FURNITURE"]
 
 # A photo caption: it describes a picture, often taken on another day than the story's.
-CAPTION = re.compile(
+CAPTION: Final = re.compile(
     r"\s*(?:[\(\[]?\s*)?(?:in this (?:photo|picture|image|file photo)|(?:file )?photo(?:graph)?\s*[:(]|a picture taken"
     r"|this (?:photo|picture|image)|(?:AFP|AP|Reuters|EPA)\s+PHOTO|photo credit)",
     re.IGNORECASE,
 )
 
 # Page furniture scraped with the story: menus, tag lists, "related" links, share bars.
-FURNITURE = re.compile(
+FURNITURE: Final = re.compile(
     r"\s\|\s|\b(?:Related (?:News|Articles|Stories|Posts|Topics)|Read [Mm]ore|Tags:?\s+[A-Z]|Category:? News"
     r"|Share (?:this|on)|Follow us|Subscribe to|All rights reserved|Click here|YouTube)\b"
     # a "Related" link list run into the text: "... (1881) Related Troops Enter Oldtown ..."
@@ -38,16 +39,16 @@ FURNITURE = re.compile(
 # Every FURNITURE match holds one of these: a sentence with none of them is not searched (a
 # few substring tests cost a third of the search). Keep in step with the pattern above
 # (tests/test_document.py generates its matches and checks).
-FURNITURE_WORDS = ("|", "Related", "Read", "Tags", "Category", "Share", "Follow", "Subscribe", "All rights", "Click", "YouTube")
+FURNITURE_WORDS: Final = ("|", "Related", "Read", "Tags", "Category", "Share", "Follow", "Subscribe", "All rights", "Click", "YouTube")
 
 # A byline on a line of its own near the top: "By Jane Doe", "By Jane Doe and John Roe, Reuters".
-_BYLINE = re.compile(r"^[ \t]*(?i:by)[ \t]+[A-Z][\w.'’-]+(?:(?:[ \t]+|,[ \t]*)(?:[A-Z][\w.'’-]+|and|in))*[ \t]*$", re.MULTILINE)
+_BYLINE: Final = re.compile(r"^[ \t]*(?i:by)[ \t]+[A-Z][\w.'’-]+(?:(?:[ \t]+|,[ \t]*)(?:[A-Z][\w.'’-]+|and|in))*[ \t]*$", re.MULTILINE)
 #: How many lines from the top may hold the byline (title, stamp, byline).
-BYLINE_LINES = 4
+BYLINE_LINES: Final = 4
 
 # What follows a place in capitals opening a line that makes it a wire dateline:
 # "KYIV, Feb 17 (Reuters) -", "BEIRUT —", "HOMS, Syria -".
-_DATELINE_TAIL = re.compile(r"[A-Z ,.'’]*\s*(?:,|\(|—|–|-)")
+_DATELINE_TAIL: Final = re.compile(r"[A-Z ,.'’]*\s*(?:,|\(|—|–|-)")
 
 
 @dataclass(frozen=True)

@@ -20,43 +20,44 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from geo.native import by_fields
 
 __all__ = ["Stamp", "find_stamp", "STAMP_LINES"]
 
 #: How many non-empty lines from the top may hold the stamp (title, byline, body start).
-STAMP_LINES = 4
+STAMP_LINES: Final = 4
 #: How far into a line an agency-introduced stamp may stand ("Headline words AFP Monday ...").
-_AGENCY_REACH = 240
+_AGENCY_REACH: Final = 240
 
-_MONTHS = {
+_MONTHS: Final = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = (
+_MONTH: Final = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY: Final = (
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)"
 )
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR: Final = r"(?P<year>(?:19|20)\d\d)"
 # The date itself, in the orders pages use; a 2-digit day glued to the year ("Jan 052019") is
 # how some scrapes lose the space between them.
-_DATE = (
+_DATE: Final = (
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"  # 9 May 2019
     rf"|{_MONTH.replace('month', 'month2')}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*{_YEAR.replace('year', 'year2')}"  # May 9, 2019 / May 092019
     r"|(?P<nday>\d{1,2})(?P<sep>[./-])(?P<nmonth>\d{1,2})(?P=sep)(?P<nyear>(?:19|20)\d\d)"  # 09.05.2019
     r"|(?P<iyear>(?:19|20)\d\d)-(?P<imonth>\d\d)-(?P<iday>\d\d))"  # 2019-05-09
 )
-_LABEL = (
+_LABEL: Final = (
     r"(?:(?:date of publication|first published|published|posted|last updated|last modified"
     r"|updated|modified|released|date)(?:\s+(?:on|at))?\s*:?\s+)"
 )
-_AT_LINE_START = re.compile(rf"(?:{_LABEL})?(?:{_WEEKDAY})?{_DATE}(?![\d])", re.IGNORECASE)
+_AT_LINE_START: Final = re.compile(rf"(?:{_LABEL})?(?:{_WEEKDAY})?{_DATE}(?![\d])", re.IGNORECASE)
 # "Reuters Monday 4 Feb 2019": a wire agency's name, then the day it filed.
-_AGENCIES = r"(?:AFP|Reuters|AP|Associated Press|UPI|dpa|DPA|Xinhua|EFE|ANSA|Anadolu(?: Agency)?|IANS|PTI|TASS|Sputnik)"
-_AFTER_AGENCY = re.compile(rf"\b(?-i:{_AGENCIES})\s+(?:{_WEEKDAY})?{_DATE}(?![\d])", re.IGNORECASE)
+_AGENCIES: Final = r"(?:AFP|Reuters|AP|Associated Press|UPI|dpa|DPA|Xinhua|EFE|ANSA|Anadolu(?: Agency)?|IANS|PTI|TASS|Sputnik)"
+_AFTER_AGENCY: Final = re.compile(rf"\b(?-i:{_AGENCIES})\s+(?:{_WEEKDAY})?{_DATE}(?![\d])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

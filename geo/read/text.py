@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from geo.native import by_fields
 
@@ -17,14 +17,14 @@ __all__ = ["Token", "Sentence", "split_sentences", "tokenize", "lowered_as_ignor
 
 #: A "sentence" longer than this is cut at word boundaries, so text with its punctuation
 #: stripped still yields excerpts a reader can take in.
-MAX_SENTENCE_CHARS = 400
+MAX_SENTENCE_CHARS: Final = 400
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
-_APOSTROPHES = "'’ʼ"  # a word ending in one of these and s/S is a possessive ("Syria's")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_APOSTROPHES: Final = "'’ʼ"  # a word ending in one of these and s/S is a possessive ("Syria's")
 # A sentence ends at . ! ? (with closing quotes/brackets) followed by space and a capital,
 # a digit or an opening quote; or at a line break.
-_BOUNDARY = re.compile(r"""(?<=[.!?])['"”’)\]]*\s+(?=["“‘'(\[]?[A-Z0-9])|\n\s*""")
-_ABBREVIATIONS = frozenset(
+_BOUNDARY: Final = re.compile(r"""(?<=[.!?])['"”’)\]]*\s+(?=["“‘'(\[]?[A-Z0-9])|\n\s*""")
+_ABBREVIATIONS: Final = frozenset(
     "mr mrs ms dr st sr jr gen col lt sgt capt maj rep sen gov prof rev no vs etc jan feb mar"
     " apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m inc ltd co corp".split()
 )
@@ -62,7 +62,7 @@ class Sentence:
 
 # ASCII text with every character but a letter or the apostrophe made a space: str.split then
 # gives the runs of letters and apostrophes that hold the words (see tokenize).
-_ONLY_WORD_CHARACTERS = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalpha() or chr(c) == "'")})
+_ONLY_WORD_CHARACTERS: Final = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalpha() or chr(c) == "'")})
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -154,7 +154,7 @@ def _add(text: str, start: int, end: int, paragraph: int, spans: list[Sentence])
 # Characters re.IGNORECASE matches to an ASCII letter although str.lower() does not turn them
 # into it: dotless ı (I), long ſ (S), dotted İ (lower() makes two characters of it) and the
 # Kelvin sign (K). tests/test_fast_path_identical.py checks this list against all of Unicode.
-FOLD_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
+FOLD_TRAPS: Final = frozenset("\u0130\u0131\u017f\u212a")
 
 
 def lowered_as_ignorecase(text: str) -> str | None:

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Final
 
 from geo.read.text import lowered_as_ignorecase
 
 __all__ = ["Guard", "WordList", "word_starts", "first_letters", "first_words", "expansions"]
 
-_WORDS = re.compile(r"[a-z]+")
-_LEADING_WORD = re.compile(r"[a-z]*")
+_WORDS: Final = re.compile(r"[a-z]+")
+_LEADING_WORD: Final = re.compile(r"[a-z]*")
 #: How :func:`expansions` writes a word boundary, and the end of what it can read (anything
 #: may follow).
 BOUNDARY, OPEN = r"\b", "\x00"
