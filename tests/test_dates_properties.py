@@ -121,3 +121,36 @@ def test_the_story_moving_past_year_9999_is_left_out_not_raised(text: str) -> No
     for published in (datetime.date(9999, 1, 1), datetime.date(9999, 12, 31)):
         read_dates(text, published=published)
         find_dates(text, published)
+
+
+def _later_matches_everywhere(text):
+    """geo.dates.timex_rules._later_matches as it was: every stretch around a unit searched."""
+    from geo.dates import timex_rules as tr
+
+    lower = text.lower()
+    starts = set()
+    for unit in tr._STORY_UNITS:
+        i = lower.find(unit)
+        while i >= 0:
+            starts.add(max(0, i - tr._LATER_REACH))
+            i = lower.find(unit, i + len(unit))
+    found = {}
+    for start in sorted(starts):
+        for m in tr._LATER.finditer(text, start, start + tr._LATER_REACH + 20):
+            if m.start() not in found and not any(o.start() < m.end() and m.start() < o.end() for o in found.values()):
+                found[m.start()] = m
+    return [found[k] for k in sorted(found)]
+
+
+_STORY_PIECES = ["the following", "The Next", "the previous", "THE SAME", "that", "That", "later", "Earlier", "LATER",
+                 "two", "3", "a", "day", "Day", "days", "week", "month", "years", "of", "after", "-", " ", " ", "  ",
+                 ".", "\n", "Monday", "today", "İ", "ſ", "K", "x" * 30]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_STORY_PIECES), max_size=40).map(" ".join))
+def test_story_time_phrases_are_found_as_by_searching_every_stretch(text):
+    """Stretches without any word a "later" phrase holds are skipped; the phrases found stay."""
+    from geo.dates import timex_rules as tr
+
+    assert [m.span() for m in tr._later_matches(text)] == [m.span() for m in _later_matches_everywhere(text)]

@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from geo.dates import words as _w
 from geo.dates import find as _d
+from geo.read.text import lowered_as_ignorecase
 from geo.rules import example
 from geo.native import by_fields
 _date = datetime.date
@@ -501,6 +502,9 @@ _LATER: Final = re.compile(
     rf"|(?P<rel>\b(?P<rel_n>{_COUNT_RX})[\s-]+(?P<rel_u>(?i:{_STORY_UNIT}s?))\s+(?P<rel_d>(?i:earlier|later)))\b"
 )
 _STORY_UNITS: Final = ("day", "week", "month", "year")
+#: Each match of _LATER holds one of these words, in lower case (tests/test_dates_properties.py
+#: compares the matches with those of every stretch searched).
+_LATER_WORDS: Final = ("that", "following", "next", "previous", "same", "earlier", "later")
 _LATER_REACH: Final = 40  # characters before a unit word where such an expression can start
 
 
@@ -562,9 +566,15 @@ def _later_matches(text: str) -> list[re.Match[str]]:
         while i >= 0:
             starts.add(max(0, i - _LATER_REACH))
             i = lower.find(unit, i + len(unit))
+    # Every match holds one of _LATER_WORDS: a stretch without any cannot hold one (where the
+    # lower-cased text reads as the case-insensitive pattern does, see lowered_as_ignorecase).
+    lowered = lowered_as_ignorecase(text)
     found: dict[int, re.Match[str]] = {}
     for start in sorted(starts):
-        for m in _LATER.finditer(text, start, start + _LATER_REACH + 20):
+        end = start + _LATER_REACH + 20
+        if lowered is not None and not any(w in lowered[start:end] for w in _LATER_WORDS):
+            continue
+        for m in _LATER.finditer(text, start, end):
             if m.start() not in found and not any(o.start() < m.end() and m.start() < o.end() for o in found.values()):
                 found[m.start()] = m
     return [found[k] for k in sorted(found)]
