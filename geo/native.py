@@ -50,6 +50,7 @@ MODULES: tuple[str, ...] = (
     "geo.read.wordlist",
     "geo.read.document",
     "geo.read.stamps",
+    "geo.gazetteer.keys",
     "geo.places.find",
     "geo.places.filters",
     "geo.places.regions",

