@@ -90,12 +90,15 @@ _KEY_LETTERS = "ab z"
     st.lists(st.text(alphabet=_KEY_LETTERS, max_size=7), max_size=10),
 )
 def test_packed_keys_answer_as_the_dict_they_were_built_from(table, probes):
-    packed = pickle.loads(pickle.dumps(PackedKeys(table)))
-    assert len(packed) == len(table)
-    for key in [*table, *probes, ""]:
-        assert (key in packed) == (key in table)
-        assert packed.get(key) == table.get(key)
-        assert packed.get(key, ()) == table.get(key, ())
+    """Built, and loaded from a pickle; asked in one order, then in reverse, so that a key's
+    stretch (the cached range of keys that begin as it does) was found by another key."""
+    for packed in (PackedKeys(table), pickle.loads(pickle.dumps(PackedKeys(table)))):
+        assert len(packed) == len(table)
+        asked = [*table, *probes, ""]
+        for key in [*asked, *reversed(asked)]:
+            assert (key in packed) == (key in table)
+            assert packed.get(key) == table.get(key)
+            assert packed.get(key, ()) == table.get(key, ())
 
 
 def test_a_gazetteer_loaded_from_its_cache_answers_as_the_one_built(tmp_path):

@@ -270,7 +270,8 @@ class Gazetteer:
             packed = self.__dict__.get("_skeletons")
             if packed and isinstance(packed[1], np.ndarray):  # offsets read as Python ints, once
                 packed = self._skeletons = (packed[0], _int_array(packed[1]), packed[2], _int_array(packed[3]))
-            found = _packed_lookup(packed, skeleton_key(key)) if packed else None
+            heads = self.__dict__.setdefault("_skeleton_heads", {})
+            found = _packed_lookup(packed, skeleton_key(key), heads) if packed else None
             if len(cache) > 100_000:
                 cache.clear()
             hit = cache[key] = tuple(found.split("\t")) if found else ()
@@ -313,6 +314,7 @@ class Gazetteer:
         state = dict(self.__dict__)
         state.pop("_place_cache", None)  # never pickle the per-process caches
         state.pop("_variant_cache", None)
+        state.pop("_skeleton_heads", None)
         if "_skeletons" in state and isinstance(state["_skeletons"][1], np.ndarray):
             packed = state["_skeletons"]
             state["_skeletons"] = (packed[0], _int_array(packed[1]), packed[2], _int_array(packed[3]))
@@ -508,7 +510,7 @@ class PackedKeys:
 
     Answers ``get`` and ``in`` exactly as the dict it was built from."""
 
-    __slots__ = ("_text", "_starts", "_rows", "_row_starts")
+    __slots__ = ("_text", "_starts", "_rows", "_row_starts", "_heads")
 
     def __init__(self, table: dict[str, int | tuple[int, ...]]) -> None:
         keys = sorted(table)
@@ -526,12 +528,13 @@ class PackedKeys:
             else:
                 self._rows.extend(value)
             self._row_starts.append(len(self._rows))
+        self._heads: dict[str, tuple[int, int]] = {}
 
     def __len__(self) -> int:
         return len(self._starts) - 1
 
     def _index(self, key: str) -> int:
-        return _sorted_position(self._text, self._starts, key)
+        return _sorted_position(self._text, self._starts, key, self._heads)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._index(key) >= 0
@@ -549,6 +552,7 @@ class PackedKeys:
 
     def __setstate__(self, state: tuple) -> None:
         self._text, self._starts, self._rows, self._row_starts = state
+        self._heads = {}  # where each key's first letters lie: filled as keys are asked
 
 
 def _pack(table: dict[str, list[str]]) -> tuple[str, np.ndarray, str, np.ndarray]:
@@ -563,10 +567,11 @@ def _pack(table: dict[str, list[str]]) -> tuple[str, np.ndarray, str, np.ndarray
     return "\n".join(keys) + "\n", offsets(keys), "\n".join(values) + "\n", offsets(values)
 
 
-def _packed_lookup(packed: tuple, key: str) -> str | None:
-    """The value of ``key`` in a :func:`_pack` table, by binary search over the sorted keys."""
+def _packed_lookup(packed: tuple, key: str, heads: dict[str, tuple[int, int]] | None = None) -> str | None:
+    """The value of ``key`` in a :func:`_pack` table, by binary search over the sorted keys
+    (``heads``: see :func:`geo.gazetteer.keys.sorted_position`)."""
     keys, key_offsets, values, value_offsets = packed
-    i = _sorted_position(keys, key_offsets, key)
+    i = _sorted_position(keys, key_offsets, key, heads)
     return values[value_offsets[i] : value_offsets[i + 1] - 1] if i >= 0 else None
 
 

@@ -94,11 +94,29 @@ def skeleton_key(key: str) -> str:
     return " ".join(out)
 
 
-def sorted_position(text: str, starts: Sequence[int], key: str) -> int:
+#: Characters of a key that :func:`sorted_position` narrows its search by.
+HEAD: Final = 2
+
+
+def sorted_position(
+    text: str, starts: Sequence[int], key: str, heads: dict[str, tuple[int, int]] | None = None
+) -> int:
     """Where ``key`` is among the sorted, newline-ended strings packed in ``text`` (item i is
     ``text[starts[i]:starts[i + 1] - 1]``), by binary search; -1 when it is not there.
-    Hand-written: bisect cannot search slices of one string without building them all."""
+    Hand-written: bisect cannot search slices of one string without building them all.
+
+    ``heads``: a cache of where the items that begin with each :data:`HEAD` characters lie
+    (filled as keys are asked); the search then runs in that stretch only, about 10 steps
+    instead of 19 over the 475,000 keys of the gazetteer (two letters: three made so many
+    stretches that finding them cost what they saved, on new text). The answer is the same:
+    the items that begin as ``key`` does are consecutive, and ``key`` can only be one of them."""
     lo, hi = 0, len(starts) - 1
+    if heads is not None:
+        head = key[:HEAD]
+        stretch = heads.get(head)
+        if stretch is None:
+            stretch = heads[head] = _stretch(text, starts, head)
+        lo, hi = stretch
     while lo < hi:
         mid = (lo + hi) // 2
         if text[starts[mid] : starts[mid + 1] - 1] < key:
@@ -108,3 +126,23 @@ def sorted_position(text: str, starts: Sequence[int], key: str) -> int:
     if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == key:
         return lo
     return -1
+
+
+def _stretch(text: str, starts: Sequence[int], head: str) -> tuple[int, int]:
+    """(first, past the last) of the items that begin with ``head``: the first item not below
+    ``head``, then the first after it that does not begin with ``head``."""
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if text[starts[mid] : starts[mid + 1] - 1] < head:
+            lo = mid + 1
+        else:
+            hi = mid
+    first, hi = lo, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if text.startswith(head, starts[mid], starts[mid + 1] - 1):
+            lo = mid + 1
+        else:
+            hi = mid
+    return first, lo
