@@ -336,6 +336,8 @@ def _scan(text: str) -> Iterator[re.Match[str]]:
                 yield m
                 done = m.end()
                 break
+            if word.start() == c:  # the core word is a start too, and the last to try: no
+                break  # search for the start after it
         if done <= c:  # no match reaches past this core
             tried = c + 1
 
