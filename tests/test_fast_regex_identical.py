@@ -1,6 +1,7 @@
 """Patterns rewritten to open with a letter (so the regex engine can skip to it) find exactly
 what their straightforward forms find: the dotted abbreviations and the glued-article test of
-geo/places/find.py, and the 'the town' noun of geo/places/filters.py."""
+geo/places/find.py, and the 'the town' noun of geo/places/filters.py; and a quick no finds
+nothing only where its search would find nothing (as_region's "in" before a named place)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,18 @@ def test_every_town_noun_match_holds_a_noun_looked_for_first(text):
     """anaphora() does not search a sentence holding none of TOWN_NOUNS."""
     match = filters._TOWN_NOUN.search(text)
     assert match is None or any(noun in match.group() for noun in filters.TOWN_NOUNS), text
+
+
+# The words before a place, as as_region reads them: "Bigtown in", "the Oldmill district in".
+before_pieces = st.sampled_from(
+    ["Oldmill", "Bigtown", "Monday", "March", "the", "district", "camp", "city", "in", "IN", "In", "İn", "ın",
+     "inn", " ", "  ", "\n", ",", "'", "-", "x", "é"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(before_pieces, max_size=12).map("".join))
+def test_the_in_quick_no_says_no_only_where_the_named_place_search_finds_nothing(before):
+    """as_region asks _ENDS_IN first: every match of _NAMED_PLACE_IN_BEFORE ends as it does."""
+    if filters._ENDS_IN.search(before) is None:
+        assert filters._NAMED_PLACE_IN_BEFORE.search(before) is None
