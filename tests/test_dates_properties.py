@@ -154,3 +154,23 @@ def test_story_time_phrases_are_found_as_by_searching_every_stretch(text):
     from geo.dates import timex_rules as tr
 
     assert [m.span() for m in tr._later_matches(text)] == [m.span() for m in _later_matches_everywhere(text)]
+
+
+_HINT_PIECES = ["0s", "0's", "1990", "twenties", "thirtieth", "ties", "spring", "summers", "autumn", "fall", "half",
+                "winter", "quarter", "q1", "q4", "q5", "weekend", "week", "end", "'s", "0", "q", " ", "s", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HINT_PIECES), max_size=30).map("".join))
+def test_period_hints_are_found_where_each_hint_is_searched_alone(lower):
+    """_hint_positions searches a piece of each group of hints once: the same positions as
+    searching every hint on its own, overlaps and repeats included."""
+    from geo.dates import timex_rules as tr
+
+    alone = []
+    for hint in tr._PERIOD_HINTS:
+        i = lower.find(hint)
+        while i >= 0:
+            alone.append(i)
+            i = lower.find(hint, i + 1)
+    assert tr._hint_positions(lower) == sorted(alone)
