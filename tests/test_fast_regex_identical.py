@@ -61,3 +61,19 @@ def test_the_in_quick_no_says_no_only_where_the_named_place_search_finds_nothing
     """as_region asks _ENDS_IN first: every match of _NAMED_PLACE_IN_BEFORE ends as it does."""
     if filters._ENDS_IN.search(before) is None:
         assert filters._NAMED_PLACE_IN_BEFORE.search(before) is None
+
+
+route_pieces = st.sampled_from(
+    ["the", "road", "ROADS", "Highway", "route", "railway", "pipelİne", "corrıdor", "linking", "between", "to", "from",
+     "Oldmill", "Bigtown", "and", "12", "40 km", "3.5", "miles", "Mİles", "south", "of", "town", "٣", " ", "  ", ",", "."]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(route_pieces, max_size=14).map(" ".join))
+def test_the_road_and_landmark_quick_nos_answer_as_their_searches(before):
+    """_route_end and _landmark ask a cheap question first; the answers are their searches'."""
+    assert filters._route_end(before) == (filters._ROUTE_END_BEFORE.search(before) is not None)
+    found = filters._landmark(before)
+    expected = filters._LANDMARK_BEFORE.search(before)
+    assert (found and found.span()) == (expected and expected.span())
