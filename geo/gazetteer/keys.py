@@ -117,28 +117,28 @@ def sorted_position(
         if stretch is None:
             stretch = heads[head] = _stretch(text, starts, head)
         lo, hi = stretch
+    lo = _first_not_below(text, starts, key, lo, hi)
+    if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == key:
+        return lo
+    return -1
+
+
+def _first_not_below(text: str, starts: Sequence[int], key: str, lo: int, hi: int) -> int:
+    """The first of items lo..hi-1 that is not below ``key`` (hi when none), by bisection."""
     while lo < hi:
         mid = (lo + hi) // 2
         if text[starts[mid] : starts[mid + 1] - 1] < key:
             lo = mid + 1
         else:
             hi = mid
-    if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == key:
-        return lo
-    return -1
+    return lo
 
 
 def _stretch(text: str, starts: Sequence[int], head: str) -> tuple[int, int]:
     """(first, past the last) of the items that begin with ``head``: the first item not below
     ``head``, then the first after it that does not begin with ``head``."""
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if text[starts[mid] : starts[mid + 1] - 1] < head:
-            lo = mid + 1
-        else:
-            hi = mid
-    first, hi = lo, len(starts) - 1
+    lo = first = _first_not_below(text, starts, head, 0, len(starts) - 1)
+    hi = len(starts) - 1
     while lo < hi:
         mid = (lo + hi) // 2
         if text.startswith(head, starts[mid], starts[mid + 1] - 1):
