@@ -57,6 +57,8 @@ from pathlib import Path
 _ROOT = Path(__file__).resolve().parents[1]
 #: What ``datelines`` sets for its process (geo.cli.PROCESS_ENVIRONMENT), given to every measured
 #: child, the peer's too, so each runs as the command would; tests/test_cli.py keeps the two equal.
+#: A copy, not an import: this module runs in the children too, which must import ``geo`` only
+#: from the checkout they measure (``--code``), after it is put on the path.
 _COMMAND_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 MODES_HELP = "comma-separated: 1 (one process), 2, N (ingest(workers=...)), dask (LocalCluster of --workers)"

@@ -576,16 +576,17 @@ def _later_matches(text: str) -> list[re.Match[str]]:
     """``_LATER``'s matches, in text order: tried only around the unit words, found by plain
     substring search, since one regex pass over a whole article costs as much as all of
     geo.dates.find' scanner (most articles name "year" a few times and hold no such phrase)."""
-    lower = text.lower()
+    # lowered_as_ignorecase gives text.lower() itself, or None where that would not read as
+    # the case-insensitive pattern does (then the stretches are all searched)
+    lowered = lowered_as_ignorecase(text)
+    lower = lowered if lowered is not None else text.lower()
     starts: set[int] = set()
     for unit in _STORY_UNITS:
         i = lower.find(unit)
         while i >= 0:
             starts.add(max(0, i - _LATER_REACH))
             i = lower.find(unit, i + len(unit))
-    # Every match holds one of _LATER_WORDS: a stretch without any cannot hold one (where the
-    # lower-cased text reads as the case-insensitive pattern does, see lowered_as_ignorecase).
-    lowered = lowered_as_ignorecase(text)
+    # Every match holds one of _LATER_WORDS: a stretch without any cannot hold one.
     found: dict[int, re.Match[str]] = {}
     for start in sorted(starts):
         end = start + _LATER_REACH + 20
