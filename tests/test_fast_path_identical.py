@@ -250,6 +250,25 @@ def test_a_word_list_finds_what_its_pattern_finds(pattern, pieces, glue):
     assert words.search(text, starts) == (re.search(pattern, text) is not None)
 
 
+GROUPED = [r"\b(?:condemn\w*|probe)\b", r"(?=[ab])\b(?:a ?b|b(?:c|d)?)\b", r"\d+", r"\ba", r"\b(?:ab|a)(?! c)"]
+GROUP = wordlist.WordLists([wordlist.WordList(p) for p in GROUPED])  # one, so its memory of words is tested too
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "ab", "abc", "c", "bd", "condemned", "probe", "3a", "_b", "a'b", "é", "12"]),
+             max_size=12),
+    st.sampled_from([" ", "-", "", "  "]),
+)
+def test_word_lists_searched_together_find_what_each_pattern_finds(pieces, glue):
+    """_triggers looks each word up once for all the event types' lists (WordLists)."""
+    text = glue.join(pieces)
+    assert GROUP.lists[2].everywhere  # "\d+" may begin with no word: searched everywhere
+    assert GROUP.finditer(text, wordlist.word_starts(text)) == [
+        [m.span() for m in re.finditer(p, text)] for p in GROUPED
+    ]
+
+
 @pytest.mark.parametrize("index", range(len(events._LEXICON)))
 def test_every_lexicon_match_starts_with_one_of_its_first_words(index):
     """_triggers tries a type's pattern only where one of these words starts."""

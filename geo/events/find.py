@@ -62,8 +62,8 @@ from geo.places.filters import (
     places_by_sentence,
     regions_give_way,
 )
-from geo.read.text import FOLD_TRAPS as _FOLD_TRAPS, Sentence, lowered_as_ignorecase as _lowered
-from geo.read.wordlist import WordList, first_letters, word_starts
+from geo.read.text import FOLD_TRAPS as _FOLD_TRAPS, Sentence, ascii_twin, lowered_as_ignorecase as _lowered
+from geo.read.wordlist import WordList, WordLists, first_letters, word_starts
 from geo.native import by_fields
 
 __all__ = [
@@ -100,6 +100,8 @@ def _lower_case_trigger(pattern: str) -> WordList:
 
 # The same, for a sentence already lower-cased (see _triggers): the lexicon is all lower case.
 _TRIGGERS_LOWER: Final = [(kind, _lower_case_trigger(pattern)) for kind, pattern in _LEXICON]
+_TRIGGER_KINDS: Final = [kind for kind, _ in _TRIGGERS_LOWER]
+_TRIGGER_WORDS: Final = WordLists([words for _, words in _TRIGGERS_LOWER])  # each word looked up once
 
 _PEOPLE: Final = (
     r"people|persons|civilians|soldiers|troops|fighters|militants|insurgents|militiamen|militia"
@@ -736,9 +738,8 @@ def _triggers(sentence: str, offset: int) -> list[tuple[str, int, int]]:
             for m in pattern.finditer(sentence):
                 found.append((kind, offset + m.start(), offset + m.end()))
         return found
-    starts = word_starts(lowered)
-    for kind, words in _TRIGGERS_LOWER:
-        for start, end in words.finditer(lowered, starts):
+    for kind, spans in zip(_TRIGGER_KINDS, _TRIGGER_WORDS.finditer(lowered, word_starts(lowered))):
+        for start, end in spans:
             found.append((kind, offset + start, offset + end))
     return found
 
@@ -763,12 +764,20 @@ _PROTESTERS: Final = re.compile(r"\b(?:protest\w*|demonstrat\w*|rioters?|marcher
 _UNRULY: Final = re.compile(r"\b(?:clash\w*|riot\w*|stones?|rocks|burn\w*|set fire|torched|looted|looting|vandali\w*|smash\w*)\b", re.I)
 
 
+_PROTESTERS_ASCII: Final = ascii_twin(_PROTESTERS)
+_UNRULY_ASCII: Final = ascii_twin(_UNRULY)
+_CIVILIAN_KILLING_ASCII: Final = ascii_twin(_CIVILIAN_KILLING)
+
+
 def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
     kind = _pick_type(triggers)
+    plain = sentence.isascii()  # the patterns' ASCII twins read it: the same answers
     # the type test first: it is free, and most sentences' types skip the search
-    if kind in {"battles", "strategic developments", "protests", "riots"} and _PROTESTERS.search(sentence):
-        return "riots" if _UNRULY.search(sentence) else "protests"
-    if kind == "battles" and _CIVILIAN_KILLING.search(sentence):
+    if kind in {"battles", "strategic developments", "protests", "riots"} and (
+        _PROTESTERS_ASCII if plain else _PROTESTERS
+    ).search(sentence):
+        return "riots" if (_UNRULY_ASCII if plain else _UNRULY).search(sentence) else "protests"
+    if kind == "battles" and (_CIVILIAN_KILLING_ASCII if plain else _CIVILIAN_KILLING).search(sentence):
         return "violence against civilians"
     return kind
 
@@ -792,9 +801,9 @@ def _tolls(sentence: str) -> tuple[tuple[int, int, int], ...]:
         aggregate = bool(_WAR_WIDE.search(sentence))
     else:
         # the lower-cased sentence, searched case-sensitively (see _lowered): same matches
-        patterns = tuple(
-            p for p, words in zip(_FATALITY_PATTERNS_LOWER, _FATALITY_WORDS) if any(w in lowered for w in words)
-        )
+        # (their ASCII twins for an ASCII sentence: the same matches, see ascii_twin)
+        source = _FATALITY_PATTERNS_ASCII if lowered.isascii() else _FATALITY_PATTERNS_LOWER
+        patterns = tuple(p for p, words in zip(source, _FATALITY_WORDS) if any(w in lowered for w in words))
         if not patterns:
             return ()
         text = lowered
@@ -817,6 +826,7 @@ _WAR_WIDE: Final = re.compile(r"\b(?:war|conflict|uprising|revolt|revolution|ins
 _WAR_WIDE_LOWER: Final = WordList(_WAR_WIDE.pattern)
 # The toll patterns for a lower-cased sentence (see _tolls): they are written in lower case.
 _FATALITY_PATTERNS_LOWER: Final = tuple(re.compile(p.pattern) for p in _FATALITY_PATTERNS)
+_FATALITY_PATTERNS_ASCII: Final = tuple(ascii_twin(p) for p in _FATALITY_PATTERNS_LOWER)
 
 
 def _fatalities_for(place: ResolvedPlace, sentence: str, offset: int, places: Sequence[ResolvedPlace]) -> int | None:

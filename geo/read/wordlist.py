@@ -22,9 +22,9 @@ import functools
 import re
 from typing import Final
 
-from geo.read.text import lowered_as_ignorecase
+from geo.read.text import ascii_twin, lowered_as_ignorecase
 
-__all__ = ["Guard", "WordList", "word_starts", "first_letters", "first_words", "expansions"]
+__all__ = ["Guard", "WordList", "WordLists", "word_starts", "first_letters", "first_words", "expansions"]
 
 _WORDS: Final = re.compile(r"[a-z]+")
 _LEADING_WORD: Final = re.compile(r"[a-z]*")
@@ -64,18 +64,19 @@ class Guard(_Openings):
     ``search`` answers. The no costs about 1.5 us (listing the stretch's words): worth it
     for a pattern whose search costs several times that."""
 
-    __slots__ = ("pattern",)
+    __slots__ = ("pattern", "ascii")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         super().__init__(pattern.pattern)
         self.pattern = pattern
+        self.ascii = ascii_twin(pattern)  # for ASCII text: the same, faster
 
     def search(self, text: str) -> re.Match[str] | None:
         if not self.everywhere:
             lowered = lowered_as_ignorecase(text)
             if lowered is not None and not any(self.may_open(word) for word in _WORDS.findall(lowered)):
                 return None
-        return self.pattern.search(text)
+        return (self.ascii if text.isascii() else self.pattern).search(text)
 
 
 class WordList(_Openings):
@@ -93,21 +94,62 @@ class WordList(_Openings):
         each tried from the end of the last. ``starts`` is :func:`word_starts` of ``lowered``."""
         if self.everywhere:
             return [m.span() for m in self.pattern.finditer(lowered)]
-        found: list[tuple[int, int]] = []
-        done = 0
-        for start, word in starts:
-            if start >= done and self.may_open(word):
-                m = self.pattern.match(lowered, start)
-                if m is not None:
-                    found.append((start, m.end()))
-                    done = m.end()
-        return found
+        return _leftmost(self.pattern, lowered, [start for start, word in starts if self.may_open(word)])
 
     def search(self, lowered: str, starts: list[tuple[int, str]]) -> bool:
         """Whether ``self.pattern.search(lowered)`` finds anything."""
         if self.everywhere:
             return self.pattern.search(lowered) is not None
         return any(self.may_open(word) and self.pattern.match(lowered, start) is not None for start, word in starts)
+
+
+def _leftmost(pattern: re.Pattern[str], lowered: str, opens: list[int]) -> list[tuple[int, int]]:
+    """The (start, end) of the pattern's matches at the word starts ``opens`` (in text order),
+    leftmost first, each tried from the end of the last: what ``finditer`` finds when no match
+    can begin elsewhere."""
+    found: list[tuple[int, int]] = []
+    done = 0
+    for start in opens:
+        if start >= done:
+            m = pattern.match(lowered, start)
+            if m is not None:
+                found.append((start, m.end()))
+                done = m.end()
+    return found
+
+
+#: Words remembered by a :class:`WordLists` before it forgets them all (news has about 50,000).
+_OPENS_LIMIT: Final = 200_000
+
+
+class WordLists:
+    """Several word lists searched in the same lower-cased texts (the event types' action
+    words). Each word of a text is looked up once for all of them, and which lists may open at
+    a word is remembered between texts: one dictionary look-up a word instead of a test for
+    every list. ``finditer`` gives each list's own ``finditer``."""
+
+    __slots__ = ("lists", "_opens")
+
+    def __init__(self, lists: list[WordList]) -> None:
+        self.lists = lists
+        self._opens: dict[str, list[int]] = {}
+
+    def finditer(self, lowered: str, starts: list[tuple[int, str]]) -> list[list[tuple[int, int]]]:
+        """For each list in order, what its :meth:`WordList.finditer` finds in ``lowered``."""
+        opens = self._opens
+        if len(opens) > _OPENS_LIMIT:
+            opens.clear()
+        at: list[list[int]] = [[] for _ in self.lists]
+        for start, word in starts:
+            which = opens.get(word)
+            if which is None:
+                which = opens[word] = [i for i, words in enumerate(self.lists) if not words.everywhere and words.may_open(word)]
+            for i in which:
+                at[i].append(start)
+        return [
+            words.finditer(lowered, starts) if words.everywhere else _leftmost(words.pattern, lowered, positions)
+            for words, positions in zip(self.lists, at)
+        ]
 
 
 def first_words(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
