@@ -159,6 +159,15 @@ def test_tokens_of_generated_text_are_the_reference_tokens(text):
     assert [tuple(t) for t in tokenize(text)] == reference_tokenize(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aSs'x \n-.,1_", max_size=40), st.integers(0, 5), st.integers(0, 45))
+def test_tokens_of_generated_ascii_text_are_the_reference_tokens(text, start, end):
+    """ASCII text takes the split path, and a word without an apostrophe its shortest way."""
+    tokens = tokenize(text, start, end)
+    assert all(type(t) is Token for t in tokens)
+    assert [tuple(t) for t in tokens] == reference_tokenize(text, start, end)
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     st.text(alphabet=string.ascii_letters[:6] + "sS'`0_-. \n\t", max_size=60),
