@@ -273,3 +273,9 @@ def test_a_resolved_place_given_another_mention_is_what_replace_gives():
     values = {f.name: f"v{k}" for k, f in enumerate(dataclasses.fields(ResolvedPlace))}
     resolved = ResolvedPlace(**{**values, "mention": first})
     assert _with_mention(resolved, again) == dataclasses.replace(resolved, mention=again)
+
+
+def test_ascii_capitals_are_what_isupper_says_of_an_ascii_first_letter():
+    """find_places reads an ASCII article's capitalised words by a set look-up, not isupper()."""
+    for word in ["", *map(chr, range(128)), "Ab", "aB", "_x"]:
+        assert (word[:1] in find._ASCII_CAPITALS) == word[:1].isupper(), repr(word)
