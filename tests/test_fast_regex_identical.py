@@ -77,3 +77,13 @@ def test_the_road_and_landmark_quick_nos_answer_as_their_searches(before):
     found = filters._landmark(before)
     expected = filters._LANDMARK_BEFORE.search(before)
     assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(filters._UNKNOWN_TOWN))
+def test_every_unknown_town_match_holds_a_settlement_noun(text):
+    """regions_give_way does not search a sentence whose lower-cased text holds none of
+    _SETTLEMENT_NOUNS (where lower-casing tells: lowered_as_ignorecase)."""
+    match = filters._UNKNOWN_TOWN.search(text)
+    lowered = filters.lowered_as_ignorecase(match.group()) if match else None
+    assert lowered is None or any(noun in lowered for noun in filters._SETTLEMENT_NOUNS), text
