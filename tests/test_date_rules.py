@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import geo
 from geo.dates import words as w
 from geo.dates import find as dates
 from geo.dates import timex_rules
 from geo.lexicons import table
+from geo.read.text import lowered_as_ignorecase
 from geo.rules import registered
 
 
@@ -79,3 +83,31 @@ def test_every_count_and_relative_day_can_start_a_find_dates_match(phrase):
 def test_story_moving_on_quick_scan_keeps_every_match(text):
     """"The following day", "two days later": tried only around unit words, found all the same."""
     assert [m.span() for m in timex_rules._later_matches(text)] == [m.span() for m in timex_rules._LATER.finditer(text)]
+
+
+# The scanner skips a start word with a word between it and the core word that no match holds
+# before its first core (dates._past_other_words): every such word must be in the list.
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.from_regex(dates._SCAN, fullmatch=True))
+def test_every_word_before_a_matchs_first_core_is_one_the_scanner_lets_pass(text):
+    lowered = lowered_as_ignorecase(text)
+    assume(lowered is not None)
+    core = dates._CORE_LOWER.search(lowered)
+    assert core is not None, text  # every expression holds a core word
+    for run in re.finditer("[a-z]+", lowered[: core.start()]):
+        assert run.group() in dates._BEFORE_CORE_WORDS, (run.group(), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("It happened in the attack that killed 20 people on 3 May 2016.", ["on 3 May 2016"]),
+        ("in the early hours of 3 May", ["3 May"]),
+        ("at the end of the month", ["at the end of the month"]),
+        ("from early March to late April", ["from early March to late April"]),
+        ("a couple of days ago", ["a couple of days ago"]),
+        ("since midnight on Friday", ["since midnight on Friday"]),
+    ],
+)
+def test_the_scanner_finds_what_its_pattern_finds_past_other_words(text, found):
+    assert [m.group() for m in dates._scan(text)] == [m.group() for m in dates._SCAN.finditer(text)] == found
