@@ -111,3 +111,33 @@ def test_every_word_before_a_matchs_first_core_is_one_the_scanner_lets_pass(text
 )
 def test_the_scanner_finds_what_its_pattern_finds_past_other_words(text, found):
     assert [m.group() for m in dates._scan(text)] == [m.group() for m in dates._SCAN.finditer(text)] == found
+
+
+_BARE_NUMBER_HEAD = st.from_regex(re.compile(r"[0-9]{1,2}\s"), fullmatch=True)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(
+    st.from_regex(dates._SCAN, fullmatch=True),
+    st.tuples(_BARE_NUMBER_HEAD, st.from_regex(dates._SCAN, fullmatch=True)).map("".join),
+))
+def test_a_match_at_a_bare_day_number_is_never_skipped(text):
+    """_number_ends_here says no match begins at a number only where none does."""
+    lowered = lowered_as_ignorecase(text)
+    assume(lowered is not None)
+    core = dates._CORE_LOWER.match(lowered)
+    assume(core is not None)
+    if dates._SCAN.match(text) is not None:
+        assert not dates._number_ends_here(lowered, core, dates._CORE_LOWER), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20 people were killed on 3 May",
+        "3 of May, 8 and 9 March, 8 to 9 April, 5 days ago, 4 - 6 June, 7 or 8 July, 2 through 4 May",
+        "20 20 May 1 2 days later, 12 hours after the blast",
+    ],
+)
+def test_the_scanner_finds_what_its_pattern_finds_after_numbers(text):
+    assert [m.span() for m in dates._scan(text)] == [m.span() for m in dates._SCAN.finditer(text)]
