@@ -288,12 +288,12 @@ _CORE_WORDS: Final = (
     r"(?:\d{1,2}|(?:1[89]|20)\d\d)(?!\d|,\d)"  # a day, a month number or a year; not 400
     rf"|{_w.alternation(_CORE_NAMES)}"
 )
-_START_NAMES: Final = sorted(
-    {phrase.split()[0] for phrase in (
-        *_PREPOSITIONS, *_RANGE_OPENERS, *_MODIFIER_WORDS, *_WHICH_WORDS, *_PERIOD_WHICH,
-        *_OFFSET_COUNT_WORDS, *_w.RELATIVE_DAYS,
-    )}
+# The phrases an expression can open with before its core word.
+_OPENING_PHRASES: Final = (
+    *_PREPOSITIONS, *_RANGE_OPENERS, *_MODIFIER_WORDS, *_WHICH_WORDS, *_PERIOD_WHICH,
+    *_OFFSET_COUNT_WORDS, *_w.RELATIVE_DAYS,
 )  # fmt: skip
+_START_NAMES: Final = sorted({phrase.split()[0] for phrase in _OPENING_PHRASES})
 
 
 def _first_letters(words: list[str]) -> str:
@@ -317,18 +317,16 @@ _MATCH_START_ASCII: Final = ascii_twin(_MATCH_START_LOWER)
 _REACH_BACK: Final = 45  # characters from a match's start to its first core word, at most
 
 
-# Every word a match can hold before its first core word: the words of the phrases and the
-# patterns' own words that come before a core (_MOD's "at the ... of", _PREFIX's "midnight on").
-# A start word with any other word between it and the core cannot begin a match that reaches
-# the core (tests/test_date_rules.py draws matches from the scanner to hold this list to it).
+# Every word a match can hold before its first core word: every word of the opening phrases
+# (whose first words are _START_NAMES) and the patterns' own words that come before a core
+# (_MOD's "at the ... of", _PREFIX's "midnight on"). A start word with any other word between
+# it and the core cannot begin a match that reaches the core (tests/test_date_rules.py draws
+# matches from the scanner to hold this list to it).
 _BEFORE_CORE_WORDS: Final = frozenset(
     word
-    for phrase in (
-        *_PREPOSITIONS, *_RANGE_OPENERS, *_MODIFIER_WORDS, *_WHICH_WORDS, *_PERIOD_WHICH,
-        *_OFFSET_COUNT_WORDS, *_w.RELATIVE_DAYS, "at the of on midnight noon midday dawn dusk",
-    )
+    for phrase in (*_OPENING_PHRASES, "at the of on midnight noon midday dawn dusk")
     for word in re.findall("[a-z]+", phrase.lower())
-)  # fmt: skip
+)
 _LETTERS: Final = re.compile("[a-z]+")
 
 
