@@ -40,7 +40,14 @@ if str(ROOT) not in sys.path:
 from benchmarks.make_corpus import make_corpus  # noqa: E402
 from geo.corpus.ingest import ingest, ingest_to_file, process_batch  # noqa: E402
 from geo.gazetteer.index import Gazetteer, load_gazetteer  # noqa: E402
-from geo.output.export import geojson_features, rows_features, to_csv_bytes, to_geojson_bytes  # noqa: E402
+from geo.output import export  # noqa: E402
+from geo.output.export import (  # noqa: E402
+    _encoded_feature,
+    geojson_features,
+    rows_features,
+    to_csv_bytes,
+    to_geojson_bytes,
+)
 from geo.output.frame import INT_COLUMNS, EventRows, _row, events_to_frame, rows_to_frame  # noqa: E402
 from geo.read.articles import read_corpus  # noqa: E402
 from geo.read.text import Token, tokenize  # noqa: E402
@@ -130,6 +137,56 @@ def test_rows_give_json_the_values_a_frame_gives():
     first = json.loads(next(rows_features(rows)))
     assert first["properties"]["confidence"] is None and first["properties"]["place_char_start"] == 3
     assert first["geometry"]["coordinates"] == [36.2, 37.1]  # [longitude, latitude]
+
+
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),  # quotes, controls, "%", astral
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.integers(-5, 5).map(np.int64),
+    st.floats(-1e6, 1e6).map(np.float64),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(st.lists(_ANY_VALUE, min_size=len(EVENT_PROPERTIES), max_size=len(EVENT_PROPERTIES)),
+                       st.floats(-180, 180), st.floats(-90, 90)), min_size=1, max_size=3)
+)
+def test_a_features_text_is_the_encoders_for_any_values(drawn):
+    """rows_features writes a row of plain values into a template; any row, plain or not (a
+    bool, a numpy scalar, NaN, a float or text in a whole-number column), gives the text, or
+    the error, that building the feature's dicts and encoding them gives."""
+    whole = [c in INT_COLUMNS for c in EVENT_PROPERTIES]
+
+    def outcome(write):
+        try:
+            return write()
+        except (ValueError, TypeError) as error:  # text in a whole-number column, NaN where JSON has none
+            return type(error)
+
+    for values, x, y in drawn:
+        one = EventRows([tuple(values)], [(x, y)])
+        assert outcome(lambda: list(rows_features(one))) == outcome(lambda: [_encoded_feature(tuple(values), x, y, whole)])
+    rows = EventRows([tuple(values) for values, _x, _y in drawn], [(x, y) for _values, x, y in drawn])
+    if all(isinstance(outcome(lambda: list(rows_features(EventRows([r], [p])))), list) for r, p in zip(rows.rows, rows.points)):
+        assert list(rows_features(rows)) == [_encoded_feature(r, x, y, whole) for r, (x, y) in zip(rows.rows, rows.points)]
+
+
+def test_a_row_of_plain_values_takes_the_template_and_reads_back(monkeypatch):
+    """Plain values (the rows ingest builds) are written without the encoder, and read back."""
+    row = {c: f"{c} %s “q” \\ \n \x00 ü 𝄞" for c in EVENT_PROPERTIES}
+    row.update({c: i - 3 for i, c in enumerate(INT_COLUMNS)}, confidence=0.1 + 0.2, title=None)
+    rows = EventRows([tuple(row[c] for c in EVENT_PROPERTIES)], [(36.1234567, -0.5)])
+    with monkeypatch.context() as patch:
+        patch.setattr(export, "_encoded_feature", None)  # calling it would fail
+        (text,) = rows_features(rows)
+    assert text == _encoded_feature(rows.rows[0], 36.1234567, -0.5, [c in INT_COLUMNS for c in EVENT_PROPERTIES])
+    assert json.loads(text) == {
+        "type": "Feature", "properties": row, "geometry": {"type": "Point", "coordinates": [36.123457, -0.5]}
+    }
 
 
 def test_grouped_rows_stream_the_bytes_of_the_whole(corpus, gazetteer, tmp_path):

@@ -6,6 +6,7 @@ frame read back from a file equals the one written.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -98,6 +99,9 @@ def _row(e: Event) -> dict:
     }
 
 
+#: A row's values in :data:`EVENT_PROPERTIES` order, as one tuple.
+_in_schema_order = operator.itemgetter(*EVENT_PROPERTIES)
+
 #: Where each column sits in a row of :class:`EventRows`.
 COLUMN_INDEX = {name: i for i, name in enumerate(EVENT_PROPERTIES)}
 
@@ -138,8 +142,7 @@ def events_to_rows(events: Sequence[Event]) -> EventRows:
     rows, points = [], []
     for e in events:
         validate_lonlat(e.place.longitude, e.place.latitude)
-        row = _row(e)
-        rows.append(tuple(row[c] for c in EVENT_PROPERTIES))
+        rows.append(_in_schema_order(_row(e)))
         points.append((e.place.longitude, e.place.latitude))  # (lon, lat): shapely's (x, y)
     return EventRows(rows, points)
 
