@@ -142,3 +142,28 @@ def test_each_regions_largest_town_is_kept_in_the_index_and_answers_as_worked_ou
         assert older.is_largest_in_its_region(*args) == built.is_largest_in_its_region(*args)
     assert [built.is_largest_in_its_region(*a) for a in [("SY", "09", 50_000), ("SY", "09", 800), ("SY", "", 1)]] == [
         True, False, False]
+
+
+def test_loading_the_gazetteer_leaves_the_garbage_collector_as_it_found_it():
+    """The collector is paused while the cached gazetteer is unpickled, and set back after,
+    even when the cache file is broken (it is then rebuilt)."""
+    import gc
+
+    import pytest
+
+    from geo.gazetteer.index import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(pickle.UnpicklingError), _collector_paused():
+        pickle.loads(b"not a pickle")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # paused by its caller: left paused
+    finally:
+        gc.enable()
