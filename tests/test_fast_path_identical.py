@@ -261,12 +261,13 @@ GROUP = wordlist.WordLists([wordlist.WordList(p) for p in GROUPED])  # one, so i
     st.sampled_from([" ", "-", "", "  "]),
 )
 def test_word_lists_searched_together_find_what_each_pattern_finds(pieces, glue):
-    """_triggers looks each word up once for all the event types' lists (WordLists)."""
+    """_triggers and _sign_words look each word up once for all their lists (WordLists)."""
     text = glue.join(pieces)
     assert GROUP.lists[2].everywhere  # "\d+" may begin with no word: searched everywhere
     assert GROUP.finditer(text, wordlist.word_starts(text)) == [
         [m.span() for m in re.finditer(p, text)] for p in GROUPED
     ]
+    assert GROUP.search(text, wordlist.word_starts(text)) == [re.search(p, text) is not None for p in GROUPED]
 
 
 @pytest.mark.parametrize("index", range(len(events._LEXICON)))

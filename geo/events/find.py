@@ -652,6 +652,8 @@ _HEDGED_LOWER: Final = WordList(_HEDGED.pattern)
 # The sign words of _ArticleFacts.words in its order, and the same for a lower-cased sentence.
 _SIGN_WORDS: Final = (_REACTION, _CASUALTIES, _ONGOING, _PLANNED)
 _SIGN_WORDS_LOWER: Final = tuple(WordList(p.pattern) for p in _SIGN_WORDS)
+#: All five, in _sign_words' order, each word of a sentence looked up once for all of them.
+_SIGN_LISTS: Final = WordLists([_HEDGED_LOWER, *_SIGN_WORDS_LOWER])
 
 
 def _sign_words(sentence: str) -> tuple[bool, bool, bool, bool, bool]:
@@ -664,9 +666,8 @@ def _sign_words(sentence: str) -> tuple[bool, bool, bool, bool, bool]:
     if lowered is None:
         reaction, casualties, ongoing, planned = (p.search(sentence) is not None for p in _SIGN_WORDS)
         return bool(_HEDGED.search(sentence)), reaction, casualties, ongoing, planned
-    starts = word_starts(lowered)
-    reaction, casualties, ongoing, planned = (p.search(lowered, starts) for p in _SIGN_WORDS_LOWER)
-    return _HEDGED_LOWER.search(lowered, starts), reaction, casualties, ongoing, planned
+    hedged, reaction, casualties, ongoing, planned = _SIGN_LISTS.search(lowered, word_starts(lowered))
+    return hedged, reaction, casualties, ongoing, planned
 
 
 def _hedged(sentence: str) -> bool:

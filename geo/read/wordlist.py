@@ -31,6 +31,9 @@ _LEADING_WORD: Final = re.compile(r"[a-z]*")
 #: How :func:`expansions` writes a word boundary, and the end of what it can read (anything
 #: may follow).
 BOUNDARY, OPEN = r"\b", "\x00"
+#: Words remembered by a :class:`WordLists` or a :class:`Guard` before it forgets them all
+#: (news has about 50,000).
+_OPENS_LIMIT: Final = 200_000
 
 
 @functools.lru_cache(maxsize=16)
@@ -64,19 +67,33 @@ class Guard(_Openings):
     ``search`` answers. The no costs about 1.5 us (listing the stretch's words): worth it
     for a pattern whose search costs several times that."""
 
-    __slots__ = ("pattern", "ascii")
+    __slots__ = ("pattern", "ascii", "_opens")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         super().__init__(pattern.pattern)
         self.pattern = pattern
         self.ascii = ascii_twin(pattern)  # for ASCII text: the same, faster
+        self._opens: dict[str, bool] = {}  # may_open of each word seen: the same few hundred recur
 
     def search(self, text: str) -> re.Match[str] | None:
         if not self.everywhere:
             lowered = lowered_as_ignorecase(text)
-            if lowered is not None and not any(self.may_open(word) for word in _WORDS.findall(lowered)):
+            if lowered is not None and not self._may_open_any(_WORDS.findall(lowered)):
                 return None
         return (self.ascii if text.isascii() else self.pattern).search(text)
+
+    def _may_open_any(self, words: list[str]) -> bool:
+        """Whether a match may open at one of ``words``: :meth:`may_open` of each, remembered."""
+        opens = self._opens
+        if len(opens) > _OPENS_LIMIT:
+            opens.clear()
+        for word in words:
+            known = opens.get(word)
+            if known is None:
+                known = opens[word] = self.may_open(word)
+            if known:
+                return True
+        return False
 
 
 class WordList(_Openings):
@@ -118,10 +135,6 @@ def _leftmost(pattern: re.Pattern[str], lowered: str, opens: list[int]) -> list[
     return found
 
 
-#: Words remembered by a :class:`WordLists` before it forgets them all (news has about 50,000).
-_OPENS_LIMIT: Final = 200_000
-
-
 class WordLists:
     """Several word lists searched in the same lower-cased texts (the event types' action
     words). Each word of a text is looked up once for all of them, and which lists may open at
@@ -136,6 +149,22 @@ class WordLists:
 
     def finditer(self, lowered: str, starts: list[tuple[int, str]]) -> list[list[tuple[int, int]]]:
         """For each list in order, what its :meth:`WordList.finditer` finds in ``lowered``."""
+        return [
+            words.finditer(lowered, starts) if words.everywhere else _leftmost(words.pattern, lowered, positions)
+            for words, positions in zip(self.lists, self._opening_positions(starts))
+        ]
+
+    def search(self, lowered: str, starts: list[tuple[int, str]]) -> list[bool]:
+        """For each list in order, what its :meth:`WordList.search` answers: whether its
+        pattern matches at one of the word starts it may open at (tried in text order)."""
+        return [
+            words.search(lowered, starts) if words.everywhere else any(words.pattern.match(lowered, start) is not None for start in positions)
+            for words, positions in zip(self.lists, self._opening_positions(starts))
+        ]
+
+    def _opening_positions(self, starts: list[tuple[int, str]]) -> list[list[int]]:
+        """For each list, the offsets of ``starts`` whose word it may open at, in text order
+        (none for a list searched everywhere)."""
         opens = self._opens
         if len(opens) > _OPENS_LIMIT:
             opens.clear()
@@ -146,10 +175,7 @@ class WordLists:
                 which = opens[word] = [i for i, words in enumerate(self.lists) if not words.everywhere and words.may_open(word)]
             for i in which:
                 at[i].append(start)
-        return [
-            words.finditer(lowered, starts) if words.everywhere else _leftmost(words.pattern, lowered, positions)
-            for words, positions in zip(self.lists, at)
-        ]
+        return at
 
 
 def first_words(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
