@@ -454,3 +454,16 @@ def test_jsonl_lines_that_repeat_an_id_get_their_own(tmp_path):
     first, second = read_corpus(tmp_path)
     assert (first.article.id, second.article.id) == ("a", "a-2")
     assert "repeats line 1" in second.reason
+
+
+def test_files_in_folders_are_named_by_their_path_below_the_corpus_in_that_order(tmp_path):
+    """Nested folders: each file reads as its path below the corpus with '/', sorted by it;
+    hidden names are reported, not entered."""
+    text = "Aleppo was shelled on 3 March 2016.\n"
+    for name in ["z.txt", "a/y.txt", "a/b/x.txt", "a-b/w.txt", "a/.hidden.txt", "_drafts/v.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    outcomes = list(read_corpus(tmp_path))
+    read = [o.file for o in outcomes if o.status == "ok"]
+    assert read == sorted(read) == ["a-b/w.txt", "a/b/x.txt", "a/y.txt", "z.txt"]
+    assert {o.file for o in outcomes if o.status == "skipped"} == {"a/.hidden.txt", "_drafts"}

@@ -174,8 +174,7 @@ def _read_inputs(root: Path, max_bytes: int) -> Iterator[ReadOutcome]:
             )
     manifest, manifest_outcomes = _read_manifest(root)
     yield from manifest_outcomes
-    files, hidden, odd = _walk(root)
-    listed = {p.relative_to(root).as_posix(): p for p in files}
+    listed, hidden, odd = _walk(root)
     ids = _article_ids(listed)
     yield from _unlisted_rows(manifest, listed)
     entries = sorted([(rel, p) for rel, p in listed.items()] + [(rel, None) for rel in [*hidden, *odd]])
@@ -339,18 +338,22 @@ def _article_ids(listed: dict[str, Path]) -> dict[str, str]:
     return {rel: _stem(rel) if stems[_stem(rel)] == 1 else rel for rel in listed}
 
 
-def _walk(root: Path) -> tuple[list[Path], list[str], dict[str, ReadOutcome]]:
-    """The corpus's files; its hidden files and folders (not entered); and what is neither a
-    regular file nor a folder, or a link that leads nowhere or out of the corpus, each with
-    its outcome. Folder links are not followed: they could lead anywhere, or loop."""
-    files: list[Path] = []
+def _walk(root: Path) -> tuple[dict[str, Path], list[str], dict[str, ReadOutcome]]:
+    """The corpus's files by their path below ``root``, in that path's order; its hidden files
+    and folders (not entered); and what is neither a regular file nor a folder, or a link that
+    leads nowhere or out of the corpus, each with its outcome. Folder links are not followed:
+    they could lead anywhere, or loop."""
+    files: list[tuple[str, Path]] = []
     hidden: list[str] = []
     odd: dict[str, ReadOutcome] = {}
     real_root = root.resolve()
     for folder, dirs, names in os.walk(root):
         base = Path(folder)
+        # each name's path below the root, written once per folder ("a/b" + "/" + name)
+        below = base.relative_to(root).as_posix()
+        prefix = "" if below == "." else below + "/"
         for name in sorted(dirs):
-            rel = (base / name).relative_to(root).as_posix()
+            rel = prefix + name
             if name.startswith((".", "_")):
                 hidden.append(rel)
             elif (base / name).is_symlink():
@@ -359,17 +362,17 @@ def _walk(root: Path) -> tuple[list[Path], list[str], dict[str, ReadOutcome]]:
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and not (base / d).is_symlink())
         for name in names:
             path = base / name
-            rel = path.relative_to(root).as_posix()
+            rel = prefix + name
             if name.startswith((".", "_")):
                 hidden.append(rel)
                 continue
             problem = _not_a_corpus_file(path, rel, real_root)
             if problem is None:
-                files.append(path)
+                files.append((rel, path))
             else:
                 odd[rel] = problem
-    files.sort(key=lambda p: p.relative_to(root).as_posix())
-    return files, sorted(hidden), odd
+    files.sort()
+    return dict(files), sorted(hidden), odd
 
 
 def _not_a_corpus_file(path: Path, rel: str, real_root: Path) -> ReadOutcome | None:
