@@ -12,6 +12,7 @@ Every rule is general English; the examples in comments and tests are our own.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, replace
 from collections.abc import Callable, Iterable, Sequence
@@ -353,7 +354,9 @@ _P_SE: Final = (
 # Seasons, quarters, decades and the weekend: what geo.dates.find reads of them too (see periods()).
 _P_WKEND: Final = r"(?P<wkend>\b(?i:the)\s+(?i:weekend))\b"
 _PERIODS: Final = re.compile(rf"{_PREP_RX}(?:{_P_DEC}|{_P_QU}|{_P_SE}|{_P_WKEND})")
-_EXTRA: Final = re.compile(
+# What the extra scanner reads (TempEval's expressions beyond ingest's dates): compiled on first
+# use by _extra(), as ingest never reads them and compiling it takes 8 ms of every start-up.
+_EXTRA_RX: Final = (
     _PREP_RX +
     r"(?:"
     rf"{_P_DEC}|"
@@ -383,6 +386,14 @@ _EXTRA: Final = re.compile(
     r")"
 )
 
+
+
+@functools.cache
+def _extra() -> re.Pattern[str]:
+    """:data:`_EXTRA_RX` compiled (once, when first asked)."""
+    return re.compile(_EXTRA_RX)
+
+
 _EXTRA_KINDS: Final = (
     "dec", "cen", "dago", "qu", "se", "wkend", "hol", "ana", "rel", "endof", "yrange", "fy", "byear",
     "bmon", "clock", "rtod", "set", "pres", "past", "fut", "dur",
@@ -391,7 +402,7 @@ _EXTRA_KINDS: Final = (
 
 def _reads(kind: str) -> Callable[[str], bool]:
     """A check for rule examples: whether the extra scanner reads an expression of ``kind``
-    (a named group of _EXTRA) in a text published on geo.dates.find' example day."""
+    (a named group of _EXTRA_RX) in a text published on geo.dates.find' example day."""
 
     def check(text: str) -> bool:
         ctx = _d._Context(text, _d._EXAMPLES_PUBLISHED)
@@ -404,7 +415,7 @@ def _reads(kind: str) -> Callable[[str], bool]:
 # (geo.rules; the examples are in geo/lexicons/date_examples.tsv).
 _w.declare_examples(_EXTRA_KINDS, _reads)
 
-# Trying _EXTRA at every position is ten times slower than geo.dates.find' scanner. Every expression
+# Trying _extra() at every position is ten times slower than geo.dates.find' scanner. Every expression
 # it finds holds a trigger word (a digit, a unit, a month, a season ...) at most _REACH_BACK
 # characters after its start, so it is tried only at the word starts just before a trigger
 # (the same idea as geo.dates.find._scan; a property test checks both give the same matches). The
@@ -422,8 +433,8 @@ _REACH_BACK: Final = 45
 
 
 def scan_extra(text: str) -> list[re.Match[str]]:
-    """Leftmost, non-overlapping _EXTRA matches in text order, like ``_EXTRA.finditer``."""
-    return _scan_at(text, _EXTRA, (t.start() for t in _TRIGGER.finditer(text)))
+    """Leftmost, non-overlapping _extra() matches in text order, like ``_extra().finditer``."""
+    return _scan_at(text, _extra(), (t.start() for t in _TRIGGER.finditer(text)))
 
 
 def _scan_at(text: str, pattern: re.Pattern[str], triggers: Iterable[int]) -> list[re.Match[str]]:

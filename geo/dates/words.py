@@ -11,7 +11,7 @@ Adding to the date stage
   word, a unit): one row in its table (months.tsv, holidays.tsv, seasons.tsv,
   date_counts.tsv, time_units.tsv ...). Patterns and quick checks pick it up.
 - A new pattern: a named group in ``geo.dates.find``' scanner (resolved in ``_mention``) or in
-  ``geo.dates.timex_rules._EXTRA`` (a handler in ``_HANDLERS`` and its name in ``_EXTRA_KINDS``),
+  ``geo.dates.timex_rules._EXTRA_RX`` (a handler in ``_HANDLERS`` and its name in ``_EXTRA_KINDS``),
   built from the words here; the words it starts with or hinges on go in the lists the quick
   checks are built from (``geo.dates.find._CORE_NAMES``/``_START_NAMES``,
   ``geo.dates.timex_rules._TRIGGER_WORDS``). Then its examples, as rows of date_examples.tsv: the
