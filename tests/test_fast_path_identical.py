@@ -250,6 +250,13 @@ def test_a_word_list_finds_what_its_pattern_finds(pattern, pieces, glue):
     assert words.search(text, starts) == (re.search(pattern, text) is not None)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abz AZ'-,.\n\t\x1c09_é") + ["ß", "İ"]), max_size=40))
+def test_word_starts_are_the_runs_of_a_to_z_with_their_offsets(text):
+    """word_starts splits ASCII text without a regex; any text gives what [a-z]+ finds."""
+    assert wordlist.word_starts.__wrapped__(text) == [(m.start(), m.group()) for m in re.finditer("[a-z]+", text)]
+
+
 GROUPED = [r"\b(?:condemn\w*|probe)\b", r"(?=[ab])\b(?:a ?b|b(?:c|d)?)\b", r"\d+", r"\ba", r"\b(?:ab|a)(?! c)"]
 GROUP = wordlist.WordLists([wordlist.WordList(p) for p in GROUPED])  # one, so its memory of words is tested too
 

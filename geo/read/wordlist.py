@@ -40,8 +40,25 @@ _OPENS_LIMIT: Final = 200_000
 def word_starts(lowered: str) -> list[tuple[int, str]]:
     """(offset, word) of every run of letters a-z in a lower-cased text: where a
     :class:`WordList` may match. Cached: several rules search the same sentence (the list
-    is shared: do not change it)."""
-    return [(m.start(), m.group()) for m in _WORDS.finditer(lowered)]
+    is shared: do not change it).
+
+    ASCII text (most sentences) is split as ``geo.read.text.tokenize`` splits it: every other
+    character made a space, the runs found by ``str.split``, and each one's offset by
+    ``str.find`` from the last one's end (only other characters lie between); no match object
+    a word."""
+    if not lowered.isascii():
+        return [(m.start(), m.group()) for m in _WORDS.finditer(lowered)]
+    out: list[tuple[int, str]] = []
+    at = 0
+    for word in lowered.translate(_ONLY_A_TO_Z).split():
+        at = lowered.find(word, at)
+        out.append((at, word))
+        at += len(word)
+    return out
+
+
+#: ASCII with every character but a-z made a space (see word_starts).
+_ONLY_A_TO_Z: Final = str.maketrans({chr(c): " " for c in range(128) if not "a" <= chr(c) <= "z"})
 
 
 class _Openings:
