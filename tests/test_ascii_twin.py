@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from geo.dates import find as dates_find
 from geo.events import find as events_find
 from geo.places import filters, find as places_find
-from geo.read.text import FOLD_TRAPS, _ascii_source, ascii_twin
+from geo.read.text import FOLD_TRAPS, TwinPattern, _ascii_source, ascii_twin
 from geo.read.wordlist import Guard
 
 ASCII = [chr(c) for c in range(128)]
@@ -88,21 +88,24 @@ def test_a_refused_or_unicode_only_pattern_is_its_own_twin():
         assert ascii_twin(pattern) is pattern
 
 
-# Every pattern the pipeline searches ASCII text with through a twin.
+# Every pattern the pipeline searches ASCII text with through a twin: each TwinPattern of the
+# stages' modules (collected, so a new one cannot be left out) and each Guard's.
 GUARDS = [value for value in vars(filters).values() if isinstance(value, Guard)]
-TWINS = [
-    (dates_find._CORE_LOWER, dates_find._CORE_ASCII),
-    (dates_find._MATCH_START_LOWER, dates_find._MATCH_START_ASCII),
-    (dates_find._FUTURE, dates_find._FUTURE_ASCII),
-    (dates_find._REACHES_UP_TO, dates_find._REACHES_UP_TO_ASCII),
-    (dates_find._LAST_WORD, dates_find._LAST_WORD_ASCII),
-    (events_find._PROTESTERS, events_find._PROTESTERS_ASCII),
-    (events_find._UNRULY, events_find._UNRULY_ASCII),
-    (events_find._CIVILIAN_KILLING, events_find._CIVILIAN_KILLING_ASCII),
-    *zip(events_find._FATALITY_PATTERNS_LOWER, events_find._FATALITY_PATTERNS_ASCII),
-    (places_find._ABBREVIATION, places_find._ABBREVIATION_ASCII),
-    *((guard.pattern, guard.ascii) for guard in GUARDS),
+TWIN_PATTERNS = [
+    twin
+    for module in (dates_find, events_find, places_find)
+    for value in vars(module).values()
+    for twin in (value if isinstance(value, tuple) else (value,))
+    if isinstance(twin, TwinPattern)
 ]
+TWINS = [*((t.pattern, t.ascii) for t in TWIN_PATTERNS), *((guard.pattern, guard.ascii) for guard in GUARDS)]
+
+
+def test_the_stages_twin_their_hot_patterns():
+    """The patterns this suite holds to their twins: the scanner's core and start finders, the
+    future, "up to" and last-word tests, riots, protests and civilian killings, the four toll
+    patterns and the dotted abbreviations."""
+    assert len(TWIN_PATTERNS) == 13, [t.pattern.pattern[:40] for t in TWIN_PATTERNS]
 
 
 def test_the_pipeline_twins_are_twins_and_not_the_patterns_themselves():

@@ -60,7 +60,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dateutil.relativedelta import relativedelta
 
 from geo.dates import words as _w
-from geo.read.text import Sentence, ascii_twin, lowered_as_ignorecase, split_sentences
+from geo.read.text import Sentence, TwinPattern, lowered_as_ignorecase, split_sentences
 from geo.native import by_fields
 
 if TYPE_CHECKING:
@@ -310,10 +310,10 @@ _MATCH_START: Final = re.compile(
 # The same two for a lower-cased text: the patterns' words are all lower case.
 _CORE_LOWER: Final = re.compile(_CORE.pattern.removeprefix("(?i)"))
 _MATCH_START_LOWER: Final = re.compile(_MATCH_START.pattern.removeprefix("(?i)"))
-# And the two for ASCII text (most articles), which find the same (see ascii_twin; the
+# And the two with their ASCII twins, for ASCII text (most articles): the same (see ascii_twin; the
 # scanner itself has none: compiling its twin costs 19 ms, what it saves in about 1,300 articles).
-_CORE_ASCII: Final = ascii_twin(_CORE_LOWER)
-_MATCH_START_ASCII: Final = ascii_twin(_MATCH_START_LOWER)
+_CORE_TWIN: Final = TwinPattern(_CORE_LOWER)
+_MATCH_START_TWIN: Final = TwinPattern(_MATCH_START_LOWER)
 _REACH_BACK: Final = 45  # characters from a match's start to its first core word, at most
 
 
@@ -378,10 +378,8 @@ def _scan(text: str) -> Iterator[re.Match[str]]:
     lowered = lowered_as_ignorecase(text)
     if lowered is None:
         cores, starts, hay = _CORE, _MATCH_START, text
-    elif lowered.isascii():
-        cores, starts, hay = _CORE_ASCII, _MATCH_START_ASCII, lowered
     else:
-        cores, starts, hay = _CORE_LOWER, _MATCH_START_LOWER, lowered
+        cores, starts, hay = _CORE_TWIN.for_text(lowered), _MATCH_START_TWIN.for_text(lowered), lowered
     done = tried = 0
     for core in cores.finditer(hay):
         c = core.start()
@@ -422,10 +420,11 @@ _FUTURE: Final = re.compile(
 _REACHES_UP_TO: Final = re.compile(
     r"\bto\s+[a-z]+(?:\s+[a-z]+)?\s+(?:through|until|till|by)\s", re.IGNORECASE
 )
-_FUTURE_ASCII: Final = ascii_twin(_FUTURE)
-_REACHES_UP_TO_ASCII: Final = ascii_twin(_REACHES_UP_TO)
 _LAST_WORD: Final = re.compile(r"(\w+)\W*$")
-_LAST_WORD_ASCII: Final = ascii_twin(_LAST_WORD)
+# The three with their ASCII twins, for an ASCII text: the same answers, faster (see ascii_twin).
+_FUTURE_TWIN: Final = TwinPattern(_FUTURE)
+_REACHES_UP_TO_TWIN: Final = TwinPattern(_REACHES_UP_TO)
+_LAST_WORD_TWIN: Final = TwinPattern(_LAST_WORD)
 _FUTURE_LOOKBACK: Final = 80  # characters before the expression, within its sentence
 _FUTURE_LOOKAHEAD: Final = 30  # and after it: "on Thursday, ministers will meet"
 
@@ -848,11 +847,9 @@ class _Context:
         # Each sentence reaches back to the end of the one before, so every offset has one.
         self._starts: list[int] = [0, *(s.start for s in sentences[1:])]
         self._ends: list[int] = [*(s.end for s in sentences[:-1]), len(text)]
-        # the patterns' ASCII twins for ASCII text: the same answers (see ascii_twin)
-        plain = text.isascii()
-        self._future = _FUTURE_ASCII if plain else _FUTURE
-        self._reaches = _REACHES_UP_TO_ASCII if plain else _REACHES_UP_TO
-        self._last_word = _LAST_WORD_ASCII if plain else _LAST_WORD
+        self._future = _FUTURE_TWIN.for_text(text)
+        self._reaches = _REACHES_UP_TO_TWIN.for_text(text)
+        self._last_word = _LAST_WORD_TWIN.for_text(text)
 
     def sentence_start(self, pos: int) -> int:
         return self._starts[bisect_right(self._starts, pos) - 1]
