@@ -283,3 +283,17 @@ def test_report_rows_write_the_bytes_pandas_writes(tmp_path):
     write_report(report_rows(rows), tmp_path / "rows.csv")
     assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "frame.csv").read_bytes()
     assert summarise_rows(report_rows(rows)) == summarise(report_frame(rows))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="{}ab\"é\n", min_size=1, max_size=5), max_size=4), max_size=6))
+def test_a_feature_collection_has_the_same_bytes_however_its_features_come_in_parts(parts):
+    """Empty parts add nothing, not even a separator."""
+    import io
+
+    from geo.output.export import _GEOJSON_HEAD, _GEOJSON_TAIL, _write_feature_collection
+
+    out = io.BytesIO()
+    _write_feature_collection(out, (iter(part) for part in parts))
+    features = [feature for part in parts for feature in part]
+    assert out.getvalue() == (_GEOJSON_HEAD + ",\n".join(features) + _GEOJSON_TAIL).encode("utf-8")
