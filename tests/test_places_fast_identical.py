@@ -279,3 +279,57 @@ def test_ascii_capitals_are_what_isupper_says_of_an_ascii_first_letter():
     """find_places reads an ASCII article's capitalised words by a set look-up, not isupper()."""
     for word in ["", *map(chr, range(128)), "Ab", "aB", "_x"]:
         assert (word[:1] in find._ASCII_CAPITALS) == word[:1].isupper(), repr(word)
+
+
+# --- The remembered answers: find_places asks the gazetteer through find._Remembered ---------
+
+_ASKED = ["syria", "syrian", "syrians", "aleppo", "the", "summit", "peace", "texas", "middle east", "qqqq", "",
+          "us", "britain", "moscow", "kurdish", "nowhereville", "ru"]
+
+
+def test_remembered_answers_are_the_gazetteers_own_asked_once_or_again():
+    gazetteer = load_gazetteer()
+    remembered = find._Remembered(gazetteer)
+    for _ in range(2):  # the second time from memory
+        for key in _ASKED:
+            assert remembered.country(key) == gazetteer.country(key), key
+            assert remembered.demonym(key) == gazetteer.demonym(key), key
+            assert remembered.largest_population(key) == gazetteer.largest_population(key), key
+            assert remembered.word_frequency(key) == gazetteer.word_frequency(key), key
+            assert remembered.has_key(key) == gazetteer.has_key(key)
+            assert remembered.variant_keys(key) == gazetteer.variant_keys(key)
+            assert remembered.places(key) == gazetteer.places(key)
+            assert remembered.is_frequent_word(key) == gazetteer.is_frequent_word(key)
+            assert remembered.is_capital(key, "RU") == gazetteer.is_capital(key, "RU")
+            assert remembered.region(key) == gazetteer.region(key)
+            assert remembered.region_info(key) == gazetteer.region_info(key)
+            assert remembered.area(key) == gazetteer.area(key)
+    assert remembered.countries is gazetteer.countries
+    # every question of the protocol is answered (a new one would need a line above)
+    asked = {name for name in vars(PlaceIndex) if not name.startswith("_")} - {"countries"}
+    assert asked <= {name for name in dir(remembered) if not name.startswith("_")}
+
+
+def test_one_remembered_index_per_gazetteer_and_none_for_an_index_without_weak_references():
+    gazetteer = load_gazetteer()
+    assert find._remembering(gazetteer) is find._remembering(gazetteer)
+    assert find._remembering(gazetteer).index is gazetteer
+
+    class Fixed:  # a toy index that takes no weak reference
+        __slots__ = ()
+
+    fixed = Fixed()
+    assert find._remembering(fixed) is fixed  # type: ignore[arg-type]
+
+
+@pytest.mark.pure_python
+def test_remembered_answers_are_forgotten_past_the_bound(monkeypatch):
+    remembered = find._Remembered(load_gazetteer())
+    for key in ("aleppo", "b2", "c3"):
+        remembered.largest_population(key)
+    remembered.forget_if_large()
+    assert len(remembered._largest) == 3  # under the bound: kept
+    monkeypatch.setattr(find, "_KIND_CACHE_LIMIT", 2)
+    remembered.forget_if_large()
+    assert len(remembered._largest) == 0
+    assert remembered.largest_population("aleppo") == load_gazetteer().largest_population("aleppo")  # asked again

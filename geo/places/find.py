@@ -23,7 +23,7 @@ import weakref
 from dataclasses import dataclass, replace
 from typing import Final
 
-from geo.gazetteer.index import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, PlaceIndex, name_key
+from geo.gazetteer.index import ARTICLE_PREFIXES, COMMON_WORD_ZIPF, Country, Place, PlaceIndex, Region, name_key
 from geo.read.document import Document, dateline_at
 from geo.lexicons import column
 from geo.read.text import Token, TwinPattern, tokenize
@@ -186,7 +186,8 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     Written for speed (every word of every article passes here; the rules are in the helpers):
     the per-word columns are built by list comprehensions, only capitalised words are tried as
     the start of a name, and what the gazetteer knows a key as is remembered between articles
-    (:func:`_kind_cache`). tests/test_places_fast_identical.py keeps the plain version and
+    (:func:`_kind_cache`), as are its answers about a name's neighbours (:class:`_Remembered`).
+    tests/test_places_fast_identical.py keeps the plain version and
     checks both give the same mentions."""
     tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text), text)
     n = len(tokens)
@@ -204,6 +205,7 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     capitalised = {f for f, c in zip(folded, caps) if c}
     written_normally = {f for w, f, c in zip(words, folded, caps) if c and not w.isupper()}
     kinds = _kind_cache(gazetteer)
+    gazetteer = _remembering(gazetteer)  # the same answers, without a call into the index each
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -290,6 +292,100 @@ def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
     if len(cache) > _KIND_CACHE_LIMIT:
         cache.clear()
     return cache
+
+
+class _Remembered:
+    """A :class:`PlaceIndex` that remembers its index's answers to the questions the rules
+    about a name's neighbours and ordinary words ask most (country, demonym, largest
+    population, word frequency), and passes the others on.
+
+    Why: the gazetteer is plain Python, so each question is an interpreted call (about 0.3 us)
+    where this compiled class answers from a dict; the same few hundred words beside names are
+    asked about article after article (5,900 questions a pass over the dev-set articles). The
+    answers are the index's own: a gazetteer does not change once loaded."""
+
+    __slots__ = ("index", "countries", "_country", "_demonym", "_largest", "_frequency")
+
+    def __init__(self, index: PlaceIndex) -> None:
+        self.index = index
+        self.countries: dict[str, Country] = index.countries
+        self._country: dict[str, Country | None] = {}
+        self._demonym: dict[str, str | None] = {}
+        self._largest: dict[str, int] = {}
+        self._frequency: dict[str, float] = {}
+
+    def forget_if_large(self) -> None:
+        """Empty the memories past :data:`_KIND_CACHE_LIMIT` words (a long run meets many)."""
+        if len(self._country) + len(self._demonym) + len(self._largest) + len(self._frequency) > _KIND_CACHE_LIMIT:
+            self._country.clear()
+            self._demonym.clear()
+            self._largest.clear()
+            self._frequency.clear()
+
+    def country(self, key: str) -> Country | None:
+        if key in self._country:
+            return self._country[key]
+        found = self._country[key] = self.index.country(key)
+        return found
+
+    def demonym(self, key: str) -> str | None:
+        if key in self._demonym:
+            return self._demonym[key]
+        found = self._demonym[key] = self.index.demonym(key)
+        return found
+
+    def largest_population(self, key: str) -> int:
+        found = self._largest.get(key)
+        if found is None:
+            found = self._largest[key] = self.index.largest_population(key)
+        return found
+
+    def word_frequency(self, key: str) -> float:
+        found = self._frequency.get(key)
+        if found is None:
+            found = self._frequency[key] = self.index.word_frequency(key)
+        return found
+
+    def has_key(self, key: str) -> bool:
+        return self.index.has_key(key)
+
+    def variant_keys(self, key: str) -> tuple[str, ...]:
+        return self.index.variant_keys(key)
+
+    def places(self, key: str) -> tuple[Place, ...]:
+        return self.index.places(key)
+
+    def is_frequent_word(self, word: str) -> bool:
+        return self.index.is_frequent_word(word)
+
+    def is_capital(self, key: str, country: str) -> bool:
+        return self.index.is_capital(key, country)
+
+    def region(self, key: str) -> tuple[str, str] | None:
+        return self.index.region(key)
+
+    def region_info(self, key: str) -> Region | None:
+        return self.index.region_info(key)
+
+    def area(self, key: str) -> Region | None:
+        return self.index.area(key)
+
+
+#: Per gazetteer, its :class:`_Remembered` (weak keys: it goes with the gazetteer).
+_REMEMBERED: Final[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
+
+
+def _remembering(gazetteer: PlaceIndex) -> PlaceIndex:
+    """The gazetteer's :class:`_Remembered`, made on first use; the gazetteer itself when it
+    takes no weak reference (then nothing is remembered)."""
+    try:
+        remembered = _REMEMBERED.get(gazetteer)
+        if remembered is None:
+            remembered = _REMEMBERED[gazetteer] = _Remembered(gazetteer)
+    except TypeError:
+        return gazetteer
+    remembered.forget_if_large()
+    return remembered
 
 
 def _joins(text: str, tokens: list[Token], words: list[str]) -> list[bool]:
