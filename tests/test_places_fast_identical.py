@@ -281,7 +281,7 @@ def test_ascii_capitals_are_what_isupper_says_of_an_ascii_first_letter():
         assert (word[:1] in find._ASCII_CAPITALS) == word[:1].isupper(), repr(word)
 
 
-# --- The remembered answers: find_places asks the gazetteer through find._Remembered ---------
+# --- The remembered answers: find_places and resolve_places ask the gazetteer through find.RememberedIndex ---------
 
 _ASKED = ["syria", "syrian", "syrians", "aleppo", "the", "summit", "peace", "texas", "middle east", "qqqq", "",
           "us", "britain", "moscow", "kurdish", "nowhereville", "ru"]
@@ -289,7 +289,7 @@ _ASKED = ["syria", "syrian", "syrians", "aleppo", "the", "summit", "peace", "tex
 
 def test_remembered_answers_are_the_gazetteers_own_asked_once_or_again():
     gazetteer = load_gazetteer()
-    remembered = find._Remembered(gazetteer)
+    remembered = find.RememberedIndex(gazetteer)
     for _ in range(2):  # the second time from memory
         for key in _ASKED:
             assert remembered.country(key) == gazetteer.country(key), key
@@ -305,6 +305,9 @@ def test_remembered_answers_are_the_gazetteers_own_asked_once_or_again():
             assert remembered.region_info(key) == gazetteer.region_info(key)
             assert remembered.area(key) == gazetteer.area(key)
     assert remembered.countries is gazetteer.countries
+    for place in gazetteer.places("aleppo")[:3]:
+        args = (place.country, place.admin1, place.population)
+        assert remembered.is_largest_in_its_region(*args) == gazetteer.is_largest_in_its_region(*args)
     # every question of the protocol is answered (a new one would need a line above)
     asked = {name for name in vars(PlaceIndex) if not name.startswith("_")} - {"countries"}
     assert asked <= {name for name in dir(remembered) if not name.startswith("_")}
@@ -312,19 +315,19 @@ def test_remembered_answers_are_the_gazetteers_own_asked_once_or_again():
 
 def test_one_remembered_index_per_gazetteer_and_none_for_an_index_without_weak_references():
     gazetteer = load_gazetteer()
-    assert find._remembering(gazetteer) is find._remembering(gazetteer)
-    assert find._remembering(gazetteer).index is gazetteer
+    assert find.remembered(gazetteer) is find.remembered(gazetteer)
+    assert find.remembered(gazetteer).index is gazetteer
 
     class Fixed:  # a toy index that takes no weak reference
         __slots__ = ()
 
     fixed = Fixed()
-    assert find._remembering(fixed) is fixed  # type: ignore[arg-type]
+    assert find.remembered(fixed) is fixed  # type: ignore[arg-type]
 
 
 @pytest.mark.pure_python
 def test_remembered_answers_are_forgotten_past_the_bound(monkeypatch):
-    remembered = find._Remembered(load_gazetteer())
+    remembered = find.RememberedIndex(load_gazetteer())
     for key in ("aleppo", "b2", "c3"):
         remembered.largest_population(key)
     remembered.forget_if_large()

@@ -30,7 +30,7 @@ from geo.read.text import Token, TwinPattern, tokenize
 from geo.rules import example
 from geo.native import by_fields
 
-__all__ = ["PlaceMention", "find_places"]
+__all__ = ["PlaceMention", "find_places", "RememberedIndex", "remembered"]
 
 _MAX_WORDS: Final = 5
 
@@ -186,7 +186,7 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     Written for speed (every word of every article passes here; the rules are in the helpers):
     the per-word columns are built by list comprehensions, only capitalised words are tried as
     the start of a name, and what the gazetteer knows a key as is remembered between articles
-    (:func:`_kind_cache`), as are its answers about a name's neighbours (:class:`_Remembered`).
+    (:func:`_kind_cache`), as are its answers about names and their neighbours (:class:`RememberedIndex`).
     tests/test_places_fast_identical.py keeps the plain version and
     checks both give the same mentions."""
     tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text), text)
@@ -205,7 +205,7 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     capitalised = {f for f, c in zip(folded, caps) if c}
     written_normally = {f for w, f, c in zip(words, folded, caps) if c and not w.isupper()}
     kinds = _kind_cache(gazetteer)
-    gazetteer = _remembering(gazetteer)  # the same answers, without a call into the index each
+    gazetteer = remembered(gazetteer)  # the same answers, without a call into the index each
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -294,33 +294,53 @@ def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
     return cache
 
 
-class _Remembered:
-    """A :class:`PlaceIndex` that remembers its index's answers to the questions the rules
-    about a name's neighbours and ordinary words ask most (country, demonym, largest
-    population, word frequency), and passes the others on.
+class RememberedIndex:
+    """A :class:`PlaceIndex` that remembers its index's answers to the questions the place
+    rules ask most (a key's places, country, nationality, largest town, frequency as a word,
+    whether it names a capital), and passes the others on.
 
     Why: the gazetteer is plain Python, so each question is an interpreted call (about 0.3 us)
-    where this compiled class answers from a dict; the same few hundred words beside names are
-    asked about article after article (5,900 questions a pass over the dev-set articles). The
-    answers are the index's own: a gazetteer does not change once loaded."""
+    where this compiled class answers from a dict; the same few hundred names and words beside
+    them are asked about article after article (about 11,000 questions a pass over the dev-set
+    articles, from find_places and resolve_places). The answers are the index's own: a
+    gazetteer does not change once loaded."""
 
-    __slots__ = ("index", "countries", "_country", "_demonym", "_largest", "_frequency")
+    __slots__ = ("index", "countries", "_places", "_country", "_demonym", "_largest", "_frequency", "_capital")
 
     def __init__(self, index: PlaceIndex) -> None:
         self.index = index
         self.countries: dict[str, Country] = index.countries
+        self._places: dict[str, tuple[Place, ...]] = {}
         self._country: dict[str, Country | None] = {}
         self._demonym: dict[str, str | None] = {}
         self._largest: dict[str, int] = {}
         self._frequency: dict[str, float] = {}
+        self._capital: dict[tuple[str, str], bool] = {}
 
     def forget_if_large(self) -> None:
-        """Empty the memories past :data:`_KIND_CACHE_LIMIT` words (a long run meets many)."""
-        if len(self._country) + len(self._demonym) + len(self._largest) + len(self._frequency) > _KIND_CACHE_LIMIT:
-            self._country.clear()
-            self._demonym.clear()
-            self._largest.clear()
-            self._frequency.clear()
+        """Empty the memories past :data:`_KIND_CACHE_LIMIT` answers (a long run meets many names)."""
+        held = len(self._places) + len(self._country) + len(self._demonym) + len(self._largest)
+        if held + len(self._frequency) + len(self._capital) > _KIND_CACHE_LIMIT:
+            for memory in (self._places, self._country, self._demonym, self._largest, self._frequency, self._capital):
+                memory.clear()
+
+    def places(self, key: str) -> tuple[Place, ...]:
+        found = self._places.get(key)
+        if found is None:
+            found = self._places[key] = self.index.places(key)
+        return found
+
+    def is_capital(self, key: str, country: str) -> bool:
+        found = self._capital.get((key, country))
+        if found is None:
+            found = self._capital[(key, country)] = self.index.is_capital(key, country)
+        return found
+
+    def is_largest_in_its_region(self, country: str, admin1: str, population: int) -> bool:
+        """The index's answer, or False from an index without that question (as the resolver
+        reads it)."""
+        ask = getattr(self.index, "is_largest_in_its_region", None)
+        return bool(ask and ask(country, admin1, population))
 
     def country(self, key: str) -> Country | None:
         if key in self._country:
@@ -352,14 +372,8 @@ class _Remembered:
     def variant_keys(self, key: str) -> tuple[str, ...]:
         return self.index.variant_keys(key)
 
-    def places(self, key: str) -> tuple[Place, ...]:
-        return self.index.places(key)
-
     def is_frequent_word(self, word: str) -> bool:
         return self.index.is_frequent_word(word)
-
-    def is_capital(self, key: str, country: str) -> bool:
-        return self.index.is_capital(key, country)
 
     def region(self, key: str) -> tuple[str, str] | None:
         return self.index.region(key)
@@ -371,21 +385,21 @@ class _Remembered:
         return self.index.area(key)
 
 
-#: Per gazetteer, its :class:`_Remembered` (weak keys: it goes with the gazetteer).
-_REMEMBERED: Final[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
+#: Per gazetteer, its :class:`RememberedIndex` (weak keys: it goes with the gazetteer).
+_REMEMBERED_INDEXES: Final[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
 
 
-def _remembering(gazetteer: PlaceIndex) -> PlaceIndex:
-    """The gazetteer's :class:`_Remembered`, made on first use; the gazetteer itself when it
-    takes no weak reference (then nothing is remembered)."""
+def remembered(gazetteer: PlaceIndex) -> PlaceIndex:
+    """The gazetteer's :class:`RememberedIndex`, made on first use; the gazetteer itself when it
+    takes no weak reference (a RememberedIndex, a toy index: then nothing more is remembered)."""
     try:
-        remembered = _REMEMBERED.get(gazetteer)
-        if remembered is None:
-            remembered = _REMEMBERED[gazetteer] = _Remembered(gazetteer)
+        index = _REMEMBERED_INDEXES.get(gazetteer)
+        if index is None:
+            index = _REMEMBERED_INDEXES[gazetteer] = RememberedIndex(gazetteer)
     except TypeError:
         return gazetteer
-    remembered.forget_if_large()
-    return remembered
+    index.forget_if_large()
+    return index
 
 
 def _joins(text: str, tokens: list[Token], words: list[str]) -> list[bool]:

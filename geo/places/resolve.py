@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Final
 
 from geo.gazetteer.index import Country, Place, PlaceIndex, name_key, skeleton_key
-from geo.places.find import PlaceMention
+from geo.places.find import PlaceMention, remembered
 from geo.native import by_fields
 
 __all__ = ["ResolvedPlace", "resolve_places", "article_countries"]
@@ -140,6 +140,7 @@ def resolve_places(
         Optional :class:`geo.geocode.services.OnlineGeocoder`: asked to confirm ambiguous names; on
         any failure, or an answer far from every candidate, the offline choice stands.
     """
+    gazetteer = remembered(gazetteer)  # the same answers, without a call into the index each
     context = article_countries(mentions, gazetteer)
     anchors = _unambiguous_points(mentions, gazetteer, context)
     regions = _article_regions(mentions, gazetteer)
