@@ -296,8 +296,9 @@ def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
 
 class RememberedIndex:
     """A :class:`PlaceIndex` that remembers its index's answers to the questions the place
-    rules ask most (a key's places, country, nationality, largest town, frequency as a word,
-    whether it names a capital), and passes the others on.
+    rules ask most (whether it knows a key, a key's places and spelling variants, country,
+    nationality, largest town, frequency as a word, whether it names a capital), and passes
+    the others on.
 
     Why: the gazetteer is plain Python, so each question is an interpreted call (about 0.3 us)
     where this compiled class answers from a dict; the same few hundred names and words beside
@@ -305,7 +306,10 @@ class RememberedIndex:
     articles, from find_places and resolve_places). The answers are the index's own: a
     gazetteer does not change once loaded."""
 
-    __slots__ = ("index", "countries", "_places", "_country", "_demonym", "_largest", "_frequency", "_capital")
+    __slots__ = (
+        "index", "countries", "_places", "_country", "_demonym", "_largest", "_frequency", "_capital", "_known",
+        "_variants",
+    )
 
     def __init__(self, index: PlaceIndex) -> None:
         self.index = index
@@ -316,12 +320,17 @@ class RememberedIndex:
         self._largest: dict[str, int] = {}
         self._frequency: dict[str, float] = {}
         self._capital: dict[tuple[str, str], bool] = {}
+        self._known: dict[str, bool] = {}
+        self._variants: dict[str, tuple[str, ...]] = {}
 
     def forget_if_large(self) -> None:
         """Empty the memories past :data:`_KIND_CACHE_LIMIT` answers (a long run meets many names)."""
-        held = len(self._places) + len(self._country) + len(self._demonym) + len(self._largest)
-        if held + len(self._frequency) + len(self._capital) > _KIND_CACHE_LIMIT:
-            for memory in (self._places, self._country, self._demonym, self._largest, self._frequency, self._capital):
+        memories = (
+            self._places, self._country, self._demonym, self._largest, self._frequency, self._capital, self._known,
+            self._variants,
+        )
+        if sum(len(memory) for memory in memories) > _KIND_CACHE_LIMIT:
+            for memory in memories:
                 memory.clear()
 
     def places(self, key: str) -> tuple[Place, ...]:
@@ -367,10 +376,16 @@ class RememberedIndex:
         return found
 
     def has_key(self, key: str) -> bool:
-        return self.index.has_key(key)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self.index.has_key(key)
+        return found
 
     def variant_keys(self, key: str) -> tuple[str, ...]:
-        return self.index.variant_keys(key)
+        found = self._variants.get(key)
+        if found is None:
+            found = self._variants[key] = self.index.variant_keys(key)
+        return found
 
     def is_frequent_word(self, word: str) -> bool:
         return self.index.is_frequent_word(word)
