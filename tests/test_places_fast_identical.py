@@ -261,18 +261,22 @@ def test_generated_text_gives_the_reference_places(gazetteer, parts):
 
 
 @pytest.mark.pure_python
-def test_a_resolved_place_given_another_mention_is_what_replace_gives():
-    """The resolver copies a resolved place for each mention of its name without
-    dataclasses.replace; the copy must carry every field (a field added later included)."""
+def test_a_resolved_place_copied_with_changes_is_what_replace_gives():
+    """The resolver and the filters copy a resolved place (another mention, the province's
+    precision, no candidates) without dataclasses.replace; the copy must carry every field (a
+    field added later included)."""
     import dataclasses
 
-    from geo.places.resolve import ResolvedPlace, _with_mention
+    from geo.places.resolve import ResolvedPlace, replaced
 
     first = find.PlaceMention("Homs", 0, 4, "homs", "place", False, True)
     again = find.PlaceMention("Homs", 40, 44, "homs", "place", True, False, initial=True)
     values = {f.name: f"v{k}" for k, f in enumerate(dataclasses.fields(ResolvedPlace))}
     resolved = ResolvedPlace(**{**values, "mention": first})
-    assert _with_mention(resolved, again) == dataclasses.replace(resolved, mention=again)
+    assert replaced(resolved) == resolved
+    assert replaced(resolved, mention=again) == dataclasses.replace(resolved, mention=again)
+    assert replaced(resolved, precision="admin1") == dataclasses.replace(resolved, precision="admin1")
+    assert replaced(resolved, mention=again, candidates=()) == dataclasses.replace(resolved, mention=again, candidates=())
 
 
 def test_ascii_capitals_are_what_isupper_says_of_an_ascii_first_letter():

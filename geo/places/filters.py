@@ -22,7 +22,7 @@ from typing import Final
 
 from geo.lexicons import column
 from geo.read.document import Document, dateline_at, is_caption, is_furniture
-from geo.places.resolve import EARTH_RADIUS, ResolvedPlace
+from geo.places.resolve import EARTH_RADIUS, ResolvedPlace, replaced
 from geo.rules import braced, example
 from geo.read.text import Sentence, lowered_as_ignorecase
 from geo.read.wordlist import Guard
@@ -510,7 +510,8 @@ def _at_admin1(regions: list[ResolvedPlace]) -> list[ResolvedPlace]:
     """Each province once, at ``admin1`` precision."""
     first: dict[int, ResolvedPlace] = {}
     for p in regions:
-        first.setdefault(p.geonameid, replace(p, precision="admin1"))
+        if p.geonameid not in first:
+            first[p.geonameid] = replaced(p, precision="admin1")
     return list(first.values())
 
 
@@ -645,7 +646,7 @@ def anaphora(
             mention = replace(
                 antecedent.mention, text=m.group(), start_char=m.start(), end_char=m.end(), locative=False
             )
-            return [replace(antecedent, mention=mention, candidates=())]
+            return [replaced(antecedent, mention=mention, candidates=())]
     return []
 
 
