@@ -304,7 +304,9 @@ class RememberedIndex:
     where this compiled class answers from a dict; the same few hundred names and words beside
     them are asked about article after article (about 11,000 questions a pass over the dev-set
     articles, from find_places and resolve_places). The answers are the index's own: a
-    gazetteer does not change once loaded."""
+    gazetteer does not change once loaded. Each question's memory is written out, typed,
+    rather than kept by one generic helper: the compiled code then reads a typed dict with no
+    call in between."""
 
     __slots__ = (
         "index", "countries", "_places", "_country", "_demonym", "_largest", "_frequency", "_capital", "_known",
