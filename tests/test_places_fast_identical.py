@@ -340,3 +340,17 @@ def test_remembered_answers_are_forgotten_past_the_bound(monkeypatch):
     remembered.forget_if_large()
     assert len(remembered._largest) == 0
     assert remembered.largest_population("aleppo") == load_gazetteer().largest_population("aleppo")  # asked again
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["SY", "IQ", "TR", "", "US"]), max_size=12))
+def test_counted_and_commonest_give_what_counter_gives(values):
+    """The place filters count countries without collections.Counter: the same counts, in the
+    same order, and the same most common value (the first met of those tied)."""
+    from collections import Counter
+
+    from geo.places.filters import commonest, counted
+
+    counts = Counter(values)
+    assert list(counted(iter(values)).items()) == list(counts.items())
+    assert commonest(counted(values)) == (counts.most_common(1)[0][0] if counts else None)

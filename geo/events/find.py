@@ -55,6 +55,8 @@ from geo.places.filters import (
     PROVINCE_TOWN_POPULATION,
     anaphora,
     as_region,
+    commonest,
+    counted,
     descriptor,
     inside_a_smaller_place,
     km,
@@ -562,7 +564,7 @@ class _ArticleFacts:
             self.by_sentence.setdefault(e.sentence, set()).add(gid)
             if e.place.mention.start_char < headline_end:
                 self.in_headline.add(gid)
-        self.home = Counter(e.place.country for e in events).most_common(1)[0][0] if events else None
+        self.home = commonest(counted(e.place.country for e in events))
         self._far: dict[tuple[int, tuple[float, float]], bool] = {}
         self._words: dict[Sentence, tuple[bool, bool, bool, bool, bool]] = {}
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Final
 
@@ -71,6 +70,29 @@ _NAMED_NOUN: Final = re.compile(r"[A-Z][\w'’]+[ -][A-Z]")
 _LOCATED_AFTER: Final = re.compile(r"\s+(?:in|of|near|outside)\s+(?:the\s+)?[A-Z]")
 
 
+def counted(values: Iterable[str]) -> dict[str, int]:
+    """How often each value occurs, in the order first met: ``Counter(values)`` as a dict.
+
+    Counted here rather than by Counter, whose construction and most_common run as
+    interpreted Python: the three "which country does the article name most" questions an
+    article asks cost 4 million of the pipeline's 1,037 million instructions over the
+    dev-set articles (callgrind) that way."""
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def commonest(counts: dict[str, int]) -> str | None:
+    """The most counted value, the first of those tied; None for none: what
+    ``Counter.most_common(1)[0][0]`` gives."""
+    best, most = None, 0
+    for value, n in counts.items():
+        if n > most:  # strictly: a later value with as many does not take the first's place
+            best, most = value, n
+    return best
+
+
 def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[int, list[ResolvedPlace]]:
     """The places each sentence can map, once affiliations, speakers, landmarks and page
     furniture are set aside."""
@@ -78,8 +100,8 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
     found: dict[int, list[ResolvedPlace]] = {}
     stray_starts = strays(places)
     # the country whose towns and provinces the article names most ("US-trained" names no town)
-    countries = Counter(p.country for p in places if p.precision != "country")
-    home = countries.most_common(1)[0][0] if countries else ""
+    countries = counted(p.country for p in places if p.precision != "country")
+    home = commonest(countries) or ""
     named_countries = {p.country for p in places if p.precision == "country"}
     misplaced = misplaced_homonyms(text, places)
     for p in places:
@@ -109,7 +131,7 @@ def places_by_sentence(doc: Document, places: Sequence[ResolvedPlace]) -> dict[i
         kept = []
         for p in named:
             abroad = foreign.get(index, set()) - {p.country}
-            filed_abroad = p.country != home and countries[home] > countries[p.country]
+            filed_abroad = p.country != home and countries.get(home, 0) > countries.get(p.country, 0)
             if not p.mention.dateline or not (named_elsewhere or abroad or filed_abroad):
                 kept.append(p)
         found[index] = kept
@@ -171,9 +193,9 @@ def strays(places: Sequence[ResolvedPlace]) -> set[int]:
     stays."""
     towns = [p for p in places if p.precision != "country"]
     home = {p.country for p in places if p.precision == "country"}
-    counts = Counter(p.country for p in towns)
-    if counts:
-        home.add(counts.most_common(1)[0][0])
+    most = commonest(counted(p.country for p in towns))
+    if most is not None:
+        home.add(most)
     found = set()
     for p in towns:
         if p.mention.locative or p.mention.dateline or (p.country in home and not p.mention.initial):
