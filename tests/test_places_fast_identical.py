@@ -343,10 +343,12 @@ def test_remembered_answers_are_forgotten_past_the_bound(monkeypatch):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["SY", "IQ", "TR", "", "US"]), max_size=12))
+@given(st.one_of(st.lists(st.sampled_from(["SY", "IQ", "TR", "", "US"]), max_size=12),
+                 st.lists(st.sampled_from([163808, 170063, 0, 7]), max_size=12)))
 def test_counted_and_commonest_give_what_counter_gives(values):
-    """The place filters count countries without collections.Counter: the same counts, in the
-    same order, and the same most common value (the first met of those tied)."""
+    """The place filters count countries, and the events places, without collections.Counter:
+    the same counts, in the same order, and the same most common value (the first met of
+    those tied)."""
     from collections import Counter
 
     from geo.places.filters import commonest, counted

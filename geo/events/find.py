@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
@@ -256,7 +255,7 @@ def build_events(
     lead_event = lead_at_its_only_town(state, places, by_sentence_places)
     if lead_event is not None:
         state.events.append(lead_event)
-    named = Counter(p.geonameid for p in places)
+    named = counted(p.geonameid for p in places)
     events = capitals_for_their_province(state.events, places, text)
     facts = _ArticleFacts(events, doc.title_end)
     out = [_with_confidence(e, events, headline_end=doc.title_end, named=named, facts=facts) for e in events]
@@ -586,7 +585,7 @@ class _ArticleFacts:
 
 
 def event_signs(
-    event: Event, events: Sequence[Event], *, headline_end: int, named: Counter, facts: _ArticleFacts | None = None
+    event: Event, events: Sequence[Event], *, headline_end: int, named: Mapping[int, int], facts: _ArticleFacts | None = None
 ) -> dict[str, bool]:
     """The yes/no signs :mod:`geo.events.confidence` weighs for one event of an article.
     ``facts``: the article's events' facts when several events are scored (built if not given)."""
@@ -678,7 +677,7 @@ def _hedged(sentence: str) -> bool:
 
 
 def _with_confidence(
-    event: Event, events: Sequence[Event], *, headline_end: int, named: Counter, facts: _ArticleFacts
+    event: Event, events: Sequence[Event], *, headline_end: int, named: Mapping[int, int], facts: _ArticleFacts
 ) -> Event:
     """The event with its kind, ``confidence`` and ``review_reasons``."""
     published = event.article.published
