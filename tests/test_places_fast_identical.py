@@ -336,7 +336,7 @@ def test_remembered_answers_are_forgotten_past_the_bound(monkeypatch):
         remembered.largest_population(key)
     remembered.forget_if_large()
     assert len(remembered._largest) == 3  # under the bound: kept
-    monkeypatch.setattr(find, "_KIND_CACHE_LIMIT", 2)
+    monkeypatch.setattr(find, "_MEMORY_LIMIT", 2)
     remembered.forget_if_large()
     assert len(remembered._largest) == 0
     assert remembered.largest_population("aleppo") == load_gazetteer().largest_population("aleppo")  # asked again

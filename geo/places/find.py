@@ -186,7 +186,7 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     Written for speed (every word of every article passes here; the rules are in the helpers):
     the per-word columns are built by list comprehensions, only capitalised words are tried as
     the start of a name, and what the gazetteer knows a key as is remembered between articles
-    (:func:`_kind_cache`), as are its answers about names and their neighbours (:class:`RememberedIndex`).
+    (:class:`RememberedIndex`), as are its answers about names and their neighbours.
     tests/test_places_fast_identical.py keeps the plain version and
     checks both give the same mentions."""
     tokens = _split_glued_articles(list(document.tokens) if document is not None else tokenize(text), text)
@@ -204,8 +204,8 @@ def find_places(text: str, gazetteer: PlaceIndex, document: Document | None = No
     lower_words = {w for w in words if w.islower()}
     capitalised = {f for f, c in zip(folded, caps) if c}
     written_normally = {f for w, f, c in zip(words, folded, caps) if c and not w.isupper()}
-    kinds = _kind_cache(gazetteer)
     gazetteer = remembered(gazetteer)  # the same answers, without a call into the index each
+    kinds = _kind_cache(gazetteer)
     out: list[PlaceMention] = []
     in_headlines: list[PlaceMention] = []
     people: set[str] = set()  # names this article uses for people ("Prime Minister Abiy Ahmed")
@@ -272,26 +272,14 @@ def _take(
     return j + 1 if kind != "place" or j > i else i + 1
 
 
-#: Per gazetteer, what it knows each key as: its kind (:func:`_kind_of`), or when it knows no
-#: such name, the keys it is a spelling variant of (``variant_keys``; () when none or shorter
-#: than four letters). The same few thousand names recur from article to article. Weak keys:
-#: a gazetteer's cache goes with it.
-_KIND_CACHES: Final[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
-_KIND_CACHE_LIMIT: Final = 200_000
+#: Answers a :class:`RememberedIndex` holds before it forgets them all (a long run meets many names).
+_MEMORY_LIMIT: Final = 200_000
 
 
-def _kind_cache(gazetteer: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
-    """The key -> kind or variants cache of this gazetteer (emptied when it grows past a bound; a fresh,
-    unshared dict for an index that takes no weak reference)."""
-    try:
-        cache = _KIND_CACHES.get(gazetteer)
-        if cache is None:
-            cache = _KIND_CACHES[gazetteer] = {}
-    except TypeError:
-        return {}
-    if len(cache) > _KIND_CACHE_LIMIT:
-        cache.clear()
-    return cache
+def _kind_cache(index: PlaceIndex) -> dict[str, str | tuple[str, ...]]:
+    """The key -> kind or variants memory of a :class:`RememberedIndex` (see its ``kinds``);
+    a fresh, unshared dict for any other index."""
+    return index.kinds if isinstance(index, RememberedIndex) else {}
 
 
 class RememberedIndex:
@@ -309,13 +297,17 @@ class RememberedIndex:
     call in between."""
 
     __slots__ = (
-        "index", "countries", "_places", "_country", "_demonym", "_largest", "_frequency", "_capital", "_known",
-        "_variants",
+        "index", "countries", "kinds", "_places", "_country", "_demonym", "_largest", "_frequency", "_capital",
+        "_known", "_variants",
     )
 
     def __init__(self, index: PlaceIndex) -> None:
         self.index = index
         self.countries: dict[str, Country] = index.countries
+        #: find_places' memory of what the index knows each key as: its kind (:func:`_kind_of`),
+        #: or when it knows no such name, the keys it is a spelling variant of (``variant_keys``;
+        #: () when none or shorter than four letters).
+        self.kinds: dict[str, str | tuple[str, ...]] = {}
         self._places: dict[str, tuple[Place, ...]] = {}
         self._country: dict[str, Country | None] = {}
         self._demonym: dict[str, str | None] = {}
@@ -326,12 +318,12 @@ class RememberedIndex:
         self._variants: dict[str, tuple[str, ...]] = {}
 
     def forget_if_large(self) -> None:
-        """Empty the memories past :data:`_KIND_CACHE_LIMIT` answers (a long run meets many names)."""
+        """Empty the memories past :data:`_MEMORY_LIMIT` answers."""
         memories = (
-            self._places, self._country, self._demonym, self._largest, self._frequency, self._capital, self._known,
-            self._variants,
+            self.kinds, self._places, self._country, self._demonym, self._largest, self._frequency, self._capital,
+            self._known, self._variants,
         )
-        if sum(len(memory) for memory in memories) > _KIND_CACHE_LIMIT:
+        if sum(len(memory) for memory in memories) > _MEMORY_LIMIT:
             for memory in memories:
                 memory.clear()
 
@@ -402,7 +394,8 @@ class RememberedIndex:
         return self.index.area(key)
 
 
-#: Per gazetteer, its :class:`RememberedIndex` (weak keys: it goes with the gazetteer).
+#: Per gazetteer, its :class:`RememberedIndex` (weak keys: it goes with the gazetteer, and so do
+#: its memories).
 _REMEMBERED_INDEXES: Final[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
 
 
@@ -728,7 +721,7 @@ def _longest_match(
     """The longest capitalised run from token i that the gazetteer knows: (last token, key,
     kind, spelling variants). Exact keys first; then, for the same length, a possessive written
     without its apostrophe ("Syrias") and a transliteration variant ("Kafr Zeita").
-    ``caps``: which tokens are capitalised; ``kinds``: the gazetteer's cache (:data:`_KIND_CACHES`)."""
+    ``caps``: which tokens are capitalised; ``kinds``: the gazetteer's memory (:attr:`RememberedIndex.kinds`)."""
     # The run ends before the first lower-case word that is no connector ("of", "al"): a name
     # holds none, so no longer candidate needs trying.
     last, limit = i, min(len(tokens), i + _MAX_WORDS)
