@@ -130,8 +130,7 @@ def rows_features(events: EventRows) -> Iterator[str]:
         lon, lat = round(float(x), 6), round(float(y), 6)
         try:
             texts = [
-                _json_string(v) if type(v) is str and not w else "null" if v is None
-                else int.__repr__(v) if type(v) is int else _json_number(v, w)
+                _json_string(v) if type(v) is str and not w else "null" if v is None else _json_number(v, w)
                 for v, w in zip(row, whole)
             ]
             if not (math.isfinite(lon) and math.isfinite(lat)):
