@@ -98,7 +98,7 @@ TWIN_PATTERNS = [
     for twin in (value if isinstance(value, tuple) else (value,))
     if isinstance(twin, TwinPattern)
 ]
-TWINS = [*((t.pattern, t.ascii) for t in TWIN_PATTERNS), *((guard.pattern, guard.ascii) for guard in GUARDS)]
+TWINS = [(t.pattern, t.ascii) for t in (*TWIN_PATTERNS, *(guard.twin for guard in GUARDS))]
 
 
 def test_the_stages_twin_their_hot_patterns():

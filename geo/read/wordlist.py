@@ -22,7 +22,7 @@ import functools
 import re
 from typing import Final
 
-from geo.read.text import ascii_twin, lowered_as_ignorecase
+from geo.read.text import TwinPattern, lowered_as_ignorecase
 
 __all__ = ["Guard", "WordList", "WordLists", "word_starts", "first_letters", "first_words", "expansions"]
 
@@ -84,20 +84,24 @@ class Guard(_Openings):
     ``search`` answers. The no costs about 1.5 us (listing the stretch's words): worth it
     for a pattern whose search costs several times that."""
 
-    __slots__ = ("pattern", "ascii", "_opens")
+    __slots__ = ("twin", "_opens")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         super().__init__(pattern.pattern)
-        self.pattern = pattern
-        self.ascii = ascii_twin(pattern)  # for ASCII text: the same, faster
+        self.twin = TwinPattern(pattern)  # with its ASCII twin, for ASCII text: the same, faster
         self._opens: dict[str, bool] = {}  # may_open of each word seen: the same few hundred recur
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The pattern guarded."""
+        return self.twin.pattern
 
     def search(self, text: str) -> re.Match[str] | None:
         if not self.everywhere:
             lowered = lowered_as_ignorecase(text)
             if lowered is not None and not self._may_open_any(_WORDS.findall(lowered)):
                 return None
-        return (self.ascii if text.isascii() else self.pattern).search(text)
+        return self.twin.for_text(text).search(text)
 
     def _may_open_any(self, words: list[str]) -> bool:
         """Whether a match may open at one of ``words``: :meth:`may_open` of each, remembered."""
