@@ -61,6 +61,7 @@ from dateutil.relativedelta import relativedelta
 
 from geo.dates import words as _w
 from geo.read.text import Sentence, TwinPattern, lowered_as_ignorecase, split_sentences
+from geo.read.wordlist import LETTER_RUNS
 from geo.native import by_fields
 
 if TYPE_CHECKING:
@@ -325,9 +326,8 @@ _REACH_BACK: Final = 45  # characters from a match's start to its first core wor
 _BEFORE_CORE_WORDS: Final = frozenset(
     word
     for phrase in (*_OPENING_PHRASES, "at the of on midnight noon midday dawn dusk")
-    for word in re.findall("[a-z]+", phrase.lower())
+    for word in LETTER_RUNS.findall(phrase.lower())
 )
-_LETTERS: Final = re.compile("[a-z]+")
 
 
 def _past_other_words(lowered: str, first: int, core: int) -> int:
@@ -335,7 +335,7 @@ def _past_other_words(lowered: str, first: int, core: int) -> int:
     letters a-z between them that no match holds before its first core word (most windows:
     "in the attack that killed 20" is no date, whatever "in" begins). Failed attempts at such
     starts were half of all the scanner's attempts on the dev-set articles, 80 us an article."""
-    for run in _LETTERS.finditer(lowered, first, core):
+    for run in LETTER_RUNS.finditer(lowered, first, core):
         if run.group() not in _BEFORE_CORE_WORDS:
             first = run.end()
     return first
@@ -361,7 +361,7 @@ def _number_ends_here(lowered: str, core: re.Match[str], cores: re.Pattern[str])
     nxt = end
     while nxt < len(lowered) and (lowered[nxt].isspace() or lowered[nxt] == "-"):
         nxt += 1
-    run = _LETTERS.match(lowered, nxt)
+    run = LETTER_RUNS.match(lowered, nxt)
     if run is None:
         return False
     return run.group() not in _AFTER_DAY_NUMBER and cores.match(lowered, nxt) is None

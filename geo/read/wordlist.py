@@ -24,9 +24,11 @@ from typing import Final
 
 from geo.read.text import TwinPattern, lowered_as_ignorecase
 
-__all__ = ["Guard", "WordList", "WordLists", "word_starts", "first_letters", "first_words", "expansions"]
+__all__ = ["Guard", "WordList", "WordLists", "LETTER_RUNS", "word_starts", "first_letters", "first_words", "expansions"]
 
-_WORDS: Final = re.compile(r"[a-z]+")
+#: A run of letters a-z: the words of a lower-cased text as the word lists and the date
+#: scanner's quick checks read them.
+LETTER_RUNS: Final = re.compile(r"[a-z]+")
 _LEADING_WORD: Final = re.compile(r"[a-z]*")
 #: How :func:`expansions` writes a word boundary, and the end of what it can read (anything
 #: may follow).
@@ -47,7 +49,7 @@ def word_starts(lowered: str) -> list[tuple[int, str]]:
     ``str.find`` from the last one's end (only other characters lie between); no match object
     a word."""
     if not lowered.isascii():
-        return [(m.start(), m.group()) for m in _WORDS.finditer(lowered)]
+        return [(m.start(), m.group()) for m in LETTER_RUNS.finditer(lowered)]
     out: list[tuple[int, str]] = []
     at = 0
     for word in lowered.translate(_ONLY_A_TO_Z).split():
@@ -99,7 +101,7 @@ class Guard(_Openings):
     def search(self, text: str) -> re.Match[str] | None:
         if not self.everywhere:
             lowered = lowered_as_ignorecase(text)
-            if lowered is not None and not self._may_open_any(_WORDS.findall(lowered)):
+            if lowered is not None and not self._may_open_any(LETTER_RUNS.findall(lowered)):
                 return None
         return self.twin.for_text(text).search(text)
 
