@@ -387,7 +387,6 @@ _EXTRA_RX: Final = (
 )
 
 
-
 @functools.cache
 def _extra() -> re.Pattern[str]:
     """:data:`_EXTRA_RX` compiled (once, when first asked)."""

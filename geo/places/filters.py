@@ -517,7 +517,8 @@ def regions_give_way(
         # a province gives way only to a town inside it; one with no town of its own keeps its event
         inside = {(t.country, t.admin1) for t in towns}
         alone = [r for r in regions if r.admin1 and (r.country, r.admin1) not in inside]
-        return towns + [p for p in _at_admin1(alone) if p.geonameid not in {t.geonameid for t in towns}]
+        town_ids = {t.geonameid for t in towns}
+        return towns + [p for p in _at_admin1(alone) if p.geonameid not in town_ids]
     spans = [(p.mention.start_char, p.mention.end_char) for p in places]
     # A quick no: every match holds one of the nouns (the search, tried at every character of the
     # sentence, cost 190,000 instructions a sentence; see lowered_as_ignorecase for why the
