@@ -38,17 +38,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.make_corpus import make_corpus  # noqa: E402
-from geo.corpus.ingest import ingest, ingest_to_file, process_batch  # noqa: E402
+from geo.corpus.ingest import ingest, ingest_to_file, process_batch, write_batches  # noqa: E402
 from geo.gazetteer.index import Gazetteer, load_gazetteer  # noqa: E402
-from geo.output import export  # noqa: E402
-from geo.output.export import (  # noqa: E402
-    _encoded_feature,
-    geojson_features,
-    rows_features,
-    to_csv_bytes,
-    to_geojson_bytes,
-)
-from geo.output.frame import INT_COLUMNS, EventRows, _row, events_to_frame, rows_to_frame  # noqa: E402
+from geo.output.export import geojson_features, rows_features, to_csv_bytes, to_geojson_bytes  # noqa: E402
+from geo.output.features import encoded_feature, feature_halves, joined_features  # noqa: E402
+from geo.output.frame import INT_COLUMNS, EventRows, FeatureHalves, _row, events_to_frame, rows_to_frame  # noqa: E402
 from geo.read.articles import read_corpus  # noqa: E402
 from geo.read.text import Token, tokenize  # noqa: E402
 from geo.schema import EVENT_PROPERTIES  # noqa: E402
@@ -150,6 +144,17 @@ _ANY_VALUE = st.one_of(
 )
 
 
+_GROUP_AT = EVENT_PROPERTIES.index("event_group")
+
+
+def _outcome(write):
+    """What ``write()`` gives: its value, or the type of the error it raises."""
+    try:
+        return write()
+    except (ValueError, TypeError) as error:  # text in a whole-number column, NaN where JSON has none
+        return type(error)
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(st.tuples(st.lists(_ANY_VALUE, min_size=len(EVENT_PROPERTIES), max_size=len(EVENT_PROPERTIES)),
@@ -159,34 +164,44 @@ def test_a_features_text_is_the_encoders_for_any_values(drawn):
     """rows_features writes a row of plain values into a template; any row, plain or not (a
     bool, a numpy scalar, NaN, a float or text in a whole-number column), gives the text, or
     the error, that building the feature's dicts and encoding them gives."""
-    whole = [c in INT_COLUMNS for c in EVENT_PROPERTIES]
-
-    def outcome(write):
-        try:
-            return write()
-        except (ValueError, TypeError) as error:  # text in a whole-number column, NaN where JSON has none
-            return type(error)
-
     for values, x, y in drawn:
         one = EventRows([tuple(values)], [(x, y)])
-        assert outcome(lambda: list(rows_features(one))) == outcome(lambda: [_encoded_feature(tuple(values), x, y, whole)])
+        assert _outcome(lambda: list(rows_features(one))) == _outcome(lambda: [encoded_feature(tuple(values), x, y)])
     rows = EventRows([tuple(values) for values, _x, _y in drawn], [(x, y) for _values, x, y in drawn])
-    if all(isinstance(outcome(lambda: list(rows_features(EventRows([r], [p])))), list) for r, p in zip(rows.rows, rows.points)):
-        assert list(rows_features(rows)) == [_encoded_feature(r, x, y, whole) for r, (x, y) in zip(rows.rows, rows.points)]
+    if all(isinstance(_outcome(lambda: list(rows_features(EventRows([r], [p])))), list) for r, p in zip(rows.rows, rows.points)):
+        assert list(rows_features(rows)) == [encoded_feature(r, x, y) for r, (x, y) in zip(rows.rows, rows.points)]
 
 
-def test_a_row_of_plain_values_takes_the_template_and_reads_back(monkeypatch):
-    """Plain values (the rows ingest builds) are written without the encoder, and read back."""
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_ANY_VALUE, min_size=len(EVENT_PROPERTIES), max_size=len(EVENT_PROPERTIES)),
+    st.floats(-180, 180), st.floats(-90, 90), st.one_of(st.none(), st.text(max_size=12)),
+)
+def test_a_features_halves_around_its_group_are_the_encoders_text(values, x, y, group):
+    """A batch's Features cut at event_group (made where the article was read) and joined
+    around the group decided later give the text, or the error, of encoding the row that
+    holds that group."""
+    grouped = (*values[:_GROUP_AT], group, *values[_GROUP_AT + 1 :])
+
+    def halved_then_joined():
+        heads, tails = feature_halves(EventRows([tuple(values)], [(x, y)]))
+        return list(joined_features(heads, tails, [group]))
+
+    assert _outcome(halved_then_joined) == _outcome(lambda: [encoded_feature(grouped, x, y)])
+
+
+def test_a_row_of_plain_values_takes_the_template_and_reads_back():
+    """Plain values (the rows ingest builds) are written as the encoder writes them, and read
+    back; so are their halves joined around a group."""
     row = {c: f"{c} %s “q” \\ \n \x00 ü 𝄞" for c in EVENT_PROPERTIES}
     row.update({c: i - 3 for i, c in enumerate(INT_COLUMNS)}, confidence=0.1 + 0.2, title=None)
     rows = EventRows([tuple(row[c] for c in EVENT_PROPERTIES)], [(36.1234567, -0.5)])
-    with monkeypatch.context() as patch:
-        patch.setattr(export, "_encoded_feature", None)  # calling it would fail
-        (text,) = rows_features(rows)
-    assert text == _encoded_feature(rows.rows[0], 36.1234567, -0.5, [c in INT_COLUMNS for c in EVENT_PROPERTIES])
+    (text,) = rows_features(rows)
+    assert text == encoded_feature(rows.rows[0], 36.1234567, -0.5)
     assert json.loads(text) == {
         "type": "Feature", "properties": row, "geometry": {"type": "Point", "coordinates": [36.123457, -0.5]}
     }
+    assert list(joined_features(*feature_halves(rows), [row["event_group"]])) == [text]
 
 
 def test_grouped_rows_stream_the_bytes_of_the_whole(corpus, gazetteer, tmp_path):
@@ -194,6 +209,30 @@ def test_grouped_rows_stream_the_bytes_of_the_whole(corpus, gazetteer, tmp_path)
     written = ingest_to_file(corpus, tmp_path / "events.geojson", gazetteer=gazetteer, batch_size=3)
     assert written.output.read_bytes() == to_geojson_bytes(whole.events)
     assert whole.events["event_group"].notna().all()
+
+
+def test_a_pool_writes_the_file_one_process_writes(corpus, gazetteer, tmp_path):
+    """Two workers write their batches' Features themselves (halves); the file is the one
+    process's, in GeoJSON and in CSV (which is spooled as rows)."""
+    for name in ("events.geojson", "events.csv"):
+        alone = ingest_to_file(corpus, tmp_path / "alone" / name, gazetteer=gazetteer, batch_size=7)
+        pooled = ingest_to_file(corpus, tmp_path / "pool" / name, gazetteer=gazetteer, batch_size=7, workers=2)
+        assert pooled.output.read_bytes() == alone.output.read_bytes()
+        assert pooled.report_rows == alone.report_rows and pooled.summary == alone.summary
+
+
+def test_batches_of_rows_and_of_halves_write_the_same_geojson(corpus, gazetteer, tmp_path):
+    """write_batches takes batches made either way (rows are halved as they are spooled), and
+    the halves joined around the groups are the rows' Features with their groups."""
+    outcomes = list(read_corpus(corpus))
+    cuts = range(0, len(outcomes), 9)
+    for as_features in (False, True):
+        batches = [process_batch(outcomes[i : i + 9], gazetteer, as_features=as_features) for i in cuts]
+        assert all(isinstance(b.events, FeatureHalves if as_features else EventRows) for b in batches)
+        write_batches(batches, tmp_path / f"{as_features}.geojson")
+    whole = ingest(corpus, gazetteer=gazetteer)
+    assert (tmp_path / "True.geojson").read_bytes() == (tmp_path / "False.geojson").read_bytes()
+    assert (tmp_path / "True.geojson").read_bytes() == to_geojson_bytes(whole.events)
 
 
 def test_an_empty_run_builds_the_schema_frame():

@@ -22,7 +22,8 @@ from geo.read.articles import MAX_ARTICLE_BYTES, Article, ReadOutcome, read_corp
 from geo.errors import CorpusError
 from geo.read.document import read_document
 from geo.events.find import Event, GroupKeys, build_events, group_first_days, group_labels
-from geo.output.frame import EventRows, events_to_rows, rows_to_frame
+from geo.output.features import feature_halves, joined_features
+from geo.output.frame import EventRows, FeatureHalves, events_to_rows, rows_to_frame
 from geo.gazetteer.index import Gazetteer, PlaceIndex, load_gazetteer
 from geo.places.find import find_places
 from geo.places.resolve import resolve_places
@@ -30,6 +31,7 @@ from geo.schema import ARTICLE_STATUSES, REPORT_COLUMNS
 
 if TYPE_CHECKING:  # imported where a frame is built: the CLI writes GeoJSON without them
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -131,25 +133,41 @@ class ProcessedBatch:
     Batches are what travels between processes (a pool or Dask workers) and what the run
     keeps while it goes on, so memory holds event rows, never article texts. ``events`` are
     :class:`~geo.output.frame.EventRows` (what :func:`process_batch` makes: they pickle
-    fast) or a GeoDataFrame in the schema.
+    fast), their :class:`~geo.output.frame.FeatureHalves` (for a run writing GeoJSON) or a
+    GeoDataFrame in the schema.
     """
 
     report: list[tuple[str, str, int, str]]
-    events: EventRows | gpd.GeoDataFrame
+    events: EventRows | FeatureHalves | gpd.GeoDataFrame
 
 
 def process_batch(
-    outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer, *, geocoder: object | None = None
+    outcomes: Iterable[ReadOutcome],
+    gazetteer: Gazetteer,
+    *,
+    geocoder: object | None = None,
+    as_features: bool = False,
 ) -> ProcessedBatch:
     """Process a batch of inputs and keep only report rows and event rows (with fewer garbage
-    collections, see :func:`_fewer_collections`: a pool's or Dask's workers run only this)."""
+    collections, see :func:`_fewer_collections`: a pool's or Dask's workers run only this).
+
+    ``as_features``: keep the events as :class:`~geo.output.frame.FeatureHalves` instead, for a
+    run that writes GeoJSON, so the process that read the articles also writes their Features
+    (see :func:`write_batches`)."""
     report: list[tuple[str, str, int, str]] = []
     events: list[Event] = []
     with _fewer_collections():
         for result in process_outcomes(outcomes, gazetteer, geocoder=geocoder):
             report.append((result.file, result.status, len(result.events), result.reason))
             events.extend(result.events)
-    return ProcessedBatch(report, events_to_rows(events))
+    rows = events_to_rows(events)
+    return ProcessedBatch(report, halves_of(rows) if as_features else rows)
+
+
+def halves_of(rows: EventRows) -> FeatureHalves:
+    """Events as GeoJSON Features but for their group (:mod:`geo.output.features`)."""
+    heads, tails = feature_halves(rows)
+    return FeatureHalves(group_keys(rows), rows.column("id"), heads, tails)
 
 
 #: The garbage collector's thresholds while a batch is processed (Python's default: 700, 10, 10).
@@ -244,14 +262,15 @@ def _processed_batches(
     max_bytes: int,
     workers: int,
     batch_size: int,
+    as_features: bool = False,
 ) -> Iterator[ProcessedBatch]:
     """The corpus's inputs processed batch by batch, in order, here or on a pool."""
     if not isinstance(gazetteer, Gazetteer):  # None, or the path of the user's own gazetteer
         gazetteer = load_gazetteer(user=gazetteer)
     batches = _chunks(read_corpus(corpus, max_bytes=max_bytes), batch_size)
     if workers > 1 and geocoder is None:
-        return _process_in_pool(batches, gazetteer, workers=workers)
-    return (process_batch(b, gazetteer, geocoder=geocoder) for b in batches)
+        return _process_in_pool(batches, gazetteer, workers=workers, as_features=as_features)
+    return (process_batch(b, gazetteer, geocoder=geocoder, as_features=as_features) for b in batches)
 
 
 def _chunks(items: Iterable[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:
@@ -278,13 +297,13 @@ def _init_worker(gazetteer: Gazetteer | None) -> None:
     _worker_gazetteer = gazetteer or load_gazetteer()
 
 
-def _process_in_worker(outcomes: list[ReadOutcome]) -> ProcessedBatch:
+def _process_in_worker(outcomes: list[ReadOutcome], as_features: bool) -> ProcessedBatch:
     assert _worker_gazetteer is not None
-    return process_batch(outcomes, _worker_gazetteer)
+    return process_batch(outcomes, _worker_gazetteer, as_features=as_features)
 
 
 def _process_in_pool(
-    batches: Iterable[list[ReadOutcome]], gazetteer: Gazetteer, *, workers: int
+    batches: Iterable[list[ReadOutcome]], gazetteer: Gazetteer, *, workers: int, as_features: bool = False
 ) -> Iterator[ProcessedBatch]:
     """Process batches on ``workers`` processes, results in input order. At most
     ``2 * workers`` batches are in flight, so memory stays flat however large the corpus."""
@@ -297,7 +316,7 @@ def _process_in_pool(
     with context.Pool(workers, initializer=_init_worker, initargs=(shared,)) as pool:
         in_flight: list = []
         for batch in batches:
-            in_flight.append(pool.apply_async(_process_in_worker, (batch,)))
+            in_flight.append(pool.apply_async(_process_in_worker, (batch, as_features)))
             if len(in_flight) >= 2 * workers:
                 yield in_flight.pop(0).get()
         for pending in in_flight:
@@ -325,8 +344,11 @@ def assemble_batches(batches: Iterable[ProcessedBatch]) -> IngestResult:
     return IngestResult(events, report, summarise(report))
 
 
-def group_keys(events: pd.DataFrame | EventRows) -> GroupKeys:
-    """The grouping columns of events (a frame or :class:`~geo.output.frame.EventRows`)."""
+def group_keys(events: pd.DataFrame | EventRows | FeatureHalves) -> GroupKeys:
+    """The grouping columns of events (a frame, :class:`~geo.output.frame.EventRows` or
+    :class:`~geo.output.frame.FeatureHalves`)."""
+    if isinstance(events, FeatureHalves):
+        return events.keys
     if isinstance(events, EventRows):
         columns = [events.column(c) for c in ("geonameid", "event_type", "date_start", "date_end")]
         return GroupKeys.of(*columns)
@@ -395,21 +417,25 @@ def ingest_to_file(
 ) -> WrittenIngest:
     """Turn a corpus into an events file, with memory flat in the corpus's size.
 
-    Each batch's events are spooled (pickled rows, :class:`~geo.output.frame.EventRows`) to a
-    temporary file as soon as they are made; memory keeps only four grouping columns (a few
-    bytes an event) and the report. When every article is read, groups are decided over those
-    columns and the parts are written out, one at a time, with their ``event_group``. GeoJSON
-    is written from the rows (no GeoDataFrame: geopandas is never imported for it). The output is byte-identical to writing
-    ``ingest(corpus).events`` (GeoJSON, CSV) or its parts (GeoParquet folder).
+    Each batch's events are spooled to a temporary file as soon as they are made: for GeoJSON
+    as Features but for their group (:class:`~geo.output.frame.FeatureHalves`, written by the
+    process that read the batch), otherwise as rows (:class:`~geo.output.frame.EventRows`);
+    memory keeps only four grouping columns (a few bytes an event) and the report. When every
+    article is read, groups are decided over those columns and the parts are written out, one
+    at a time, with their ``event_group``. No GeoDataFrame is built for GeoJSON (geopandas is
+    never imported for it). The output is byte-identical to writing ``ingest(corpus).events``
+    (GeoJSON, CSV) or its parts (GeoParquet folder).
 
     A run that reads no article at all writes nothing: an existing output is only ever
     replaced by a complete new one.
     """
+    from geo.output.export import writes_geojson
+
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     processed = _processed_batches(
         corpus, gazetteer=gazetteer, geocoder=geocoder, max_bytes=max_bytes, workers=workers,
-        batch_size=batch_size,
+        batch_size=batch_size, as_features=writes_geojson(target, fmt),
     )
     with _fewer_collections():  # reading and writing too, not only the batches
         return write_batches(processed, target, fmt=fmt, on_progress=on_progress)
@@ -423,11 +449,17 @@ def write_batches(
     on_progress: Callable[[int], None] | None = None,
 ) -> WrittenIngest:
     """Write processed batches, in input order, as :func:`ingest_to_file` does: each batch's
-    events spooled as they come, grouped once every batch is in, then written part by part
-    (GeoJSON straight from the rows). Shared by :func:`ingest_to_file` and
-    :func:`geo.corpus.distributed.ingest_dask_to_file`."""
-    from geo.output.export import spool_folder, sweep_debris, write_rows_parts
+    events spooled as they come, grouped once every batch is in, then written part by part.
+    Shared by :func:`ingest_to_file` and :func:`geo.corpus.distributed.ingest_dask_to_file`.
 
+    GeoJSON is spooled as :class:`~geo.output.frame.FeatureHalves` (batches made with
+    ``as_features``, or turned into them here), so once the groups are decided only each
+    group's JSON is put between its halves: the Features were written where the batches were
+    processed, in parallel on a pool or a cluster, not in this last step, which one process
+    does alone. Other formats are spooled as rows and written through a frame per part."""
+    from geo.output.export import spool_folder, sweep_debris, write_features, write_rows_parts, writes_geojson
+
+    geojson = writes_geojson(target, fmt)
     rows: list[tuple[str, str, int, str]] = []
     keys: list[GroupKeys] = []
     sweep_debris(target)  # what a killed run left
@@ -435,6 +467,8 @@ def write_batches(
         for batch in processed:
             rows.extend(batch.report)
             events = batch.events
+            if geojson and isinstance(events, EventRows):
+                events = halves_of(events)
             if len(events):
                 keys.append(group_keys(events))
                 pickle.dump(events, parts, protocol=pickle.HIGHEST_PROTOCOL)
@@ -442,21 +476,26 @@ def write_batches(
                 on_progress(len(batch.report))
         first_days = group_first_days(GroupKeys.concat(keys))
 
-        def grouped_parts() -> Iterator[EventRows]:
+        def spooled() -> Iterator[tuple[EventRows | FeatureHalves, GroupKeys, np.ndarray]]:
+            """Each spooled part with its keys and its events' groups' first days."""
             parts.seek(0)
             offset = 0
             for part_keys in keys:
                 part = pickle.load(parts)  # our own spool, written above in a private folder
                 n = len(part)
-                yield with_groups(part, part_keys, first_days[offset : offset + n])
+                yield part, part_keys, first_days[offset : offset + n]
                 offset += n
-            if not keys:
-                yield EventRows([], [])
 
         report = report_rows(rows)
         summary = summarise_rows(report)
-        if summary["articles"]:
-            write_rows_parts(grouped_parts(), target, fmt=fmt)
+        if summary["articles"] and geojson:
+            write_features(
+                (joined_features(p.heads, p.tails, group_labels(k, days, p.ids)) for p, k, days in spooled()),
+                target,
+            )
+        elif summary["articles"]:
+            grouped = (with_groups(p, k, days) for p, k, days in spooled())
+            write_rows_parts(grouped if keys else iter([EventRows([], [])]), target, fmt=fmt)
     return WrittenIngest(target, report, summary)
 
 

@@ -25,7 +25,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from geo.output.frame import COLUMN_INDEX, INT_COLUMNS, EventRows, rows_to_frame
+from geo.output.features import ENCODER, rows_features
+from geo.output.frame import INT_COLUMNS, EventRows, rows_to_frame
 from geo.schema import EVENT_PROPERTIES, REPORT_COLUMNS
 
 if TYPE_CHECKING:  # imported where used: writing GeoJSON from rows needs neither
@@ -38,6 +39,8 @@ __all__ = [
     "write_events",
     "write_events_parts",
     "write_rows_parts",
+    "write_features",
+    "writes_geojson",
     "rows_features",
     "write_events_parquet",
     "read_events",
@@ -59,21 +62,6 @@ def _ordered(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 _PANDAS_MISSING = frozenset({"NAType", "NaTType"})
-
-#: One encoder for every feature (``json.dumps`` with options builds a new one per call).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
-#: The string escaping :data:`_ENCODER` uses (``ensure_ascii=False``): json's own, in C.
-_json_string = json.encoder.encode_basestring
-
-#: A Feature's text with a slot for each property's JSON and the two coordinates: keys, order
-#: and separators (``", "`` and ``": "``) as :data:`_ENCODER` writes the feature's dicts.
-_FEATURE_TEMPLATE = (
-    '{"type": "Feature", "properties": {'
-    + ", ".join(_json_string(c).replace("%", "%%") + ": %s" for c in EVENT_PROPERTIES)
-    + '}, "geometry": {"type": "Point", "coordinates": [%s, %s]}}'
-)
 
 
 def _plain(value):
@@ -98,72 +86,7 @@ def geojson_features(events: gpd.GeoDataFrame) -> Iterator[str]:
         properties = {c: _plain(v) for c, v in zip(columns, values)}
         # RFC 7946 positions are [longitude, latitude]: shapely's x is the longitude.
         geometry = {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]}
-        yield _ENCODER.encode({"type": "Feature", "properties": properties, "geometry": geometry})
-
-
-_INT_AT = frozenset(COLUMN_INDEX[c] for c in INT_COLUMNS)
-
-
-def _plain_row_value(value, whole: bool):
-    """A row's value as :func:`_plain` gives it from a frame (whole: an Int64 column's)."""
-    if value is None:
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return int(value) if whole else value
-
-
-def rows_features(events: EventRows) -> Iterator[str]:
-    """Each event of :class:`~geo.output.frame.EventRows` as one GeoJSON Feature: the same
-    text :func:`geojson_features` gives for the events' frame, without building one.
-
-    A row of plain values (str, int, None, finite float: the rows ingest builds) is written
-    into :data:`_FEATURE_TEMPLATE` value by value, each as :data:`_ENCODER` writes it. Measured
-    on the 494 events of the dev-set articles: 5.7 ms where building each feature's dicts and
-    encoding them takes 9.6 ms. Any other value sends its row through :func:`_encoded_feature`,
-    the encoder itself, so the text (or the error) is the same.
-    """
-    whole = [i in _INT_AT for i in range(len(EVENT_PROPERTIES))]
-    for row, (x, y) in zip(events.rows, events.points):
-        lon, lat = round(float(x), 6), round(float(y), 6)
-        try:
-            texts = [
-                _json_string(v) if type(v) is str and not w else "null" if v is None else _json_number(v, w)
-                for v, w in zip(row, whole)
-            ]
-            if not (math.isfinite(lon) and math.isfinite(lat)):
-                raise _NotPlain
-        except _NotPlain:
-            yield _encoded_feature(row, x, y, whole)
-        else:
-            yield _FEATURE_TEMPLATE % (*texts, float.__repr__(lon), float.__repr__(lat))
-
-
-class _NotPlain(Exception):
-    """A value :func:`_json_number` leaves to the encoder."""
-
-
-def _json_number(value, whole: bool) -> str:
-    """An int or finite float property as :data:`_ENCODER` writes it (``int.__repr__`` and
-    ``float.__repr__``, as its C encoder calls them). Raises :class:`_NotPlain` for what
-    :func:`_plain_row_value` would change or refuse first: a float or text in a whole-number
-    column, NaN, a bool, a numpy scalar."""
-    kind = type(value)
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float and not whole and math.isfinite(value):
-        return float.__repr__(value)
-    raise _NotPlain
-
-
-def _encoded_feature(row: tuple, x: float, y: float, whole: list[bool]) -> str:
-    """One row's Feature built as dicts and encoded: the general form of :func:`rows_features`."""
-    properties = {c: _plain_row_value(v, w) for c, v, w in zip(EVENT_PROPERTIES, row, whole)}
-    # RFC 7946 positions are [longitude, latitude]: the rows keep (lon, lat).
-    geometry = {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]}
-    return _ENCODER.encode({"type": "Feature", "properties": properties, "geometry": geometry})
+        yield ENCODER.encode({"type": "Feature", "properties": properties, "geometry": geometry})
 
 
 def write_rows_parts(parts: Iterable[EventRows], path: str | Path, *, fmt: str | None = None) -> Path:
@@ -173,9 +96,21 @@ def write_rows_parts(parts: Iterable[EventRows], path: str | Path, *, fmt: str |
     fmt = (fmt or _format_of(target)).lower()
     if fmt not in {"geojson", "json"}:
         return write_events_parts((rows_to_frame(p) for p in parts), target, fmt=fmt)
+    return write_features((rows_features(part) for part in parts), target)
+
+
+def write_features(parts: Iterable[Iterable[str]], path: str | Path) -> Path:
+    """A GeoJSON FeatureCollection of Features already written as text (one JSON object a
+    feature, :mod:`geo.output.features`), part by part, one feature a line."""
+    target = Path(path)
     with _atomic_file(target) as fh:
-        _write_feature_collection(fh, (rows_features(part) for part in parts))
+        _write_feature_collection(fh, parts)
     return target
+
+
+def writes_geojson(path: str | Path, fmt: str | None = None) -> bool:
+    """Whether events written to ``path`` (in ``fmt``, or as its suffix says) are GeoJSON."""
+    return (fmt or _format_of(Path(path))).lower() in {"geojson", "json"}
 
 
 def _write_feature_collection(fh: BinaryIO, parts: Iterable[Iterable[str]]) -> None:

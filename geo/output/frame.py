@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.events.find import Event
+from geo.events.find import Event, GroupKeys
 from geo.schema import EVENT_PROPERTIES
 
 if TYPE_CHECKING:  # geopandas is imported when a frame is built: writing GeoJSON needs none
     import geopandas as gpd
 
 __all__ = [
-    "INT_COLUMNS", "EventRows", "events_to_frame", "events_to_rows", "rows_to_frame",
+    "INT_COLUMNS", "EventRows", "FeatureHalves", "events_to_frame", "events_to_rows", "rows_to_frame",
     "empty_events_frame", "validate_lonlat",
 ]
 
@@ -135,6 +135,25 @@ class EventRows:
     @staticmethod
     def concat(parts: Sequence[EventRows]) -> EventRows:
         return EventRows([r for p in parts for r in p.rows], [xy for p in parts for xy in p.points])
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureHalves:
+    """Events already written as GeoJSON Features but for their ``event_group``: what a batch
+    carries when the run writes GeoJSON (:mod:`geo.output.features`, "Halves").
+
+    The group is decided over the whole corpus, so it is the one property a batch cannot write;
+    ``keys`` and ``ids`` are what deciding it needs (:func:`geo.events.find.group_labels`).
+    ``heads[i] + group + tails[i]`` is event i's Feature, ``group`` written as JSON.
+    """
+
+    keys: GroupKeys
+    ids: list[str]
+    heads: list[str]
+    tails: list[str]
+
+    def __len__(self) -> int:
+        return len(self.heads)
 
 
 def events_to_rows(events: Sequence[Event]) -> EventRows:
