@@ -43,8 +43,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-#: The modules compiled: every stage ``process_article`` runs and the GeoJSON writer's loop, and
-#: nothing that reads files, talks to services or draws (those are not where ingest's time goes).
+#: The modules compiled: every stage ``process_article`` runs, events as rows and the GeoJSON
+#: writer's loop, and nothing that reads files, talks to services or draws (those are not where
+#: ingest's time goes).
 MODULES: tuple[str, ...] = (
     "geo.read.text",
     "geo.read.wordlist",
@@ -61,6 +62,7 @@ MODULES: tuple[str, ...] = (
     "geo.events.dates",
     "geo.events.confidence",
     "geo.events.find",
+    "geo.output.frame",
     "geo.output.features",
 )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.find import Event, GroupKeys
+from geo.native import by_fields
 from geo.schema import EVENT_PROPERTIES
 
 if TYPE_CHECKING:  # geopandas is imported when a frame is built: writing GeoJSON needs none
@@ -122,6 +123,9 @@ class EventRows:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
+
     def column(self, name: str) -> list:
         """One property of every event, in order."""
         i = COLUMN_INDEX[name]
@@ -154,6 +158,9 @@ class FeatureHalves:
 
     def __len__(self) -> int:
         return len(self.heads)
+
+    def __reduce__(self):  # pickled by calling the class: see geo.native.by_fields
+        return by_fields(self)
 
 
 def events_to_rows(events: Sequence[Event]) -> EventRows:
