@@ -235,6 +235,13 @@ def test_batches_of_rows_and_of_halves_write_the_same_geojson(corpus, gazetteer,
     assert (tmp_path / "True.geojson").read_bytes() == to_geojson_bytes(whole.events)
 
 
+def test_batches_of_features_are_refused_for_a_file_that_is_not_geojson(corpus, gazetteer, tmp_path):
+    batch = process_batch(list(read_corpus(corpus))[:9], gazetteer, as_features=True)
+    with pytest.raises(ValueError, match="without as_features"):
+        write_batches([batch], tmp_path / "events.csv")
+    assert not (tmp_path / "events.csv").exists()
+
+
 def test_an_empty_run_builds_the_schema_frame():
     frame = rows_to_frame(EventRows([], []))
     assert list(frame.columns) == [*EVENT_PROPERTIES, "geometry"] and frame.crs == "EPSG:4326"

@@ -10,9 +10,8 @@ How a run goes (:func:`ingest_dask`):
 2. Each worker runs :func:`geo.corpus.ingest.process_outcomes` over its partition with the gazetteer
    it loaded once (:func:`geo.gazetteer.index.load_gazetteer` is cached per process), and sends back
    only compact results: the report rows and the events as frame rows
-   (:func:`geo.output.frame.events_to_frame`, excerpts already sliced), or, for a run writing
-   GeoJSON, as Features but for their group (:class:`geo.output.frame.FeatureHalves`). Article
-   texts stay on the worker and are dropped there.
+   (:func:`geo.output.frame.events_to_frame`, excerpts already sliced). Article texts stay on the
+   worker and are dropped there.
 3. Grouping needs every event of the corpus, so the client does it, over five compact columns
    (place, type, first and last day, id) with :func:`geo.events.find.event_groups` — the function
    :func:`geo.events.find.group_events` uses — and fills ``event_group``.
@@ -39,7 +38,6 @@ from geo.read.articles import MAX_ARTICLE_BYTES, ReadOutcome, read_corpus
 from geo.errors import ClusterUnavailable
 from geo.gazetteer.index import Gazetteer, load_gazetteer
 from geo.output.export import write_events_parquet  # noqa: F401  (re-exported: the partitioned writer)
-from geo.output.export import writes_geojson
 from geo.corpus.ingest import IngestResult, ProcessedBatch, WrittenIngest, assemble_batches, process_batch, write_batches
 
 if TYPE_CHECKING:
@@ -143,7 +141,7 @@ def ingest_dask_to_file(
     target.parent.mkdir(parents=True, exist_ok=True)
     outcomes = _checked_outcomes(corpus, max_bytes)
     with _connected(scheduler, workers) as client:
-        parts = _processed_parts(client, outcomes, partition_size, gazetteer, as_features=writes_geojson(target, fmt))
+        parts = _processed_parts(client, outcomes, partition_size, gazetteer)
         return write_batches(parts, target, fmt=fmt, on_progress=on_progress)
 
 
@@ -206,11 +204,8 @@ def _processed_parts(
     outcomes: Iterable[ReadOutcome],
     partition_size: int,
     gazetteer: Gazetteer | None,
-    *,
-    as_features: bool = False,
 ) -> Iterator[ProcessedBatch]:
-    """The corpus's batches processed on the cluster, in input order, window by window
-    (``as_features``: as :func:`geo.corpus.ingest.process_batch` takes it).
+    """The corpus's batches processed on the cluster, in input order, window by window.
 
     One task a partition, submitted as it is (``pure=False``): a dask.bag of the same inputs
     would first hash every article to name its tasks, a tenth of the client's CPU."""
@@ -224,8 +219,7 @@ def _processed_parts(
     pending = None
     for inputs in _batches(outcomes, window):
         futures = [
-            client.submit(_process_partition, part, shared, as_features, pure=False)
-            for part in _batches(inputs, partition_size)
+            client.submit(_process_partition, part, shared, pure=False) for part in _batches(inputs, partition_size)
         ]
         if pending is not None:  # this window was sent before the last one is gathered
             yield from chain.from_iterable(client.gather(pending))
@@ -259,9 +253,9 @@ def _warm_worker() -> None:
 
 
 def _process_partition(
-    outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer | None = None, as_features: bool = False
+    outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer | None = None
 ) -> list[ProcessedBatch]:
     """On a worker: process a partition and keep only what the client needs."""
-    return [process_batch(outcomes, gazetteer or load_gazetteer(), as_features=as_features)]
+    return [process_batch(outcomes, gazetteer or load_gazetteer())]
 
 

@@ -161,10 +161,10 @@ def process_batch(
             report.append((result.file, result.status, len(result.events), result.reason))
             events.extend(result.events)
     rows = events_to_rows(events)
-    return ProcessedBatch(report, halves_of(rows) if as_features else rows)
+    return ProcessedBatch(report, _halves_of(rows) if as_features else rows)
 
 
-def halves_of(rows: EventRows) -> FeatureHalves:
+def _halves_of(rows: EventRows) -> FeatureHalves:
     """Events as GeoJSON Features but for their group (:mod:`geo.output.features`)."""
     heads, tails = feature_halves(rows)
     return FeatureHalves(group_keys(rows), rows.column("id"), heads, tails)
@@ -468,7 +468,12 @@ def write_batches(
             rows.extend(batch.report)
             events = batch.events
             if geojson and isinstance(events, EventRows):
-                events = halves_of(events)
+                events = _halves_of(events)
+            elif not geojson and isinstance(events, FeatureHalves):
+                raise ValueError(
+                    f"{str(target)!r} is not GeoJSON, but these batches hold GeoJSON Features "
+                    "(as_features=True): process them without as_features to write this format"
+                )
             if len(events):
                 keys.append(group_keys(events))
                 pickle.dump(events, parts, protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,9 +10,11 @@ as :data:`ENCODER` writes it; any other value sends its row through the encoder 
 **Halves.** An event's ``event_group`` is decided over every event of the corpus, when all
 batches are in; the rest of its Feature is known as soon as its article is read. So a batch
 can be written as :func:`feature_halves`: each Feature's text before the group's value and
-after it, made in the process that read the article (a ``--workers`` or Dask worker); the
-run then only puts each group between its halves (:func:`joined_features`). That keeps the
-writing out of the run's last, one-process step.
+after it, made in the process that read the article (a ``--workers`` pool's worker); the run
+then only puts each group between its halves (:func:`joined_features`). That keeps the
+writing out of the run's last, one-process step. (Dask's workers send rows, a third of the
+halves' bytes: over five pairs of 20,000-article runs, halves cost Dask's workers more, in
+writing and in sending, than they saved its client: 38.1 against 37.3 s of CPU in all.)
 """
 
 from __future__ import annotations
