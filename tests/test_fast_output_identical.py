@@ -285,6 +285,28 @@ def test_tokens_of_ascii_text_and_its_stretches_are_the_reference_tokens(text, s
     assert [tuple(t) for t in tokenize(text, start, end)] == want
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="aBsS'x0_-. \n", min_size=0, max_size=90),  # ASCII stretches, long and short
+            st.text(alphabet="’ʼ“”é\x95ü–", min_size=1, max_size=2),  # and what lies beyond ASCII
+        ),
+        max_size=5,
+    ),
+    st.text(alphabet="aBsS'x .", max_size=90),
+    st.integers(0, 8),
+    st.one_of(st.none(), st.integers(0, 400)),
+)
+def test_tokens_of_mostly_ascii_text_are_the_reference_tokens(pieces, tail, start, end):
+    """Text with a few characters beyond ASCII (curly quotes, a stray control character) is
+    split in its long ASCII stretches and read by the regex around the others: the same
+    tokens, possessives across a curly apostrophe included, for any stretch of it."""
+    text = "".join(a + b for a, b in pieces) + tail
+    stop = len(text) if end is None else end
+    assert [tuple(t) for t in tokenize(text, start, end)] == reference_tokenize(text, start, stop)
+
+
 def test_a_token_is_read_by_name_and_compared_by_value():
     token = tokenize("Syria's north")[0]
     assert (token.text, token.start, token.end) == ("Syria", 0, 5) and token == Token("Syria", 0, 5)

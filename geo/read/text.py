@@ -78,31 +78,72 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     character look-ups and tokens are built as bare tuples. ASCII text (most articles) is
     split by ``str.translate`` and ``str.split`` and each word found from the last one's end
     (only other characters lie between), twice as fast as the regex's match objects; the same
-    tokens (tests/test_fast_output_identical.py compares them with the regex's)."""
+    tokens (tests/test_fast_output_identical.py compares them with the regex's).
+
+    Text with a few characters beyond ASCII (curly quotes, a stray control character) takes
+    that path too, in its long ASCII stretches: the regex reads only the stretches around the
+    other characters, cut where no word can go on (an ASCII character that is neither a letter
+    nor an apostrophe), so each word is read whole by one of the two."""
     out: list[Token] = []
-    append, new, token = out.append, tuple.__new__, Token
+    stop = len(text) if end is None else min(end, len(text))
     if text.isascii():
-        at = start
-        for chunk in text[start:end].translate(_ONLY_WORD_CHARACTERS).split():
-            if "'" not in chunk:  # most words: one word, no possessive (ASCII has no other apostrophe)
-                s = text.find(chunk, at)
-                at = s + len(chunk)
-                append(new(token, (chunk, s, at)))
-                continue
-            for word in _apostrophe_words(chunk):
-                s = text.find(word, at)
-                e = at = s + len(word)
-                if len(word) > 2 and word[-1] in "sS" and word[-2] in _APOSTROPHES:  # "Syria's" -> "Syria"
-                    word, e = word[:-2], e - 2
-                append(new(token, (word, s, e)))
+        _ascii_tokens(text, start, stop, out)
         return out
-    for m in _WORD.finditer(text, start, len(text) if end is None else end):
+    pos = start
+    for other in _BEYOND_ASCII.finditer(text, start, stop):
+        if other.start() < pos:
+            continue  # already read, with the stretch around an earlier one
+        left = other.start()
+        while left > pos and text[left - 1] not in _CUTS:
+            left -= 1
+        cut = _CUT.search(text, other.end(), stop)
+        right = cut.start() if cut is not None else stop
+        if left - pos >= _LONG_ASCII:
+            _ascii_tokens(text, pos, left, out)
+            pos = left
+        _regex_tokens(text, pos, right, out)
+        pos = right
+    if pos < stop:
+        _ascii_tokens(text, pos, stop, out)
+    return out
+
+
+#: Characters no word holds (ASCII, neither a letter nor an apostrophe): tokenize cuts there.
+_CUTS: Final = frozenset(chr(c) for c in range(128) if not (chr(c).isalpha() or chr(c) == "'"))
+_CUT: Final = re.compile("[" + re.escape("".join(sorted(_CUTS))) + "]")
+_BEYOND_ASCII: Final = re.compile(r"[^\x00-\x7f]+")
+#: An ASCII stretch shorter than this is read by the regex with its neighbours (each split-off
+#: stretch costs a translate, a split and a call).
+_LONG_ASCII: Final = 64
+
+
+def _ascii_tokens(text: str, start: int, stop: int, out: list[Token]) -> None:
+    """The tokens of ``text[start:stop]``, all ASCII, by translate, split and find."""
+    append, new, token = out.append, tuple.__new__, Token
+    at = start
+    for chunk in text[start:stop].translate(_ONLY_WORD_CHARACTERS).split():
+        if "'" not in chunk:  # most words: one word, no possessive (ASCII has no other apostrophe)
+            s = text.find(chunk, at)
+            at = s + len(chunk)
+            append(new(token, (chunk, s, at)))
+            continue
+        for word in _apostrophe_words(chunk):
+            s = text.find(word, at)
+            e = at = s + len(word)
+            if len(word) > 2 and word[-1] in "sS" and word[-2] in _APOSTROPHES:  # "Syria's" -> "Syria"
+                word, e = word[:-2], e - 2
+            append(new(token, (word, s, e)))
+
+
+def _regex_tokens(text: str, start: int, stop: int, out: list[Token]) -> None:
+    """The tokens of ``text[start:stop]``, any text, by the word pattern."""
+    append, new = out.append, tuple.__new__
+    for m in _WORD.finditer(text, start, stop):
         word = m.group()
         s, e = m.span()
         if len(word) > 2 and word[-1] in "sS" and word[-2] in _APOSTROPHES:  # "Syria's" -> "Syria"
             word, e = word[:-2], e - 2
         append(new(Token, (word, s, e)))
-    return out
 
 
 def _apostrophe_words(chunk: str) -> list[str]:
