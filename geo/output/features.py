@@ -50,9 +50,6 @@ _TAIL = ", " + ", ".join(_SLOTS[_GROUP_AT + 1 :]) + _GEOMETRY_SLOTS
 #: For each property, whether it is a whole-number column (JSON takes the int of its value).
 _WHOLE: list[bool] = [c in INT_COLUMNS for c in EVENT_PROPERTIES]
 
-_PANDAS_MISSING = frozenset({"NAType", "NaTType"})
-
-
 class _NotPlain(Exception):
     """A value :func:`_json_number` leaves to the encoder."""
 
@@ -90,15 +87,22 @@ def encoded_feature(row: Sequence[object], x: float, y: float) -> str:
     return ENCODER.encode({"type": "Feature", "properties": properties, "geometry": geometry})
 
 
+def _plain_json(value: object, whole: bool) -> str:
+    """A plain property value (str, None, int, finite float) as :data:`ENCODER` writes it;
+    :class:`_NotPlain` for any other (see :func:`_json_number`)."""
+    if type(value) is str and not whole:
+        return _json_string(value)
+    if value is None:
+        return "null"
+    return _json_number(value, whole)
+
+
 def _value_texts(row: Sequence[object], x: float, y: float) -> list[str]:
     """The JSON text of each property of ``row`` and of its two coordinates, as
     :func:`encoded_feature` writes them into its Feature (or the error it raises)."""
     lon, lat = round(float(x), 6), round(float(y), 6)
     try:
-        texts = [
-            _json_string(v) if type(v) is str and not w else "null" if v is None else _json_number(v, w)
-            for v, w in zip(row, _WHOLE)
-        ]
+        texts = [_plain_json(v, w) for v, w in zip(row, _WHOLE)]
         if not (math.isfinite(lon) and math.isfinite(lat)):
             raise _NotPlain
     except _NotPlain:
@@ -139,15 +143,12 @@ def joined_features(heads: Sequence[str], tails: Sequence[str], groups: Sequence
     """The Features of :func:`feature_halves` with each event's ``event_group`` between its
     halves, written as :func:`rows_features` writes that property."""
     for head, tail, group in zip(heads, tails, groups):
-        yield head + _value_texts_of_group(group) + tail
+        yield head + _group_json(group) + tail
 
 
-def _value_texts_of_group(group: object) -> str:
-    if type(group) is str:
-        return _json_string(group)
-    if group is None:
-        return "null"
+def _group_json(group: object) -> str:
+    """An ``event_group`` value as :func:`_value_texts` writes it (it is not a whole-number column)."""
     try:
-        return _json_number(group, False)
+        return _plain_json(group, False)
     except _NotPlain:
         return ENCODER.encode(plain_row_value(group, False))
