@@ -66,9 +66,11 @@ class Sentence:
         return by_fields(self)
 
 
-# ASCII text with every character but a letter or the apostrophe made a space: str.split then
-# gives the runs of letters and apostrophes that hold the words (see tokenize).
-_ONLY_WORD_CHARACTERS: Final = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalpha() or chr(c) == "'")})
+#: Characters no word holds (ASCII, neither a letter nor an apostrophe): tokenize cuts there.
+_CUTS: Final = frozenset(chr(c) for c in range(128) if not (chr(c).isalpha() or chr(c) == "'"))
+# ASCII text with each of them made a space: str.split then gives the runs of letters and
+# apostrophes that hold the words (see tokenize).
+_ONLY_WORD_CHARACTERS: Final = str.maketrans(dict.fromkeys(_CUTS, " "))
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -108,8 +110,6 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return out
 
 
-#: Characters no word holds (ASCII, neither a letter nor an apostrophe): tokenize cuts there.
-_CUTS: Final = frozenset(chr(c) for c in range(128) if not (chr(c).isalpha() or chr(c) == "'"))
 _CUT: Final = re.compile("[" + re.escape("".join(sorted(_CUTS))) + "]")
 _BEYOND_ASCII: Final = re.compile(r"[^\x00-\x7f]+")
 #: An ASCII stretch shorter than this is read by the regex with its neighbours (each split-off
