@@ -93,8 +93,7 @@ def write_rows_parts(parts: Iterable[EventRows], path: str | Path, *, fmt: str |
     """:func:`write_events_parts` for events as rows: GeoJSON is written straight from them
     (no GeoDataFrame, no geopandas), CSV and GeoParquet through a frame per part."""
     target = Path(path)
-    fmt = (fmt or _format_of(target)).lower()
-    if fmt not in {"geojson", "json"}:
+    if not writes_geojson(target, fmt):
         return write_events_parts((rows_to_frame(p) for p in parts), target, fmt=fmt)
     return write_features((rows_features(part) for part in parts), target)
 
