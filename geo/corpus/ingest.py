@@ -455,8 +455,9 @@ def write_batches(
     GeoJSON is spooled as :class:`~geo.output.frame.FeatureHalves` (batches made with
     ``as_features``, or turned into them here), so once the groups are decided only each
     group's JSON is put between its halves: the Features were written where the batches were
-    processed (in parallel, on a pool), or here as each batch came in (Dask's workers send
-    rows, see geo.output.features), not in this last step, which one process does alone.
+    processed (in parallel, on a pool or a local Dask cluster), or here as each batch came in
+    (the workers of a remote Dask cluster send rows, see geo.corpus.distributed), not in this
+    last step, which one process does alone.
     Other formats are spooled as rows and written through a frame per part."""
     from geo.output.export import spool_folder, sweep_debris, write_features, write_rows_parts, writes_geojson
 
