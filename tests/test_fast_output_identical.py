@@ -365,3 +365,27 @@ def test_a_feature_collection_has_the_same_bytes_however_its_features_come_in_pa
     _write_feature_collection(out, (iter(part) for part in parts))
     features = [feature for part in parts for feature in part]
     assert out.getvalue() == (_GEOJSON_HEAD + ",\n".join(features) + _GEOJSON_TAIL).encode("utf-8")
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=30))
+def test_a_remembered_float_is_written_as_its_own_repr(values):
+    """Floats' texts are remembered across events; each is still its own repr, whatever came
+    before it (0.0 and -0.0 are equal keys with two texts)."""
+    from geo.output.features import _json_number
+
+    for value in [*values, 0.0, -0.0, *values, -0.0, 0.0]:
+        assert _json_number(value, False) == repr(value)
+
+
+@given(st.lists(st.one_of(st.dates(), st.datetimes(timezones=st.none() | st.timezones())), min_size=1, max_size=30))
+def test_a_remembered_day_is_written_as_its_own_isoformat(values):
+    """Days' texts are remembered across events; datetimes (equal ones may differ in their
+    time zone) are written each as its own."""
+    import datetime as dt
+
+    from geo.output.frame import _iso
+
+    same_instant = [dt.datetime(2016, 3, 1, 12, tzinfo=dt.timezone.utc),
+                    dt.datetime(2016, 3, 1, 13, tzinfo=dt.timezone(dt.timedelta(hours=1)))]
+    for value in [*values, *same_instant, *values, None]:
+        assert _iso(value) == (value.isoformat() if value is not None else None)
