@@ -10,11 +10,13 @@ as :data:`ENCODER` writes it; any other value sends its row through the encoder 
 **Halves.** An event's ``event_group`` is decided over every event of the corpus, when all
 batches are in; the rest of its Feature is known as soon as its article is read. So a batch
 can be written as :func:`feature_halves`: each Feature's text before the group's value and
-after it, made in the process that read the article (a ``--workers`` pool's worker); the run
+after it, made in the process that read the article (a ``--workers`` pool's worker, or a
+worker of a Dask cluster on this machine, which hands its batches over as files); the run
 then only puts each group between its halves (:func:`joined_features`). That keeps the
-writing out of the run's last, one-process step. (Dask's workers send rows, a third of the
-halves' bytes: over five pairs of 20,000-article runs, halves cost Dask's workers more, in
-writing and in sending, than they saved its client: 38.1 against 37.3 s of CPU in all.)
+writing out of the run's last, one-process step. (The workers of a remote Dask cluster send
+rows through Dask's comms, a third of the halves' bytes: over five pairs of 20,000-article
+runs, halves sent that way cost the workers more, in writing and in sending, than they saved
+the client: 38.1 against 37.3 s of CPU in all.)
 """
 
 from __future__ import annotations
@@ -132,8 +134,8 @@ def _value_texts(row: Sequence[object], x: float, y: float) -> list[str]:
         # order; the encoder writes a value alone as it writes it inside a dict or list.
         values = [plain_row_value(v, w) for v, w in zip(row, _WHOLE)]
         return [ENCODER.encode(v) for v in values] + [ENCODER.encode(lon), ENCODER.encode(lat)]
-    texts.append(float.__repr__(lon))
-    texts.append(float.__repr__(lat))
+    texts.append(_float_text(lon))  # a place's point repeats from event to event
+    texts.append(_float_text(lat))
     return texts
 
 
