@@ -270,8 +270,8 @@ def _hand_over(outcomes: list[ReadOutcome], folder: str, number: int) -> str:
     return name
 
 
-def _taken_over(results: list[list[ProcessedBatch] | str]) -> Iterator[ProcessedBatch]:
-    """The processed batches of gathered tasks: sent (a list) or handed over (a file's name)."""
+def _taken_over(results: list[ProcessedBatch | str]) -> Iterator[ProcessedBatch]:
+    """The processed batches of gathered tasks: sent, or handed over (a file's name)."""
     for result in results:
         if isinstance(result, str):
             with open(result + ".out", "rb") as fh:
@@ -280,7 +280,7 @@ def _taken_over(results: list[list[ProcessedBatch] | str]) -> Iterator[Processed
             os.unlink(result + ".in")  # only now: a task run again (its worker died) reads it
             yield batch
         else:
-            yield from result
+            yield result
 
 
 def _batches(outcomes: Iterable[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:
@@ -307,11 +307,9 @@ def _warm_worker() -> None:
     load_gazetteer()
 
 
-def _process_partition(
-    outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer | None = None
-) -> list[ProcessedBatch]:
+def _process_partition(outcomes: Iterable[ReadOutcome], gazetteer: Gazetteer | None = None) -> ProcessedBatch:
     """On a worker: process a partition and keep only what the client needs."""
-    return [process_batch(outcomes, gazetteer or load_gazetteer())]
+    return process_batch(outcomes, gazetteer or load_gazetteer())
 
 
 def _process_handed_partition(name: str, gazetteer: Gazetteer | None, as_features: bool) -> str:

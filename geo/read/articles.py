@@ -274,14 +274,10 @@ def _bytes_within(path: Path, max_bytes: int) -> tuple[int, bytes | None]:
         size = os.fstat(fd).st_size
         if size == 0 or size > max_bytes:
             return size, None
-        data = os.read(fd, size + 1)
-        more = os.read(fd, 1 << 20) if data else b""
-        if more:  # a short read, or the file grew since fstat
-            chunks = [data, more]
-            while chunks[-1]:
-                chunks.append(os.read(fd, 1 << 20))
-            data = b"".join(chunks)
-        return size, data
+        chunks = [os.read(fd, size + 1)]
+        while chunks[-1]:  # to the end: a read may be short, or the file grew since fstat
+            chunks.append(os.read(fd, 1 << 20))
+        return size, chunks[0] if len(chunks) == 2 else b"".join(chunks)
     finally:
         os.close(fd)
 
