@@ -45,14 +45,18 @@ def word_starts(lowered: str) -> list[tuple[int, str]]:
     is shared: do not change it).
 
     ASCII text (most sentences) is split as ``geo.read.text.tokenize`` splits it: every other
-    character made a space, the runs found by ``str.split``, and each one's offset by
-    ``str.find`` from the last one's end (only other characters lie between); no match object
-    a word."""
+    character made a space and the runs found by ``str.split``; no match object a word."""
     if not lowered.isascii():
         return [(m.start(), m.group()) for m in LETTER_RUNS.finditer(lowered)]
+    return _with_offsets(lowered, lowered.translate(_ONLY_A_TO_Z).split())
+
+
+def _with_offsets(lowered: str, runs: list[str]) -> list[tuple[int, str]]:
+    """(offset, run) of each of ``runs``, the runs of letters a-z of ``lowered`` in order: each
+    found by ``str.find`` from the last one's end (only other characters lie between)."""
     out: list[tuple[int, str]] = []
     at = 0
-    for word in lowered.translate(_ONLY_A_TO_Z).split():
+    for word in runs:
         at = lowered.find(word, at)
         out.append((at, word))
         at += len(word)
@@ -107,32 +111,25 @@ class Guard(_Openings):
         lowered = None if self.everywhere else lowered_as_ignorecase(text)
         if lowered is None:
             return self.twin.for_text(text).search(text)
-        words = LETTER_RUNS.findall(lowered)
-        if not self._may_open_any(words):
+        runs = LETTER_RUNS.findall(lowered)
+        if not any(self._opens_at(word) for word in runs):
             return None
         pattern = self.twin.for_text(text)
-        at = 0
-        for word in words:
-            at = lowered.find(word, at)  # from the last run's end: only other characters lie between
-            if self._may_open_any([word]):
-                m = pattern.match(text, at)
+        for start, word in _with_offsets(lowered, runs):
+            if self._opens_at(word):
+                m = pattern.match(text, start)
                 if m is not None:
                     return m
-            at += len(word)
         return None
 
-    def _may_open_any(self, words: list[str]) -> bool:
-        """Whether a match may open at one of ``words``: :meth:`may_open` of each, remembered."""
-        opens = self._opens
-        if len(opens) > _OPENS_LIMIT:
-            opens.clear()
-        for word in words:
-            known = opens.get(word)
-            if known is None:
-                known = opens[word] = self.may_open(word)
-            if known:
-                return True
-        return False
+    def _opens_at(self, word: str) -> bool:
+        """:meth:`may_open`, remembered: the same few hundred words recur."""
+        known = self._opens.get(word)
+        if known is None:
+            if len(self._opens) > _OPENS_LIMIT:
+                self._opens.clear()
+            known = self._opens[word] = self.may_open(word)
+        return known
 
 
 class WordList(_Openings):
