@@ -139,7 +139,10 @@ def test_a_failed_write_through_the_library_removes_its_temporary_file(tmp_path)
 
 
 # -- interrupted runs -------------------------------------------------------------------------
-def _big_corpus(tmp_path: Path, copies: int = 60) -> Path:
+def _big_corpus(tmp_path: Path, copies: int = 600) -> Path:
+    """Seed copies enough that a run is still reading when the test's signal reaches it: 60
+    copies took about 0.15 s after the spool appeared, and on a loaded machine the run was
+    sometimes done (output written, or its spool half removed) before the test woke to signal."""
     corpus = tmp_path / "big"
     corpus.mkdir()
     texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("0*.txt"))]
