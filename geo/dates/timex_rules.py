@@ -502,7 +502,9 @@ def periods(text: str, ctx: _d._Context) -> list[TimeMention]:
     "the 1990s", "over the weekend"): the part of ``extra`` that ``geo.dates.find.find_dates``
     reads too, for events."""
     out: list[TimeMention] = []
-    lower = text.lower()
+    # text.lower() where lowered_as_ignorecase gives it: the scanner has just asked it of
+    # the same text, and the answer is remembered
+    lower = lowered_as_ignorecase(text) or text.lower()
     if len(lower) != len(text):  # a few letters lowercase to two characters
         lower = "".join(c.lower()[0] if c.lower() else c for c in text)
     positions = _hint_positions(lower)

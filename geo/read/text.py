@@ -221,13 +221,24 @@ def lowered_as_ignorecase(text: str) -> str | None:
     offsets; else None (the caller then searches the text itself).
 
     Searching lower-cased text with case-sensitive patterns is several times faster than an
-    IGNORECASE search (geo.events.find and geo.dates.find use it on their hottest patterns)."""
+    IGNORECASE search (geo.events.find and geo.dates.find use it on their hottest patterns).
+
+    The last answer is remembered for the same string object: the date stage asks it of a
+    whole article three times running (the scanner, "two days later", the seasons), and
+    lower-casing an article was about 1% of a run (a text with any non-ASCII character is
+    lower-cased a character at a time). Only the same object counts (``is``: no hashing);
+    the answer depends on the text alone, so it is the same either way."""
+    last_text, last_lowered = _LAST_LOWERED[0]
+    if last_text is text:
+        return last_lowered
     lowered = text.lower()
-    if text.isascii():
-        return lowered
-    if len(lowered) != len(text) or not FOLD_TRAPS.isdisjoint(text):
-        return None
-    return lowered
+    answer = lowered if text.isascii() or (len(lowered) == len(text) and FOLD_TRAPS.isdisjoint(text)) else None
+    _LAST_LOWERED[0] = (text, answer)
+    return answer
+
+
+# The last text lowered_as_ignorecase was asked of, and its answer (one entry, replaced whole).
+_LAST_LOWERED: Final[list[tuple[str, str | None]]] = [("", "")]
 
 
 # ASCII characters a str pattern's \s matches although an re.ASCII pattern's \s does not: the
