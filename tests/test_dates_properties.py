@@ -174,3 +174,27 @@ def test_period_hints_are_found_where_each_hint_is_searched_alone(lower):
             alone.append(i)
             i = lower.find(hint, i + 1)
     assert tr._hint_positions(lower) == sorted(alone)
+
+
+_FUTURE_PIECES = ["will", "WILL", "Won't", "won’t", "shall", "is", "Are", "due to", "due", "set for", "next", "Next",
+                  "to", "day", "plans", "to run", "until", "through", "By", "starting", "on", "would begin",
+                  "'ll", "’ll", "Monday", "3 May", "May", "2016", "said", "İ", "ſ", "K", "é", " ", "  ", ".", "\n", ","]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FUTURE_PIECES), max_size=30).map(" ".join), st.data())
+def test_the_future_is_read_alike_in_the_lower_cased_text(text, data):
+    """is_future searches the lower-cased text with case-sensitive patterns where
+    lowered_as_ignorecase allows it: the same answer as the case-insensitive patterns on the
+    text as written, for every stretch."""
+    ctx = dates._Context(text, None)
+    start = data.draw(st.integers(min_value=0, max_value=len(text)))
+    end = data.draw(st.integers(min_value=start, max_value=len(text)))
+    before = max(ctx.sentence_start(start), start - dates._FUTURE_LOOKBACK)
+    after = min(ctx.sentence_end(end), end + dates._FUTURE_LOOKAHEAD)
+    reach = dates._REACHES_UP_TO.search(text, before, min(end, start + 10))
+    expected = bool(
+        dates._FUTURE.search(text, before, start) or dates._FUTURE.search(text, end, after)
+        or (reach is not None and reach.end() > start)
+    )
+    assert ctx.is_future(start, end) == expected
