@@ -6,6 +6,8 @@ import datetime
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.dates import words as w
 from geo.dates.timex_rules import holiday_date
@@ -33,6 +35,31 @@ def test_alternation_matches_exactly_its_words():
     pattern = re.compile(w.alternation(words))
     assert all(pattern.fullmatch(word) for word in words)
     assert not any(pattern.fullmatch(other) for other in ("da", "dayss", "daybrea", ""))
+
+
+def test_alternation_as_written_reads_spaces_and_symbols_as_themselves():
+    pattern = re.compile(w.alternation(["a hundred", "dozens of", "x.y"], as_written=True))
+    assert pattern.fullmatch("a hundred") and pattern.fullmatch("x.y")
+    assert not any(pattern.fullmatch(other) for other in ("a  hundred", "a\nhundred", "dozens\tof", "xzy"))
+
+
+# Words and texts over three letters and a space: words begin one another often, and what
+# follows a word decides whether a longer or a shorter one is kept (backtracking).
+_LETTERS = st.text(alphabet="ab ", min_size=1, max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.sets(_LETTERS, min_size=1, max_size=8), text=st.text(alphabet="ab c", max_size=40))
+def test_alternation_as_written_matches_as_the_flat_list_longest_first(words, text):
+    """geo.events.find's number words were a flat list, longest first; as a trie they must find
+    the same matches, with the same groups, also where what comes after makes the engine take
+    a shorter word (``(?=c)``, ``\b``)."""
+    flat = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    trie = w.alternation(words, as_written=True)
+    for tail in (r"(?=c)", r"\b", r" ?b", ""):
+        old = re.compile(rf"\b({flat}){tail}")
+        new = re.compile(rf"\b({trie}){tail}")
+        assert [(m.span(), m.groups()) for m in new.finditer(text)] == [(m.span(), m.groups()) for m in old.finditer(text)]
 
 
 def test_tables_give_months_weekdays_numbers_and_their_derived_words():

@@ -44,13 +44,19 @@ __all__ = [
 ]  # fmt: skip
 
 
-def alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str], *, as_written: bool = False) -> str:
     """A regular expression matching any of ``words``, a longer word before a word it starts
     with ("a few" before "a"), with a space matching any run of white space, an apostrophe
-    either apostrophe and a hyphen a hyphen or a space ("Eid al-Adha", "Eid al Adha").
+    either apostrophe and a hyphen a hyphen or a space ("Eid al-Adha", "Eid al Adha");
+    ``as_written``: each character only itself.
 
     Written as a trie ("to(?:day|morrow|night)"): Python's re tries the branches of a flat
-    alternation one by one, and these lists sit in the scanner's hottest patterns."""
+    alternation one by one, and these lists sit in the scanner's hottest patterns. It matches
+    what the flat alternation of the words longest first matches, and on backtracking gives
+    the shorter words in the same order: the words that match at one place each begin the
+    next, and the trie tries the longer first."""
+    if as_written:
+        return _trie([[re.escape(char) for char in word] for word in set(words)])
     return _trie([_tokens(word) for word in set(words)])
 
 
