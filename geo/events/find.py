@@ -35,11 +35,8 @@ from geo.read.document import Document, read_document, span_gap
 from geo.events.dates import (
     LEAD_SENTENCES,
     NEW_ACCOUNT,
-    SAID_BEFORE,
     day_of_a_saying,
     best_day,
-    SINCE_BEFORE,
-    YARDSTICK_REACH,
     DateSource,
     carried_date,
     date_for,
@@ -48,7 +45,9 @@ from geo.events.dates import (
     overlaps,
     published_week,
     quoted,
+    said_before,
     stamp_trailer_end,
+    yardstick_before,
 )
 from geo.places.filters import (
     FAR_KM,
@@ -250,7 +249,7 @@ def build_events(
         by_sentence_dates.setdefault(doc.sentence_of(d.start_char), []).append(d)
     lead = lead_date(doc, by_sentence_dates, published=article.published)
     for index, found in list(by_sentence_dates.items()):
-        by_sentence_dates[index] = [d for d in found if not SINCE_BEFORE.search(text, max(0, d.start_char - YARDSTICK_REACH), d.start_char)]
+        by_sentence_dates[index] = [d for d in found if not yardstick_before(text, d.start_char)]
     state = _Walk(article=article, lead=lead, doc=doc)
     for index, sentence in enumerate(sentences):
         _events_of_sentence(state, index, sentence, by_sentence_places.get(index, []),
@@ -602,7 +601,7 @@ def event_signs(
     home = facts.home if facts.home is not None else event.place.country
     used = event.date_used
     text = event.article.text
-    said = used is not None and bool(SAID_BEFORE.search(text, max(0, used.start_char - 40), used.start_char))
+    said = used is not None and said_before(text, used.start_char)
     return {
         "date_from_context": event.date_source == "context",
         "date_from_lead": event.date_source == "lead",
