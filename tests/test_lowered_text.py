@@ -70,6 +70,7 @@ def test_a_caseless_pattern_answers_as_the_pattern_on_the_text_as_written(text, 
     saying, reaction = t.CaselessPattern(_SAYING), t.CaselessPattern(_REACTION)
     assert saying.found(text, start, end) == (_SAYING.search(text, start, end) is not None)
     assert reaction.matches_at(text, start) == (_REACTION.match(text, start) is not None)
+    assert reaction.matches_at(text, start, end) == (_REACTION.match(text, start, end) is not None)
 
 
 @pytest.mark.parametrize("pattern", [

@@ -74,6 +74,8 @@ NEW_ACCOUNT: Final = re.compile(
     r"|in a (?:new|separate|related|another) development)\b",
     re.IGNORECASE,
 )
+# In the lower-cased article, a sentence's stretch (see CaselessPattern).
+NEW_ACCOUNT_CASELESS: Final = CaselessPattern(NEW_ACCOUNT)
 
 
 def carried_date(
@@ -277,6 +279,7 @@ LEAD_SENTENCES: Final = 4
 # "strikes around Oldtown, the site of a massacre in April": an appositive telling what else
 # happened at the place, whose date is not the sentence's happening's.
 _SITE_OF: Final = re.compile(r",?\s+(?:the|a)\s+(?:site|scene)\s+of\s", re.IGNORECASE)
+_SITE_OF_CASELESS: Final = CaselessPattern(_SITE_OF)  # in the lower-cased article (see CaselessPattern)
 
 
 def date_for(
@@ -305,7 +308,7 @@ def date_for(
             if trailing and usable and all(d in said for d in usable):
                 usable = trailing
         end = place.mention.end_char
-        told = [d for d in usable if d.start_char > end and _SITE_OF.match(text, end, d.start_char)]
+        told = [d for d in usable if d.start_char > end and _SITE_OF_CASELESS.matches_at(text, end, d.start_char)]
         if told and len(told) < len(usable):  # another date is left for the happening
             usable = [d for d in usable if d not in told]
         said = [d for d in usable if d in said]
@@ -328,7 +331,7 @@ def best_day(mention: DateMention, published: dt.date | None, text: str = "") ->
     "Has been besieged since 2013" tells a state as it stands now (the span's end), unless a
     "when" tells what happened then ("a battleground since 2012, when rebels seized it")."""
     best, start = mention.date, mention.date_start
-    if mention.role == "since" and mention.date_end is not None and not _WHEN_AFTER.match(text, mention.end_char):
+    if mention.role == "since" and mention.date_end is not None and not _WHEN_AFTER_CASELESS.matches_at(text, mention.end_char):
         return mention.date_end
     if best is None or published is None or start is None or best <= published or start > published:
         return best
@@ -336,6 +339,7 @@ def best_day(mention: DateMention, published: dt.date | None, text: str = "") ->
 
 
 _WHEN_AFTER: Final = re.compile(r"\W{0,3}when\b", re.IGNORECASE)
+_WHEN_AFTER_CASELESS: Final = CaselessPattern(_WHEN_AFTER)
 
 
 def published_week(published: dt.date | None) -> tuple[dt.date | None, dt.date | None, str]:

@@ -34,7 +34,7 @@ from geo.schema import EVENT_TYPES, trigger_lexicon
 from geo.read.document import Document, read_document, span_gap
 from geo.events.dates import (
     LEAD_SENTENCES,
-    NEW_ACCOUNT,
+    NEW_ACCOUNT_CASELESS,
     day_of_a_saying,
     best_day,
     DateSource,
@@ -396,7 +396,7 @@ def _events_of_sentence(
     sentence_text = text[sentence.start : sentence.end]
     if sentence.paragraph != state.paragraph:
         state.paragraph, state.context = sentence.paragraph, None
-    elif state.context is not None and NEW_ACCOUNT.match(sentence_text):
+    elif state.context is not None and NEW_ACCOUNT_CASELESS.matches_at(text, sentence.start, sentence.end):
         state.context = None
     written = named  # every place the sentence can map, landmarks included
     if len(named) > 1:

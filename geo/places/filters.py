@@ -23,7 +23,7 @@ from geo.lexicons import column
 from geo.read.document import Document, dateline_at, is_caption, is_furniture
 from geo.places.resolve import EARTH_RADIUS, ResolvedPlace, replaced
 from geo.rules import braced, example
-from geo.read.text import Sentence, lowered_as_ignorecase
+from geo.read.text import CaselessPattern, Sentence, lowered_as_ignorecase
 from geo.read.wordlist import Guard
 
 __all__ = [
@@ -424,18 +424,18 @@ def as_region(text: str, place: ResolvedPlace) -> bool:
     m = place.mention
     if m.province or place.precision == "admin1":
         return True
-    if _REGION_AFTER.match(text, m.end_char):
+    if _REGION_AFTER_CASELESS.matches_at(text, m.end_char):
         return True
-    if _TOWN_AFTER.match(text[m.end_char : m.end_char + 8]):
+    if _TOWN_AFTER_CASELESS.matches_at(text, m.end_char, m.end_char + 8):
         return False  # "Y city": the town itself
     before = text[max(0, m.start_char - 40) : m.start_char]
-    if _TOWN_OF_BEFORE.search(before):
+    if _TOWN_OF_BEFORE_CASELESS.found(before, 0, len(before)):
         return False
     if _REGION_BEFORE.search(before):
         return True
     return (
         place.population >= PROVINCE_TOWN_POPULATION
-        and _ENDS_IN.search(before) is not None  # a quick no: the search below ends so
+        and _ENDS_IN_CASELESS.found(before, 0, len(before))  # a quick no: the search below ends so
         and _NAMED_PLACE_IN_BEFORE.search(before) is not None
     )
 
@@ -497,6 +497,16 @@ def inside_a_smaller_place(place: ResolvedPlace, places: Sequence[ResolvedPlace]
 
 
 _TOWN_OF_BEFORE: Final = re.compile(r"\b(?:city|town|village) of\s+$", re.I)
+
+
+# as_region's four searched case-sensitively in the lower-cased text where that finds the same
+# (see CaselessPattern): asked of every place of every sentence with an action word. The text
+# after the place is read in the article (remembered lower-cased); the 40 characters before it
+# are a stretch of their own, lower-cased once for the three patterns that read it.
+_REGION_AFTER_CASELESS: Final = CaselessPattern(_REGION_AFTER)
+_TOWN_AFTER_CASELESS: Final = CaselessPattern(_TOWN_AFTER)
+_TOWN_OF_BEFORE_CASELESS: Final = CaselessPattern(_TOWN_OF_BEFORE)
+_ENDS_IN_CASELESS: Final = CaselessPattern(_ENDS_IN)
 
 
 def regions_give_way(

@@ -8,6 +8,7 @@ tokens with offsets; these regular expressions do both at a few hundred microsec
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
@@ -305,12 +306,12 @@ class CaselessPattern:
             return self.twin.for_text(text).search(text, pos, endpos) is not None
         return self.lower_twin.for_text(lowered).search(lowered, pos, endpos) is not None
 
-    def matches_at(self, text: str, pos: int) -> bool:
-        """Whether ``pattern.match(text, pos)`` matches."""
+    def matches_at(self, text: str, pos: int, endpos: int = sys.maxsize) -> bool:
+        """Whether ``pattern.match(text, pos, endpos)`` matches."""
         lowered = lowered_as_ignorecase(text)
         if lowered is None:
-            return self.twin.for_text(text).match(text, pos) is not None
-        return self.lower_twin.for_text(lowered).match(lowered, pos) is not None
+            return self.twin.for_text(text).match(text, pos, endpos) is not None
+        return self.lower_twin.for_text(lowered).match(lowered, pos, endpos) is not None
 
 
 class TwinPattern:
