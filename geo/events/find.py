@@ -63,7 +63,7 @@ from geo.places.filters import (
     places_by_sentence,
     regions_give_way,
 )
-from geo.read.text import FOLD_TRAPS as _FOLD_TRAPS, Sentence, TwinPattern, lowered_as_ignorecase as _lowered
+from geo.read.text import FOLD_TRAPS as _FOLD_TRAPS, CaselessPattern, Sentence, TwinPattern, lowered_as_ignorecase as _lowered
 from geo.read.wordlist import WordList, WordLists, first_letters, word_starts
 from geo.native import by_fields
 
@@ -768,20 +768,20 @@ _PROTESTERS: Final = re.compile(r"\b(?:protest\w*|demonstrat\w*|rioters?|marcher
 _UNRULY: Final = re.compile(r"\b(?:clash\w*|riot\w*|stones?|rocks|burn\w*|set fire|torched|looted|looting|vandali\w*|smash\w*)\b", re.I)
 
 
-# For an ASCII sentence their ASCII twins: the same answers, faster (see ascii_twin).
-_PROTESTERS_TWIN: Final = TwinPattern(_PROTESTERS)
-_UNRULY_TWIN: Final = TwinPattern(_UNRULY)
-_CIVILIAN_KILLING_TWIN: Final = TwinPattern(_CIVILIAN_KILLING)
+# Searched case-sensitively in the lower-cased sentence where that finds the same (see
+# CaselessPattern): the sentence's action words have just lower-cased it.
+_PROTESTERS_CASELESS: Final = CaselessPattern(_PROTESTERS)
+_UNRULY_CASELESS: Final = CaselessPattern(_UNRULY)
+_CIVILIAN_KILLING_CASELESS: Final = CaselessPattern(_CIVILIAN_KILLING)
 
 
 def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
     kind = _pick_type(triggers)
     # the type test first: it is free, and most sentences' types skip the search
-    if kind in {"battles", "strategic developments", "protests", "riots"} and _PROTESTERS_TWIN.for_text(
-        sentence
-    ).search(sentence):
-        return "riots" if _UNRULY_TWIN.for_text(sentence).search(sentence) else "protests"
-    if kind == "battles" and _CIVILIAN_KILLING_TWIN.for_text(sentence).search(sentence):
+    end = len(sentence)
+    if kind in {"battles", "strategic developments", "protests", "riots"} and _PROTESTERS_CASELESS.found(sentence, 0, end):
+        return "riots" if _UNRULY_CASELESS.found(sentence, 0, end) else "protests"
+    if kind == "battles" and _CIVILIAN_KILLING_CASELESS.found(sentence, 0, end):
         return "violence against civilians"
     return kind
 
