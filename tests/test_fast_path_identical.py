@@ -257,6 +257,17 @@ def test_word_starts_are_the_runs_of_a_to_z_with_their_offsets(text):
     assert wordlist.word_starts.__wrapped__(text) == [(m.start(), m.group()) for m in re.finditer("[a-z]+", text)]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abz AZ'-,.\n\t\x1c09_é") + ["ß", "İ"]), max_size=40), st.data())
+def test_letter_runs_of_a_stretch_are_what_finditer_finds_there(text, data):
+    """The date scanner lists the runs before a core word with letter_runs: a run cut by
+    either end of the stretch counts as cut, as LETTER_RUNS.finditer(text, start, end) reads it."""
+    start = data.draw(st.integers(min_value=0, max_value=len(text)))
+    end = data.draw(st.integers(min_value=start, max_value=len(text)))
+    expected = [(m.start(), m.group()) for m in wordlist.LETTER_RUNS.finditer(text, start, end)]
+    assert wordlist.letter_runs(text, start, end) == expected
+
+
 GROUPED = [r"\b(?:condemn\w*|probe)\b", r"(?=[ab])\b(?:a ?b|b(?:c|d)?)\b", r"\d+", r"\ba", r"\b(?:ab|a)(?! c)"]
 GROUP = wordlist.WordLists([wordlist.WordList(p) for p in GROUPED])  # one, so its memory of words is tested too
 
