@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.dates import find as dates_find
-from geo.events import find as events_find
+from geo.events import dates as events_dates, find as events_find
 from geo.places import filters, find as places_find
-from geo.read.text import FOLD_TRAPS, TwinPattern, _ascii_source, ascii_twin
+from geo.read.text import FOLD_TRAPS, CaselessPattern, TwinPattern, _ascii_source, ascii_twin
 from geo.read.wordlist import Guard
 
 ASCII = [chr(c) for c in range(128)]
@@ -89,23 +89,33 @@ def test_a_refused_or_unicode_only_pattern_is_its_own_twin():
 
 
 # Every pattern the pipeline searches ASCII text with through a twin: each TwinPattern of the
-# stages' modules (collected, so a new one cannot be left out) and each Guard's.
+# stages' modules (collected, so a new one cannot be left out), each Guard's, and both twins of
+# each CaselessPattern (the pattern as written, and case-sensitive for lower-cased text).
 GUARDS = [value for value in vars(filters).values() if isinstance(value, Guard)]
+_STAGES = (dates_find, events_find, events_dates, places_find, filters)
 TWIN_PATTERNS = [
     twin
-    for module in (dates_find, events_find, places_find)
+    for module in _STAGES
     for value in vars(module).values()
     for twin in (value if isinstance(value, tuple) else (value,))
     if isinstance(twin, TwinPattern)
 ]
-TWINS = [(t.pattern, t.ascii) for t in (*TWIN_PATTERNS, *(guard.twin for guard in GUARDS))]
+CASELESS = list({id(v): v for module in _STAGES for v in vars(module).values() if isinstance(v, CaselessPattern)}.values())
+TWINS = [
+    (t.pattern, t.ascii)
+    for t in (*TWIN_PATTERNS, *(guard.twin for guard in GUARDS), *(c.twin for c in CASELESS), *(c.lower_twin for c in CASELESS))
+]
 
 
 def test_the_stages_twin_their_hot_patterns():
     """The patterns this suite holds to their twins: the scanner's core and start finders, the
-    future, "up to" and last-word tests, riots, protests and civilian killings, the four toll
-    patterns and the dotted abbreviations."""
-    assert len(TWIN_PATTERNS) == 13, [t.pattern.pattern[:40] for t in TWIN_PATTERNS]
+    future and "up to" tests (as written and for lower-cased text), the last-word test, the four
+    toll patterns and the dotted abbreviations; and the case-insensitive patterns read in
+    lower-cased text ("said" before a date, "since the start of", a reaction, a new account,
+    "the site of", "when", the province tests after a place, riots, protests and civilian
+    killings)."""
+    assert len(TWIN_PATTERNS) == 12, [t.pattern.pattern[:40] for t in TWIN_PATTERNS]
+    assert len(CASELESS) == 13, [c.twin.pattern.pattern[:40] for c in CASELESS]
 
 
 def test_the_pipeline_twins_are_twins_and_not_the_patterns_themselves():
