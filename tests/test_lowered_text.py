@@ -69,6 +69,7 @@ def test_a_caseless_pattern_answers_as_the_pattern_on_the_text_as_written(text, 
     end = data.draw(st.integers(min_value=start, max_value=len(text)))
     saying, reaction = t.CaselessPattern(_SAYING), t.CaselessPattern(_REACTION)
     assert saying.found(text, start, end) == (_SAYING.search(text, start, end) is not None)
+    assert saying.found(text) == (_SAYING.search(text) is not None)
     assert reaction.matches_at(text, start) == (_REACTION.match(text, start) is not None)
     assert reaction.matches_at(text, start, end) == (_REACTION.match(text, start, end) is not None)
 

@@ -422,13 +422,12 @@ _REACHES_UP_TO: Final = re.compile(
     r"\bto\s+[a-z]+(?:\s+[a-z]+)?\s+(?:through|until|till|by)\s", re.IGNORECASE
 )
 _LAST_WORD: Final = re.compile(r"(\w+)\W*$")
-# The three with their ASCII twins, for an ASCII text: the same answers, faster (see ascii_twin).
-_FUTURE_TWIN: Final = TwinPattern(_FUTURE)
-_REACHES_UP_TO_TWIN: Final = TwinPattern(_REACHES_UP_TO)
+# The last with its ASCII twin, for an ASCII text: the same answers, faster (see ascii_twin).
 _LAST_WORD_TWIN: Final = TwinPattern(_LAST_WORD)
 # The first two case-sensitive, for the lower-cased text where that finds the same (see
 # lowered_as_ignorecase; their words are all lower case): asked around every date, they were
-# 2% of a run's instructions case-insensitive.
+# 2% of a run's instructions case-insensitive. A text not lower-cased is never ASCII, so the
+# two as written need no ASCII twin.
 _FUTURE_LOWER_TWIN: Final = TwinPattern(re.compile(_FUTURE.pattern))
 _REACHES_UP_TO_LOWER_TWIN: Final = TwinPattern(re.compile(_REACHES_UP_TO.pattern))
 _FUTURE_LOOKBACK: Final = 80  # characters before the expression, within its sentence
@@ -858,8 +857,8 @@ class _Context:
         lowered = lowered_as_ignorecase(text)
         if lowered is None:
             self._hay = text
-            self._future = _FUTURE_TWIN.for_text(text)
-            self._reaches = _REACHES_UP_TO_TWIN.for_text(text)
+            self._future = _FUTURE
+            self._reaches = _REACHES_UP_TO
         else:
             self._hay = lowered
             self._future = _FUTURE_LOWER_TWIN.for_text(lowered)

@@ -778,10 +778,9 @@ _CIVILIAN_KILLING_CASELESS: Final = CaselessPattern(_CIVILIAN_KILLING)
 def _classify(sentence: str, triggers: Sequence[tuple[str, int, int]]) -> str:
     kind = _pick_type(triggers)
     # the type test first: it is free, and most sentences' types skip the search
-    end = len(sentence)
-    if kind in {"battles", "strategic developments", "protests", "riots"} and _PROTESTERS_CASELESS.found(sentence, 0, end):
-        return "riots" if _UNRULY_CASELESS.found(sentence, 0, end) else "protests"
-    if kind == "battles" and _CIVILIAN_KILLING_CASELESS.found(sentence, 0, end):
+    if kind in {"battles", "strategic developments", "protests", "riots"} and _PROTESTERS_CASELESS.found(sentence):
+        return "riots" if _UNRULY_CASELESS.found(sentence) else "protests"
+    if kind == "battles" and _CIVILIAN_KILLING_CASELESS.found(sentence):
         return "violence against civilians"
     return kind
 

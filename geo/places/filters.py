@@ -429,13 +429,13 @@ def as_region(text: str, place: ResolvedPlace) -> bool:
     if _TOWN_AFTER_CASELESS.matches_at(text, m.end_char, m.end_char + 8):
         return False  # "Y city": the town itself
     before = text[max(0, m.start_char - 40) : m.start_char]
-    if _TOWN_OF_BEFORE_CASELESS.found(before, 0, len(before)):
+    if _TOWN_OF_BEFORE_CASELESS.found(before):
         return False
     if _REGION_BEFORE.search(before):
         return True
     return (
         place.population >= PROVINCE_TOWN_POPULATION
-        and _ENDS_IN_CASELESS.found(before, 0, len(before))  # a quick no: the search below ends so
+        and _ENDS_IN_CASELESS.found(before)  # a quick no: the search below ends so
         and _NAMED_PLACE_IN_BEFORE.search(before) is not None
     )
 

@@ -289,28 +289,32 @@ class CaselessPattern:
     article lower-cased where :func:`lowered_as_ignorecase` allows it (the same matches at the
     same offsets, about three times faster; the lower-cased article is remembered between
     questions), else as written. It answers yes or no only, so no match can show lower-cased
-    text for the text as written."""
+    text for the text as written.
 
-    __slots__ = ("twin", "lower_twin")
+    Text that is not lower-cased here is never ASCII (:func:`lowered_as_ignorecase` lower-cases
+    all ASCII text), so the pattern as written needs no ASCII twin; the lower-case pattern
+    has one."""
+
+    __slots__ = ("pattern", "lower_twin")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         if not pattern.flags & re.IGNORECASE or _CASED_SOURCE.search(_ESCAPES.sub("", pattern.pattern)):
             raise ValueError(f"CaselessPattern takes a case-insensitive pattern written in lower case: {pattern.pattern!r}")
-        self.twin = TwinPattern(pattern)
+        self.pattern = pattern
         self.lower_twin = TwinPattern(re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE))
 
-    def found(self, text: str, pos: int, endpos: int) -> bool:
+    def found(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
         """Whether ``pattern.search(text, pos, endpos)`` finds a match."""
         lowered = lowered_as_ignorecase(text)
         if lowered is None:
-            return self.twin.for_text(text).search(text, pos, endpos) is not None
+            return self.pattern.search(text, pos, endpos) is not None
         return self.lower_twin.for_text(lowered).search(lowered, pos, endpos) is not None
 
     def matches_at(self, text: str, pos: int, endpos: int = sys.maxsize) -> bool:
         """Whether ``pattern.match(text, pos, endpos)`` matches."""
         lowered = lowered_as_ignorecase(text)
         if lowered is None:
-            return self.twin.for_text(text).match(text, pos, endpos) is not None
+            return self.pattern.match(text, pos, endpos) is not None
         return self.lower_twin.for_text(lowered).match(lowered, pos, endpos) is not None
 
 
